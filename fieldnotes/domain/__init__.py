@@ -1,0 +1,1 @@
+"""Plain types and rules of the field-visit domain; imports nothing heavy."""

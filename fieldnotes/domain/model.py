@@ -1,0 +1,445 @@
+"""Accounts, contacts, visits and the findings of a structured interview.
+
+These are plain values: the storage layer fills them, the services hand them to the
+command line, the report builder and the UI. Vocabularies (kinds of account, visit,
+finding and so on) are declared once here with their user-facing labels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from fieldnotes.domain.errors import ValidationError
+
+
+class Vocabulary(StrEnum):
+    """A closed list of values with a label for people; the value is what is stored."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+
+    @classmethod
+    def parse(cls, value: str, what: str) -> "Vocabulary":
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in cls)
+            raise ValidationError(f"{what}: {value!r} is not one of {allowed}") from None
+
+
+class AccountKind(Vocabulary):
+    CUSTOMER = "customer"
+    PROSPECT = "prospect"
+    CHANNEL_PARTNER = "channel_partner"
+    END_USER = "end_user"
+
+
+class VisitKind(Vocabulary):
+    RIDE_ALONG = "ride_along"
+    CUSTOMER_VISIT = "customer_visit"
+    PARTNER_VISIT = "partner_visit"
+    EVENT = "event"
+    DEBRIEF = "debrief"
+
+
+class BuyingRole(Vocabulary):
+    DECISION_MAKER = "decision_maker"
+    ECONOMIC_BUYER = "economic_buyer"
+    INFLUENCER = "influencer"
+    USER = "user"
+    GATEKEEPER = "gatekeeper"
+    CHAMPION = "champion"
+    UNKNOWN = "unknown"
+
+
+class FollowUpChannel(Vocabulary):
+    EMAIL = "email"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    EVENT = "event"
+    UNKNOWN = "unknown"
+
+
+class InformationChannel(Vocabulary):
+    SALES_REP = "sales_rep"
+    PEERS = "peers"
+    TRADE_PRESS = "trade_press"
+    WEB_SEARCH = "web_search"
+    SUPPLIER_WEBSITE = "supplier_website"
+    EVENTS = "events"
+    NEWSLETTER = "newsletter"
+    SOCIAL_MEDIA = "social_media"
+    WEBINAR = "webinar"
+    OTHER = "other"
+
+
+class SourceUsage(Vocabulary):
+    TODAY = "today"
+    PREFERRED = "preferred"
+
+
+class ValueKind(Vocabulary):
+    REVENUE = "revenue"
+    COST = "cost"
+    RISK = "risk"
+    TIME = "time"
+    EMOTIONAL = "emotional"
+
+
+class MoveKind(Vocabulary):
+    CAMPAIGN = "campaign"
+    PRICE = "price"
+    PRODUCT = "product"
+    PROMOTION = "promotion"
+    HIRE = "hire"
+    GAP = "gap"
+    WON_DEAL = "won_deal"
+    OTHER = "other"
+
+
+class ThreatLevel(Vocabulary):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+_LABELS: dict[Vocabulary, str] = {
+    AccountKind.END_USER: "End user",
+    VisitKind.RIDE_ALONG: "Ride-along",
+    VisitKind.PARTNER_VISIT: "Channel-partner visit",
+    BuyingRole.UNKNOWN: "Not known",
+    FollowUpChannel.IN_PERSON: "In person",
+    FollowUpChannel.UNKNOWN: "Not known",
+    InformationChannel.SALES_REP: "Sales rep",
+    InformationChannel.WEB_SEARCH: "Web search",
+    SourceUsage.TODAY: "Used today",
+    SourceUsage.PREFERRED: "Preferred",
+    MoveKind.WON_DEAL: "Won a deal",
+    MoveKind.GAP: "Gap in offering",
+}
+
+
+# --- findings --------------------------------------------------------------------------
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    SEVERITY = "severity"  # whole number 1..5
+    BOOL = "bool"
+    CHOICE = "choice"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class FindingField:
+    """One attribute a finding of some kind carries besides its text."""
+
+    name: str
+    label: str
+    type: FieldType
+    choices: type[Vocabulary] | None = None
+    default: object = None
+
+
+@dataclass(frozen=True)
+class FindingKind:
+    """A section of the interview: its key, its name in JSON, its title and its fields.
+
+    `text_label` names what the main text means in this section ("Need", "Objection").
+    """
+
+    key: str
+    json_key: str
+    title: str
+    text_label: str
+    fields: tuple[FindingField, ...]
+    shortcut_digit: int
+
+    def field(self, name: str) -> FindingField:
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+
+_QUOTE = FindingField("quote", "Verbatim quote", FieldType.LONG_TEXT, default="")
+
+FINDING_KINDS: tuple[FindingKind, ...] = (
+    FindingKind(
+        "need", "needs", "Needs and pain points", "Need or pain point",
+        (
+            FindingField("severity", "Severity", FieldType.SEVERITY, default=3),
+            FindingField("is_new", "New", FieldType.BOOL, default=False),
+            _QUOTE,
+        ),
+        1,
+    ),
+    FindingKind(
+        "information_source", "information_sources", "Information sources", "Source",
+        (
+            FindingField("channel", "Channel", FieldType.CHOICE, InformationChannel, InformationChannel.OTHER),
+            FindingField("usage", "Used today or preferred", FieldType.CHOICE, SourceUsage, SourceUsage.TODAY),
+            FindingField("material", "Useful material", FieldType.TEXT, default=""),
+        ),
+        2,
+    ),
+    FindingKind(
+        "value_perceived", "value_perceived", "Value perceived", "Statement",
+        (
+            FindingField("value_kind", "Kind of value", FieldType.CHOICE, ValueKind, ValueKind.COST),
+            _QUOTE,
+        ),
+        3,
+    ),
+    FindingKind(
+        "competitor_move", "competitor_moves", "Competitor moves", "What was seen",
+        (
+            FindingField("competitor", "Competitor", FieldType.TEXT, default=""),
+            FindingField("move_kind", "Kind of move", FieldType.CHOICE, MoveKind, MoveKind.OTHER),
+            FindingField("threat", "Threat", FieldType.CHOICE, ThreatLevel, ThreatLevel.MEDIUM),
+        ),
+        4,
+    ),
+    FindingKind(
+        "objection", "objections", "Objections", "Objection",
+        (FindingField("answer", "Answer that worked", FieldType.LONG_TEXT, default=""),),
+        5,
+    ),
+    FindingKind(
+        "buying_centre", "buying_centre", "Buying centre", "Who and why",
+        (
+            FindingField("person", "Person", FieldType.TEXT, default=""),
+            FindingField("buying_role", "Buying role", FieldType.CHOICE, BuyingRole, BuyingRole.UNKNOWN),
+            FindingField("criteria", "Decision criteria", FieldType.TEXT, default=""),
+        ),
+        6,
+    ),
+    FindingKind(
+        "awareness", "awareness", "Awareness of our offering", "Offering",
+        (FindingField("aware", "Already aware", FieldType.BOOL, default=False),),
+        7,
+    ),
+    FindingKind(
+        "follow_up", "follow_ups", "Follow-up actions", "Action",
+        (
+            FindingField("owner", "Owner", FieldType.TEXT, default=""),
+            FindingField("due_on", "Due", FieldType.DATE, default=None),
+            FindingField("done", "Done", FieldType.BOOL, default=False),
+        ),
+        8,
+    ),
+)
+
+FINDING_KINDS_BY_KEY: dict[str, FindingKind] = {kind.key: kind for kind in FINDING_KINDS}
+
+#: Every attribute any finding kind can carry, with its declaration (first one wins).
+FINDING_ATTRIBUTES: dict[str, FindingField] = {}
+for _kind in FINDING_KINDS:
+    for _field in _kind.fields:
+        FINDING_ATTRIBUTES.setdefault(_field.name, _field)
+
+
+def finding_kind(key: str) -> FindingKind:
+    try:
+        return FINDING_KINDS_BY_KEY[key]
+    except KeyError:
+        raise ValidationError(f"unknown kind of finding {key!r}") from None
+
+
+# --- records ---------------------------------------------------------------------------
+
+
+def new_id() -> str:
+    """A fresh record id: a random UUID in its canonical text form."""
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Contact:
+    id: str
+    account_id: str
+    name: str
+    role: str = ""
+    buying_role: BuyingRole = BuyingRole.UNKNOWN
+    follow_up: FollowUpChannel = FollowUpChannel.UNKNOWN
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass
+class Account:
+    id: str
+    name: str
+    kind: AccountKind = AccountKind.CUSTOMER
+    notes: str = ""
+    contacts: list[Contact] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """One observation in one section of a visit's interview.
+
+    `attributes` holds the kind-specific fields declared in `FINDING_KINDS`.
+    """
+
+    id: str
+    visit_id: str
+    kind: str
+    text: str
+    position: int = 0
+    attributes: dict[str, object] = field(default_factory=dict)
+
+    def get(self, name: str) -> object:
+        if name in self.attributes:
+            return self.attributes[name]
+        return finding_kind(self.kind).field(name).default
+
+
+#: Visit fields a user edits directly, in form order, with their labels.
+VISIT_TEXT_FIELDS: dict[str, str] = {
+    "title": "Title",
+    "salesperson": "Salesperson",
+    "attendees": "Attendees",
+    "objective": "Objective",
+    "summary": "Summary",
+    "notes": "Notes",
+    "next_step": "Next step",
+}
+
+
+@dataclass
+class Visit:
+    id: str
+    account_id: str | None
+    title: str
+    kind: VisitKind
+    visited_on: str
+    salesperson: str = ""
+    attendees: str = ""
+    objective: str = ""
+    summary: str = ""
+    notes: str = ""
+    next_step: str = ""
+    guide_id: str | None = None
+    covered_prompts: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    account_name: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+
+    def findings_of(self, kind: str) -> list[Finding]:
+        return sorted((f for f in self.findings if f.kind == kind), key=lambda f: f.position)
+
+    def copy(self) -> "Visit":
+        return dataclasses.replace(
+            self,
+            covered_prompts=list(self.covered_prompts),
+            findings=[dataclasses.replace(f, attributes=dict(f.attributes)) for f in self.findings],
+        )
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """What the visit list shows of one visit."""
+
+    pk: int
+    id: str
+    title: str
+    account_name: str
+    kind: VisitKind
+    visited_on: str
+    salesperson: str
+
+
+# --- value rules -----------------------------------------------------------------------
+
+
+def normalize_visited_on(value: str, what: str = "visited_on") -> str:
+    """Accept an ISO 8601 date or date-time and return it in one canonical form.
+
+    Dates stay dates (`2026-03-04`); date-times keep minutes, seconds only when given,
+    and their UTC offset when given, so that sorting the text sorts the visits.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ValidationError(f"{what}: a date is required (YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text).isoformat()
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"{what}: {value!r} is not an ISO 8601 date or date-time") from None
+    timespec = "seconds" if moment.second or moment.microsecond else "minutes"
+    return moment.isoformat(timespec=timespec)
+
+
+def normalize_date(value: object, what: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{what}: expected a date as text, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise ValidationError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def coerce_finding_attribute(kind: FindingKind, name: str, value: object, what: str) -> object:
+    """Check one kind-specific value of a finding and return it in its stored form."""
+    try:
+        spec = kind.field(name)
+    except KeyError:
+        raise ValidationError(f"{what}: a {kind.text_label.lower()} has no field {name!r}") from None
+    if spec.type is FieldType.SEVERITY:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValidationError(f"{what}: severity must be a whole number from 1 to 5, got {value!r}")
+        return value
+    if spec.type is FieldType.BOOL:
+        if not isinstance(value, bool):
+            raise ValidationError(f"{what}: expected true or false, got {value!r}")
+        return value
+    if spec.type is FieldType.CHOICE:
+        assert spec.choices is not None
+        return spec.choices.parse(str(value), what).value
+    if spec.type is FieldType.DATE:
+        return normalize_date(value, what)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what}: expected text, got {value!r}")
+    return value
+
+
+# --- interview guides ------------------------------------------------------------------
+
+#: Sections a guide's prompts belong to: the interview's finding kinds, plus the parts of
+#: the visit form that are not lists of findings.
+GUIDE_SECTIONS: dict[str, str] = {
+    "overview": "Objective and context",
+    **{kind.key: kind.title for kind in FINDING_KINDS},
+    "next_step": "Next step",
+}
+
+
+@dataclass
+class GuidePrompt:
+    id: str
+    section: str
+    text: str
+    position: int = 0
+
+
+@dataclass
+class Guide:
+    id: str
+    name: str
+    prompts: list[GuidePrompt] = field(default_factory=list)
+
+    def prompts_in(self, section: str) -> list[GuidePrompt]:
+        return [p for p in self.prompts if p.section == section]

@@ -1,0 +1,47 @@
+"""One open notebook: the database and every service over it, built in one place."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fieldnotes.services.guides import Guides
+from fieldnotes.services.interchange import Interchange
+from fieldnotes.services.notebook import Notebook
+from fieldnotes.services.search import Search
+from fieldnotes.storage.database import Database, open_database
+
+
+def default_author() -> str:
+    """Who edits, as stamped on every change: the login name unless the user set another."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass
+class Services:
+    database: Database
+    author: str
+    notebook: Notebook = field(init=False)
+    guides: Guides = field(init=False)
+    search: Search = field(init=False)
+    interchange: Interchange = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.notebook = Notebook(self.database, self.author)
+        self.guides = Guides(self.database, self.author)
+        self.search = Search(self.database)
+        self.interchange = Interchange(self.database, self.author)
+
+    @classmethod
+    def open(cls, path: Path, author: str | None = None) -> "Services":
+        """Open (create, migrate) the database at `path` and make sure it has a guide."""
+        services = cls(open_database(path), author or default_author())
+        services.guides.ensure_default()
+        return services
+
+    def close(self) -> None:
+        self.database.close()

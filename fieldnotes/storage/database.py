@@ -1,0 +1,238 @@
+"""Opening a fieldnotes database: checks, migrations, backups, connections and transactions.
+
+A database file is checked with the standard library's `sqlite3` before anything else runs:
+a file that is not SQLite, that belongs to another program, or that a newer fieldnotes
+wrote is refused with a clear message and left untouched. An up-to-date file opens without
+importing alembic; an outdated one is backed up with `VACUUM INTO`, then migrated, and
+restored from that backup if the migration fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldnotes.domain.errors import DatabaseFileError
+from fieldnotes.storage.schema import APPLICATION_ID, KNOWN_REVISIONS, SCHEMA_HEAD, MetaEntry
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BACKUPS_KEPT = 5
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def inspect_database_file(path: Path) -> str | None:
+    """Return the schema revision of an existing fieldnotes file, or None for a new one.
+
+    Raises:
+        DatabaseFileError: the file is not SQLite, belongs to another program, is damaged,
+            or was written by a newer version of fieldnotes.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with path.open("rb") as stream:
+            header = stream.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise DatabaseFileError(f"{path}: cannot be read ({error.strerror})") from None
+    if header != SQLITE_HEADER:
+        raise DatabaseFileError(f"{path}: not a fieldnotes database (it is not an SQLite file)")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseFileError(f"{path}: the database is damaged or unreadable ({error})") from None
+    if application_id != APPLICATION_ID:
+        if not tables:
+            return None  # an empty SQLite file: safe to make it ours
+        raise DatabaseFileError(f"{path}: not a fieldnotes database (it belongs to another program)")
+    if revision not in KNOWN_REVISIONS:
+        raise DatabaseFileError(
+            f"{path}: written by a newer version of fieldnotes (schema {revision}); update fieldnotes to open it"
+        )
+    return revision
+
+
+def backup_database(path: Path, reason: str) -> Path | None:
+    """Copy a consistent snapshot of the database next to it, keeping the newest few.
+
+    Returns the backup's path, or None when there was nothing to back up.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    folder = path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}-{reason}-{stamp}-{uuid.uuid4().hex[:6]}.db"
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("VACUUM INTO ?", (str(target),))
+    except sqlite3.Error as error:
+        raise DatabaseFileError(f"{path}: could not back up the database before {reason} ({error})") from None
+    finally:
+        connection.close()
+    for old in sorted(folder.glob(f"{path.stem}-{reason}-*.db"))[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def _run_migrations(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Transactions are begun explicitly (see _begin) so that writers can take the lock up front.
+    dbapi_connection.isolation_level = None
+    for pragma in (
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 5000",
+        "PRAGMA journal_mode = WAL",
+        # FULL: a committed edit survives a power cut, not only a killed process.
+        "PRAGMA synchronous = FULL",
+        "PRAGMA trusted_schema = OFF",
+    ):
+        dbapi_connection.execute(pragma)
+
+
+def _begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+    if connection.get_execution_options().get("fieldnotes_write"):
+        # Take the write lock at the start: a deferred transaction that reads, then writes,
+        # fails at once if another window wrote in between.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def user_message_for(error: BaseException, path: Path) -> str | None:
+    """A sentence for the user when a database error has a known cause in the environment."""
+    text = str(getattr(error, "orig", error)).lower()
+    if "disk is full" in text or "disk i/o error" in text:
+        return f"{path}: the disk is full or failing; the last change was not saved"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the database file is read-only; changes cannot be saved"
+    if "database is locked" in text or "database is busy" in text:
+        return f"{path}: the database is busy in another fieldnotes window; try again in a moment"
+    if "malformed" in text or "not a database" in text:
+        return f"{path}: the database is damaged; restore a backup from {path.parent / 'backups'}"
+    return None
+
+
+class Database:
+    """An open fieldnotes database: hands out read and write sessions."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._read_sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            engine.execution_options(fieldnotes_write=True), expire_on_commit=False
+        )
+        self.site_id = self._ensure_site_id()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for one user action that only reads."""
+        with self._translated_errors(), self._read_sessions() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session for one user action that writes; commits at the end or rolls back."""
+        with self._translated_errors(), self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (DBAPIError, sqlite3.Error) as error:
+            message = user_message_for(error, self.path)
+            if message is None:
+                raise
+            raise DatabaseFileError(message) from error
+
+    def _ensure_site_id(self) -> str:
+        with self.writing() as session:
+            entry = session.get(MetaEntry, "site_id")
+            if entry is None:
+                entry = MetaEntry(key="site_id", value=uuid.uuid4().hex)
+                session.add(entry)
+            return entry.value
+
+    def meta(self, key: str) -> str | None:
+        with self.reading() as session:
+            return session.scalar(select(MetaEntry.value).where(MetaEntry.key == key))
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.writing() as session:
+            session.merge(MetaEntry(key=key, value=value))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating and migrating when needed) the fieldnotes database at `path`.
+
+    Raises:
+        DatabaseFileError: with a message for the user; the file is then left unchanged.
+    """
+    path = Path(path)
+    revision = inspect_database_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseFileError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _configure_connection)
+    event.listen(engine, "begin", _begin)
+    if revision != SCHEMA_HEAD:
+        backup = backup_database(path, "migration") if revision is not None else None
+        try:
+            _run_migrations(engine)
+        except Exception as error:
+            engine.dispose()
+            message = user_message_for(error, path)
+            if backup is not None:
+                shutil.copyfile(backup, path)
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                log.exception("migration of %s failed; restored %s", path, backup)
+                raise DatabaseFileError(
+                    f"{path}: upgrading the database failed ({message or error}); it was restored from {backup}"
+                ) from error
+            if message:
+                raise DatabaseFileError(message) from error
+            raise
+    try:
+        return Database(path, engine)
+    except BaseException:
+        engine.dispose()
+        raise
