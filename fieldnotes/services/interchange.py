@@ -1,22 +1,24 @@
 """The JSON interchange format: export everything, import all-or-nothing keeping ids.
 
 The format is described by `resources/schema/fieldnotes-v1.schema.json` and documented in
-`docs/json-format.md`. Import validates the whole file with jsonschema, then checks what a
-schema cannot (dates, references between records, duplicate ids), and only then writes,
-in one transaction with bulk statements. A record whose id exists is updated as an edit;
-a visit's findings and an account's contacts become exactly the file's lists.
+`docs/json-format.md`. Import validates the whole file against that schema (with
+jsonschema-rs: the pure-Python jsonschema took 1.6 ms a visit, twice the cost of writing
+it), then checks what a schema cannot (dates, references between records, duplicate ids),
+and only then writes, in one transaction with bulk statements. A record whose id exists
+is updated as an edit; a visit's findings and an account's contacts become exactly the file's lists.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 
 from fieldnotes.domain.clock import utc_now_text
 from fieldnotes.domain.errors import ValidationError
@@ -67,13 +69,19 @@ class ImportSummary:
 
 
 @cache
-def _validator():  # noqa: ANN202 - jsonschema's validator class
-    import jsonschema
+def _validator():  # noqa: ANN202 - a compiled jsonschema_rs validator
+    import jsonschema_rs
 
     schema = json.loads(resource_path("schema", SCHEMA_FILE).read_text(encoding="utf-8"))
-    validator_class = jsonschema.validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+    return jsonschema_rs.validator_for(schema, validate_formats=True)
+
+
+def _schema_message(error) -> str:  # noqa: ANN001 - jsonschema_rs.ValidationError
+    """The validator's message, with every allowed value spelled out for a closed list."""
+    options = getattr(error.kind, "options", None)
+    if type(error.kind).__name__ == "Enum" and isinstance(options, list):
+        return f"{json.dumps(error.instance, ensure_ascii=False)} is not one of {', '.join(map(str, options))}"
+    return error.message
 
 
 def _json_path(parts: Iterable[object]) -> str:
@@ -109,11 +117,12 @@ def validate_document(document: object, source: str) -> None:
         raise ValidationError(
             f"{source}: written by a newer fieldnotes (format version {version}); update fieldnotes to import it"
         )
-    import jsonschema
+    import jsonschema_rs
 
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
-    if error is not None:
-        raise ValidationError(f"{source}: {_json_path(error.absolute_path)}: {error.message}")
+    try:
+        _validator().validate(document)
+    except jsonschema_rs.ValidationError as error:
+        raise ValidationError(f"{source}: {_json_path(error.instance_path)}: {_schema_message(error)}") from None
     _check_values(document, source)
 
 
@@ -340,8 +349,7 @@ class Interchange:
         table = record_type.__table__
         new_rows = [row for row in rows if row["id"] not in existing]
         changed_rows = [row for row in rows if row["id"] in existing]
-        if new_rows:
-            session.execute(insert(table), new_rows)
+        _insert_rows(session, table, new_rows)
         if changed_rows:
             key = table.c.id
             for row in changed_rows:
@@ -351,16 +359,32 @@ class Interchange:
 
     @staticmethod
     def _delete_ids(session, record_type, ids: list[str]) -> None:  # noqa: ANN001
-        table = record_type.__table__
-        for start in range(0, len(ids), 500):
-            session.execute(delete(table).where(table.c.id.in_(ids[start : start + 500])))
+        _delete_where_in(session, record_type.__table__.name, "id", ids)
 
     @staticmethod
     def _replace_children(session, record_type, parent_column, parent_ids: set[str], rows: list[dict]) -> None:  # noqa: ANN001
         table = record_type.__table__
-        column = table.c[parent_column.key]
-        parents = list(parent_ids)
-        for start in range(0, len(parents), 500):
-            session.execute(delete(table).where(column.in_(parents[start : start + 500])))
-        if rows:
-            session.execute(insert(table), rows)
+        _delete_where_in(session, table.name, parent_column.key, list(parent_ids))
+        _insert_rows(session, table, rows)
+
+
+# SQLAlchemy's bulk insert() spends about as long building parameters as SQLite spends
+# writing the rows; these statements go to the driver directly, in the same transaction.
+
+
+def _insert_rows(session, table, rows: list[dict]) -> None:  # noqa: ANN001 - Session, Table
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{column}"' for column in columns)
+    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    session.connection().exec_driver_sql(statement, list(map(operator.itemgetter(*columns), rows)))
+
+
+def _delete_where_in(session, table_name: str, column: str, values: list[str]) -> None:  # noqa: ANN001
+    connection = session.connection()
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        connection.exec_driver_sql(
+            f'DELETE FROM "{table_name}" WHERE "{column}" IN ({", ".join("?" * len(chunk))})', tuple(chunk)
+        )
