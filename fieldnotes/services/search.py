@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from fieldnotes.domain.model import VisitRow
 from fieldnotes.storage import search_index
@@ -40,7 +40,8 @@ class Search:
         """Every competitor named in a finding, for the filter's choices."""
         with self.database.reading() as session:
             names = session.scalars(
-                select(distinct(FindingRecord.competitor))
+                select(FindingRecord.competitor)
+                .distinct()
                 .where(FindingRecord.kind == "competitor_move", FindingRecord.competitor != "")
                 .order_by(func.lower(FindingRecord.competitor))
             )
