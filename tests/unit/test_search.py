@@ -1,0 +1,183 @@
+"""Finding visits: words with or without accents, prefixes while typing, filters, order, counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldnotes.domain.model import VisitKind
+from fieldnotes.services.search import VisitQuery
+from fieldnotes.storage import search_index
+
+
+@pytest.fixture
+def notebook_visits(services) -> dict[str, str]:
+    """Five visits to three accounts; returns visit ids by a short name."""
+    notebook = services.notebook
+    cafe, _ = notebook.create_account("Café Lumière", "customer")
+    brewery, _ = notebook.create_account("Brasserie Saint-Éloi", "customer")
+    utility, _ = notebook.create_account("Stadtwerke Lüneburg", "prospect")
+    specs = {
+        "cafe": (cafe.id, VisitKind.CUSTOMER_VISIT, "Espresso machine pumps", "2026-08-01T09:00",
+                 "The customer wants quieter pumps for the espresso bar."),
+        "brewery_july": (brewery.id, VisitKind.RIDE_ALONG, "Seal failures", "2026-07-29T10:00",
+                         "The customer loses half a shift per seal failure."),
+        "brewery_october": (brewery.id, VisitKind.CUSTOMER_VISIT, "Trial results", "2026-10-14",
+                            "The customer is happy with the double seal trial."),
+        "utility": (utility.id, VisitKind.CUSTOMER_VISIT, "Pumping station tender", "2026-08-31T23:30",
+                    "The customer tenders eleven pumping stations."),
+        "event": (None, VisitKind.EVENT, "Water utilities day", "2026-10-06T09:00",
+                  "Many visitors, one customer asked about monitoring."),
+    }
+    ids = {}
+    for name, (account_id, kind, title, visited_on, summary) in specs.items():
+        visit, _ = notebook.create_visit(account_id, kind, title, visited_on)
+        notebook.update_visit(visit.id, summary=summary)
+        ids[name] = visit.id
+    add = notebook.add_finding
+    add(ids["brewery_july"], "need", "Seals fail every six weeks", {"severity": 5})
+    add(ids["brewery_july"], "competitor_move", "Demo pump on a trolley", {"competitor": "Aquaris"})
+    add(ids["brewery_october"], "need", "Framework prices for spares", {"severity": 2})
+    add(ids["brewery_october"], "competitor_move", "Twenty percent discount", {"competitor": "Aquaris"})
+    add(ids["utility"], "need", "Energy bill doubled", {"severity": 4})
+    add(ids["utility"], "competitor_move", "Pump as a service", {"competitor": "Flowmaster Industrial"})
+    add(ids["event"], "competitor_move", "Live dashboard at the largest stand", {"competitor": "Flowmaster Industrial"})
+    return ids
+
+
+def _found(services, **query) -> list[str]:
+    """Ids of the visits a query finds, in the order the list shows them."""
+    return [row.id for row in services.search.find_rows(VisitQuery(**query))]
+
+
+def _found_set(services, **query) -> set[str]:
+    return set(_found(services, **query))
+
+
+def test_words_are_found_without_typing_their_accents(services, notebook_visits) -> None:
+    assert _found(services, text="cafe lumiere ") == [notebook_visits["cafe"]]
+    assert _found_set(services, text="eloi ") == {notebook_visits["brewery_july"], notebook_visits["brewery_october"]}
+    assert _found(services, text="luneburg ") == [notebook_visits["utility"]]
+
+
+def test_words_typed_with_accents_find_the_same_visits(services, notebook_visits) -> None:
+    assert _found(services, text="CAFÉ ") == [notebook_visits["cafe"]]
+    assert _found(services, text="Lüneburg ") == [notebook_visits["utility"]]
+
+
+def test_the_last_word_matches_as_a_prefix_while_typing(services, notebook_visits) -> None:
+    assert _found(services, text="espr") == [notebook_visits["cafe"]]
+    assert _found_set(services, text="seal fail") == {notebook_visits["brewery_july"]}
+
+
+def test_a_word_followed_by_a_space_is_no_longer_a_prefix(services, notebook_visits) -> None:
+    assert _found(services, text="espr ") == []
+    assert _found(services, text="espresso ") == [notebook_visits["cafe"]]
+
+
+def test_every_word_must_occur_somewhere_in_the_visit(services, notebook_visits) -> None:
+    assert _found(services, text="trolley aquaris ") == [notebook_visits["brewery_july"]]
+    assert _found(services, text="trolley flowmaster ") == []
+
+
+def test_text_in_findings_and_competitor_names_is_searchable(services, notebook_visits) -> None:
+    assert _found(services, text="dashboard") == [notebook_visits["event"]]
+    assert _found_set(services, text="flowmaster") == {notebook_visits["utility"], notebook_visits["event"]}
+
+
+def test_punctuation_and_quotes_in_the_search_box_do_not_break_the_search(services, notebook_visits) -> None:
+    assert _found(services, text='"espresso" (bar) -*:^') == [notebook_visits["cafe"]]
+    assert _found(services, text="   ") == _found(services)
+
+
+def test_without_text_the_list_shows_every_visit_newest_first(services, notebook_visits) -> None:
+    assert _found(services) == [
+        notebook_visits[name] for name in ("brewery_october", "event", "utility", "cafe", "brewery_july")
+    ]
+
+
+def test_filter_by_account(services, notebook_visits) -> None:
+    brewery = services.notebook.visit(notebook_visits["brewery_july"]).account_id
+    assert _found(services, account_id=brewery) == [notebook_visits["brewery_october"], notebook_visits["brewery_july"]]
+    assert _found(services, text="trolley", account_id=brewery) == [notebook_visits["brewery_july"]]
+    assert _found(services, text="trolley", account_id=services.notebook.visit(notebook_visits["cafe"]).account_id) == []
+
+
+def test_filter_by_kind_of_visit(services, notebook_visits) -> None:
+    assert _found(services, kind=VisitKind.RIDE_ALONG) == [notebook_visits["brewery_july"]]
+    assert _found(services, kind=VisitKind.EVENT, text="customer") == [notebook_visits["event"]]
+
+
+def test_a_date_range_includes_visits_on_both_end_days_at_any_time(services, notebook_visits) -> None:
+    found = _found(services, date_from="2026-08-01", date_to="2026-08-31")
+    assert found == [notebook_visits["utility"], notebook_visits["cafe"]]  # 23:30 on the last day counts
+    assert _found(services, date_from="2026-10-14") == [notebook_visits["brewery_october"]]
+    assert _found(services, date_to="2026-07-29") == [notebook_visits["brewery_july"]]
+
+
+def test_filter_by_competitor_ignores_case(services, notebook_visits) -> None:
+    expected = [notebook_visits["brewery_october"], notebook_visits["brewery_july"]]
+    assert _found(services, competitor="aquaris") == expected
+    assert _found(services, competitor="  AQUARIS ") == expected
+    assert _found(services, competitor="flowmaster industrial") == [notebook_visits["event"], notebook_visits["utility"]]
+
+
+def test_filter_by_minimum_severity_of_a_need(services, notebook_visits) -> None:
+    assert _found(services, min_severity=4) == [notebook_visits["utility"], notebook_visits["brewery_july"]]
+    assert _found(services, min_severity=5) == [notebook_visits["brewery_july"]]
+    assert len(_found(services, min_severity=1)) == 3
+
+
+def test_filters_combine_with_text(services, notebook_visits) -> None:
+    assert _found(services, text="customer", competitor="Aquaris", min_severity=5, date_from="2026-07-01") == [
+        notebook_visits["brewery_july"]
+    ]
+
+
+def test_competitor_choices_list_each_name_once(services, notebook_visits) -> None:
+    assert services.search.competitors() == ["Aquaris", "Flowmaster Industrial"]
+
+
+def test_a_title_match_ranks_above_a_match_in_the_notes(services, notebook_visits) -> None:
+    services.notebook.update_visit(notebook_visits["cafe"], notes="We discussed a trial as well.")
+    found = _found(services, text="trial ")
+    assert found[0] == notebook_visits["brewery_october"]
+    assert set(found) == {notebook_visits["brewery_october"], notebook_visits["cafe"]}
+
+
+def test_a_word_in_very_many_visits_still_lists_them_newest_first(services, notebook_visits, monkeypatch) -> None:
+    # Stand-in for a word found in more visits than are worth ranking (as "customer" is in
+    # nearly every visit of a real notebook): the list then shows the newest first.
+    monkeypatch.setattr(search_index, "RANKED_HITS_LIMIT", 2)
+    assert _found(services, text="customer") == [
+        notebook_visits[name] for name in ("brewery_october", "event", "utility", "cafe", "brewery_july")
+    ]
+    first_page = services.search.find(VisitQuery(text="customer"), 0, 2)
+    assert [row.id for row in services.search.rows(first_page)] == [
+        notebook_visits["brewery_october"], notebook_visits["event"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        VisitQuery(),
+        VisitQuery(text="customer"),
+        VisitQuery(text="cust"),
+        VisitQuery(text="seal fail"),
+        VisitQuery(text="nothing like this "),
+        VisitQuery(competitor="aquaris"),
+        VisitQuery(text="customer", min_severity=4),
+        VisitQuery(date_from="2026-08-01", date_to="2026-08-31", kind=VisitKind.CUSTOMER_VISIT),
+    ],
+)
+def test_the_count_shown_agrees_with_the_visits_listed(services, notebook_visits, query, monkeypatch) -> None:
+    for limit in (search_index.RANKED_HITS_LIMIT, 2):
+        monkeypatch.setattr(search_index, "RANKED_HITS_LIMIT", limit)
+        assert services.search.count(query) == len(services.search.find(query))
+
+
+def test_pages_of_results_follow_each_other_without_gaps_or_repeats(services, notebook_visits) -> None:
+    query = VisitQuery(text="customer")
+    everything = services.search.find(query)
+    pages = [services.search.find(query, offset, 2) for offset in range(0, len(everything), 2)]
+    assert [pk for page in pages for pk in page] == everything
