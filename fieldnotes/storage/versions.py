@@ -1,0 +1,670 @@
+"""The field-version log in the local database: recording local edits, storing remote
+versions, and rewriting the visible tables from what the versions resolve to.
+
+Local edits are noted by triggers (migration 0002) in `sync_dirty`; `capture_local_changes`
+turns each noted record into versions of the fields whose value differs from what the log
+resolves to, so a day of autosaves becomes one version per changed field. Remote versions
+are inserted as a set (`INSERT OR IGNORE` on their identity), and `materialize` rewrites
+the affected rows with the triggers silenced. A row is only ever written exactly as its
+versions resolve, never approximately: a record whose parent has not arrived yet, or whose
+values this version of fieldnotes cannot show, is held back until it can be written whole.
+
+These functions run inside a session the caller opened for writing; they use the
+session's DB-API connection directly because sync moves rows in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from fieldnotes.domain.model import (
+    GUIDE_SECTIONS,
+    FINDING_ATTRIBUTES,
+    FINDING_KINDS_BY_KEY,
+    AccountKind,
+    BuyingRole,
+    FieldType,
+    FollowUpChannel,
+    VisitKind,
+)
+from fieldnotes.domain.versioning import (
+    EXISTS_FIELD,
+    RecordState,
+    Version,
+    parse_parents,
+    resolve_record,
+    same_value,
+    version_key,
+)
+from fieldnotes.storage import search_index
+
+#: The synchronised tables and the columns that are versioned, in the order rows are
+#: written (parents before children). Stamps (`created_at`, `updated_at`, `updated_by`)
+#: are derived from the versions; `visit.pk` never leaves this file.
+TRACKED: dict[str, tuple[str, ...]] = {
+    "account": ("name", "kind", "notes"),
+    "guide": ("name",),
+    "contact": ("account_id", "name", "role", "buying_role", "follow_up", "email", "phone"),
+    "visit": (
+        "account_id", "title", "kind", "visited_on", "salesperson", "attendees", "objective",
+        "summary", "notes", "next_step", "guide_id", "covered_prompts",
+    ),
+    "guide_prompt": ("guide_id", "section", "text", "position"),
+    "finding": (
+        "visit_id", "kind", "position", "text", "quote", "severity", "is_new", "channel", "usage",
+        "material", "value_kind", "competitor", "move_kind", "threat", "answer", "person",
+        "buying_role", "criteria", "aware", "owner", "due_on", "done",
+    ),
+}
+
+#: child kind -> (parent kind, column, whether the column may be NULL)
+PARENTS: dict[str, tuple[str, str, bool]] = {
+    "contact": ("account", "account_id", False),
+    "visit": ("account", "account_id", True),
+    "guide_prompt": ("guide", "guide_id", False),
+    "finding": ("visit", "visit_id", False),
+}
+CHILDREN: dict[str, list[tuple[str, str]]] = {}
+for _child, (_parent, _column, _nullable) in PARENTS.items():
+    CHILDREN.setdefault(_parent, []).append((_child, _column))
+
+_LEAVES_FIRST = ("finding", "guide_prompt", "contact", "visit", "account", "guide")
+_MAX_TEXT = 1_000_000
+_CHUNK = 400
+_HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
+
+Key = tuple[str, str]  # (kind, record id)
+
+
+def connection(session: Session) -> sqlite3.Connection:
+    """The DB-API connection under a session, inside the session's transaction."""
+    return session.connection().connection.dbapi_connection  # type: ignore[return-value]
+
+
+def conflict_id(kind: str, record_id: str, field_name: str) -> str:
+    """A conflict's id: the same on every laptop because it names what is in conflict."""
+    return hashlib.sha1(f"{kind}\x1f{record_id}\x1f{field_name}".encode()).hexdigest()[:12]
+
+
+def text_to_ms(text: str | None) -> int | None:
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+# --- column rules ----------------------------------------------------------------------
+
+_TEXT = (str,)
+_VOCABULARIES = {
+    ("account", "kind"): {m.value for m in AccountKind},
+    ("contact", "buying_role"): {m.value for m in BuyingRole},
+    ("contact", "follow_up"): {m.value for m in FollowUpChannel},
+    ("visit", "kind"): {m.value for m in VisitKind},
+    ("finding", "kind"): set(FINDING_KINDS_BY_KEY),
+    ("guide_prompt", "section"): set(GUIDE_SECTIONS),
+}
+_NULLABLE = {("visit", "account_id"), ("visit", "guide_id")} | {("finding", name) for name in FINDING_ATTRIBUTES}
+_INTEGERS = {("finding", "position"), ("guide_prompt", "position")}
+
+
+def column_problem(kind: str, column: str, value: object) -> str | None:
+    """Why `value` cannot be shown in this column by this version of fieldnotes, or None."""
+    if value is None:
+        return None if (kind, column) in _NULLABLE else "a value is required"
+    if (kind, column) in _INTEGERS:
+        return None if type(value) is int and 0 <= value < 1_000_000 else "expected a whole number"
+    if kind == "finding" and column in FINDING_ATTRIBUTES:
+        spec = FINDING_ATTRIBUTES[column]
+        if spec.type is FieldType.SEVERITY:
+            return None if type(value) is int and 1 <= value <= 5 else "expected a severity from 1 to 5"
+        if spec.type is FieldType.BOOL:
+            return None if type(value) is int and value in (0, 1) else "expected true or false"
+        if spec.type is FieldType.CHOICE:
+            assert spec.choices is not None
+            return None if value in {m.value for m in spec.choices} else "not a known choice"
+    if not isinstance(value, _TEXT):
+        return "expected text"
+    if len(value) > _MAX_TEXT:
+        return "text too long"
+    allowed = _VOCABULARIES.get((kind, column))
+    if allowed is not None and value not in allowed:
+        return f"{value!r} is not known to this version"
+    if (kind, column) == ("visit", "covered_prompts"):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return "not a JSON list"
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            return "not a JSON list of prompt ids"
+    return None
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def site_id(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'site_id'").fetchone()
+    if row is None:
+        raise RuntimeError("the database has no site id; it was not opened through open_database")
+    return row[0]
+
+
+@dataclass
+class SyncState:
+    counter: int
+    published: int
+    hlc: int
+    team_id: str | None
+    last_sync_at: str | None
+
+
+def read_state(conn: sqlite3.Connection) -> SyncState:
+    row = conn.execute("SELECT counter, published, hlc, team_id, last_sync_at FROM sync_state WHERE id = 1").fetchone()
+    return SyncState(*row)
+
+
+def load_versions(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, list[Version]]:
+    """Every known version of these records."""
+    wanted = set(keys)
+    found: dict[Key, list[Version]] = {key: [] for key in wanted}
+    ids = sorted({record_id for _, record_id in wanted})
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents "
+            f"FROM field_version WHERE record_id IN ({marks})",
+            chunk,
+        )
+        for site, counter, kind, record_id, name, value, hlc, author, written_at, parents in rows:
+            key = (kind, record_id)
+            if key in found:
+                found[key].append(
+                    Version(site, counter, kind, record_id, name, value, hlc, author, written_at, parse_parents(parents))
+                )
+    return found
+
+
+def load_rows(conn: sqlite3.Connection, kind: str, ids: Iterable[str]) -> dict[str, dict[str, object]]:
+    """Visible rows of one table by id, with their versioned columns and stamps."""
+    columns = ("id", "created_at", "updated_at", "updated_by", *TRACKED[kind])
+    rows: dict[str, dict[str, object]] = {}
+    ids = list(ids)
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" * len(chunk))
+        for values in conn.execute(f"SELECT {', '.join(columns)} FROM {kind} WHERE id IN ({marks})", chunk):
+            rows[values[0]] = dict(zip(columns, values))
+    return rows
+
+
+def record_states(session: Session, keys: Iterable[Key]) -> dict[Key, RecordState]:
+    """What these records resolve to."""
+    return states_of(connection(session), keys)
+
+
+# --- capturing local edits -------------------------------------------------------------
+
+
+@dataclass
+class _Writer:
+    """Hands out this site's counters and clock values for new versions."""
+
+    site: str
+    counter: int
+    hlc: int
+    rows: list[tuple] = field(default_factory=list)
+    made: list[Version] = field(default_factory=list)
+
+    def write(self, kind: str, record_id: str, name: str, value: object, parents: Iterable[str],
+              author: str, written_at: str, physical_ms: int) -> Version:
+        self.counter += 1
+        self.hlc = max(physical_ms << _HLC_SHIFT, self.hlc + 1)
+        version = Version(self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
+                          tuple(sorted(parents)))
+        self.rows.append((self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
+                          " ".join(version.parents)))
+        self.made.append(version)
+        return version
+
+
+def _now_text() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Captured:
+    """What `capture_local_changes` did: versions written and records they belong to."""
+
+    versions: int
+    records: set[Key]
+
+
+def capture_local_changes(session: Session, author: str, now_text: Callable[[], str] = _now_text) -> Captured:
+    """Turn the records noted by the triggers into field versions (see the module doc)."""
+    conn = connection(session)
+    dirty = conn.execute("SELECT kind, record_id FROM sync_dirty").fetchall()
+    if not dirty:
+        return Captured(0, set())
+    state = read_state(conn)
+    writer = _Writer(site_id(conn), state.counter, state.hlc)
+    flagged = {
+        (kind, record_id)
+        for kind, record_id in conn.execute(f"SELECT kind, record_id FROM sync_conflict WHERE field = '{EXISTS_FIELD}'")
+    }
+    by_kind: dict[str, list[str]] = {}
+    for kind, record_id in dirty:
+        if kind in TRACKED:
+            by_kind.setdefault(kind, []).append(record_id)
+    touched: set[Key] = set()
+    for kind, ids in by_kind.items():
+        columns = TRACKED[kind]
+        for chunk in _chunks(ids):
+            rows = load_rows(conn, kind, chunk)
+            histories = load_versions(conn, [(kind, record_id) for record_id in chunk])
+            for record_id in chunk:
+                versions = histories[(kind, record_id)]
+                record = resolve_record(kind, record_id, versions)
+                row = rows.get(record_id)
+                now = now_text()
+                if row is None:
+                    if versions:
+                        writer.write(kind, record_id, EXISTS_FIELD, 0, record.all_head_keys(), author, now,
+                                     text_to_ms(now) or 0)
+                        touched.add((kind, record_id))
+                    continue
+                # The row's own stamps say who edited and when, unless they predate what the
+                # log already holds (a change that did not stamp the row, such as renumbering).
+                newest = record.newest()
+                written_at = str(row["updated_at"] or "")
+                editor = str(row["updated_by"] or "") or author
+                if text_to_ms(written_at) is None or (newest is not None and written_at <= newest.written_at):
+                    written_at, editor = now, author
+                physical = text_to_ms(written_at) or 0
+                before = len(writer.made)
+                if not record.own_alive and (kind, record_id) not in flagged:
+                    writer.write(kind, record_id, EXISTS_FIELD, 1, [v.key for v in record.exists_heads], editor,
+                                 written_at, physical)
+                for name in columns:
+                    value = row[name]
+                    field_state = record.fields.get(name)
+                    if field_state is None:
+                        if value is not None:
+                            writer.write(kind, record_id, name, value, (), editor, written_at, physical)
+                    elif not same_value(value, field_state.value):
+                        writer.write(kind, record_id, name, value, [v.key for v in field_state.heads], editor,
+                                     written_at, physical)
+                if len(writer.made) > before:
+                    touched.add((kind, record_id))
+    if writer.rows:
+        conn.executemany(
+            "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            writer.rows,
+        )
+    conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (writer.counter, writer.hlc))
+    conn.execute("DELETE FROM sync_dirty")
+    return Captured(len(writer.rows), touched)
+
+
+def write_version(session: Session, kind: str, record_id: str, name: str, value: object,
+                  parents: Iterable[str], author: str, now_text: Callable[[], str] = _now_text) -> Version:
+    """Write one version of this site (a conflict's resolution)."""
+    conn = connection(session)
+    state = read_state(conn)
+    writer = _Writer(site_id(conn), state.counter, state.hlc)
+    now = now_text()
+    version = writer.write(kind, record_id, name, value, parents, author, now, text_to_ms(now) or 0)
+    conn.execute(
+        "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        writer.rows[0],
+    )
+    conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (writer.counter, writer.hlc))
+    return version
+
+
+# --- remote versions -------------------------------------------------------------------
+
+#: Columns of a version row as exchanged: site, counter, kind, record id, field, value,
+#: clock, author, written at, parents (space-separated "site:counter").
+VersionRow = tuple[str, int, str, str, str, object, int, str, str, str]
+
+
+def insert_versions(session: Session, rows: Sequence[VersionRow]) -> set[Key]:
+    """Add versions (those already known are ignored); return the records they belong to."""
+    conn = connection(session)
+    conn.executemany(
+        "INSERT OR IGNORE INTO field_version (site, counter, kind, record_id, field, value, hlc, author,"
+        " written_at, parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    if rows:
+        highest = max(row[6] for row in rows)
+        conn.execute("UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1", (highest,))
+    return {(row[2], row[3]) for row in rows}
+
+
+def unpublished_versions(session: Session) -> list[VersionRow]:
+    """This site's versions not yet written to the share, oldest first."""
+    conn = connection(session)
+    state = read_state(conn)
+    rows = conn.execute(
+        "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
+        " WHERE site = ? AND counter > ? ORDER BY counter",
+        (site_id(conn), state.published),
+    ).fetchall()
+    return rows
+
+
+def mark_published(session: Session, last_counter: int) -> None:
+    connection(session).execute(
+        "UPDATE sync_state SET published = max(published, ?) WHERE id = 1", (last_counter,)
+    )
+
+
+def set_applying(session: Session, applying: bool) -> None:
+    """Silence (or re-enable) the triggers that note local edits, inside this transaction."""
+    connection(session).execute("UPDATE sync_state SET applying = ? WHERE id = 1", (int(applying),))
+
+
+# --- materializing ---------------------------------------------------------------------
+
+
+@dataclass
+class Materialized:
+    """What rewriting the visible tables changed, and what had to wait."""
+
+    visit_ids: set[str] = field(default_factory=set)
+    visit_list_changed: bool = False
+    account_ids: set[str] = field(default_factory=set)
+    guides: bool = False
+    held_back: dict[Key, str] = field(default_factory=dict)
+    rows_written: int = 0
+
+    def merge(self, other: "Materialized") -> None:
+        self.visit_ids |= other.visit_ids
+        self.visit_list_changed |= other.visit_list_changed
+        self.account_ids |= other.account_ids
+        self.guides |= other.guides
+        self.held_back.update(other.held_back)
+        self.rows_written += other.rows_written
+
+
+class _Workset:
+    """Records being resolved together, with their versions, states and visible rows."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.states: dict[Key, RecordState] = {}
+        self.versions: dict[Key, list[Version]] = {}
+        self.rows: dict[Key, dict[str, object] | None] = {}
+
+    def add(self, keys: Iterable[Key]) -> set[Key]:
+        new = {key for key in keys if key not in self.states and key[0] in TRACKED}
+        if not new:
+            return new
+        for key, versions in load_versions(self.conn, new).items():
+            self.versions[key] = versions
+            self.states[key] = resolve_record(key[0], key[1], versions)
+        by_kind: dict[str, list[str]] = {}
+        for kind, record_id in new:
+            by_kind.setdefault(kind, []).append(record_id)
+        for kind, ids in by_kind.items():
+            rows = load_rows(self.conn, kind, ids)
+            for record_id in ids:
+                self.rows[(kind, record_id)] = rows.get(record_id)
+        return new
+
+
+def _expand(work: _Workset, keys: set[Key]) -> None:
+    """Add parents of touched children and children waiting for touched parents, until stable."""
+    frontier = work.add(keys)
+    while frontier:
+        more: set[Key] = set()
+        for kind, record_id in frontier:
+            if kind in PARENTS:
+                parent_kind, column, _ = PARENTS[kind]
+                resolved = work.states[(kind, record_id)].value(column)
+                row = work.rows.get((kind, record_id))
+                for parent_id in (resolved, row[column] if row else None):
+                    if isinstance(parent_id, str):
+                        more.add((parent_kind, parent_id))
+            for child_kind, column in CHILDREN.get(kind, ()):
+                waiting = work.conn.execute(
+                    "SELECT DISTINCT fv.record_id FROM field_version fv"
+                    " WHERE fv.field IN ('visit_id', 'account_id', 'guide_id') AND fv.field = ? AND fv.value = ?"
+                    f" AND fv.kind = ? AND NOT EXISTS (SELECT 1 FROM {child_kind} c WHERE c.id = fv.record_id)",
+                    (column, record_id, child_kind),
+                )
+                more.update((child_kind, child_id) for (child_id,) in waiting)
+        frontier = work.add(more)
+
+
+def _stamps(versions: list[Version], state: RecordState) -> tuple[str, str, str]:
+    created = [v.written_at for v in versions if v.field == EXISTS_FIELD and v.value]
+    newest = state.newest()
+    updated_at = newest.written_at if newest else _now_text()
+    updated_by = newest.author if newest else ""
+    return (min(created) if created else updated_at), updated_at, updated_by
+
+
+def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
+    """Rewrite the visible rows of these records (and of parents and children they affect).
+
+    The caller silences the edit-noting triggers (`set_applying`) around this call.
+    """
+    conn = connection(session)
+    work = _Workset(conn)
+    _expand(work, set(keys))
+    result = Materialized()
+
+    # Alive: by its own versions, or because a live child still needs it (leaves first).
+    alive: dict[Key, bool] = {}
+    keys_by_kind: dict[str, list[str]] = {}
+    for kind, record_id in work.states:
+        keys_by_kind.setdefault(kind, []).append(record_id)
+    for kind in _LEAVES_FIRST:
+        ids = keys_by_kind.get(kind, [])
+        needed: set[str] = set()
+        for child_kind, column in CHILDREN.get(kind, ()):
+            for (ck, child_id), state in work.states.items():
+                if ck == child_kind and alive.get((ck, child_id)):
+                    parent_id = state.value(column)
+                    if isinstance(parent_id, str):
+                        needed.add(parent_id)
+            for chunk in _chunks(ids):
+                marks = ", ".join("?" * len(chunk))
+                for child_id, parent_id in conn.execute(
+                    f"SELECT id, {column} FROM {child_kind} WHERE {column} IN ({marks})", chunk
+                ):
+                    if (child_kind, child_id) not in work.states:
+                        needed.add(parent_id)
+        for record_id in ids:
+            key = (kind, record_id)
+            alive[key] = work.states[key].own_alive or record_id in needed
+
+    # Writable: alive, every value showable, and the parent present (parents first).
+    writable: dict[Key, bool] = {}
+    for kind in reversed(_LEAVES_FIRST):
+        for record_id in keys_by_kind.get(kind, []):
+            key = (kind, record_id)
+            if not alive[key]:
+                continue
+            state = work.states[key]
+            problem = None
+            for column in TRACKED[kind]:
+                reason = column_problem(kind, column, state.value(column))
+                if reason:
+                    problem = f"{column}: {reason}"
+                    break
+            if problem is None and kind in PARENTS:
+                parent_kind, column, _nullable = PARENTS[kind]
+                parent_id = state.value(column)
+                if parent_id is not None:
+                    parent_key = (parent_kind, str(parent_id))
+                    if parent_key in work.states:
+                        present = writable.get(parent_key, False)
+                    else:
+                        present = conn.execute(
+                            f"SELECT 1 FROM {parent_kind} WHERE id = ?", (parent_id,)
+                        ).fetchone() is not None
+                    if not present:
+                        problem = f"waiting for its {parent_kind}"
+            if problem is None:
+                writable[key] = True
+            else:
+                result.held_back[key] = problem
+
+    reindex: set[str] = set()
+    renamed_accounts: set[str] = set()
+    # Deletions, children first (the cascades then find nothing left to do).
+    for kind in _LEAVES_FIRST:
+        doomed = [rid for rid in keys_by_kind.get(kind, []) if not alive[(kind, rid)] and work.rows[(kind, rid)]]
+        if not doomed:
+            continue
+        for chunk in _chunks(doomed):
+            marks = ", ".join("?" * len(chunk))
+            if kind == "visit":
+                conn.execute(f"DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE id IN ({marks}))",
+                             chunk)
+            conn.execute(f"DELETE FROM {kind} WHERE id IN ({marks})", chunk)
+        result.rows_written += len(doomed)
+        _note_change(result, kind, doomed, work, reindex)
+    # Inserts and updates, parents first.
+    for kind in reversed(_LEAVES_FIRST):
+        columns = TRACKED[kind]
+        upserts = []
+        changed_ids = []
+        for record_id in keys_by_kind.get(kind, []):
+            key = (kind, record_id)
+            if not writable.get(key):
+                continue
+            state = work.states[key]
+            row = work.rows[key]
+            values = [state.value(column) for column in columns]
+            if row is not None and all(same_value(row[c], v) for c, v in zip(columns, values)):
+                continue
+            created_at, updated_at, updated_by = _stamps(work.versions[key], state)
+            upserts.append((record_id, created_at, updated_at, updated_by, *values))
+            changed_ids.append(record_id)
+            if kind == "account" and (row is None or row["name"] != state.value("name")):
+                renamed_accounts.add(record_id)
+        if not upserts:
+            continue
+        names = ("id", "created_at", "updated_at", "updated_by", *columns)
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in names[2:])
+        conn.executemany(
+            f"INSERT INTO {kind} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+            f" ON CONFLICT(id) DO UPDATE SET {assignments}",
+            upserts,
+        )
+        result.rows_written += len(upserts)
+        _note_change(result, kind, changed_ids, work, reindex)
+    for account_id in renamed_accounts:
+        search_index.reindex_account(session, account_id)
+    if reindex:
+        search_index.reindex_visits(session, sorted(reindex))
+    refresh_conflicts(session, work.states, {key for key, ok in writable.items() if ok}, alive)
+    return result
+
+
+def _note_change(result: Materialized, kind: str, ids: list[str], work: _Workset, reindex: set[str]) -> None:
+    if kind == "visit":
+        result.visit_ids.update(ids)
+        reindex.update(ids)
+        # Listed columns (title, date, account) may have changed even when none was added.
+        result.visit_list_changed = True
+    elif kind == "finding":
+        for record_id in ids:
+            state = work.states[("finding", record_id)]
+            row = work.rows[("finding", record_id)]
+            for visit_id in (state.value("visit_id"), row["visit_id"] if row else None):
+                if isinstance(visit_id, str):
+                    result.visit_ids.add(visit_id)
+                    reindex.add(visit_id)
+    elif kind in ("account", "contact"):
+        for record_id in ids:
+            if kind == "account":
+                result.account_ids.add(record_id)
+            else:
+                state = work.states[("contact", record_id)]
+                row = work.rows[("contact", record_id)]
+                for account_id in (state.value("account_id"), row["account_id"] if row else None):
+                    if isinstance(account_id, str):
+                        result.account_ids.add(account_id)
+    else:
+        result.guides = True
+
+
+# --- conflicts -------------------------------------------------------------------------
+
+
+def refresh_conflicts(session: Session, states: dict[Key, RecordState], shown: set[Key],
+                      alive: dict[Key, bool] | None = None) -> None:
+    """Rewrite the open conflicts of these records: shown records only, known fields only."""
+    conn = connection(session)
+    keys = list(states)
+    for chunk in _chunks(keys):
+        conn.executemany("DELETE FROM sync_conflict WHERE record_id = ? AND kind = ?",
+                         [(record_id, kind) for kind, record_id in chunk])
+    rows = []
+    for key in keys:
+        if key not in shown:
+            continue
+        kind, record_id = key
+        state = states[key]
+        visit_id = record_id if kind == "visit" else state.value("visit_id") if kind == "finding" else None
+        for name in TRACKED[kind]:
+            field_state = state.fields.get(name)
+            if field_state is not None and field_state.conflicting:
+                rows.append((conflict_id(kind, record_id, name), kind, record_id, name, visit_id))
+        if state.deletions and (alive is None or alive.get(key, True)):
+            rows.append((conflict_id(kind, record_id, EXISTS_FIELD), kind, record_id, EXISTS_FIELD, visit_id))
+    conn.executemany(
+        "INSERT OR REPLACE INTO sync_conflict (id, kind, record_id, field, visit_id) VALUES (?, ?, ?, ?, ?)", rows
+    )
+
+
+def conflict_rows(session: Session) -> list[tuple[str, str, str, str, str | None]]:
+    """Open conflicts as (id, kind, record id, field, visit id), oldest record first."""
+    return connection(session).execute(
+        "SELECT id, kind, record_id, field, visit_id FROM sync_conflict ORDER BY kind, record_id, field"
+    ).fetchall()
+
+
+def conflict_count(session: Session) -> int:
+    return connection(session).execute("SELECT count(*) FROM sync_conflict").fetchone()[0]
+
+
+def child_keys(conn: sqlite3.Connection, kind: str, record_id: str) -> list[Key]:
+    """Visible children of a record (findings of a visit, contacts of an account...)."""
+    keys: list[Key] = []
+    for child_kind, column in CHILDREN.get(kind, ()):
+        keys.extend((child_kind, child_id) for (child_id,) in conn.execute(
+            f"SELECT id FROM {child_kind} WHERE {column} = ?", (record_id,)))
+    return keys
+
+
+def states_of(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, RecordState]:
+    return {key: resolve_record(key[0], key[1], versions) for key, versions in load_versions(conn, keys).items()}
+
+
+def version_key_of(row: VersionRow) -> str:
+    return version_key(row[0], row[1])
