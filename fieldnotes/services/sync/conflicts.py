@@ -1,0 +1,92 @@
+"""Conflicts as people see them: both (or all) values, who wrote each, on which laptop, when."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from fieldnotes.domain.model import FINDING_ATTRIBUTES, FINDING_KINDS_BY_KEY, VISIT_TEXT_FIELDS
+from fieldnotes.domain.versioning import EXISTS_FIELD
+
+#: Values a user gives to settle a "deleted on one laptop, changed on another" conflict.
+KEEP = "keep"
+DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One of the values in conflict.
+
+    Attributes:
+        value: the stored value; for a deletion conflict, "keep" or "delete".
+        author: who wrote it.
+        site_id: the laptop it was written on.
+        written_at: when, by that laptop's clock (ISO 8601, UTC).
+        description: the value as a person reads it.
+    """
+
+    value: object
+    author: str
+    site_id: str
+    written_at: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field whose concurrent edits disagree, or a record deleted while edited elsewhere.
+
+    The first candidate is what every laptop shows until someone resolves the conflict.
+    """
+
+    id: str
+    record_kind: str
+    record_id: str
+    visit_id: str | None
+    field: str
+    label: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.field == EXISTS_FIELD
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+_KIND_NAMES = {
+    "account": "Account",
+    "contact": "Contact",
+    "visit": "Visit",
+    "finding": "Finding",
+    "guide": "Interview guide",
+    "guide_prompt": "Guide prompt",
+}
+
+
+def field_label(kind: str, name: str) -> str:
+    if name == EXISTS_FIELD:
+        return "deleted on one laptop while changed on another"
+    if kind == "visit" and name in VISIT_TEXT_FIELDS:
+        return VISIT_TEXT_FIELDS[name]
+    if kind == "finding" and name in FINDING_ATTRIBUTES:
+        return FINDING_ATTRIBUTES[name].label
+    return name.replace("_", " ").capitalize()
+
+
+def record_label(kind: str, names: dict[str, str]) -> str:
+    """A short name of the record: `names` holds its title or name and, for a finding, more."""
+    if kind == "finding":
+        finding_kind = FINDING_KINDS_BY_KEY.get(names.get("finding_kind", ""))
+        section = finding_kind.text_label if finding_kind else "Finding"
+        return f"Visit {names.get('visit_title') or '(untitled)'!r}, {section.lower()} {names.get('text', '')[:40]!r}"
+    return f"{_KIND_NAMES.get(kind, kind)} {names.get('name') or '(untitled)'!r}"
+
+
+def describe_value(value: object) -> str:
+    if value is None:
+        return "(empty)"
+    if isinstance(value, str):
+        return value if value else "(empty)"
+    return json.dumps(value)

@@ -1,0 +1,238 @@
+"""Segment files: one laptop's new field versions, as a small SQLite file written once.
+
+Writing builds the file on local disk. Reading treats a file from the share as hostile:
+the caller copies it to local disk first; then its header is checked by hand (magic,
+page size, length against the page count, application id, format), it is opened
+read-only and immutable with `trusted_schema=OFF`, its schema must be exactly ours (no
+view, trigger, index or extra table, so no code of its author can run), `quick_check` must
+pass, and every row is read through explicit columns with its type and size checked.
+A file that fails any check is rejected whole.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldnotes import __version__
+from fieldnotes.storage.versions import VersionRow
+
+#: `PRAGMA application_id` of a segment file ("FNSg").
+SEGMENT_APPLICATION_ID = 0x464E5367
+#: The segment format this version writes and reads; a file with a higher one is kept
+#: aside until fieldnotes is updated.
+SEGMENT_FORMAT = 1
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SCHEMA: tuple[tuple[str, str, str], ...] = (
+    (
+        "table",
+        "segment",
+        "CREATE TABLE segment (format INTEGER NOT NULL, team TEXT NOT NULL, site TEXT NOT NULL,"
+        " first_counter INTEGER NOT NULL, last_counter INTEGER NOT NULL, version_count INTEGER NOT NULL,"
+        " written_at TEXT NOT NULL, app_version TEXT NOT NULL)",
+    ),
+    (
+        "table",
+        "version",
+        "CREATE TABLE version (counter INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
+        " field TEXT NOT NULL, value, hlc INTEGER NOT NULL, author TEXT NOT NULL, written_at TEXT NOT NULL,"
+        " parents TEXT NOT NULL)",
+    ),
+)
+MAX_SEGMENT_BYTES = 1 << 30
+MAX_VALUE_CHARS = 1_000_000
+_SITE = re.compile(r"[0-9a-f]{32}\Z")
+_KIND = re.compile(r"[a-z][a-z_]{0,31}\Z")
+_FIELD = re.compile(r"_?[a-z][a-z0-9_]{0,63}\Z")
+_PARENT = re.compile(r"[0-9a-f]{32}:[1-9][0-9]{0,17}\Z")
+_MAX_PARENTS = 4096
+_MAX_CLOCK = 1 << 62
+
+
+class SegmentRejected(Exception):
+    """The file is not a valid segment; the message says why, for the user."""
+
+
+class SegmentFromNewerVersion(Exception):
+    """The file is a segment in a format this version does not read yet."""
+
+    def __init__(self, file_format: int) -> None:
+        super().__init__(f"format {file_format}")
+        self.file_format = file_format
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """The metadata row every segment carries about itself."""
+
+    team: str
+    site: str
+    first_counter: int
+    last_counter: int
+    version_count: int
+    written_at: str
+    app_version: str
+
+
+def is_site_id(text: str) -> bool:
+    return bool(_SITE.match(text))
+
+
+def write_segment(path: Path, team: str, site: str, rows: list[VersionRow], written_at: str) -> SegmentInfo:
+    """Write these versions of `site` (all with that site) to a new segment file at `path`."""
+    if not rows:
+        raise ValueError("a segment holds at least one version")
+    info = SegmentInfo(team, site, rows[0][1], rows[-1][1], len(rows), written_at, __version__)
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA synchronous = OFF")  # the file is flushed once, below
+        connection.execute(f"PRAGMA application_id = {SEGMENT_APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {SEGMENT_FORMAT}")
+        connection.execute("BEGIN")
+        for _, _, sql in _SCHEMA:
+            connection.execute(sql)
+        connection.execute(
+            "INSERT INTO segment VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (SEGMENT_FORMAT, team, site, info.first_counter, info.last_counter, info.version_count, written_at,
+             info.app_version),
+        )
+        connection.executemany(
+            "INSERT INTO version (counter, kind, record_id, field, value, hlc, author, written_at, parents)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [row[1:] for row in rows],
+        )
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    with path.open("rb+") as stream:
+        os.fsync(stream.fileno())
+    return info
+
+
+def _check_header(path: Path) -> int:
+    """Check the file's header by hand; return its segment format."""
+    size = path.stat().st_size
+    if size == 0:
+        raise SegmentRejected("the file is empty (0 bytes)")
+    if size > MAX_SEGMENT_BYTES:
+        raise SegmentRejected("the file is too large to be a segment")
+    with path.open("rb") as stream:
+        header = stream.read(100)
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise SegmentRejected("not a fieldnotes sync file (it is not an SQLite file)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise SegmentRejected("the file is damaged (bad page size)")
+    if header[18] != 1 or header[19] != 1:
+        raise SegmentRejected("not a fieldnotes sync file (unexpected journal mode)")
+    if size % page_size:
+        raise SegmentRejected("the file is truncated or damaged")
+    change_counter = int.from_bytes(header[24:28], "big")
+    page_count = int.from_bytes(header[28:32], "big")
+    if change_counter == int.from_bytes(header[92:96], "big") and page_count * page_size != size:
+        raise SegmentRejected("the file is truncated or damaged (its length does not match its header)")
+    if int.from_bytes(header[68:72], "big") != SEGMENT_APPLICATION_ID:
+        raise SegmentRejected("not a fieldnotes sync file (it belongs to another program)")
+    file_format = int.from_bytes(header[60:64], "big", signed=True)
+    if file_format > SEGMENT_FORMAT:
+        raise SegmentFromNewerVersion(file_format)
+    if file_format < 1:
+        raise SegmentRejected("not a fieldnotes sync file (no format version)")
+    return file_format
+
+
+def _text(value: object, what: str, limit: int, pattern: re.Pattern[str] | None = None) -> str:
+    if not isinstance(value, str) or len(value) > limit or (pattern is not None and not pattern.match(value)):
+        raise SegmentRejected(f"the file holds an invalid {what}")
+    return value
+
+
+def _integer(value: object, what: str, low: int, high: int) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise SegmentRejected(f"the file holds an invalid {what}")
+    return value
+
+
+def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[SegmentInfo, list[VersionRow]]:
+    """Validate a local copy of a segment and return its metadata and versions.
+
+    Raises:
+        SegmentRejected: the file is damaged, foreign, tampered with, or not this site's.
+        SegmentFromNewerVersion: the file is in a newer format; keep it for later.
+    """
+    _check_header(path)
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as error:
+        raise SegmentRejected(f"the file cannot be opened ({error})") from None
+    try:
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 4 * MAX_VALUE_CHARS + 1024)
+        connection.execute("PRAGMA trusted_schema = OFF")
+        connection.execute("PRAGMA cell_size_check = ON")
+        connection.execute("PRAGMA query_only = ON")
+        try:
+            schema = sorted(connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+        except sqlite3.DatabaseError as error:
+            raise SegmentRejected(f"the file is damaged ({error})") from None
+        if schema != sorted(_SCHEMA):
+            extra = sorted({f"{kind} {name}" for kind, name, _ in schema} - {f"{k} {n}" for k, n, _ in _SCHEMA})
+            detail = f" (it also has {', '.join(extra)})" if extra else ""
+            raise SegmentRejected(f"not a fieldnotes sync file: unexpected schema{detail}")
+        try:
+            if connection.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                raise SegmentRejected("the file is damaged (integrity check failed)")
+            meta_rows = connection.execute(
+                "SELECT format, team, site, first_counter, last_counter, version_count, written_at, app_version"
+                " FROM segment LIMIT 2"
+            ).fetchall()
+            if len(meta_rows) != 1:
+                raise SegmentRejected("the file has no segment description (it is empty or not a segment)")
+            file_format, team, site, first, last, count, written_at, app_version = meta_rows[0]
+            if file_format != SEGMENT_FORMAT:
+                raise SegmentRejected("the file's format does not match its header")
+            info = SegmentInfo(
+                _text(team, "team id", 64), _text(site, "site id", 32, _SITE),
+                _integer(first, "counter", 1, _MAX_CLOCK), _integer(last, "counter", 1, _MAX_CLOCK),
+                _integer(count, "count", 1, _MAX_CLOCK), _text(written_at, "date", 40), _text(app_version, "version", 40),
+            )
+            if info.site != expected_site:
+                raise SegmentRejected("the file belongs to another laptop's folder")
+            if info.team != expected_team:
+                raise SegmentRejected("the file belongs to another team's sync folder")
+            rows: list[VersionRow] = []
+            previous = 0
+            for counter, kind, record_id, name, value, hlc, author, version_written_at, parents in connection.execute(
+                "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents"
+                " FROM version ORDER BY counter"
+            ):
+                counter = _integer(counter, "counter", info.first_counter, info.last_counter)
+                if counter <= previous:
+                    raise SegmentRejected("the file holds a duplicate version")
+                previous = counter
+                if value is not None and type(value) not in (int, str):
+                    raise SegmentRejected("the file holds a value of an unexpected type")
+                if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+                    raise SegmentRejected("the file holds a value that is too long")
+                parent_text = _text(parents, "parent list", 60 * _MAX_PARENTS)
+                if parent_text and not all(_PARENT.match(p) for p in parent_text.split(" ")):
+                    raise SegmentRejected("the file holds an invalid parent list")
+                rows.append((
+                    info.site, counter, _text(kind, "record kind", 32, _KIND), _text(record_id, "record id", 64),
+                    _text(name, "field name", 65, _FIELD), value, _integer(hlc, "clock", 0, _MAX_CLOCK),
+                    _text(author, "author", 200), _text(version_written_at, "date", 40), parent_text,
+                ))
+        except sqlite3.DatabaseError as error:
+            raise SegmentRejected(f"the file is damaged ({error})") from None
+        if len(rows) != info.version_count or (rows and (rows[0][1] != info.first_counter
+                                                        or rows[-1][1] != info.last_counter)):
+            raise SegmentRejected("the file's versions do not match its description (truncated or altered)")
+        return info, rows
+    finally:
+        connection.close()

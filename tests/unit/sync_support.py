@@ -1,0 +1,64 @@
+"""Laptops for sync tests: each one its own database (own site id) and its own Sync."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import uuid
+from pathlib import Path
+
+from fieldnotes.services.session import Services
+from fieldnotes.services.sync import Sync, SyncReport
+from fieldnotes.storage.versions import TRACKED
+
+
+class Laptop:
+    """One installation of fieldnotes: a database copied from the template, with a new identity."""
+
+    def __init__(self, template: Path, folder: Path, name: str) -> None:
+        self.name = name
+        self.path = folder / name / "notebook.db"
+        self.path.parent.mkdir(parents=True)
+        shutil.copyfile(template, self.path)
+        connection = sqlite3.connect(self.path)
+        with connection:
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'site_id'", (uuid.uuid4().hex,))
+        connection.close()
+        self.services = Services.open(self.path, author=name)
+        self.sync = Sync(self.services)
+
+    @property
+    def notebook(self):  # noqa: ANN201 - Notebook
+        return self.services.notebook
+
+    def sync_with(self, share: Path) -> SyncReport:
+        return self.sync.sync(share)
+
+    def data(self) -> dict[str, dict[str, tuple]]:
+        """Every synchronised row, by table and id, without local stamps: equal data compares equal."""
+        connection = sqlite3.connect(self.path)
+        try:
+            found = {}
+            for kind, columns in TRACKED.items():
+                rows = connection.execute(f"SELECT id, {', '.join(columns)} FROM {kind}").fetchall()
+                found[kind] = {row[0]: row[1:] for row in rows}
+            return found
+        finally:
+            connection.close()
+
+    def version_count(self) -> int:
+        connection = sqlite3.connect(self.path)
+        try:
+            return connection.execute("SELECT count(*) FROM field_version").fetchone()[0]
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        self.services.close()
+
+
+def sync_all(laptops: list[Laptop], share: Path, rounds: int = 2) -> None:
+    """Sync every laptop in turn, twice: after that everyone has seen everything."""
+    for _ in range(rounds):
+        for laptop in laptops:
+            laptop.sync_with(share)
