@@ -1,0 +1,232 @@
+"""The command line: what it prints, and how it fails on a user's mistake.
+
+Every user error exits with status 1 and one line on standard error that names what is
+wrong and where, with no traceback, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldnotes.cli import EXIT_OK, EXIT_USER_ERROR, main
+from fieldnotes.services.sample import sample_team_path
+from fieldnotes.storage.schema import APPLICATION_ID
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _fingerprint(path: Path) -> str | None:
+    """The database file's bytes, or None when there is no file."""
+    if not path.exists():
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    """The fieldnotes command in its own process, as a user would run it."""
+    return subprocess.run([sys.executable, "-m", "fieldnotes", *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=120, check=False)
+
+
+def _assert_one_line_error(stderr: str, *expected: str) -> None:
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("fieldnotes: error: ")
+    assert "Traceback" not in stderr
+    for fragment in expected:
+        assert fragment in lines[0]
+
+
+def _document(damage=None) -> dict:  # noqa: ANN001 - a function changing the document
+    document = json.loads(sample_team_path().read_text(encoding="utf-8"))
+    if damage is not None:
+        damage(document)
+    return document
+
+
+def _write(path: Path, document: dict) -> Path:
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, fragment: str) -> int:
+    return next(number for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if fragment in line)
+
+
+@pytest.fixture
+def filled_database(database_path: Path) -> Path:
+    assert main(["--db", str(database_path), "import", str(sample_team_path())]) == EXIT_OK
+    return database_path
+
+
+# --- what works ----------------------------------------------------------------------------
+
+
+def test_import_then_list_and_search_show_the_visits(filled_database, capsys) -> None:
+    capsys.readouterr()
+    assert main(["--db", str(filled_database), "list", "--limit", "3"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("2026-11-18")  # newest first
+    assert main(["--db", str(filled_database), "search", "saint", "eloi", "--kind", "customer_visit"]) == EXIT_OK
+    found = capsys.readouterr().out.splitlines()
+    assert found and all("Brasserie Saint-Éloi" in line and "Customer visit" in line for line in found)
+
+
+def test_search_that_finds_nothing_exits_1_without_an_error(filled_database, capsys) -> None:
+    capsys.readouterr()
+    assert main(["--db", str(filled_database), "search", "zeppelin"]) == EXIT_USER_ERROR
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_list_filters_by_competitor_and_severity(filled_database, capsys) -> None:
+    capsys.readouterr()
+    assert main(["--db", str(filled_database), "list", "--competitor", "ksv armaturen", "--min-severity", "5",
+                 "--from", "2026-09-01", "--to", "2026-10-31"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["2026-10-21T10:00", "2026-09-16T09:00"]
+
+
+def test_export_writes_a_file_that_imports_again(filled_database, tmp_path, capsys) -> None:
+    exported = tmp_path / "export.json"
+    assert main(["--db", str(filled_database), "export", str(exported)]) == EXIT_OK
+    assert "exported 16 visit(s)" in capsys.readouterr().out
+    other = tmp_path / "other.db"
+    assert main(["--db", str(other), "import", str(exported)]) == EXIT_OK
+    assert "imported 16 visit(s)" in capsys.readouterr().out
+
+
+def test_a_zero_byte_database_file_is_treated_as_a_new_notebook(tmp_path, capsys) -> None:
+    database = tmp_path / "touched.db"
+    database.touch()
+    assert main(["--db", str(database), "import", str(sample_team_path())]) == EXIT_OK
+    assert "imported 16 visit(s)" in capsys.readouterr().out
+    connection = sqlite3.connect(database)
+    try:
+        assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    finally:
+        connection.close()
+
+
+# --- user errors, in a separate process ----------------------------------------------------
+
+
+def test_importing_a_missing_file_fails_in_one_line_and_creates_no_database(tmp_path) -> None:
+    database = tmp_path / "notebook.db"
+    result = _run("--db", str(database), "import", str(tmp_path / "nowhere.json"))
+    assert result.returncode == EXIT_USER_ERROR
+    _assert_one_line_error(result.stderr, "nowhere.json", "no such file")
+    assert not database.exists()
+
+
+def test_importing_malformed_json_names_the_line_and_column(database_path, tmp_path) -> None:
+    broken = tmp_path / "broken.json"
+    text = json.dumps(_document(), ensure_ascii=False, indent=1)
+    broken.write_text(text.replace('"kind": "ride_along"', '"kind": ride_along', 1), encoding="utf-8")
+    line = _line_of(broken, '"kind": ride_along')
+    before = _fingerprint(database_path)
+    result = _run("--db", str(database_path), "import", str(broken))
+    assert result.returncode == EXIT_USER_ERROR
+    _assert_one_line_error(result.stderr, "broken.json", f"line {line} column", "malformed JSON")
+    assert _fingerprint(database_path) == before
+
+
+def test_opening_a_database_from_a_newer_version_is_refused_untouched(database_path) -> None:
+    connection = sqlite3.connect(database_path)
+    connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    connection.commit()
+    connection.close()
+    before = _fingerprint(database_path)
+    result = _run("--db", str(database_path), "list")
+    assert result.returncode == EXIT_USER_ERROR
+    _assert_one_line_error(result.stderr, str(database_path), "newer version of fieldnotes", "9999_from_the_future")
+    assert _fingerprint(database_path) == before
+
+
+# --- user errors, in this process ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (lambda d: d["visits"][3]["needs"][0].update(severity=7), ["visits[3].needs[0].severity", "7"]),
+        (lambda d: d["visits"][9].update(account_id="0badc0de-0000-4000-8000-000000000000"),
+         ["visits[9].account_id", "no account with id 0badc0de-0000-4000-8000-000000000000"]),
+        (lambda d: d["visits"][7]["objections"].append(dict(d["visits"][2]["objections"][0])),
+         ["visits[7].objections[1].id", "used twice", "visits[2].objections[0]"]),
+        (lambda d: d["visits"][12].update(visited_on="2026-11-31T10:00"), ["visits[12].visited_on", "2026-11-31"]),
+        (lambda d: d["visits"][1]["follow_ups"][0].update(due_on="tomorrow"), ["visits[1].follow_ups[0].due_on"]),
+    ],
+    ids=["severity-7", "unknown-account", "duplicate-id", "bad-visit-date", "bad-due-date"],
+)
+def test_importing_a_file_with_a_wrong_value_fails_naming_it_and_changes_nothing(
+    filled_database, tmp_path, capsys, damage, expected
+) -> None:
+    path = _write(tmp_path / "team.json", _document(damage))
+    exported_before = tmp_path / "before.json"
+    main(["--db", str(filled_database), "export", str(exported_before)])
+    capsys.readouterr()
+
+    assert main(["--db", str(filled_database), "import", str(path)]) == EXIT_USER_ERROR
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    _assert_one_line_error(captured.err, "team.json", *expected)
+
+    exported_after = tmp_path / "after.json"
+    main(["--db", str(filled_database), "export", str(exported_after)])
+    before, after = (json.loads(p.read_text("utf-8")) for p in (exported_before, exported_after))
+    assert {**before, "exported_at": None} == {**after, "exported_at": None}
+
+
+def test_a_database_file_that_is_not_sqlite_is_refused_untouched(tmp_path, capsys) -> None:
+    database = tmp_path / "notes.db"
+    database.write_text("Meeting notes, not a database\n", encoding="utf-8")
+    before = _fingerprint(database)
+    assert main(["--db", str(database), "list"]) == EXIT_USER_ERROR
+    _assert_one_line_error(capsys.readouterr().err, str(database), "not a fieldnotes database", "not an SQLite file")
+    assert _fingerprint(database) == before
+
+
+def test_a_sqlite_file_of_another_program_is_refused_untouched(tmp_path, capsys) -> None:
+    database = tmp_path / "places.sqlite"
+    connection = sqlite3.connect(database)
+    connection.execute("CREATE TABLE bookmarks (url TEXT)")
+    connection.execute("INSERT INTO bookmarks VALUES ('https://example.com')")
+    connection.commit()
+    connection.close()
+    before = _fingerprint(database)
+    assert main(["--db", str(database), "import", str(sample_team_path())]) == EXIT_USER_ERROR
+    _assert_one_line_error(capsys.readouterr().err, str(database), "belongs to another program")
+    assert _fingerprint(database) == before
+
+
+def test_a_newer_database_is_refused_by_every_command(database_path, tmp_path, capsys) -> None:
+    connection = sqlite3.connect(database_path)
+    connection.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    connection.commit()
+    connection.close()
+    before = _fingerprint(database_path)
+    for command in (["list"], ["search", "pump"], ["export", str(tmp_path / "out.json")],
+                    ["import", str(sample_team_path())]):
+        assert main(["--db", str(database_path), *command]) == EXIT_USER_ERROR
+        _assert_one_line_error(capsys.readouterr().err, "newer version of fieldnotes")
+    assert _fingerprint(database_path) == before
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_a_bad_date_in_a_filter_is_a_user_error(database_path, capsys) -> None:
+    assert main(["--db", str(database_path), "list", "--from", "2026-02-30"]) == EXIT_USER_ERROR
+    _assert_one_line_error(capsys.readouterr().err, "--from", "2026-02-30")
+
+
+def test_an_unknown_kind_in_a_filter_names_the_choices(database_path, capsys) -> None:
+    assert main(["--db", str(database_path), "list", "--kind", "lunch"]) == EXIT_USER_ERROR
+    _assert_one_line_error(capsys.readouterr().err, "--kind", "'lunch'", "ride_along")
