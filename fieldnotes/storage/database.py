@@ -10,10 +10,10 @@ restored from that backup if the migration fails.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import shutil
 import sqlite3
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,7 +82,9 @@ def backup_database(path: Path, reason: str) -> Path | None:
         return None
     folder = path.parent / "backups"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    # UTC to the microsecond, so that names sort in the order the backups were made even
+    # several a second or across a daylight-saving change: pruning keeps the newest by name.
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem}-{reason}-{stamp}-{uuid.uuid4().hex[:6]}.db"
     connection = sqlite3.connect(path)
     try:
