@@ -373,6 +373,20 @@ def unpublished_versions(session: Session) -> list[VersionRow]:
     return rows
 
 
+def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[VersionRow]:
+    """This site's versions with counters in these inclusive ranges (to publish them again)."""
+    conn = connection(session)
+    site = site_id(conn)
+    rows: list[VersionRow] = []
+    for first, last in ranges:
+        rows.extend(conn.execute(
+            "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
+            " WHERE site = ? AND counter BETWEEN ? AND ? ORDER BY counter",
+            (site, first, last),
+        ))
+    return rows
+
+
 def mark_published(session: Session, last_counter: int) -> None:
     connection(session).execute(
         "UPDATE sync_state SET published = max(published, ?) WHERE id = 1", (last_counter,)

@@ -163,6 +163,8 @@ class Sync:
             backup_database(self.database.path, "sync")
             report.timings["backup"] = time.perf_counter() - started
             team = self._team(target)
+            with self.database.writing() as session:
+                log_.connection(session).execute("UPDATE sync_state SET team_id = ? WHERE id = 1", (team.team_id,))
             report.newer_format = team.min_format > SEGMENT_FORMAT
             self._work_folder.mkdir(parents=True, exist_ok=True)
             for leftover in self._work_folder.glob("*.db"):
@@ -175,7 +177,7 @@ class Sync:
             report.timings["receive"] = time.perf_counter() - started
             with self.database.writing() as session:
                 log_.connection(session).execute(
-                    "UPDATE sync_state SET team_id = ?, last_sync_at = ? WHERE id = 1", (team.team_id, utc_now_text())
+                    "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", (utc_now_text(),)
                 )
                 report.conflicts = log_.conflict_count(session)
         report.change = _combine(published_change, change)
@@ -206,20 +208,50 @@ class Sync:
     def _publish(self, target: share.SyncFolder, team: share.Team, newer_format: bool) -> tuple[int, Change]:
         with self.database.writing() as session:
             change = self._capture(session)
-            rows = log_.unpublished_versions(session)
-            site = log_.site_id(log_.connection(session))
+            conn = log_.connection(session)
+            site = log_.site_id(conn)
+            published = conn.execute(
+                "SELECT name, size, modified_ns FROM sync_segment WHERE site = ? AND outcome = 'published'", (site,)
+            ).fetchall()
         target.clean_own_leftovers(site)
-        if not rows or newer_format:
+        if newer_format:
+            return 0, change
+        damaged = target.damaged_own_segments(site, published)
+        with self.database.reading() as session:
+            rows = log_.unpublished_versions(session)
+            republish = log_.own_versions_in(session, [(first, last) for _name, first, last in damaged])
+        if republish:
+            logger.warning("republishing %d segment(s) of this laptop that were missing or damaged on the share",
+                           len(damaged))
+            merged = {row[1]: row for row in republish}
+            merged.update({row[1]: row for row in rows})
+            rows = [merged[counter] for counter in sorted(merged)]
+        if not rows:
             return 0, change
         local = self._work_folder / f"outgoing-{secrets.token_hex(4)}.db"
         try:
-            info = write_segment(local, team.team_id, site, rows, utc_now_text())
-            read_segment(local, site, team.team_id)  # never publish a file we would refuse
-            target.publish(local, site, info.first_counter, info.last_counter)
+            try:
+                info = write_segment(local, team.team_id, site, rows, utc_now_text())
+                read_segment(local, site, team.team_id)  # never publish a file we would refuse
+            except (OSError, sqlite3.Error) as error:
+                raise DatabaseFileError(
+                    f"{self._work_folder}: cannot prepare the changes to publish "
+                    f"({getattr(error, 'strerror', None) or error}); nothing was published"
+                ) from error
+            final = target.publish(local, site, info.first_counter, info.last_counter)
         finally:
             local.unlink(missing_ok=True)
+        stat = target.stat_own(final)
         with self.database.writing() as session:
+            conn = log_.connection(session)
             log_.mark_published(session, info.last_counter)
+            conn.executemany("DELETE FROM sync_segment WHERE site = ? AND name = ?",
+                             [(site, name) for name, _first, _last in damaged])
+            conn.execute(
+                "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, seen_at)"
+                " VALUES (?, ?, ?, ?, 'published', '', ?)",
+                (site, final.name, stat[0], stat[1], utc_now_text()),
+            )
         return len(rows), change
 
     def _capture(self, session) -> Change:  # noqa: ANN001 - Session

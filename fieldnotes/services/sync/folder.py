@@ -198,6 +198,7 @@ class SyncFolder:
         with self.guarded():
             sites_folder = self.path / SITES
             if not sites_folder.is_dir():
+                self._check_still_there()
                 return found
             for site_entry in list_folder(sites_folder):
                 if not site_entry.is_dir() or not is_site_id(site_entry.name) or site_entry.name == own_site:
@@ -208,8 +209,14 @@ class SyncFolder:
                     stat = entry.stat()
                     found.append(RemoteFile(site_entry.name, Path(entry.path), stat.st_size, stat.st_mtime_ns,
                                             bool(SEGMENT_NAME.match(entry.name))))
+        self._check_still_there()
         found.sort(key=lambda f: (f.site, f.path.name))
         return found
+
+    def _check_still_there(self) -> None:
+        # An unmounted share or an emptied folder lists as empty: that is never "no files".
+        if not (self.path / TEAM_FILE).is_file():
+            raise self.unreachable("it disappeared during the sync")
 
     def expected_checksum(self, remote: RemoteFile) -> str | None:
         """The checksum written after the segment, or None while it is still arriving."""
@@ -236,6 +243,41 @@ class SyncFolder:
                     path.unlink(missing_ok=True)
                     removed += 1
         return removed
+
+    def damaged_own_segments(self, site: str, published: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """This laptop's published segments that went missing or changed on the share.
+
+        Args:
+            published: (name, size, modified time in ns) of each segment as published.
+
+        Returns:
+            (name, first counter, last counter) of each one to publish again; a changed
+            file and its checksum are removed first (they are this laptop's own files).
+        """
+        folder = self.site_folder(site)
+        damaged = []
+        with self.guarded():
+            present = {entry.name: entry for entry in list_folder(folder)} if folder.is_dir() else {}
+            for name, size, modified_ns in published:
+                match = SEGMENT_NAME.match(name)
+                if match is None:
+                    continue
+                entry = present.get(name)
+                checksum = name[: -len(".db")] + ".sha256"
+                if entry is not None and checksum in present:
+                    stat = entry.stat()
+                    if (stat.st_size, stat.st_mtime_ns) == (size, modified_ns):
+                        continue
+                if entry is not None:
+                    Path(entry.path).unlink(missing_ok=True)
+                (folder / checksum).unlink(missing_ok=True)
+                damaged.append((name, int(match.group(1)), int(match.group(2))))
+        return damaged
+
+    def stat_own(self, path: Path) -> tuple[int, int]:
+        with self.guarded():
+            stat = path.stat()
+        return stat.st_size, stat.st_mtime_ns
 
     def publish(self, segment: Path, site: str, first: int, last: int) -> Path:
         """Copy a finished local segment into this laptop's folder; return its final path."""
