@@ -1,0 +1,72 @@
+"""PDF reports of visits: one visit, or a summary across many, built from domain objects.
+
+The builders are Qt-free so the command line, the app and the tests share them. They load
+ReportLab when first called, not when this package is imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["write_summary_report", "write_visit_report"]
+
+
+def write_visit_report(
+    services,  # noqa: ANN001 - fieldnotes.services.session.Services
+    visit_id: str,
+    target: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write the PDF report of one visit to `target` and return the path written.
+
+    Args:
+        services: the open notebook's services.
+        visit_id: the visit's id.
+        target: where to write the PDF; it is replaced in one step once the report is complete.
+        progress: called with (units done, units in all) while the report is built.
+        cancelled: polled while the report is built; returning True stops the work.
+
+    Raises:
+        NotFoundError: there is no visit with this id.
+        OperationCancelled: `cancelled` returned True; the target was left untouched.
+        ReportFileError: the target cannot be written.
+    """
+    from fieldnotes.services.reports.visit_report import write_visit_report as write
+
+    return write(services, visit_id, Path(target), progress=progress, cancelled=cancelled)
+
+
+def write_summary_report(
+    services,  # noqa: ANN001 - fieldnotes.services.session.Services
+    visit_ids: list[str],
+    target: Path,
+    title: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write a PDF summary of several visits to `target` and return the path written.
+
+    The visits are listed in date order, then added up: the needs that come up most and how
+    severe they are, competitors' moves over time, the channels buyers use and prefer, the
+    strongest quotes and the follow-ups still open.
+
+    Args:
+        services: the open notebook's services.
+        visit_ids: the visits to summarise (a selection in the visit list, an account's
+            visits, the visits in a period); duplicates are ignored.
+        target: where to write the PDF; it is replaced in one step once the report is complete.
+        title: the report's title; a title is made up from the visits when None.
+        progress: called with (units done, units in all) while the report is built.
+        cancelled: polled while the report is built; returning True stops the work.
+
+    Raises:
+        ValidationError: no visits were given.
+        NotFoundError: one of the ids names no visit.
+        OperationCancelled: `cancelled` returned True; the target was left untouched.
+        ReportFileError: the target cannot be written.
+    """
+    from fieldnotes.services.reports.summary_report import write_summary_report as write
+
+    return write(services, list(visit_ids), Path(target), title=title, progress=progress, cancelled=cancelled)

@@ -1,0 +1,79 @@
+"""The `fieldnotes report` command: one visit's report, or a summary across visits.
+
+    fieldnotes report VISIT_ID -o visit.pdf
+    fieldnotes report --account ACCOUNT_ID -o account.pdf
+    fieldnotes report --from 2026-01-01 --to 2026-03-31 -o quarter.pdf
+    fieldnotes report VISIT_ID VISIT_ID ... -o selection.pdf
+
+ReportLab is loaded only when the command runs: the command line builds its parser on every
+start and must stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fieldnotes.domain.errors import ValidationError
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments on its sub-parser."""
+    parser.add_argument("visit_ids", nargs="*", metavar="VISIT_ID",
+                        help="one visit for its report; several for a summary of them")
+    parser.add_argument("--account", metavar="ID", help="summarise every visit to this account")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="summarise visits on or after this date")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="summarise visits on or before this date")
+    parser.add_argument("--summary", action="store_true", help="make a summary even of a single visit")
+    parser.add_argument("--title", help="title of a summary (default: made up from the visits)")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf",
+                        help="the PDF file to write (replaced only once the report is complete)")
+
+
+def _filtered_visit_ids(services, args: argparse.Namespace) -> list[str]:  # noqa: ANN001 - Services
+    from fieldnotes.domain.model import normalize_date
+    from fieldnotes.storage.search_index import VisitQuery
+
+    date_from = normalize_date(args.date_from, "--from")
+    date_to = normalize_date(args.date_to, "--to")
+    if date_from and date_to and date_from > date_to:
+        raise ValidationError(f"--from {date_from} is after --to {date_to}")
+    if args.account:
+        services.notebook.account(args.account)  # an unknown account is an error, not an empty report
+    pks = services.search.find(VisitQuery(account_id=args.account, date_from=date_from, date_to=date_to))
+    if not pks:
+        raise ValidationError("no visit matches; nothing to report")
+    return [row.id for row in services.search.rows(pks)]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report the arguments ask for; returns the exit code."""
+    from fieldnotes.cli import _open_services
+    from fieldnotes.services.reports import write_summary_report, write_visit_report
+
+    filtered = bool(args.account or args.date_from or args.date_to)
+    if filtered and args.visit_ids:
+        raise ValidationError("give visit ids or --account/--from/--to, not both")
+    if not filtered and not args.visit_ids:
+        raise ValidationError("name a visit, or choose visits with --account, --from and --to")
+    if args.output.suffix.lower() != ".pdf":
+        raise ValidationError(f"{args.output}: the report is a PDF; name the file with .pdf")
+    services = _open_services(args)
+    try:
+        if len(args.visit_ids) == 1 and not args.summary:
+            written = write_visit_report(services, args.visit_ids[0], args.output)
+            message = f"wrote the report of visit {args.visit_ids[0]} to {written}"
+        else:
+            visit_ids = _filtered_visit_ids(services, args) if filtered else list(dict.fromkeys(args.visit_ids))
+            written = write_summary_report(services, visit_ids, args.output, title=args.title)
+            message = f"wrote a summary of {len(visit_ids)} visit(s) to {written}"
+    finally:
+        services.close()
+    sys.stdout.write(message + "\n")
+    return 0
+
+
+COMMANDS = {
+    "report": ("write a PDF report of a visit, or a summary across visits", (configure_parser, run)),
+}

@@ -1,0 +1,197 @@
+"""Laying out a report's flowables into a PDF file: pages with a running header and numbered
+footer, document metadata, progress, cancelling, and never a half-written file at the target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+from fieldnotes import __version__
+from fieldnotes.domain.errors import FieldnotesError, OperationCancelled
+from fieldnotes.services.reports import fonts, styles
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What a report says about itself: PDF metadata and the text of its running header.
+
+    `header_left` is paragraph markup (already escaped); the rest is plain text.
+    """
+
+    title: str
+    author: str
+    subject: str
+    header_left: str
+    header_right: str
+    keywords: str = "field visit, fieldnotes"
+
+
+class ReportFileError(FieldnotesError):
+    """The report cannot be written where the user asked (no such folder, no permission, disk full)."""
+
+
+class ProgressReporter:
+    """Turns units of work into calls of `progress(done, total)`, and checks for cancelling.
+
+    Calls are thinned out to about one per percent, so a report of thousands of flowables does
+    not flood a progress bar.
+    """
+
+    def __init__(self, progress: Progress | None, cancelled: Cancelled | None, total: int) -> None:
+        self._progress = progress
+        self._cancelled = cancelled
+        self.total = max(total, 1)
+        self.done = 0
+        self._last_reported = -1
+
+    def check(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise OperationCancelled("the report was cancelled; no file was written")
+
+    def advance(self, units: int = 1) -> None:
+        self.done = min(self.done + units, self.total)
+        self.check()
+        if self._progress is None:
+            return
+        step = max(self.total // 100, 1)
+        if self.done == self.total or self.done - self._last_reported >= step:
+            self._last_reported = self.done
+            self._progress(self.done, self.total)
+
+    def grow(self, units: int) -> None:
+        """Add work discovered on the way (the flowables, once the content is known)."""
+        self.total += units
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end so that each footer can say "Page 3 of 7"."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - ReportLab's signature
+        # Otherwise every page names Helvetica, a font that is never embedded, as its first font.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.REGULAR
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        count = len(self._held_pages)
+        for state in self._held_pages:
+            self.__dict__.update(state)
+            self.setFont(fonts.REGULAR, styles.HEADER_SIZE)
+            self.setFillColor(styles.MUTED)
+            self.drawRightString(
+                styles.PAGE_SIZE[0] - styles.MARGIN_RIGHT, styles.FOOTER_BASELINE, f"Page {self._pageNumber} of {count}"
+            )
+            super().showPage()
+        super().save()
+
+
+class _ReportTemplate(BaseDocTemplate):
+    def __init__(self, filename: str, info: DocumentInfo, reporter: ProgressReporter) -> None:
+        super().__init__(
+            filename,
+            pagesize=styles.PAGE_SIZE,
+            leftMargin=styles.MARGIN_LEFT,
+            rightMargin=styles.MARGIN_RIGHT,
+            topMargin=styles.MARGIN_TOP,
+            bottomMargin=styles.MARGIN_BOTTOM,
+            title=info.title,
+            author=info.author,
+            subject=info.subject,
+            keywords=info.keywords,
+            creator=f"fieldnotes {__version__}",
+            producer=f"fieldnotes {__version__} (ReportLab)",
+            invariant=False,
+        )
+        self.info = info
+        self.reporter = reporter
+        generated = dt.date.today().isoformat()
+        self._footer_left = f"fieldnotes · generated {generated}"
+        sheet = styles.sheet()
+        self._header_left = Paragraph(info.header_left, sheet.header)
+        self._header_right = Paragraph(info.header_right, sheet.header_right)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
+
+    def _decorate(self, canvas: Canvas, document: BaseDocTemplate) -> None:
+        canvas.saveState()
+        width = styles.FRAME_WIDTH
+        left_width = width * 0.68
+        _, height = self._header_left.wrap(left_width, 30)
+        # A long account name must not push the header into the text: keep its first line only.
+        self._header_left.drawOn(canvas, styles.MARGIN_LEFT, styles.HEADER_BASELINE - min(height, 9) + 7)
+        _, right_height = self._header_right.wrap(width - left_width, 30)
+        self._header_right.drawOn(canvas, styles.MARGIN_LEFT + left_width, styles.HEADER_BASELINE - min(right_height, 9) + 7)
+        canvas.setStrokeColor(styles.RULE)
+        canvas.setLineWidth(0.5)
+        rule_y = styles.HEADER_BASELINE - 5
+        canvas.line(styles.MARGIN_LEFT, rule_y, styles.PAGE_SIZE[0] - styles.MARGIN_RIGHT, rule_y)
+        canvas.line(styles.MARGIN_LEFT, styles.FOOTER_BASELINE + 9, styles.PAGE_SIZE[0] - styles.MARGIN_RIGHT,
+                    styles.FOOTER_BASELINE + 9)
+        canvas.setFont(fonts.REGULAR, styles.HEADER_SIZE)
+        canvas.setFillColor(styles.MUTED)
+        canvas.drawString(styles.MARGIN_LEFT, styles.FOOTER_BASELINE, self._footer_left)
+        canvas.restoreState()
+        self.reporter.check()
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
+        self.reporter.advance()
+
+
+def _temporary_sibling(target: Path) -> Path:
+    """A fresh file beside the target, so that the final rename never crosses file systems."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    return Path(name)
+
+
+def write_pdf(target: Path, story: list[Flowable], info: DocumentInfo, reporter: ProgressReporter) -> Path:
+    """Lay out `story` and write it to `target` in one step: all of it or, on failure, nothing.
+
+    The PDF is written to a temporary file in the target's folder and renamed over the target
+    at the end, so that a reader never sees half a report and a cancelled or failed build
+    leaves the previous file untouched.
+
+    Raises:
+        ReportFileError: the target's folder does not exist or cannot be written.
+        OperationCancelled: `cancelled()` became true during layout.
+    """
+    target = Path(target)
+    if not target.parent.is_dir():
+        raise ReportFileError(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        partial = _temporary_sibling(target)
+    except OSError as error:
+        raise ReportFileError(f"cannot write in {target.parent}: {error.strerror or error}") from None
+    reporter.grow(len(story))
+    try:
+        with fonts.font_book().layout():
+            template = _ReportTemplate(str(partial), info, reporter)
+            template.build(story, canvasmaker=_NumberedCanvas)
+        reporter.check()
+        os.replace(partial, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise ReportFileError(f"cannot write {target}: {error.strerror or error}") from error
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+    return target

@@ -1,0 +1,361 @@
+"""The report of one visit: who, where, when and with whom, the objective, what was learned
+section by section, quotes, follow-up actions and the agreed next step.
+
+Sections the visit left empty are left out, so a short visit makes a short report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
+
+from fieldnotes.domain.model import (
+    FINDING_KINDS,
+    Account,
+    BuyingRole,
+    Finding,
+    FindingKind,
+    FollowUpChannel,
+    InformationChannel,
+    MoveKind,
+    SourceUsage,
+    ThreatLevel,
+    ValueKind,
+    Visit,
+)
+from fieldnotes.services.reports import styles
+from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter, write_pdf
+from fieldnotes.services.reports.fonts import REGULAR, SEMIBOLD
+from fieldnotes.services.reports.flowables import Boxed, para, user_text
+from fieldnotes.services.reports.text import escape, format_day, format_moment, rich, shorten
+
+_FOLLOW_UP = "follow_up"
+
+
+# --- small pieces of markup ------------------------------------------------------------
+
+
+def badge(label: str, colour: Color) -> str:
+    """A short label on a coloured ground, inline in a paragraph (labels are ours, not users')."""
+    return (
+        f'<font name="{SEMIBOLD}" size="7" color="#ffffff" backColor="{styles.hex_colour(colour)}">'
+        f"&nbsp;{escape(label)}&nbsp;</font>"
+    )
+
+
+def severity_badge(severity: object) -> str:
+    level = severity if isinstance(severity, int) and 1 <= severity <= 5 else 3
+    return badge(f"SEVERITY {level}/5", styles.SEVERITY_COLOURS[level])
+
+
+def _label(vocabulary: type, value: object) -> str:
+    try:
+        return vocabulary(value).label
+    except ValueError:
+        return str(value)
+
+
+def _muted(markup: str) -> str:
+    return f'<font color="{styles.hex_colour(styles.MUTED)}">{markup}</font>'
+
+
+def _joined(parts: list[str], separator: str = " · ") -> str:
+    return separator.join(part for part in parts if part)
+
+
+def quote_block(quote: str, attribution: str = "") -> Flowable:
+    """A verbatim quote, set apart: italic, between typographic quotes, with a bar on its left."""
+    sheet = styles.sheet()
+    content = user_text(f"“{quote.strip()}”", sheet.quote)
+    if attribution:
+        content.append(para(attribution, sheet.attribution))
+    return Boxed(content, bar=styles.ACCENT, padding=(2, 4, 2, 10), space_before=3, space_after=7)
+
+
+def callout(label: str, text: str, ground: Color = styles.ACCENT_SOFT, bar: Color = styles.ACCENT) -> Flowable:
+    """A tinted box with a small label over user text (the objective, the next step)."""
+    sheet = styles.sheet()
+    content: list[Flowable] = [para(escape(label.upper()), sheet.callout_label), *user_text(text, sheet.callout)]
+    return Boxed(content, bar=bar, ground=ground, padding=(7, 10, 8, 12), space_before=4, space_after=10)
+
+
+# --- findings, kind by kind ------------------------------------------------------------
+
+
+def _need(finding: Finding) -> list[Flowable]:
+    sheet = styles.sheet()
+    lead = severity_badge(finding.get("severity")) + " "
+    if finding.get("is_new"):
+        lead += badge("NEW", styles.ACCENT) + " "
+    flowables = user_text(finding.text, sheet.finding, lead=lead)
+    quote = str(finding.get("quote") or "")
+    if quote.strip():
+        flowables.append(quote_block(quote))
+    return flowables
+
+
+def _information_source(finding: Finding) -> list[Flowable]:
+    sheet = styles.sheet()
+    usage = str(finding.get("usage"))
+    colour = styles.PREFERRED_COLOUR if usage == SourceUsage.PREFERRED else styles.TODAY_COLOUR
+    lead = (
+        badge(_label(SourceUsage, usage).upper(), colour)
+        + f' <font name="{SEMIBOLD}">{escape(_label(InformationChannel, finding.get("channel")))}</font>'
+    )
+    lead += " — " if finding.text.strip() else ""
+    flowables = user_text(finding.text, sheet.finding, lead=lead)
+    material = str(finding.get("material") or "")
+    if material.strip():
+        flowables.extend(user_text(material, sheet.detail, lead=_muted("Useful material: ")))
+    return flowables
+
+
+def _value_perceived(finding: Finding) -> list[Flowable]:
+    sheet = styles.sheet()
+    lead = f'<font name="{SEMIBOLD}">{escape(_label(ValueKind, finding.get("value_kind")))}</font> — '
+    flowables = user_text(finding.text, sheet.finding, lead=lead)
+    quote = str(finding.get("quote") or "")
+    if quote.strip():
+        flowables.append(quote_block(quote))
+    return flowables
+
+
+def _competitor_move(finding: Finding) -> list[Flowable]:
+    sheet = styles.sheet()
+    threat = str(finding.get("threat"))
+    competitor = str(finding.get("competitor") or "").strip()
+    lead = badge(f"{_label(ThreatLevel, threat).upper()} THREAT", styles.THREAT_COLOURS.get(threat, styles.MUTED))
+    lead += " " + (f'<font name="{SEMIBOLD}">{rich(competitor)}</font>' if competitor else _muted("Unnamed competitor"))
+    lead += _muted(" · " + escape(_label(MoveKind, finding.get("move_kind"))))
+    lead += " — " if finding.text.strip() else ""
+    return user_text(finding.text, sheet.finding, lead=lead)
+
+
+def _objection(finding: Finding) -> list[Flowable]:
+    sheet = styles.sheet()
+    flowables = user_text(finding.text, sheet.finding)
+    answer = str(finding.get("answer") or "")
+    if answer.strip():
+        flowables.extend(user_text(answer, sheet.detail, lead=f'<font name="{SEMIBOLD}">Answer that worked:</font> '))
+    return flowables
+
+
+def _buying_centre(finding: Finding) -> list[Flowable]:
+    sheet = styles.sheet()
+    person = str(finding.get("person") or "").strip()
+    role = _label(BuyingRole, finding.get("buying_role"))
+    lead = f'<font name="{SEMIBOLD}">{rich(person)}</font>' + _muted(" · " + escape(role)) if person else (
+        f'<font name="{SEMIBOLD}">{escape(role)}</font>'
+    )
+    lead += " — " if finding.text.strip() else ""
+    flowables = user_text(finding.text, sheet.finding, lead=lead)
+    criteria = str(finding.get("criteria") or "")
+    if criteria.strip():
+        flowables.extend(user_text(criteria, sheet.detail, lead=_muted("Decision criteria: ")))
+    return flowables
+
+
+def _awareness(finding: Finding) -> list[Flowable]:
+    sheet = styles.sheet()
+    if finding.get("aware"):
+        lead = badge("ALREADY AWARE", styles.SEVERITY_COLOURS[1])
+    else:
+        lead = badge("DID NOT KNOW", styles.HIGHLIGHT)
+    return user_text(finding.text, sheet.finding, lead=lead + " ")
+
+
+_FINDING_WRITERS: dict[str, Callable[[Finding], list[Flowable]]] = {
+    "need": _need,
+    "information_source": _information_source,
+    "value_perceived": _value_perceived,
+    "competitor_move": _competitor_move,
+    "objection": _objection,
+    "buying_centre": _buying_centre,
+    "awareness": _awareness,
+}
+
+
+def _ordered(visit: Visit, kind: FindingKind) -> list[Finding]:
+    findings = visit.findings_of(kind.key)
+    if kind.key == "need":
+        # The cure for an acute pain sells better than prevention: most severe first.
+        findings.sort(key=lambda f: -(f.get("severity") if isinstance(f.get("severity"), int) else 0))
+    return findings
+
+
+def _worth_showing(finding: Finding) -> bool:
+    if finding.text.strip():
+        return True
+    return any(isinstance(value, str) and value.strip() for value in finding.attributes.values())
+
+
+def section_heading(title: str, count: int | None = None) -> list[Flowable]:
+    """A section's title with its count, moved to the next page rather than left at a page's foot."""
+    sheet = styles.sheet()
+    suffix = f' <font name="{REGULAR}" color="{styles.hex_colour(styles.FAINT)}">({count})</font>' if count else ""
+    return [CondPageBreak(styles.HEADING_NEEDS_ROOM), para(escape(title) + suffix, sheet.heading)]
+
+
+def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False) -> Table:
+    """Follow-up actions with owner, due date and status; `rows` pairs each with its source visit."""
+    sheet = styles.sheet()
+    header = ["Action", "Owner", "Due", "Status"] + (["From visit"] if show_source else [])
+    data: list[list[object]] = [[para(escape(label), sheet.cell_header) for label in header]]
+    for finding, source in rows:
+        owner = str(finding.get("owner") or "").strip()
+        due = finding.get("due_on")
+        done = bool(finding.get("done"))
+        row: list[object] = [
+            user_text(finding.text, sheet.cell) or [para(_muted("(no description)"), sheet.cell)],
+            para(rich(owner) if owner else _muted("Nobody yet"), sheet.cell),
+            para(escape(format_day(str(due))) if due else _muted("No date"), sheet.cell),
+            para(badge("DONE", styles.SEVERITY_COLOURS[1]) if done else badge("OPEN", styles.HIGHLIGHT), sheet.cell),
+        ]
+        if show_source:
+            row.append(para(source, sheet.cell_muted))
+        data.append(row)
+    width = styles.FRAME_WIDTH
+    if show_source:
+        widths = [width * 0.40, width * 0.16, width * 0.13, width * 0.09, width * 0.22]
+    else:
+        widths = [width * 0.55, width * 0.2, width * 0.14, width * 0.11]
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(styles.data_table_style())
+    return table
+
+
+# --- the report ------------------------------------------------------------------------
+
+
+def _facts(visit: Visit, account: Account | None) -> list[Flowable]:
+    sheet = styles.sheet()
+    where = rich(visit.account_name) if visit.account_name else _muted("No account")
+    if account is not None:
+        where += _muted(" · " + escape(account.kind.label))
+    pairs: list[tuple[str, str]] = [
+        ("WHERE", where),
+        ("WHEN", escape(format_moment(visit.visited_on))),
+        ("TYPE OF VISIT", escape(visit.kind.label)),
+        ("SALESPERSON", rich(visit.salesperson) if visit.salesperson.strip() else _muted("Not recorded")),
+    ]
+    rows = []
+    for index in range(0, len(pairs), 2):
+        row: list[object] = []
+        for label, value in pairs[index:index + 2]:
+            row += [para(label, sheet.fact_label), para(value, sheet.fact_value)]
+        rows.append(row)
+    if visit.attendees.strip():
+        rows.append([para("WITH WHOM", sheet.fact_label), user_text(visit.attendees, sheet.fact_value), "", ""])
+    width = styles.FRAME_WIDTH
+    table = Table(rows, colWidths=[width * 0.14, width * 0.36, width * 0.14, width * 0.36], splitInRow=1,
+                  hAlign="LEFT")
+    style = styles.facts_table_style()
+    if visit.attendees.strip():
+        style.add("SPAN", (1, len(rows) - 1), (3, len(rows) - 1))
+    table.setStyle(style)
+    return [table]
+
+
+def _contacts(account: Account) -> list[Flowable]:
+    sheet = styles.sheet()
+    if not account.contacts:
+        return []
+    data: list[list[object]] = [[para(label, sheet.cell_header) for label in
+                                 ("Contact", "Role", "Buying role", "Prefers follow-up by")]]
+    for contact in account.contacts:
+        data.append([
+            para(f'<font name="{SEMIBOLD}">{rich(contact.name)}</font>', sheet.cell),
+            para(rich(contact.role), sheet.cell),
+            para(escape(contact.buying_role.label), sheet.cell),
+            para(escape(contact.follow_up.label) if contact.follow_up != FollowUpChannel.UNKNOWN
+                 else _muted("Not known"), sheet.cell),
+        ])
+    width = styles.FRAME_WIDTH
+    table = Table(data, colWidths=[width * 0.3, width * 0.3, width * 0.18, width * 0.22], repeatRows=1,
+                  splitInRow=1, hAlign="LEFT")
+    table.setStyle(styles.data_table_style())
+    return [para(f"People at {rich(account.name)}", sheet.subheading), table]
+
+
+def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
+    """Every flowable of a visit's report, in reading order."""
+    sheet = styles.sheet()
+    story: list[Flowable] = [para("VISIT REPORT", sheet.kicker)]
+    title = visit.title.strip() or (f"Visit to {visit.account_name}" if visit.account_name else "Visit")
+    story.append(para(rich(title), sheet.title))
+    story.append(para(escape(_joined([visit.kind.label, format_moment(visit.visited_on)]))
+                      + (" · " + rich(visit.account_name) if visit.account_name else ""), sheet.subtitle))
+    story.extend(_facts(visit, account))
+    if account is not None:
+        story.extend(_contacts(account))
+    story.append(Spacer(1, 8))
+    if visit.objective.strip():
+        story.append(callout("Objective", visit.objective))
+    if visit.summary.strip():
+        story.extend(section_heading("Summary"))
+        story.extend(user_text(visit.summary, sheet.body))
+    for kind in FINDING_KINDS:
+        if kind.key == _FOLLOW_UP:
+            continue
+        findings = [f for f in _ordered(visit, kind) if _worth_showing(f)]
+        if not findings:
+            continue
+        story.extend(section_heading(kind.title, len(findings)))
+        writer = _FINDING_WRITERS[kind.key]
+        for finding in findings:
+            story.extend(writer(finding))
+    follow_ups = [f for f in visit.findings_of(_FOLLOW_UP) if _worth_showing(f)]
+    if follow_ups:
+        story.extend(section_heading("Follow-up actions", len(follow_ups)))
+        story.append(follow_up_table([(f, "") for f in follow_ups]))
+    if visit.next_step.strip():
+        story.append(Spacer(1, 6))
+        story.append(callout("Agreed next step", visit.next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
+    if visit.notes.strip():
+        story.extend(section_heading("Notes"))
+        story.extend(user_text(visit.notes, sheet.body))
+    return story
+
+
+def visit_document_info(visit: Visit, author: str) -> DocumentInfo:
+    place = visit.account_name or "no account"
+    day = format_day(visit.visited_on)
+    title = visit.title.strip() or f"Visit to {place}"
+    header = _joined([rich(shorten(visit.account_name, 70)) if visit.account_name else "", escape(day)])
+    return DocumentInfo(
+        title=f"{title} ({day})",
+        author=author,
+        subject=f"Field visit report: {visit.kind.label.lower()} at {place} on {day}",
+        header_left=header,
+        header_right="Visit report",
+    )
+
+
+def write_visit_report(services, visit_id: str, target: Path,  # noqa: ANN001 - Services, imported lazily
+                       progress: Callable[[int, int], None] | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> Path:
+    """Write the PDF report of one visit to `target` and return the path written.
+
+    Args:
+        services: the open notebook's services.
+        visit_id: the visit's id.
+        target: where to write the PDF; replaced in one step when the report is complete.
+        progress: called with (units done, units in all) as the report is built.
+        cancelled: polled during the work; when it returns True the work stops.
+
+    Raises:
+        NotFoundError: there is no visit with this id.
+        OperationCancelled: `cancelled` returned True; the target was not touched.
+        ReportFileError: the target cannot be written.
+    """
+    reporter = ProgressReporter(progress, cancelled, total=2)
+    reporter.check()
+    visit = services.notebook.visit(visit_id)
+    account = services.notebook.account(visit.account_id) if visit.account_id else None
+    reporter.advance()
+    story = visit_story(visit, account)
+    reporter.advance()
+    return write_pdf(Path(target), story, visit_document_info(visit, services.author), reporter)
