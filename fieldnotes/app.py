@@ -1,0 +1,101 @@
+"""Starting the desktop app: paint a window first, then open the notebook behind it.
+
+Start-up order matters for speed: Qt and the window frame come first (a bare window is
+what the user waits for), the storage layer (SQLAlchemy) is imported and the database
+opened and migrated only after the first paint, before the list is filled.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from fieldnotes import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+#: Set by benchmarks: print start-up milestones (seconds since the process started) to stderr.
+_TRACE = os.environ.get("FIELDNOTES_TRACE_STARTUP") == "1"
+_STARTED = time.perf_counter()
+
+
+def _trace(milestone: str) -> None:
+    if _TRACE:
+        sys.stderr.write(f"startup {milestone} {time.perf_counter() - _STARTED:.4f}\n")
+        sys.stderr.flush()
+
+
+def main(database: Path | None = None, author: str | None = None, argv: list[str] | None = None) -> int:
+    """Run the app on `database` (default: the notebook in the user's data folder)."""
+    from PySide6.QtCore import QLockFile, QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from fieldnotes.crash import configure_logging
+    from fieldnotes.locations import default_database_path
+    from fieldnotes.resources import resource_path
+    from fieldnotes.ui.crash_dialog import install_crash_hook
+    from fieldnotes.ui.main_window import MainWindow
+    from fieldnotes.ui.settings import Preferences, settings_store
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("io.github.fieldnotes.Fieldnotes")
+    icon = QIcon(str(resource_path("icons", "fieldnotes.svg")))
+    app.setWindowIcon(icon)
+    log_file = configure_logging()
+    install_crash_hook()
+    log.info("fieldnotes %s starting; log in %s", __version__, log_file)
+
+    store = settings_store()
+    window = MainWindow(store, icon)
+    window.show()
+    _trace("window-shown")
+    path = Path(database) if database is not None else default_database_path()
+    lock_holder: list[QLockFile] = []
+
+    def open_notebook() -> None:
+        _trace("first-paint")
+        from fieldnotes.domain.errors import FieldnotesError
+        from fieldnotes.services.session import Services
+
+        try:
+            services = Services.open(path, author=author or Preferences.AUTHOR.get(store) or None)
+        except FieldnotesError as error:
+            QMessageBox.critical(window, "fieldnotes cannot open the notebook",
+                                 f"{error}\n\nNothing was changed in that file.")
+            window.close()
+            return
+        _trace("database-open")
+        window.attach(services, path)
+        _trace("list-filled")
+        lock = QLockFile(str(path) + ".lock")
+        lock.setStaleLockTime(0)
+        if lock.tryLock(0):
+            lock_holder.append(lock)
+        else:
+            window.statusBar().showMessage(
+                "This notebook is also open in another fieldnotes window: both save safely, "
+                "but each shows the other's edits only after reopening.", 0)
+        if os.environ.get("FIELDNOTES_QUIT_AFTER_START") == "1":
+            QTimer.singleShot(0, window.close)
+            return
+        QTimer.singleShot(0, window.offer_sample)
+
+    # A zero-time timer fires once the event loop has painted the window.
+    QTimer.singleShot(0, open_notebook)
+    code = app.exec()
+    if window.services is not None:
+        window.services.close()
+    for lock in lock_holder:
+        lock.unlock()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,233 @@
+"""Accounts and the people met there: companies, their contacts, roles and follow-up preferences.
+
+Every edit is saved as it is made, like everywhere else in the app.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.model import Account, AccountKind, BuyingRole, FollowUpChannel
+from fieldnotes.services.notebook import Notebook
+from fieldnotes.ui.notifier import ChangeNotifier
+
+_CONTACT_COLUMNS = (("name", "Name"), ("role", "Role"), ("buying_role", "Buying role"),
+                    ("follow_up", "Prefers"), ("email", "Email"), ("phone", "Phone"))
+_CHOICES = {"buying_role": BuyingRole, "follow_up": FollowUpChannel}
+
+
+def ask_new_account(parent: QWidget, notebook: Notebook, notifier: ChangeNotifier) -> Account | None:
+    """Ask for a name and create an account; returns it, or None when cancelled."""
+    name, accepted = QInputDialog.getText(parent, "New account", "Company name:")
+    if not accepted or not name.strip():
+        return None
+    try:
+        account, change = notebook.create_account(name.strip())
+    except FieldnotesError as error:
+        QMessageBox.warning(parent, "New account", str(error))
+        return None
+    notifier.publish(change)
+    return account
+
+
+class AccountsDialog(QDialog):
+    def __init__(self, notebook: Notebook, notifier: ChangeNotifier, parent: QWidget | None = None,
+                 select_account_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Accounts and contacts")
+        self.resize(900, 560)
+        self._notebook = notebook
+        self._notifier = notifier
+        self._account: Account | None = None
+        self._filling = False
+
+        self.account_list = QListWidget()
+        self.account_list.setObjectName("accountList")
+        self.account_list.currentItemChanged.connect(lambda current, _previous: self._show(current))
+        add_button = QPushButton("New account…")
+        add_button.clicked.connect(self._add_account)
+        self.delete_button = QPushButton("Delete account")
+        self.delete_button.clicked.connect(self._delete_account)
+        left = QVBoxLayout()
+        left.addWidget(self.account_list, 1)
+        row = QHBoxLayout()
+        row.addWidget(add_button)
+        row.addWidget(self.delete_button)
+        left.addLayout(row)
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("accountName")
+        self.name_edit.editingFinished.connect(lambda: self._save_account(name=self.name_edit.text()))
+        self.kind_combo = QComboBox()
+        for kind in AccountKind:
+            self.kind_combo.addItem(kind.label, kind.value)
+        self.kind_combo.activated.connect(lambda _i: self._save_account(kind=self.kind_combo.currentData()))
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setMaximumHeight(90)
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.textChanged.connect(lambda: self._save_account(notes=self.notes_edit.toPlainText()))
+
+        self.contacts = QTableWidget(0, len(_CONTACT_COLUMNS))
+        self.contacts.setObjectName("contactTable")
+        self.contacts.setHorizontalHeaderLabels([label for _name, label in _CONTACT_COLUMNS])
+        self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.contacts.verticalHeader().hide()
+        self.contacts.itemChanged.connect(self._contact_item_changed)
+        add_contact = QPushButton("Add contact")
+        add_contact.clicked.connect(self._add_contact)
+        self.remove_contact_button = QPushButton("Remove contact")
+        self.remove_contact_button.clicked.connect(self._remove_contact)
+        contact_buttons = QHBoxLayout()
+        contact_buttons.addStretch(1)
+        contact_buttons.addWidget(add_contact)
+        contact_buttons.addWidget(self.remove_contact_button)
+
+        form = QFormLayout()
+        form.addRow("&Name", self.name_edit)
+        form.addRow("&Kind", self.kind_combo)
+        form.addRow("N&otes", self.notes_edit)
+        self.details = QWidget()
+        right = QVBoxLayout(self.details)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addLayout(form)
+        right.addWidget(QLabel("<b>People met</b>"))
+        right.addWidget(self.contacts, 1)
+        right.addLayout(contact_buttons)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addWidget(self.details, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addWidget(buttons)
+        self._reload(select_account_id)
+
+    # --- accounts ------------------------------------------------------------------
+
+    def _reload(self, select_id: str | None = None) -> None:
+        self.account_list.blockSignals(True)
+        self.account_list.clear()
+        for account in self._notebook.accounts():
+            item = QListWidgetItem(f"{account.name}  ·  {account.kind.label}")
+            item.setData(Qt.ItemDataRole.UserRole, account.id)
+            self.account_list.addItem(item)
+            if account.id == select_id:
+                self.account_list.setCurrentItem(item)
+        self.account_list.blockSignals(False)
+        if self.account_list.currentItem() is None and self.account_list.count():
+            self.account_list.setCurrentRow(0)
+        self._show(self.account_list.currentItem())
+
+    def _show(self, item: QListWidgetItem | None) -> None:
+        self._account = self._notebook.account(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        self.details.setEnabled(self._account is not None)
+        self.delete_button.setEnabled(self._account is not None)
+        self._filling = True
+        try:
+            account = self._account
+            self.name_edit.setText(account.name if account else "")
+            self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(account.kind.value if account else ""), 0))
+            self.notes_edit.setPlainText(account.notes if account else "")
+            self._fill_contacts()
+        finally:
+            self._filling = False
+
+    def _fill_contacts(self) -> None:
+        contacts = self._account.contacts if self._account else []
+        self.contacts.setRowCount(len(contacts))
+        for row, contact in enumerate(contacts):
+            for column, (name, _label) in enumerate(_CONTACT_COLUMNS):
+                if name in _CHOICES:
+                    combo = QComboBox()
+                    for member in _CHOICES[name]:
+                        combo.addItem(member.label, member.value)
+                    combo.setCurrentIndex(combo.findData(getattr(contact, name).value))
+                    combo.activated.connect(
+                        lambda _i, c=combo, cid=contact.id, field=name: self._save_contact(cid, field, c.currentData())
+                    )
+                    self.contacts.setCellWidget(row, column, combo)
+                else:
+                    item = QTableWidgetItem(getattr(contact, name))
+                    item.setData(Qt.ItemDataRole.UserRole, contact.id)
+                    self.contacts.setItem(row, column, item)
+        self.remove_contact_button.setEnabled(bool(contacts))
+
+    def _run(self, action) -> bool:  # noqa: ANN001
+        try:
+            change = action()
+        except FieldnotesError as error:
+            QMessageBox.warning(self, "Accounts", str(error))
+            return False
+        self._notifier.publish(change)
+        return True
+
+    def _save_account(self, **fields: object) -> None:
+        if self._filling or self._account is None:
+            return
+        if "name" in fields and fields["name"] == self._account.name:
+            return
+        if self._run(lambda: self._notebook.update_account(self._account.id, **fields)) and "name" in fields:
+            self._reload(self._account.id)
+        elif "name" in fields:
+            self.name_edit.setText(self._account.name)
+
+    def _add_account(self) -> None:
+        account = ask_new_account(self, self._notebook, self._notifier)
+        if account is not None:
+            self._reload(account.id)
+
+    def _delete_account(self) -> None:
+        if self._account is None:
+            return
+        answer = QMessageBox.question(self, "Delete account", f"Delete {self._account.name} and its contacts?")
+        if answer == QMessageBox.StandardButton.Yes and self._run(lambda: self._notebook.delete_account(self._account.id)):
+            self._reload()
+
+    # --- contacts ------------------------------------------------------------------
+
+    def _contact_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        field = _CONTACT_COLUMNS[item.column()][0]
+        self._save_contact(item.data(Qt.ItemDataRole.UserRole), field, item.text())
+
+    def _save_contact(self, contact_id: str, field: str, value: object) -> None:
+        if not self._run(lambda: self._notebook.update_contact(contact_id, **{field: value})):
+            self._show(self.account_list.currentItem())
+
+    def _add_contact(self) -> None:
+        if self._account is None:
+            return
+        name, accepted = QInputDialog.getText(self, "Add contact", f"Name of the person at {self._account.name}:")
+        if accepted and name.strip():
+            if self._run(lambda: self._notebook.add_contact(self._account.id, name.strip())[1]):
+                self._show(self.account_list.currentItem())
+
+    def _remove_contact(self) -> None:
+        row = self.contacts.currentRow()
+        item = self.contacts.item(row, 0) if row >= 0 else None
+        if item is not None and self._run(lambda: self._notebook.delete_contact(item.data(Qt.ItemDataRole.UserRole))):
+            self._show(self.account_list.currentItem())

@@ -1,0 +1,324 @@
+"""The open visit: saving every edit without a save button, and undo/redo across the visit.
+
+Typing is staged and written shortly after the user pauses, and never later than
+`MAX_UNSAVED_MS` after the first unsaved keystroke, so a crash or a kill loses at most
+the last second of typing. Every write is a command on the visit's undo stack; the write
+happens before the command is pushed, so a failed write (a full disk) never leaves a
+command that did not happen, and the typed text stays in its field to be saved again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+
+from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.model import Finding, Visit, finding_kind
+from fieldnotes.services.changes import Change
+from fieldnotes.services.notebook import Notebook
+from fieldnotes.ui.notifier import ChangeNotifier
+
+log = logging.getLogger(__name__)
+
+IDLE_SAVE_MS = 300
+MAX_UNSAVED_MS = 800
+#: Typing in one field within this many seconds of the last edit is one undo step.
+MERGE_WINDOW_S = 2.0
+
+_FIELD_COMMAND_ID = 0x46
+_GUIDE_FIELDS = {"covered_prompts", "guide_id"}
+
+
+class _HistoryCommand(QUndoCommand):
+    """A change already written; undo and redo write again, reporting failures instead of raising.
+
+    Subclasses define `apply` (write the change) and `revert` (write it back).
+    """
+
+    def __init__(self, editing: "VisitEditing", text: str) -> None:
+        super().__init__(text)
+        self._editing = editing
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:  # the first redo is the write that already happened
+            return
+        self._applied = self._editing.run_safely(self.apply)
+
+    def undo(self) -> None:
+        self._applied = not self._editing.run_safely(self.revert)
+
+
+class _FieldCommand(_HistoryCommand):
+    def __init__(self, editing: "VisitEditing", field: str, old: object, new: object, label: str) -> None:
+        super().__init__(editing, f"Edit {label}")
+        self.field, self.old, self.new = field, old, new
+        self.stamp = time.monotonic()
+
+    def id(self) -> int:
+        return _FIELD_COMMAND_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, _FieldCommand) or other.field != self.field or self.field in _GUIDE_FIELDS:
+            return False
+        if other.stamp - self.stamp > MERGE_WINDOW_S:
+            return False
+        self.new, self.stamp = other.new, other.stamp
+        return True
+
+    def apply(self) -> None:
+        self._editing.write_field(self.field, self.new)
+
+    def revert(self) -> None:
+        self._editing.write_field(self.field, self.old)
+
+
+class _AddFindingCommand(_HistoryCommand):
+    def __init__(self, editing: "VisitEditing", finding: Finding) -> None:
+        super().__init__(editing, f"Add {finding_kind(finding.kind).text_label.lower()}")
+        self.finding = finding
+
+    def apply(self) -> None:
+        self._editing.restore_finding_now(self.finding)
+
+    def revert(self) -> None:
+        self._editing.delete_finding_now(self.finding.id)
+
+
+class _DeleteFindingCommand(_AddFindingCommand):
+    def __init__(self, editing: "VisitEditing", finding: Finding) -> None:
+        super().__init__(editing, finding)
+        self.setText(f"Delete {finding_kind(finding.kind).text_label.lower()}")
+
+    def apply(self) -> None:
+        super().revert()
+
+    def revert(self) -> None:
+        super().apply()
+
+
+class _EditFindingCommand(_HistoryCommand):
+    def __init__(self, editing: "VisitEditing", finding_id: str, kind: str, name: str, old: object, new: object) -> None:
+        super().__init__(editing, f"Edit {finding_kind(kind).text_label.lower()}")
+        self.finding_id, self.kind, self.name, self.old, self.new = finding_id, kind, name, old, new
+
+    def apply(self) -> None:
+        self._editing.edit_finding_now(self.finding_id, self.kind, self.name, self.new)
+
+    def revert(self) -> None:
+        self._editing.edit_finding_now(self.finding_id, self.kind, self.name, self.old)
+
+
+class _MoveFindingCommand(_HistoryCommand):
+    def __init__(self, editing: "VisitEditing", finding: Finding, old: int, new: int) -> None:
+        super().__init__(editing, f"Move {finding_kind(finding.kind).text_label.lower()}")
+        self.finding, self.old, self.new = finding, old, new
+
+    def apply(self) -> None:
+        self._editing.move_finding_now(self.finding, self.new)
+
+    def revert(self) -> None:
+        self._editing.move_finding_now(self.finding, self.old)
+
+
+class VisitEditing(QObject):
+    """Autosave and undo history of the visit being edited; views listen to its signals."""
+
+    visitLoaded = Signal(object)  # Visit, or None when no visit is open
+    fieldChanged = Signal(str, object)  # a field took a value from history or from elsewhere
+    findingsChanged = Signal(str)  # the findings of this kind changed
+    saveFailed = Signal(str)
+    saved = Signal()
+
+    def __init__(self, notebook: Notebook, notifier: ChangeNotifier, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._notebook = notebook
+        self._notifier = notifier
+        self.visit: Visit | None = None
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[str, QUndoStack] = {}
+        self._pending: dict[str, object] = {}
+        self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_SAVE_MS)
+        self._idle_timer.timeout.connect(self.flush)
+        self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
+        self._deadline_timer.timeout.connect(self.flush)
+        notifier.changed.connect(self._on_change)
+
+    # --- opening -------------------------------------------------------------------
+
+    def open(self, visit_id: str | None) -> None:
+        self.flush()
+        if visit_id is None:
+            self.visit = None
+            self.undo_group.setActiveStack(None)
+            self.visitLoaded.emit(None)
+            return
+        self.visit = self._notebook.visit(visit_id)
+        stack = self._stacks.get(visit_id)
+        if stack is None:
+            stack = QUndoStack(self.undo_group)
+            stack.setUndoLimit(500)
+            self._stacks[visit_id] = stack
+        self.undo_group.setActiveStack(stack)
+        self.visitLoaded.emit(self.visit)
+
+    @property
+    def stack(self) -> QUndoStack | None:
+        return self.undo_group.activeStack()
+
+    @property
+    def has_unsaved_edits(self) -> bool:
+        return bool(self._pending)
+
+    # --- visit fields --------------------------------------------------------------
+
+    def stage(self, field: str, value: object) -> None:
+        """Remember typing in a field; it is written after a pause or within the deadline."""
+        if self.visit is None:
+            return
+        self._pending[field] = value
+        self._idle_timer.start()
+        if not self._deadline_timer.isActive():
+            self._deadline_timer.start()
+
+    def set_field(self, field: str, value: object, label: str | None = None) -> bool:
+        """Write a field now (choices, dates): one undo step."""
+        self.stage(field, value)
+        return self.flush(labels={field: label} if label else None)
+
+    def flush(self, labels: dict[str, str] | None = None) -> bool:
+        """Write every staged edit now; False (and `saveFailed`) if the database refused."""
+        self._idle_timer.stop()
+        self._deadline_timer.stop()
+        if self.visit is None or not self._pending:
+            return True
+        stack = self.stack
+        for field, value in list(self._pending.items()):
+            old = getattr(self.visit, field)
+            if old == value:
+                del self._pending[field]
+                continue
+            if not self.run_safely(lambda f=field, v=value: self.write_field(f, v, announce=False)):
+                self._deadline_timer.start()  # try again soon; the text stays in its field
+                return False
+            del self._pending[field]
+            if stack is not None:
+                label = (labels or {}).get(field) or field.replace("_", " ")
+                stack.push(_FieldCommand(self, field, old, value, label))
+        self.saved.emit()
+        return True
+
+    def write_field(self, field: str, value: object, announce: bool = True) -> None:
+        """Write one field of the open visit (used by history; raises FieldnotesError)."""
+        assert self.visit is not None
+        change = self._notebook.update_visit(self.visit.id, origin=self, **{field: value})
+        setattr(self.visit, field, list(value) if field == "covered_prompts" else value)  # type: ignore[arg-type]
+        self._notifier.publish(change)
+        if announce:
+            self.fieldChanged.emit(field, value)
+
+    def set_prompt_covered(self, prompt_id: str, covered: bool) -> bool:
+        if self.visit is None:
+            return False
+        prompts = [p for p in self.visit.covered_prompts if p != prompt_id] + ([prompt_id] if covered else [])
+        return self.set_field("covered_prompts", prompts, "guide progress")
+
+    # --- findings ------------------------------------------------------------------
+
+    def add_finding(self, kind: str, text: str, attributes: dict[str, object] | None = None) -> Finding | None:
+        if self.visit is None:
+            return None
+        result: list[Finding] = []
+
+        def add() -> None:
+            finding, change = self._notebook.add_finding(self.visit.id, kind, text, attributes, origin=self)
+            result.append(finding)
+            self._after_findings(kind, change)
+
+        if not self.run_safely(add):
+            return None
+        self.stack.push(_AddFindingCommand(self, result[0]))
+        return result[0]
+
+    def edit_finding(self, finding: Finding, name: str, value: object) -> bool:
+        old = finding.text if name == "text" else finding.get(name)
+        if old == value:
+            return True
+        if not self.run_safely(lambda: self.edit_finding_now(finding.id, finding.kind, name, value)):
+            return False
+        self.stack.push(_EditFindingCommand(self, finding.id, finding.kind, name, old, value))
+        return True
+
+    def delete_finding(self, finding: Finding) -> bool:
+        snapshot: list[Finding] = []
+
+        def delete() -> None:
+            deleted, change = self._notebook.delete_finding(finding.id, origin=self)
+            snapshot.append(deleted)
+            self._after_findings(finding.kind, change)
+
+        if not self.run_safely(delete):
+            return False
+        self.stack.push(_DeleteFindingCommand(self, snapshot[0]))
+        return True
+
+    def move_finding(self, finding: Finding, to_position: int) -> bool:
+        old = finding.position
+        if old == to_position:
+            return True
+        if not self.run_safely(lambda: self.move_finding_now(finding, to_position)):
+            return False
+        self.stack.push(_MoveFindingCommand(self, finding, old, to_position))
+        return True
+
+    def edit_finding_now(self, finding_id: str, kind: str, name: str, value: object) -> None:
+        if name == "text":
+            change = self._notebook.update_finding(finding_id, origin=self, text=value)  # type: ignore[arg-type]
+        else:
+            change = self._notebook.update_finding(finding_id, origin=self, **{name: value})
+        self._after_findings(kind, change)
+
+    def delete_finding_now(self, finding_id: str) -> None:
+        finding, change = self._notebook.delete_finding(finding_id, origin=self)
+        self._after_findings(finding.kind, change)
+
+    def restore_finding_now(self, finding: Finding) -> None:
+        self._after_findings(finding.kind, self._notebook.restore_finding(finding, origin=self))
+
+    def move_finding_now(self, finding: Finding, to_position: int) -> None:
+        self._after_findings(finding.kind, self._notebook.move_finding(finding.id, to_position, origin=self))
+
+    def _after_findings(self, kind: str, change: Change) -> None:
+        assert self.visit is not None
+        fresh = self._notebook.visit(self.visit.id)
+        self.visit.findings = fresh.findings
+        self._notifier.publish(change)
+        self.findingsChanged.emit(kind)
+
+    # --- plumbing ------------------------------------------------------------------
+
+    def run_safely(self, action: Callable[[], None]) -> bool:
+        """Run a write; a known failure becomes `saveFailed` with its message."""
+        try:
+            action()
+        except FieldnotesError as error:
+            log.warning("edit not saved: %s", error)
+            self.saveFailed.emit(str(error))
+            return False
+        return True
+
+    def _on_change(self, change: Change) -> None:
+        """Reload the open visit when someone else (an import, a sync) changed it."""
+        if change.origin is self or self.visit is None:
+            return
+        if self.visit.id in change.visit_ids or change.account_ids == frozenset({"*"}):
+            self.flush()
+            try:
+                self.visit = self._notebook.visit(self.visit.id)
+            except FieldnotesError:
+                self.visit = None
+            self.visitLoaded.emit(self.visit)

@@ -1,0 +1,308 @@
+"""One interview section of a visit: a quick-add row and an editable table of its findings.
+
+Capture is keyboard-first: type the finding, press Enter, type the next. Kind-specific
+fields (severity, channel, competitor...) can be set in the quick-add row before Enter or
+edited in the table afterwards. Delete removes the selected finding (undoable), Alt+Up and
+Alt+Down reorder.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldnotes.domain.model import FieldType, Finding, FindingKind
+from fieldnotes.ui.editing import VisitEditing
+from fieldnotes.ui.field_widgets import display_value, editor_value, make_editor, set_editor_value
+
+Index = QModelIndex | QPersistentModelIndex
+
+_HINTS = {
+    "need": "What hurts, how much (1 mild – 5 acute), and whether it is new. Quote them when you can.",
+    "information_source": "How they get information today, how they would like to, and what material helps.",
+    "value_perceived": "Why they buy, and why from us: revenue, cost, risk, time, or peace of mind.",
+    "competitor_move": "A competitor's campaign, price, product, promotion or hire; gaps; deals lost.",
+    "objection": "Objections heard first-hand, and the answer that worked.",
+    "buying_centre": "Who buys, who really decides, on what criteria, and what changed.",
+    "awareness": "What they do not know we offer (tick when they already knew).",
+    "follow_up": "Actions after the visit, each with an owner and a due date.",
+}
+
+
+class FindingsModel(QAbstractTableModel):
+    """The findings of one kind in one visit; edits go through `VisitEditing` (undoable)."""
+
+    def __init__(self, kind: FindingKind, editing: VisitEditing, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self._editing = editing
+        self._findings: list[Finding] = []
+        self._columns = ("text", *(spec.name for spec in kind.fields))
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        visit = self._editing.visit
+        self._findings = visit.findings_of(self.kind.key) if visit is not None else []
+        self.endResetModel()
+
+    def finding(self, row: int) -> Finding | None:
+        return self._findings[row] if 0 <= row < len(self._findings) else None
+
+    def column_of(self, name: str) -> int:
+        return self._columns.index(name)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._findings)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        name = self._columns[section]
+        return self.kind.text_label if name == "text" else self.kind.field(name).label
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        name = self._columns[index.column()]
+        if name != "text" and self.kind.field(name).type is FieldType.BOOL:
+            return flags | Qt.ItemFlag.ItemIsUserCheckable
+        return flags | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        finding = self.finding(index.row()) if index.isValid() else None
+        if finding is None:
+            return None
+        name = self._columns[index.column()]
+        if name == "text":
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+                return finding.text
+            return None
+        spec = self.kind.field(name)
+        value = finding.get(name)
+        if spec.type is FieldType.BOOL:
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_value(spec, value)
+        if role == Qt.ItemDataRole.ToolTipRole and spec.type in (FieldType.TEXT, FieldType.LONG_TEXT):
+            return str(value or "")
+        if role == Qt.ItemDataRole.EditRole:
+            return value
+        return None
+
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        finding = self.finding(index.row()) if index.isValid() else None
+        if finding is None:
+            return False
+        name = self._columns[index.column()]
+        if role == Qt.ItemDataRole.CheckStateRole:
+            value = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role != Qt.ItemDataRole.EditRole:
+            return False
+        return self._editing.edit_finding(finding, name, value)
+
+
+class _FieldDelegate(QStyledItemDelegate):
+    """Edits a cell with the editor its field declares (spin box, list, date...)."""
+
+    def __init__(self, model: FindingsModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._model = model
+
+    def _spec(self, index: Index):  # noqa: ANN202
+        name = self._model._columns[index.column()]
+        return None if name == "text" else self._model.kind.field(name)
+
+    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:  # noqa: ANN001, N802
+        spec = self._spec(index)
+        if spec is None:
+            return super().createEditor(parent, option, index)
+        editor = make_editor(spec, parent)
+        editor.setAutoFillBackground(True)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+        spec = self._spec(index)
+        if spec is None:
+            super().setEditorData(editor, index)
+        else:
+            set_editor_value(editor, spec, index.data(Qt.ItemDataRole.EditRole))
+
+    def setModelData(self, editor: QWidget, model, index: Index) -> None:  # noqa: ANN001, N802
+        spec = self._spec(index)
+        if spec is None:
+            super().setModelData(editor, model, index)
+        else:
+            model.setData(index, editor_value(editor, spec), Qt.ItemDataRole.EditRole)
+
+
+class FindingSection(QWidget):
+    """The page of one interview section."""
+
+    countChanged = Signal(str, int)
+
+    def __init__(self, kind: FindingKind, editing: VisitEditing, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self._editing = editing
+        self.setObjectName(f"section-{kind.key}")
+        self.model = FindingsModel(kind, editing, self)
+
+        heading = QLabel(f"<h2>{kind.title}</h2>")
+        hint = QLabel(_HINTS.get(kind.key, ""))
+        hint.setWordWrap(True)
+
+        self.quick_text = QLineEdit(placeholderText=f"{kind.text_label} — type and press Enter")
+        self.quick_text.setObjectName(f"quickAdd-{kind.key}")
+        self.quick_fields: dict[str, QWidget] = {}
+        quick_row = QHBoxLayout()
+        quick_row.addWidget(self.quick_text, 6)
+        for spec in kind.fields:
+            if spec.type is FieldType.LONG_TEXT:
+                continue
+            editor = make_editor(spec, self)
+            set_editor_value(editor, spec, spec.default)
+            self.quick_fields[spec.name] = editor
+            quick_row.addWidget(editor, 1 if spec.type is not FieldType.TEXT else 2)
+            if isinstance(editor, QLineEdit):
+                editor.returnPressed.connect(self.add_from_quick_row)
+        self.add_button = QPushButton("Add")
+        self.add_button.clicked.connect(self.add_from_quick_row)
+        quick_row.addWidget(self.add_button)
+        self.quick_text.returnPressed.connect(self.add_from_quick_row)
+
+        self.table = QTableView()
+        self.table.setObjectName(f"findings-{kind.key}")
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(_FieldDelegate(self.model, self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, spec in enumerate(kind.fields, start=1):
+            mode = QHeaderView.ResizeMode.Stretch if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT) else QHeaderView.ResizeMode.ResizeToContents
+            header.setSectionResizeMode(column, mode)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+        self.move_up_button = QPushButton("Move up")
+        self.move_down_button = QPushButton("Move down")
+        self.delete_button = QPushButton("Delete")
+        for button, tip in (
+            (self.move_up_button, "Alt+Up"), (self.move_down_button, "Alt+Down"), (self.delete_button, "Delete; Ctrl+Z brings it back"),
+        ):
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.move_up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.move_down_button.clicked.connect(lambda: self.move_selected(+1))
+        self.delete_button.clicked.connect(self.delete_selected)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.move_up_button, self.move_down_button, self.delete_button):
+            buttons.addWidget(button)
+
+        for sequence, slot in (
+            (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_selected),
+            (QKeySequence("Alt+Up"), lambda: self.move_selected(-1)),
+            (QKeySequence("Alt+Down"), lambda: self.move_selected(+1)),
+        ):
+            shortcut = QShortcut(sequence, self.table, activated=slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(hint)
+        layout.addLayout(quick_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+        editing.findingsChanged.connect(self._on_findings_changed)
+        editing.visitLoaded.connect(lambda _visit: self.reload())
+        self.model.modelReset.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def reload(self) -> None:
+        current = self.table.currentIndex()
+        selected = self.model.finding(current.row()) if current.isValid() else None
+        self.model.reload()
+        self.table.resizeRowsToContents()
+        if selected is not None:
+            for row in range(self.model.rowCount()):
+                finding = self.model.finding(row)
+                if finding is not None and finding.id == selected.id:
+                    self.table.setCurrentIndex(self.model.index(row, max(current.column(), 0)))
+                    break
+        self.countChanged.emit(self.kind.key, self.model.rowCount())
+
+    def _on_findings_changed(self, kind: str) -> None:
+        if kind == self.kind.key:
+            self.reload()
+
+    def _update_buttons(self) -> None:
+        row = self.table.currentIndex().row() if self.table.currentIndex().isValid() else -1
+        has_row = row >= 0
+        self.delete_button.setEnabled(has_row)
+        self.move_up_button.setEnabled(has_row and row > 0)
+        self.move_down_button.setEnabled(has_row and row < self.model.rowCount() - 1)
+
+    def add_from_quick_row(self) -> None:
+        text = self.quick_text.text().strip()
+        if not text:
+            return
+        attributes = {name: editor_value(editor, self.kind.field(name)) for name, editor in self.quick_fields.items()}
+        if self._editing.add_finding(self.kind.key, text, attributes) is None:
+            return
+        self.quick_text.clear()
+        for name, editor in self.quick_fields.items():
+            spec = self.kind.field(name)
+            if spec.type is FieldType.TEXT or isinstance(editor, QCheckBox):
+                set_editor_value(editor, spec, spec.default)
+        self.quick_text.setFocus()
+        self.table.scrollToBottom()
+
+    def selected_finding(self) -> Finding | None:
+        index = self.table.currentIndex()
+        return self.model.finding(index.row()) if index.isValid() else None
+
+    def delete_selected(self) -> None:
+        finding = self.selected_finding()
+        if finding is not None:
+            self._editing.delete_finding(finding)
+
+    def move_selected(self, delta: int) -> None:
+        finding = self.selected_finding()
+        if finding is None:
+            return
+        target = finding.position + delta
+        if 0 <= target < self.model.rowCount() and self._editing.move_finding(finding, target):
+            self.table.setCurrentIndex(self.model.index(target, self.table.currentIndex().column()))
+
+    def focus_quick_add(self) -> None:
+        self.quick_text.setFocus(Qt.FocusReason.ShortcutFocusReason)

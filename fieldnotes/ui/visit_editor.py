@@ -1,0 +1,309 @@
+"""The visit editor: the visit's own fields, then one page per interview section.
+
+Sections are listed on the left with their counts and are one keystroke away
+(Ctrl+0 the visit itself, Ctrl+1 … Ctrl+8 the interview sections, from the View menu). Every edit is staged
+with `VisitEditing`, which saves it and records it for undo.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldnotes.domain.model import FINDING_KINDS, VISIT_TEXT_FIELDS, Visit, VisitKind
+from fieldnotes.ui.editing import VisitEditing
+from fieldnotes.ui.findings import FindingSection
+
+OVERVIEW = "overview"
+#: Guide sections that are fields of the visit page rather than pages of their own.
+_FIELD_OF_SECTION = {"overview": "objective", "next_step": "next_step"}
+_SINGLE_LINE = ("title", "salesperson", "attendees")
+_REDO_KEYS = QKeySequence("Ctrl+Shift+Z")
+
+
+class _UndoRouter(QObject):
+    """Sends Ctrl+Z / Ctrl+Shift+Z in text fields to the visit's history, not the field's own."""
+
+    def __init__(self, editing: VisitEditing, parent: QObject) -> None:
+        super().__init__(parent)
+        self._editing = editing
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        undo = event.matches(QKeySequence.StandardKey.Undo)
+        redo = event.matches(QKeySequence.StandardKey.Redo) or QKeySequence(event.keyCombination()) == _REDO_KEYS
+        if not (undo or redo):
+            return False
+        if event.type() == QEvent.Type.KeyPress:
+            self._editing.flush()
+            stack = self._editing.stack
+            if stack is not None:
+                (stack.redo if redo else stack.undo)()
+        event.accept()
+        return True
+
+
+class VisitEditor(QWidget):
+    """Edits the visit opened in `VisitEditing`; asks for a new account through `newAccountRequested`."""
+
+    newAccountRequested = Signal()
+    newVisitRequested = Signal()
+
+    def __init__(self, editing: VisitEditing, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._editing = editing
+        self._undo_router = _UndoRouter(editing, self)
+        self._loading = False
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("sectionList")
+        self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("Awareness of our offering (99)") + 24)
+        self.pages = QStackedWidget()
+        self.sections: dict[str, FindingSection] = {}
+
+        self.overview = self._build_overview()
+        self._add_page(OVERVIEW, "Visit", "Ctrl+0", self.overview)
+        for kind in FINDING_KINDS:
+            section = FindingSection(kind, editing, self)
+            section.countChanged.connect(self._update_count)
+            self.sections[kind.key] = section
+            self._add_page(kind.key, kind.title, f"Ctrl+{kind.shortcut_digit}", section)
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+
+        editor_page = QWidget()
+        row = QHBoxLayout(editor_page)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.pages, 1)
+
+        self.empty_page = self._build_empty_page()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_page)
+        self.stack.addWidget(editor_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        editing.visitLoaded.connect(self._show_visit)
+        editing.fieldChanged.connect(self._show_field)
+        self._show_visit(None)
+
+    # --- building ------------------------------------------------------------------
+
+    def _add_page(self, key: str, title: str, shortcut: str, page: QWidget) -> None:
+        # The shortcut itself belongs to the window's View menu; the list only names it.
+        item = QListWidgetItem(title)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setData(Qt.ItemDataRole.UserRole + 1, title)
+        item.setToolTip(shortcut)
+        self.navigation.addItem(item)
+        self.pages.addWidget(page)
+
+    def _build_empty_page(self) -> QWidget:
+        page = QWidget()
+        label = QLabel("<h2>No visit open</h2><p>Pick a visit from the list, or record a new one.</p>")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        button = QPushButton("New visit  (Ctrl+N)")
+        button.clicked.connect(self.newVisitRequested)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(label)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _build_overview(self) -> QWidget:
+        self.text_fields: dict[str, QLineEdit | QPlainTextEdit] = {}
+        for name, label in VISIT_TEXT_FIELDS.items():
+            if name in _SINGLE_LINE:
+                widget: QLineEdit | QPlainTextEdit = QLineEdit()
+                widget.textEdited.connect(lambda text, field=name: self._stage(field, text))
+            else:
+                widget = QPlainTextEdit()
+                widget.setUndoRedoEnabled(False)
+                widget.setTabChangesFocus(True)
+                widget.textChanged.connect(lambda field=name, w=widget: self._stage(field, w.toPlainText()))
+            widget.setObjectName(f"field-{name}")
+            widget.setAccessibleName(label)
+            widget.installEventFilter(self._undo_router)
+            self.text_fields[name] = widget
+        self.text_fields["title"].setPlaceholderText("e.g. Ride-along with Anna: Müller GmbH, new filling line")
+        self.text_fields["attendees"].setPlaceholderText("Who was there, with their roles")
+        self.text_fields["objective"].setPlaceholderText("What we wanted to learn or achieve")
+        self.text_fields["next_step"].setPlaceholderText("The commitment the customer made, as a step in the funnel")
+        for name, lines in (("objective", 3), ("summary", 5), ("notes", 10), ("next_step", 3)):
+            editor = self.text_fields[name]
+            editor.setMinimumHeight(editor.fontMetrics().lineSpacing() * lines + 12)
+
+        self.account_combo = QComboBox()
+        self.account_combo.setObjectName("field-account")
+        self.account_combo.activated.connect(self._account_chosen)
+        new_account = QPushButton("New account…")
+        new_account.clicked.connect(self.newAccountRequested)
+        account_row = QHBoxLayout()
+        account_row.addWidget(self.account_combo, 1)
+        account_row.addWidget(new_account)
+
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("field-kind")
+        for kind in VisitKind:
+            self.kind_combo.addItem(kind.label, kind.value)
+        self.kind_combo.activated.connect(
+            lambda _i: self._set_now("kind", self.kind_combo.currentData(), "kind of visit")
+        )
+        self.date_edit = QDateTimeEdit()
+        self.date_edit.setObjectName("field-visited_on")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.date_edit.editingFinished.connect(self._date_edited)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Title", self.text_fields["title"])
+        account_label = QLabel("&Account")
+        account_label.setBuddy(self.account_combo)
+        form.addRow(account_label, account_row)
+        form.addRow("&Kind", self.kind_combo)
+        form.addRow("&Date and time", self.date_edit)
+        form.addRow("&Salesperson", self.text_fields["salesperson"])
+        form.addRow("Atte&ndees", self.text_fields["attendees"])
+        form.addRow("&Objective", self.text_fields["objective"])
+        form.addRow("Su&mmary", self.text_fields["summary"])
+        form.addRow("Notes", self.text_fields["notes"])
+        form.addRow("Ne&xt step", self.text_fields["next_step"])
+
+        content = QWidget()
+        content.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Tab order follows the form from top to bottom.
+        order = [self.text_fields["title"], self.account_combo, self.kind_combo, self.date_edit,
+                 self.text_fields["salesperson"], self.text_fields["attendees"], self.text_fields["objective"],
+                 self.text_fields["summary"], self.text_fields["notes"], self.text_fields["next_step"]]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+        return scroll
+
+    # --- accounts ------------------------------------------------------------------
+
+    def set_accounts(self, accounts: list[tuple[str, str]]) -> None:
+        """Fill the account choices with (id, name) pairs."""
+        self.account_combo.blockSignals(True)
+        self.account_combo.clear()
+        self.account_combo.addItem("(no account)", None)
+        for account_id, name in accounts:
+            self.account_combo.addItem(name, account_id)
+        self.account_combo.blockSignals(False)
+        if self._editing.visit is not None:
+            self._show_field("account_id", self._editing.visit.account_id)
+
+    def _account_chosen(self, _index: int) -> None:
+        self._set_now("account_id", self.account_combo.currentData(), "account")
+
+    # --- showing -------------------------------------------------------------------
+
+    def _show_visit(self, visit: Visit | None) -> None:
+        self.stack.setCurrentIndex(0 if visit is None else 1)
+        if visit is None:
+            return
+        self._loading = True
+        try:
+            for name in VISIT_TEXT_FIELDS:
+                self._show_field(name, getattr(visit, name))
+            self._show_field("kind", visit.kind)
+            self._show_field("visited_on", visit.visited_on)
+            self._show_field("account_id", visit.account_id)
+        finally:
+            self._loading = False
+
+    def _show_field(self, field: str, value: object) -> None:
+        was_loading, self._loading = self._loading, True
+        try:
+            if field in self.text_fields:
+                widget = self.text_fields[field]
+                text = str(value or "")
+                if isinstance(widget, QLineEdit):
+                    if widget.text() != text:
+                        widget.setText(text)
+                elif widget.toPlainText() != text:
+                    widget.setPlainText(text)
+            elif field == "kind":
+                self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(str(value)), 0))
+            elif field == "account_id":
+                self.account_combo.setCurrentIndex(max(self.account_combo.findData(value), 0))
+            elif field == "visited_on":
+                moment = QDateTime.fromString(str(value)[:16], "yyyy-MM-ddTHH:mm")
+                if not moment.isValid():
+                    moment = QDateTime.fromString(str(value)[:10] + "T00:00", "yyyy-MM-ddTHH:mm")
+                self.date_edit.setDateTime(moment)
+        finally:
+            self._loading = was_loading
+
+    def _update_count(self, kind: str, count: int) -> None:
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == kind:
+                title = item.data(Qt.ItemDataRole.UserRole + 1)
+                item.setText(f"{title} ({count})" if count else title)
+
+    # --- editing -------------------------------------------------------------------
+
+    def _stage(self, field: str, value: str) -> None:
+        if not self._loading:
+            self._editing.stage(field, value)
+
+    def _set_now(self, field: str, value: object, label: str) -> None:
+        if not self._loading and self._editing.visit is not None and getattr(self._editing.visit, field) != value:
+            self._editing.set_field(field, value, label)
+
+    def _date_edited(self) -> None:
+        value = self.date_edit.dateTime().toString("yyyy-MM-ddTHH:mm")
+        current = self._editing.visit.visited_on if self._editing.visit is not None else None
+        if current is not None and current[:16] != value and not (len(current) == 10 and value.endswith("T00:00") and value.startswith(current)):
+            self._set_now("visited_on", value, "date")
+
+    # --- navigation ----------------------------------------------------------------
+
+    def show_section(self, key: str, focus: bool = True) -> None:
+        """Show a section's page; a guide section that is a visit field focuses that field."""
+        page_key = OVERVIEW if key in _FIELD_OF_SECTION else key
+        for row in range(self.navigation.count()):
+            if self.navigation.item(row).data(Qt.ItemDataRole.UserRole) == page_key:
+                self.navigation.setCurrentRow(row)
+                break
+        if not focus or self._editing.visit is None:
+            return
+        if key in _FIELD_OF_SECTION:
+            self.text_fields[_FIELD_OF_SECTION[key]].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif key in self.sections:
+            self.sections[key].focus_quick_add()
+        else:
+            self.text_fields["title"].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def current_section(self) -> str:
+        item = self.navigation.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else OVERVIEW
+
+    def focus_title(self) -> None:
+        self.show_section(OVERVIEW, focus=False)
+        self.text_fields["title"].setFocus(Qt.FocusReason.OtherFocusReason)
