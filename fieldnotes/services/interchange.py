@@ -62,10 +62,11 @@ class ImportSummary:
     change: Change
 
     def describe(self) -> str:
-        return (
+        text = (
             f"{self.visits} visit(s) with {self.findings} finding(s), {self.accounts} account(s) "
-            f"with {self.contacts} contact(s), {self.guides} guide(s)"
+            f"with {self.contacts} contact(s)"
         )
+        return text + (f", {self.guides} guide(s)" if self.guides else "")
 
 
 @cache

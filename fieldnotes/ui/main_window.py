@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([560, 800])
+        self.splitter.setSizes([620, 700])
         self.setCentralWidget(self.splitter)
 
         self.guide_dock = QDockWidget("Interview guide", self)

@@ -245,6 +245,7 @@ class VisitEditor(QWidget):
                 if isinstance(widget, QLineEdit):
                     if widget.text() != text:
                         widget.setText(text)
+                        widget.setCursorPosition(0)  # show the start of a long title, not its end
                 elif widget.toPlainText() != text:
                     widget.setPlainText(text)
             elif field == "kind":

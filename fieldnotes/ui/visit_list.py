@@ -36,8 +36,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def display_date(visited_on: str) -> str:
-    """`2026-03-04T10:30` as `2026-03-04 10:30`: readable, and still sorts as text."""
-    return visited_on.replace("T", " ")[:16]
+    """The day of a visit (`2026-03-04`); its time is in the tooltip and the editor."""
+    return visited_on[:10]
 
 
 class VisitListModel(QAbstractTableModel):
@@ -137,6 +137,8 @@ class VisitListModel(QAbstractTableModel):
         if role == self.VisitIdRole:
             return row.id
         column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.title or '(untitled visit)'}\n{row.visited_on.replace('T', ' ')} · {row.kind.label}"
         if column == 0:
             return display_date(row.visited_on)
         if column == 1:
@@ -192,8 +194,8 @@ class VisitListPane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, self.table.fontMetrics().horizontalAdvance("2026-12-31 23:59") + 16)
-        header.resizeSection(2, 140)
+        header.resizeSection(0, self.table.fontMetrics().horizontalAdvance("2026-12-31") + 20)
+        header.resizeSection(2, 130)
         header.resizeSection(3, 105)
         header.resizeSection(4, 100)
         self.table.setColumnHidden(4, True)  # the salesperson: searchable, rarely needed at a glance
