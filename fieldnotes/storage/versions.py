@@ -256,7 +256,7 @@ class Captured:
     records: set[Key]
 
 
-def capture_local_changes(session: Session, author: str, now_text: Callable[[], str] = _now_text) -> Captured:
+def capture_local_changes(session: Session, author: str, now_text: Callable[[], str] | None = None) -> Captured:
     """Turn the records noted by the triggers into field versions (see the module doc)."""
     conn = connection(session)
     dirty = conn.execute("SELECT kind, record_id FROM sync_dirty").fetchall()
@@ -282,7 +282,7 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 versions = histories[(kind, record_id)]
                 record = resolve_record(kind, record_id, versions)
                 row = rows.get(record_id)
-                now = now_text()
+                now = (now_text or _now_text)()
                 if row is None:
                     if versions:
                         writer.write(kind, record_id, EXISTS_FIELD, 0, record.all_head_keys(), author, now,
@@ -324,12 +324,12 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
 
 
 def write_version(session: Session, kind: str, record_id: str, name: str, value: object,
-                  parents: Iterable[str], author: str, now_text: Callable[[], str] = _now_text) -> Version:
+                  parents: Iterable[str], author: str, now_text: Callable[[], str] | None = None) -> Version:
     """Write one version of this site (a conflict's resolution)."""
     conn = connection(session)
     state = read_state(conn)
     writer = _Writer(site_id(conn), state.counter, state.hlc)
-    now = now_text()
+    now = (now_text or _now_text)()
     version = writer.write(kind, record_id, name, value, parents, author, now, text_to_ms(now) or 0)
     conn.execute(
         "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"

@@ -10,7 +10,7 @@ import pytest
 from fieldnotes.cli import main
 from fieldnotes.services.sync import DELETE, KEEP, ConflictNotFound, FolderUnreachable, SyncTeamMismatch
 from fieldnotes.storage.search_index import VisitQuery
-from sync_support import Laptop, sync_all
+from tests.unit.sync_support import Laptop, sync_all
 
 
 @pytest.fixture

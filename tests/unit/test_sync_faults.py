@@ -21,7 +21,7 @@ from fieldnotes.services.sync import folder as share_module
 from fieldnotes.services.sync import segments
 from fieldnotes.services.sync.folder import SyncLock
 from fieldnotes.storage import versions as version_log
-from sync_support import Laptop, sync_all
+from tests.unit.sync_support import Laptop, sync_all
 
 
 @pytest.fixture

@@ -1,0 +1,197 @@
+"""Properties of sync over random edits, deletions, clock skews and sync orders on three laptops.
+
+A model follows what each laptop has seen (an edit is seen by the laptop that made it, by
+the share once that laptop syncs, and by every laptop that syncs after that). After
+everyone has synced twice:
+- every laptop holds the same data and the same conflicts;
+- every edit that no later edit or deletion saw is the visible value or one of its conflict's values;
+- a visit is gone exactly when some deletion saw every edit made to it;
+- applying the share's files to a new laptop in any order, several times, gives the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fieldnotes.domain.errors import NotFoundError
+from tests.unit.sync_support import Laptop, sync_all
+
+LAPTOPS = 3
+VISITS = 2
+FIELDS = ("summary", "notes", "next_step")
+WORDS = ("alpha", "beta", "gamma", "")
+SKEWS_DAYS = (0, 365, -1)  # on time, a year fast, a day slow
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("edit"), st.integers(0, LAPTOPS - 1), st.integers(0, VISITS - 1),
+                  st.sampled_from(FIELDS), st.sampled_from(WORDS)),
+        st.tuples(st.just("delete"), st.integers(0, LAPTOPS - 1), st.integers(0, VISITS - 1)),
+        st.tuples(st.just("finding"), st.integers(0, LAPTOPS - 1), st.integers(0, VISITS - 1)),
+        st.tuples(st.just("sync"), st.integers(0, LAPTOPS - 1)),
+    ),
+    max_size=14,
+)
+
+
+@dataclass
+class Edit:
+    number: int
+    laptop: int
+    visit: int
+    field: str  # a visit field, "finding" or "delete"
+    value: str = ""
+    knew: frozenset[int] = frozenset()  # edits its laptop had seen when it was made
+
+
+@dataclass
+class Model:
+    edits: list[Edit] = field(default_factory=list)
+    seen: list[set[int]] = field(default_factory=lambda: [set() for _ in range(LAPTOPS)])
+    on_share: set[int] = field(default_factory=set)
+
+    def record(self, laptop: int, visit: int, name: str, value: str = "") -> None:
+        edit = Edit(len(self.edits), laptop, visit, name, value, frozenset(self.seen[laptop]))
+        self.edits.append(edit)
+        self.seen[laptop].add(edit.number)
+
+    def synced(self, laptop: int) -> None:
+        self.on_share |= self.seen[laptop]
+        self.seen[laptop] |= self.on_share
+
+
+def _clock(skews: list[int], current: list[int]):
+    def now_text() -> str:
+        moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=skews[current[0]])
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return now_text
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=steps, skews=st.lists(st.sampled_from(SKEWS_DAYS), min_size=LAPTOPS, max_size=LAPTOPS),
+       order_seed=st.integers(0, 1000))
+def test_random_edits_deletions_clocks_and_sync_orders_converge_without_losing_a_concurrent_edit(
+    template_database: Path, monkeypatch, plan, skews, order_seed
+) -> None:
+    current = [0]
+    clock = _clock(skews, current)
+    with monkeypatch.context() as patch, tempfile.TemporaryDirectory() as temporary:
+        patch.setattr("fieldnotes.services.notebook.utc_now_text", clock)
+        patch.setattr("fieldnotes.storage.versions._now_text", clock)
+        root = Path(temporary)
+        share = root / "share"
+        share.mkdir()
+        laptops = [Laptop(template_database, root, f"laptop{i}") for i in range(LAPTOPS)]
+        try:
+            account, _ = laptops[0].notebook.create_account("Base account")
+            visit_ids = [laptops[0].notebook.create_visit(account.id, title=f"Visit {i}")[0].id for i in range(VISITS)]
+            sync_all(laptops, share)
+            model = Model()
+            for step in plan:
+                kind, laptop_index = step[0], step[1]
+                current[0] = laptop_index
+                laptop = laptops[laptop_index]
+                if kind == "sync":
+                    laptop.sync_with(share)
+                    model.synced(laptop_index)
+                    continue
+                visit_id = visit_ids[step[2]]
+                try:
+                    visit = laptop.notebook.visit(visit_id)
+                except NotFoundError:
+                    continue  # deleted on this laptop: nothing to edit
+                if kind == "edit":
+                    name, value = step[3], step[4]
+                    if getattr(visit, name) == value:
+                        continue
+                    laptop.notebook.update_visit(visit_id, **{name: value})
+                    model.record(laptop_index, step[2], name, value)
+                elif kind == "finding":
+                    laptop.notebook.add_finding(visit_id, "need", f"need from laptop {laptop_index}")
+                    model.record(laptop_index, step[2], "finding")
+                else:
+                    laptop.notebook.delete_visit(visit_id)
+                    model.record(laptop_index, step[2], "delete")
+            current[0] = 0
+            for _ in range(2):
+                for index, laptop in enumerate(laptops):
+                    laptop.sync_with(share)
+                    model.synced(index)
+
+            first = laptops[0].data()
+            conflict_sets = [{c.id for c in laptop.sync.conflicts()} for laptop in laptops]
+            for laptop, conflicts in zip(laptops[1:], conflict_sets[1:]):
+                assert laptop.data() == first
+                assert conflicts == conflict_sets[0]
+            _check_nothing_lost(laptops[0], model, visit_ids)
+            _check_any_order_of_applying(template_database, root, share, first, order_seed)
+        finally:
+            for laptop in laptops:
+                laptop.close()
+
+
+def _check_nothing_lost(laptop: Laptop, model: Model, visit_ids: list[str]) -> None:
+    conflicts = laptop.sync.conflicts()
+    for visit_index, visit_id in enumerate(visit_ids):
+        edits = [e for e in model.edits if e.visit == visit_index]
+        deletions = [e for e in edits if e.field == "delete"]
+        changes = [e for e in edits if e.field != "delete"]
+        # Every edit of the visit that no deletion saw keeps it alive; otherwise it is gone.
+        unseen_by_deletions = [e for e in changes if not any(e.number in d.knew for d in deletions)]
+        try:
+            visit = laptop.notebook.visit(visit_id)
+        except NotFoundError:
+            visit = None
+        if deletions and not unseen_by_deletions:
+            assert visit is None, f"visit {visit_index} should be deleted: {edits}"
+            continue
+        assert visit is not None, f"visit {visit_index} lost an edit made while it was deleted: {edits}"
+        if deletions:
+            assert any(c.record_id == visit_id and c.is_deletion for c in conflicts)
+        for name in FIELDS:
+            field_edits = [e for e in changes if e.field == name]
+            # Superseded: a later edit of the field saw it, or a deletion of the visit did.
+            latest = [e for e in field_edits if not any(e.number in later.knew for later in field_edits + deletions)]
+            shown = getattr(visit, name)
+            candidates = {
+                c.value for conflict in conflicts
+                if conflict.record_id == visit_id and conflict.field == name for c in conflict.candidates
+            }
+            for edit in latest:
+                assert edit.value == shown or edit.value in candidates, (name, edit, shown, candidates)
+            if len({e.value for e in latest}) > 1:
+                assert {e.value for e in latest} <= candidates
+        findings = [e for e in changes if e.field == "finding"]
+        assert len(visit.findings) >= len([e for e in findings if not any(e.number in d.knew for d in deletions)])
+
+
+def _check_any_order_of_applying(template: Path, root: Path, share: Path, expected: dict, seed: int) -> None:
+    newcomer = Laptop(template, root, "newcomer")
+    try:
+        replay = root / "replay"
+        replay.mkdir()
+        shutil.copyfile(share / "team.json", replay / "team.json")
+        files = sorted(share.glob("sites/*/*.db"))
+        rng = random.Random(seed)
+        rng.shuffle(files)
+        for start in range(0, len(files) + 1, 2):
+            for segment in files[start : start + 2]:
+                target = replay / "sites" / segment.parent.name / segment.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(segment, target)
+                shutil.copyfile(segment.with_suffix(".sha256"), target.with_suffix(".sha256"))
+            newcomer.sync_with(replay)
+        for segment in files[: len(files) // 2]:  # the same files again, as a cloud client might
+            shutil.copyfile(segment, replay / "sites" / segment.parent.name / (segment.stem + " (1).db"))
+        newcomer.sync_with(replay)
+        assert newcomer.data() == expected
+    finally:
+        newcomer.close()
