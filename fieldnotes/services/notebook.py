@@ -11,6 +11,7 @@ import json
 import logging
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from fieldnotes.domain.clock import local_now_minutes, utc_now_text
 from fieldnotes.domain.errors import NotFoundError, ValidationError
@@ -86,8 +87,20 @@ class Notebook:
 
     def accounts(self) -> list[Account]:
         with self.database.reading() as session:
-            records = session.scalars(select(AccountRecord).order_by(func.lower(AccountRecord.name)))
+            records = session.scalars(
+                select(AccountRecord)
+                .options(selectinload(AccountRecord.contacts))
+                .order_by(func.lower(AccountRecord.name))
+            )
             return [account_from_record(r) for r in records]
+
+    def account_choices(self) -> list[tuple[str, str]]:
+        """(id, name) of every account, by name: what lists and filters offer."""
+        with self.database.reading() as session:
+            rows = session.execute(
+                select(AccountRecord.id, AccountRecord.name).order_by(func.lower(AccountRecord.name))
+            )
+            return [(account_id, name) for account_id, name in rows]
 
     def account(self, account_id: str) -> Account:
         with self.database.reading() as session:

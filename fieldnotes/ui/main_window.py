@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         self.store.sync()
 
     def _reload_choices(self) -> None:
-        accounts = [(a.id, a.name) for a in self.services.notebook.accounts()]
+        accounts = self.services.notebook.account_choices()
         self.editor.set_accounts(accounts)
         self.visit_list.reload_filter_choices(accounts, self.services.search.competitors())
 
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         competitors = self.services.search.competitors()
         combo = self.visit_list.competitor_filter
         if [combo.itemData(i) for i in range(1, combo.count())] != competitors:
-            accounts = [(a.id, a.name) for a in self.services.notebook.accounts()]
+            accounts = self.services.notebook.account_choices()
             self.visit_list.reload_filter_choices(accounts, competitors)
 
     def _visit_loaded(self, visit: object) -> None:
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         account = ask_new_account(self, self.services.notebook, self.notifier)
         if account is not None and self.editing.visit is not None:
             self.editing.set_field("account_id", account.id, "account")
-            self.editor.set_accounts([(a.id, a.name) for a in self.services.notebook.accounts()])
+            self.editor.set_accounts(self.services.notebook.account_choices())
 
     def edit_accounts(self) -> None:
         from fieldnotes.ui.accounts_dialog import AccountsDialog
