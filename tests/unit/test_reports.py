@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from fieldnotes.cli import EXIT_OK, EXIT_USER_ERROR, main
 from fieldnotes.domain.errors import NotFoundError, OperationCancelled, ValidationError
+from fieldnotes.domain.model import Finding, Visit, VisitKind
 from fieldnotes.services.reports import write_summary_report, write_visit_report
+from fieldnotes.services.reports.summary_report import summarise
 from tests.unit.report_support import (
     ARABIC,
     CHINESE,
@@ -239,3 +242,103 @@ def test_command_line_loads_no_reportlab_until_a_report_is_asked_for() -> None:
         "assert not [m for m in sys.modules if m.startswith('reportlab')]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- counting across visits ------------------------------------------------------------
+
+
+def _visit(visit_id: str, day: str, findings: list[tuple[str, str, dict]], account: str = "Acme") -> Visit:
+    visit = Visit(visit_id, "account", f"Visit {visit_id}", VisitKind.CUSTOMER_VISIT, day, account_name=account)
+    visit.findings = [Finding(f"{visit_id}-{index}", visit_id, kind, text, index, attributes)
+                      for index, (kind, text, attributes) in enumerate(findings)]
+    return visit
+
+
+def test_summary_counts_the_same_need_however_it_is_spelled() -> None:
+    visits = [
+        _visit("a", "2026-01-05", [("need", "Lost pallets", {"severity": 5}), ("need", "Slow invoices", {"severity": 1})]),
+        _visit("b", "2026-02-05", [("need", "lost  PALLETS.", {"severity": 3})], account="Brenner"),
+    ]
+    summary = summarise(visits)
+    top = summary.needs[0]
+    assert (top.mentions, len(top.visit_ids), top.highest_severity, top.average_severity) == (2, 2, 5, 4.0)
+    assert top.accounts == {"Acme", "Brenner"}
+    assert [tally.text for tally in summary.needs] == ["Lost pallets", "Slow invoices"]
+
+
+def test_summary_tracks_competitors_over_months_and_keeps_the_highest_threat() -> None:
+    visits = [
+        _visit("a", "2026-01-05", [("competitor_move", "Pilot offer", {"competitor": "Trackr", "threat": "high",
+                                                                      "move_kind": "promotion"})]),
+        _visit("b", "2026-03-05", [("competitor_move", "Price cut", {"competitor": "trackr", "threat": "low",
+                                                                    "move_kind": "price"})]),
+    ]
+    summary = summarise(visits)
+    assert summary.months == ["2026-01", "2026-02", "2026-03"]
+    (trackr,) = summary.competitors
+    assert (trackr.mentions, trackr.highest_threat, trackr.latest) == (2, "high", ("2026-03-05", "Price cut"))
+    assert dict(trackr.by_month) == {"2026-01": 1, "2026-03": 1}
+
+
+def test_summary_counts_channels_keeps_open_follow_ups_and_ranks_quotes() -> None:
+    visits = [_visit("a", "2026-01-05", [
+        ("information_source", "", {"channel": "peers", "usage": "today"}),
+        ("information_source", "", {"channel": "peers", "usage": "preferred"}),
+        ("information_source", "", {"channel": "webinar", "usage": "preferred"}),
+        ("follow_up", "Call back", {"due_on": "2026-02-01", "done": False}),
+        ("follow_up", "Already sent", {"done": True}),
+        ("need", "Mild", {"severity": 1, "quote": "It is a little annoying"}),
+        ("need", "Acute", {"severity": 5, "quote": "We lose money every day"}),
+        ("need", "Acute again", {"severity": 5, "quote": "we lose money every day."}),
+    ])]
+    summary = summarise(visits)
+    assert summary.channels == {"peers": (1, 1), "webinar": (0, 1)}
+    assert [finding.text for finding, _ in summary.open_follow_ups] == ["Call back"]
+    assert [quote.text for quote in summary.quotes] == ["We lose money every day", "It is a little annoying"]
+    assert summary.quotes[0].also_heard == 1
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+def _report_command(database: Path, *arguments: str) -> int:
+    return main(["--db", str(database), "--author", "tester", "report", *arguments])
+
+
+def test_report_command_writes_a_visit_report_and_summaries(services, database_path: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    first = full_visit(services, title="January visit", visited_on="2026-01-10")
+    second = full_visit(services, title="March visit", visited_on="2026-03-10")
+    account_id = services.notebook.visit(second).account_id
+    services.close()
+    assert _report_command(database_path, first, "-o", str(tmp_path / "one.pdf")) == EXIT_OK
+    assert "January visit" in pdf_text(tmp_path / "one.pdf")
+    assert _report_command(database_path, first, second, "-o", str(tmp_path / "two.pdf")) == EXIT_OK
+    assert _report_command(database_path, "--account", account_id, "-o", str(tmp_path / "account.pdf")) == EXIT_OK
+    text = pdf_text(tmp_path / "account.pdf")
+    assert "March visit" in text and "January visit" not in text
+    assert _report_command(database_path, "--from", "2026-01-01", "--to", "2026-01-31", "--title", "January",
+                           "-o", str(tmp_path / "period.pdf")) == EXIT_OK
+    text = pdf_text(tmp_path / "period.pdf")
+    assert "January visit" in text and "March visit" not in text
+    assert "wrote a summary of 1 visit(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["-o", "x.pdf"], "name a visit"),
+    (["no-such-visit", "-o", "x.pdf"], "no visit with id no-such-visit"),
+    (["--account", "no-such-account", "-o", "x.pdf"], "no account with id no-such-account"),
+    (["--from", "2030-01-01", "-o", "x.pdf"], "no visit matches"),
+    (["--from", "2026-02-30", "-o", "x.pdf"], "--from"),
+    (["--from", "2026-03-01", "--to", "2026-02-01", "-o", "x.pdf"], "is after --to"),
+    (["some-id", "--account", "a", "-o", "x.pdf"], "not both"),
+    (["some-id", "-o", "x.txt"], ".pdf"),
+])
+def test_report_command_explains_user_errors_in_one_line(database_path: Path, tmp_path: Path, arguments: list[str],
+                                                         message: str, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _report_command(database_path, *arguments) == EXIT_USER_ERROR
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1
+    assert not (tmp_path / "x.pdf").exists()

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from fieldnotes import __version__
 from fieldnotes.domain.errors import FieldnotesError, OperationCancelled
 from fieldnotes.services.reports import fonts, styles
+from fieldnotes.services.reports.flowables import para
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -123,8 +124,8 @@ class _ReportTemplate(BaseDocTemplate):
         generated = dt.date.today().isoformat()
         self._footer_left = f"fieldnotes · generated {generated}"
         sheet = styles.sheet()
-        self._header_left = Paragraph(info.header_left, sheet.header)
-        self._header_right = Paragraph(info.header_right, sheet.header_right)
+        self._header_left = para(info.header_left, sheet.header)
+        self._header_right = para(info.header_right, sheet.header_right)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])

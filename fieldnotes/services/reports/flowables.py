@@ -21,11 +21,28 @@ from fieldnotes.services.reports.fonts import REGULAR, font_book
 from fieldnotes.services.reports.text import base_direction, escape, rich, runs, split_blocks, stand_in, uses_shaping
 
 
+class _Paragraph(Paragraph):
+    """A paragraph that breaks its lines once per width.
+
+    Tables, boxes and the page layout each ask a paragraph for its size, often at the same
+    width; ReportLab breaks the lines again every time, which is most of a report's cost.
+    """
+
+    _wrapped_for: float | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if self._wrapped_for == available_width and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(available_width, available_height)
+        self._wrapped_for = available_width
+        return size
+
+
 def para(markup: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of markup built by `rich()`, shaped when a run needs it."""
     if uses_shaping(markup):
         style = styles.sheet().shaped(style)
-    return Paragraph(markup, style)
+    return _Paragraph(markup, style)
 
 
 def user_text(text: str, style: ParagraphStyle, lead: str = "") -> list[Flowable]:
@@ -44,7 +61,8 @@ def user_text(text: str, style: ParagraphStyle, lead: str = "") -> list[Flowable
         block_lead = lead if index == 0 else ""
         if base_direction(block) == "rtl":
             if block_lead:
-                flowables.append(para(block_lead, style))
+                # The badges and labels go where a right-to-left reader starts: on the right.
+                flowables.append(para(block_lead, styles.sheet().right_to_left(style)))
             flowables.append(RightToLeftText(block, style))
         elif len(block) > LONG_BLOCK:
             flowables.append(LongParagraph(para(block_lead + rich(block), style)))

@@ -188,6 +188,8 @@ class FontBook:
         self.shaping_faces = frozenset(
             face.name for face in (*_GENERAL_FALLBACKS, *_CJK_FACES.values()) if face.shaping
         )
+        #: Faces whose runs take in the punctuation and digits that follow them.
+        self.adopting_faces = self.shaping_faces | {face.name for face in _CJK_FACES.values()}
 
     # --- registration --------------------------------------------------------------
 

@@ -72,6 +72,7 @@ PREFERRED_COLOUR = ACCENT
 BODY_SIZE = 9.5
 SMALL_SIZE = 8
 HEADER_SIZE = 7.5
+LABEL_SIZE = 7.5
 QUOTE_BAR_WIDTH = 2.2
 #: A section heading starts a new page when less than this room is left below it.
 HEADING_NEEDS_ROOM = 110
@@ -97,12 +98,10 @@ class StyleSheet:
     attribution: ParagraphStyle
     callout_label: ParagraphStyle
     callout: ParagraphStyle
-    fact_label: ParagraphStyle
     fact_value: ParagraphStyle
     cell: ParagraphStyle
     cell_muted: ParagraphStyle
     cell_number: ParagraphStyle
-    cell_header: ParagraphStyle
     stat_value: ParagraphStyle
     stat_label: ParagraphStyle
     header: ParagraphStyle
@@ -170,16 +169,10 @@ def sheet() -> StyleSheet:
             textColor=ACCENT, spaceAfter=2,
         ),
         callout=ParagraphStyle("callout", parent=body, fontSize=10.5, leading=15, spaceAfter=0),
-        fact_label=ParagraphStyle(
-            "fact_label", parent=cell, fontName=fonts.SEMIBOLD, fontSize=7.5, leading=11, textColor=MUTED,
-        ),
         fact_value=ParagraphStyle("fact_value", parent=cell, fontSize=9, leading=12),
         cell=cell,
         cell_muted=ParagraphStyle("cell_muted", parent=cell, textColor=MUTED),
         cell_number=ParagraphStyle("cell_number", parent=cell, alignment=TA_RIGHT),
-        cell_header=ParagraphStyle(
-            "cell_header", parent=cell, fontName=fonts.SEMIBOLD, fontSize=7.5, leading=10, textColor=MUTED,
-        ),
         stat_value=ParagraphStyle(
             "stat_value", parent=body, fontName=fonts.SEMIBOLD, fontSize=18, leading=21, textColor=ACCENT,
             spaceAfter=0,
@@ -203,6 +196,10 @@ def data_table_style(header_rows: int = 1) -> TableStyle:
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 3.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        # Column titles are plain strings (no paragraph to parse and wrap): set them here.
+        ("FONTNAME", (0, 0), (-1, header_rows - 1), fonts.SEMIBOLD),
+        ("FONTSIZE", (0, 0), (-1, header_rows - 1), LABEL_SIZE),
+        ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), MUTED),
         ("LINEBELOW", (0, 0), (-1, header_rows - 1), 0.8, ACCENT),
         ("LINEBELOW", (0, header_rows), (-1, -1), 0.3, RULE),
         ("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [WHITE, TABLE_STRIPE]),
@@ -218,6 +215,12 @@ def facts_table_style() -> TableStyle:
         ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        # The labels in the first and third columns are plain strings.
+        ("FONTNAME", (0, 0), (0, -1), fonts.SEMIBOLD),
+        ("FONTNAME", (2, 0), (2, -1), fonts.SEMIBOLD),
+        ("FONTSIZE", (0, 0), (0, -1), LABEL_SIZE),
+        ("FONTSIZE", (2, 0), (2, -1), LABEL_SIZE),
+        ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
         ("LINEABOVE", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, -1), (-1, -1), 0.3, RULE),
     ])

@@ -297,7 +297,7 @@ def _at_a_glance(summary: Summary) -> list[str]:
 
 def _visits_table(visits: list[Visit]) -> Table:
     sheet = styles.sheet()
-    data: list[list[object]] = [[para(label, sheet.cell_header) for label in
+    data: list[list[object]] = [[label for label in
                                  ("Date", "Account", "Visit", "Salesperson", "Agreed next step")]]
     for visit in visits:
         title = visit.title.strip()
@@ -332,7 +332,7 @@ def _needs_section(summary: Summary) -> list[Flowable]:
              + _muted(" (mild) to acute."), sheet.detail),
         charts.horizontal_bars(bars),
     )
-    data: list[list[object]] = [[para(label, sheet.cell_header) for label in
+    data: list[list[object]] = [[label for label in
                                  ("Need or pain point", "Mentions", "Visits", "Severity", "Accounts")]]
     for tally in shown:
         data.append([
@@ -364,7 +364,7 @@ def _competitor_section(summary: Summary) -> list[Flowable]:
         para(_muted("Mentions per month of the most active competitors."), sheet.detail),
         charts.timeline(summary.months, series),
     )
-    data: list[list[object]] = [[para(label, sheet.cell_header) for label in
+    data: list[list[object]] = [[label for label in
                                  ("Competitor", "Moves", "What they did", "Threat", "Latest seen")]]
     for tally in summary.competitors:
         kinds = ", ".join(f"{MoveKind(kind).label.lower()} ×{count}" if count > 1 else MoveKind(kind).label.lower()

@@ -35,8 +35,8 @@ def stand_in(character: str) -> str:
 
 
 def _is_neutral(character: str) -> bool:
-    """Spaces, punctuation and digits: they take the face of the text around them."""
-    return unicodedata.category(character)[0] in "ZPN" or character in " \u00a0"
+    """Punctuation and digits: they may take the face of the text around them."""
+    return unicodedata.category(character)[0] in "PN"
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,11 @@ def runs(text: str, language: str | None = None) -> list[Run]:
                                              or book.face_has(current_face, character)):
                 current.append(character)
             continue
-        if current_face not in (REGULAR, None) and _is_neutral(character) and book.face_has(current_face, character):
+        if (current_face in book.adopting_faces and _is_neutral(character) and not character.isspace()
+                and book.face_has(current_face, character)):
+            # Punctuation inside an Arabic or Chinese word stays in its face, so that the
+            # word is shaped and spaced as one. Spaces always take the text face: some faces
+            # (the emoji one) have spaces as wide as a pictogram.
             current.append(character)
             continue
         face = book.face_for(character, language)

@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.lib.colors import Color
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
+from fieldnotes.domain.errors import OperationCancelled
 from fieldnotes.domain.model import (
     FINDING_KINDS,
     Account,
@@ -203,7 +204,7 @@ def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False) 
     """Follow-up actions with owner, due date and status; `rows` pairs each with its source visit."""
     sheet = styles.sheet()
     header = ["Action", "Owner", "Due", "Status"] + (["From visit"] if show_source else [])
-    data: list[list[object]] = [[para(escape(label), sheet.cell_header) for label in header]]
+    data: list[list[object]] = [list(header)]
     for finding, source in rows:
         owner = str(finding.get("owner") or "").strip()
         due = finding.get("due_on")
@@ -245,10 +246,10 @@ def _facts(visit: Visit, account: Account | None) -> list[Flowable]:
     for index in range(0, len(pairs), 2):
         row: list[object] = []
         for label, value in pairs[index:index + 2]:
-            row += [para(label, sheet.fact_label), para(value, sheet.fact_value)]
+            row += [label, para(value, sheet.fact_value)]
         rows.append(row)
     if visit.attendees.strip():
-        rows.append([para("WITH WHOM", sheet.fact_label), user_text(visit.attendees, sheet.fact_value), "", ""])
+        rows.append(["WITH WHOM", user_text(visit.attendees, sheet.fact_value), "", ""])
     width = styles.FRAME_WIDTH
     table = Table(rows, colWidths=[width * 0.14, width * 0.36, width * 0.14, width * 0.36], splitInRow=1,
                   hAlign="LEFT")
@@ -263,7 +264,7 @@ def _contacts(account: Account) -> list[Flowable]:
     sheet = styles.sheet()
     if not account.contacts:
         return []
-    data: list[list[object]] = [[para(label, sheet.cell_header) for label in
+    data: list[list[object]] = [[label for label in
                                  ("Contact", "Role", "Buying role", "Prefers follow-up by")]]
     for contact in account.contacts:
         data.append([
@@ -334,28 +335,33 @@ def visit_document_info(visit: Visit, author: str) -> DocumentInfo:
     )
 
 
+def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author: str,
+                    progress: Callable[[int, int], None] | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> Path:
+    """Write the report of a visit already loaded (with its account, if any) to `target`.
+
+    Raises:
+        OperationCancelled: `cancelled` returned True; the target was not touched.
+        ReportFileError: the target cannot be written.
+    """
+    reporter = ProgressReporter(progress, cancelled, total=1)
+    story = visit_story(visit, account)
+    reporter.advance()
+    return write_pdf(Path(target), story, visit_document_info(visit, author), reporter)
+
+
 def write_visit_report(services, visit_id: str, target: Path,  # noqa: ANN001 - Services, imported lazily
                        progress: Callable[[int, int], None] | None = None,
                        cancelled: Callable[[], bool] | None = None) -> Path:
-    """Write the PDF report of one visit to `target` and return the path written.
-
-    Args:
-        services: the open notebook's services.
-        visit_id: the visit's id.
-        target: where to write the PDF; replaced in one step when the report is complete.
-        progress: called with (units done, units in all) as the report is built.
-        cancelled: polled during the work; when it returns True the work stops.
+    """Load a visit and write its PDF report to `target` (see `fieldnotes.services.reports`).
 
     Raises:
         NotFoundError: there is no visit with this id.
         OperationCancelled: `cancelled` returned True; the target was not touched.
         ReportFileError: the target cannot be written.
     """
-    reporter = ProgressReporter(progress, cancelled, total=2)
-    reporter.check()
+    if cancelled is not None and cancelled():
+        raise OperationCancelled("the report was cancelled; no file was written")
     visit = services.notebook.visit(visit_id)
     account = services.notebook.account(visit.account_id) if visit.account_id else None
-    reporter.advance()
-    story = visit_story(visit, account)
-    reporter.advance()
-    return write_pdf(Path(target), story, visit_document_info(visit, services.author), reporter)
+    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled)
