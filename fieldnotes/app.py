@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from fieldnotes import APP_NAME, __version__
+import fieldnotes
+from fieldnotes import APP_NAME
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,11 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    app.setApplicationVersion(__version__)
     app.setDesktopFileName("io.github.fieldnotes.Fieldnotes")
     icon = QIcon(str(resource_path("icons", "fieldnotes.svg")))
     app.setWindowIcon(icon)
     log_file = configure_logging()
     install_crash_hook()
-    log.info("fieldnotes %s starting; log in %s", __version__, log_file)
 
     store = settings_store()
     window = MainWindow(store, icon)
@@ -61,6 +60,8 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
 
     def open_notebook() -> None:
         _trace("first-paint")
+        app.setApplicationVersion(fieldnotes.__version__)
+        log.info("fieldnotes %s starting; log in %s", fieldnotes.__version__, log_file)
         from fieldnotes.domain.errors import FieldnotesError
         from fieldnotes.services.session import Services
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from fieldnotes import __version__
+import fieldnotes
 from fieldnotes.domain.errors import FieldnotesError
 
 EXIT_OK = 0
@@ -148,17 +148,29 @@ def _register_optional_commands() -> None:
         COMMANDS.update(module.COMMANDS)
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _PrintVersion(argparse.Action):
+    """Like argparse's "version" action, but reads the version only when asked."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+        _print(f"fieldnotes {fieldnotes.__version__}")
+        parser.exit()
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
     from fieldnotes.locations import default_database_path
 
+    parser.add_argument("--version", action=_PrintVersion, nargs=0, help="show the version and exit")
+    parser.add_argument("--db", type=Path, default=None, metavar="FILE",
+                        help=f"database file to use (default: {default_database_path()})")
+    parser.add_argument("--author", default=None, help="name stamped on changes (default: your login name)")
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldnotes",
         description="Offline notebook for field visits. Without a command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version=f"fieldnotes {__version__}")
-    parser.add_argument("--db", type=Path, default=None, metavar="FILE",
-                        help=f"database file to use (default: {default_database_path()})")
-    parser.add_argument("--author", default=None, help="name stamped on changes (default: your login name)")
+    _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _register_optional_commands()
     for name, (summary, (configure, run)) in COMMANDS.items():
@@ -169,12 +181,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Opening the app needs only the global options: read those alone, so that start-up does
+    # not import what the commands need (the storage layer, report and sync engines).
+    launcher = argparse.ArgumentParser(prog="fieldnotes", add_help=False)
+    _add_global_options(launcher)
+    global_options, rest = launcher.parse_known_args(argv)
+    if not rest:
+        from fieldnotes.app import main as run_app
+
+        return run_app(database=global_options.db, author=global_options.author)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        from fieldnotes.app import main as run_app
-
-        return run_app(database=args.db, author=args.author)
+        parser.error("unknown arguments; see fieldnotes --help")
     if args.db is None:
         from fieldnotes.locations import default_database_path
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QSplitter,
 )
 
-from fieldnotes import APP_DISPLAY_NAME, __version__
+import fieldnotes
+from fieldnotes import APP_DISPLAY_NAME
 from fieldnotes.ui.settings import Preferences, WindowState
 
 if TYPE_CHECKING:
@@ -427,7 +428,7 @@ class MainWindow(QMainWindow):
         where = f"<p>Notebook: {self.database_path}</p>" if self.services is not None else ""
         QMessageBox.about(
             self, "About fieldnotes",
-            f"<h3>fieldnotes {__version__}</h3><p>An offline notebook for field visits: structured interviews, "
+            f"<h3>fieldnotes {fieldnotes.__version__}</h3><p>An offline notebook for field visits: structured interviews, "
             f"visit reports and team sync through a shared drive.</p>{where}",
         )
 
