@@ -347,11 +347,19 @@ class RightToLeftText(Flowable):
             fitting += 1
         if fitting == 0 or fitting == len(self._paragraphs):
             return [] if fitting == 0 else [self]
-        first = RightToLeftText(self._text_of(self._lines[:fitting]), self.style)
+        first = self._part(0, fitting)
         first.spaceAfter = 0
-        rest = RightToLeftText(self._text_of(self._lines[fitting:]), self.style)
+        rest = self._part(fitting, len(self._lines))
         rest.spaceBefore = 0
         return [first, rest]
+
+    def _part(self, start: int, end: int) -> RightToLeftText:
+        """Some of the lines, already broken and set, so that splitting costs nothing more."""
+        part = RightToLeftText(self._text_of(self._lines[start:end]), self.style)
+        part._lines = self._lines[start:end]
+        part._paragraphs = self._paragraphs[start:end]
+        part._wrapped_width = self._wrapped_width
+        return part
 
     @staticmethod
     def _text_of(lines: list[tuple[list[str], bool]]) -> str:

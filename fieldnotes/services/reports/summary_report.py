@@ -340,7 +340,7 @@ def _needs_section(summary: Summary) -> list[Flowable]:
             para(str(tally.mentions), sheet.cell_number),
             para(str(len(tally.visit_ids)), sheet.cell_number),
             para(severity_badge(tally.highest_severity) + _muted(f" avg {tally.average_severity:.1f}"), sheet.cell),
-            para(rich(", ".join(sorted(tally.accounts, key=str.casefold))) or _muted("—"), sheet.cell_muted),
+            para(rich(_some_of(sorted(tally.accounts, key=str.casefold))) or _muted("—"), sheet.cell_muted),
         ])
     width = styles.FRAME_WIDTH
     table = Table(data, colWidths=[width * 0.38, width * 0.09, width * 0.08, width * 0.2, width * 0.25],
@@ -351,6 +351,13 @@ def _needs_section(summary: Summary) -> list[Flowable]:
     if others > 0:
         flowables.append(para(_muted(f"{others} other need(s) came up less often."), sheet.detail))
     return flowables
+
+
+def _some_of(names: list[str], shown: int = 3) -> str:
+    """A list of names that stays short: "A, B, C and 4 more"."""
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
 
 
 def _competitor_section(summary: Summary) -> list[Flowable]:

@@ -6,6 +6,7 @@ Sections the visit left empty are left out, so a short visit makes a short repor
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -200,6 +201,14 @@ def section_heading(title: str, count: int | None = None) -> list[Flowable]:
     return [CondPageBreak(styles.HEADING_NEEDS_ROOM), para(escape(title) + suffix, sheet.heading)]
 
 
+def _status_badge(done: bool, due_on: str | None) -> str:
+    if done:
+        return badge("DONE", styles.SEVERITY_COLOURS[1])
+    if due_on and due_on < dt.date.today().isoformat():
+        return badge("OVERDUE", styles.SEVERITY_COLOURS[5])
+    return badge("OPEN", styles.HIGHLIGHT)
+
+
 def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False) -> Table:
     """Follow-up actions with owner, due date and status; `rows` pairs each with its source visit."""
     sheet = styles.sheet()
@@ -213,7 +222,7 @@ def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False) 
             user_text(finding.text, sheet.cell) or [para(_muted("(no description)"), sheet.cell)],
             para(rich(owner) if owner else _muted("Nobody yet"), sheet.cell),
             para(escape(format_day(str(due))) if due else _muted("No date"), sheet.cell),
-            para(badge("DONE", styles.SEVERITY_COLOURS[1]) if done else badge("OPEN", styles.HIGHLIGHT), sheet.cell),
+            para(_status_badge(done, str(due) if due else None), sheet.cell),
         ]
         if show_source:
             row.append(para(source, sheet.cell_muted))
