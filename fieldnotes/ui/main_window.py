@@ -85,6 +85,15 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("import_json", "&Import from JSON…", self.import_json))
         file_menu.addAction(self._action("export_json", "E&xport to JSON…", self.export_json))
         file_menu.addAction(self._action("load_sample", "Load &sample team visits", self.load_sample))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("report_visit", "Export visit &report (PDF)…", lambda: self.reports.export_visit(),
+                                         "Ctrl+E", "A PDF report of the open visit", needs_visit=True))
+        file_menu.addAction(self._action("report_listed", "Summary report of the visits &listed…",
+                                         lambda: self.reports.summarize_listed(), None,
+                                         "A PDF summary of every visit the search and filters list"))
+        file_menu.addAction(self._action("report_selected", "Summary report of the &selected visits…",
+                                         lambda: self.reports.summarize_selected(), None,
+                                         "A PDF summary of the visits selected in the list"))
         self.file_menu = file_menu
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
@@ -105,6 +114,13 @@ class MainWindow(QMainWindow):
                                          "The name stamped on your changes"))
 
         self.view_menu = bar.addMenu("&View")
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in ("new_visit", "report_visit"):
+            toolbar.addAction(self.actions_by_name[name])
+        self.toolbar = toolbar
         help_menu = bar.addMenu("&Help")
         shortcuts = QAction("&Keyboard shortcuts", self)
         shortcuts.triggered.connect(self.show_shortcuts)
@@ -124,8 +140,11 @@ class MainWindow(QMainWindow):
         from fieldnotes.ui.visit_editor import VisitEditor
         from fieldnotes.ui.visit_list import VisitListPane
 
+        from fieldnotes.ui.report_actions import ReportActions
+
         self.services = services
         self.database_path = database_path
+        self.reports = ReportActions(self)
         self.setWindowTitle(f"{APP_DISPLAY_NAME} — {database_path.name}")
         self.notifier = ChangeNotifier(self)
         self.editing = VisitEditing(services.notebook, self.notifier, self)
@@ -243,7 +262,9 @@ class MainWindow(QMainWindow):
             self.visit_list.reload_filter_choices(accounts, competitors)
 
     def _visit_loaded(self, visit: object) -> None:
-        self.actions_by_name["delete_visit"].setEnabled(visit is not None)
+        for action in self.actions_by_name.values():
+            if action.property("needs_visit"):
+                action.setEnabled(visit is not None)
         if visit is None:
             self.visit_list.apply_query()
 
@@ -322,7 +343,7 @@ class MainWindow(QMainWindow):
             for service in (self.services, self.services.notebook, self.services.guides, self.services.interchange):
                 service.author = name.strip()
 
-    def _choose_file(self, title: str, save: bool, name_filter: str, suggested: str = "") -> Path | None:
+    def choose_file(self, title: str, save: bool, name_filter: str, suggested: str = "") -> Path | None:
         folder = WindowState.LAST_FOLDER.get(self.store) or str(Path.home())
         start = str(Path(folder) / suggested) if suggested else folder
         if save:
@@ -334,7 +355,7 @@ class MainWindow(QMainWindow):
         WindowState.LAST_FOLDER.set(self.store, str(Path(chosen).parent))
         return Path(chosen)
 
-    def _run_task(self, title: str, work, on_done) -> None:  # noqa: ANN001
+    def run_task(self, title: str, work, on_done) -> None:  # noqa: ANN001
         from fieldnotes.ui.tasks import run_in_background
 
         self.editing.flush()
@@ -354,7 +375,7 @@ class MainWindow(QMainWindow):
             show_crash(type(error), error, error.__traceback__, self)
 
     def import_json(self) -> None:
-        path = self._choose_file("Import visits", False, "fieldnotes JSON (*.json);;All files (*)")
+        path = self.choose_file("Import visits", False, "fieldnotes JSON (*.json);;All files (*)")
         if path is None:
             return
         interchange = self.services.interchange
@@ -366,14 +387,14 @@ class MainWindow(QMainWindow):
             self.notifier.publish(summary.change)
             self.statusBar().showMessage(f"Imported {summary.describe()}", 10000)
 
-        self._run_task("Importing visits", work, done)
+        self.run_task("Importing visits", work, done)
 
     def export_json(self) -> None:
-        path = self._choose_file("Export everything", True, "fieldnotes JSON (*.json)", "fieldnotes-export.json")
+        path = self.choose_file("Export everything", True, "fieldnotes JSON (*.json)", "fieldnotes-export.json")
         if path is None:
             return
         interchange = self.services.interchange
-        self._run_task(
+        self.run_task(
             "Exporting visits",
             lambda progress, cancelled: interchange.export_file(path, progress),
             lambda count: self.statusBar().showMessage(f"Exported {count} visit(s) to {path}", 10000),
@@ -390,7 +411,7 @@ class MainWindow(QMainWindow):
             if self.editing.visit is None and self.visit_list.model.rowCount():
                 self.visit_list.table.setCurrentIndex(self.visit_list.model.index(0, 0))
 
-        self._run_task("Loading sample visits", lambda progress, cancelled: load_sample_team(services), done)
+        self.run_task("Loading sample visits", lambda progress, cancelled: load_sample_team(services), done)
 
     def offer_sample(self) -> None:
         """On a first start with an empty notebook, offer the sample team's visits."""
