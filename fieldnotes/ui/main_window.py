@@ -16,11 +16,15 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 import fieldnotes
@@ -96,6 +100,12 @@ class MainWindow(QMainWindow):
                                          "A PDF summary of the visits selected in the list"))
         self.file_menu = file_menu
         file_menu.addSeparator()
+        file_menu.addAction(self._action("sync_now", "S&ync now", lambda: self.sync.sync_now(), "Ctrl+Shift+S",
+                                         "Merge with the team folder"))
+        file_menu.addAction(self._action("sync_settings", "Sync se&ttings…", lambda: self.sync.edit_settings()))
+        file_menu.addAction(self._action("review_conflicts", "Conflicts to re&view…",
+                                         lambda: self.sync.review_conflicts()))
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -118,7 +128,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for name in ("new_visit", "report_visit"):
+        for name in ("new_visit", "report_visit", "sync_now"):
             toolbar.addAction(self.actions_by_name[name])
         self.toolbar = toolbar
         help_menu = bar.addMenu("&Help")
@@ -141,6 +151,7 @@ class MainWindow(QMainWindow):
         from fieldnotes.ui.visit_list import VisitListPane
 
         from fieldnotes.ui.report_actions import ReportActions
+        from fieldnotes.ui.sync_actions import SyncActions
 
         self.services = services
         self.database_path = database_path
@@ -159,7 +170,25 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([620, 700])
-        self.setCentralWidget(self.splitter)
+        self.banner = QWidget()
+        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet("#banner { background: #fff3cd; } QLabel { color: #5c4400; }")
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        dismiss = QPushButton("Dismiss")
+        dismiss.clicked.connect(self.banner.hide)
+        banner_row = QHBoxLayout(self.banner)
+        banner_row.setContentsMargins(10, 4, 10, 4)
+        banner_row.addWidget(self.banner_label, 1)
+        banner_row.addWidget(dismiss)
+        self.banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.guide_dock = QDockWidget("Interview guide", self)
         self.guide_dock.setObjectName("guideDock")
@@ -191,6 +220,7 @@ class MainWindow(QMainWindow):
         self.editing.saved.connect(lambda: self._show_save_state(SAVED_TEXT))
         self.editing.saveFailed.connect(self._save_failed)
 
+        self.sync = SyncActions(self)
         for action in self.actions_by_name.values():
             action.setEnabled(not action.property("needs_visit"))
         self._restore_state()
@@ -370,9 +400,17 @@ class MainWindow(QMainWindow):
         if isinstance(error, FieldnotesError):
             QMessageBox.warning(self, APP_DISPLAY_NAME, str(error))
         else:
-            from fieldnotes.ui.crash_dialog import show_crash
+            self.report_bug(error)
 
-            show_crash(type(error), error, error.__traceback__, self)
+    def report_bug(self, error: BaseException) -> None:
+        from fieldnotes.ui.crash_dialog import show_crash
+
+        show_crash(type(error), error, error.__traceback__, self)
+
+    def show_banner(self, text: str) -> None:
+        """A message that stays at the top of the window until dismissed."""
+        self.banner_label.setText(text)
+        self.banner.show()
 
     def import_json(self) -> None:
         path = self.choose_file("Import visits", False, "fieldnotes JSON (*.json);;All files (*)")
@@ -456,6 +494,10 @@ class MainWindow(QMainWindow):
     # --- closing -------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.services is not None and self.editing.flush() and self.sync.sync_before_quit():
+            self.statusBar().showMessage("Syncing with the team folder before quitting…")
+            event.ignore()
+            return
         if self.services is not None and not self.editing.flush():
             answer = QMessageBox.warning(
                 self, "Changes not saved",

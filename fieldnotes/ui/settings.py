@@ -42,6 +42,7 @@ class Preferences:
     AUTHOR = Setting("preferences/author", str, "")
     SYNC_FOLDER = Setting("preferences/sync_folder", str, "")
     AUTO_SYNC_MINUTES = Setting("preferences/auto_sync_minutes", int, 5)
+    SYNC_ON_QUIT = Setting("preferences/sync_on_quit", bool, True)
     SAMPLE_OFFERED = Setting("preferences/sample_offered", bool, False)
 
 

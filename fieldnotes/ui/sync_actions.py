@@ -1,0 +1,336 @@
+"""Team sync from the app: the team folder, syncing in the background, and conflicts to review.
+
+Sync runs on a worker thread and the app stays usable. It runs on demand (Ctrl+Shift+S),
+every few minutes and when quitting, whenever the team folder is reachable; a missing
+drive is a line in the status bar, never an error dialog. Conflicts are listed in a
+"needs review" dialog that shows every value, who wrote it, on which laptop and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.ui.settings import Preferences
+
+if TYPE_CHECKING:
+    from fieldnotes.services.sync import Conflict, Sync, SyncReport
+    from fieldnotes.ui.main_window import MainWindow
+
+
+def local_time(utc_text: str) -> str:
+    """An ISO UTC timestamp as local time for people (`2026-11-23 10:42`)."""
+    try:
+        moment = dt.datetime.fromisoformat(utc_text.replace("Z", "+00:00"))
+    except ValueError:
+        return utc_text
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class SyncSettingsDialog(QDialog):
+    def __init__(self, folder: str, minutes: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sync settings")
+        self.folder_edit = QLineEdit(folder)
+        self.folder_edit.setObjectName("syncFolder")
+        self.folder_edit.setPlaceholderText("A folder on a shared drive, or in OneDrive, Dropbox, Google Drive…")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(browse)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(0, 240)
+        self.minutes.setSuffix(" minutes")
+        self.minutes.setSpecialValueText("only when I ask")
+        self.minutes.setValue(minutes)
+        explanation = QLabel(
+            "Everyone in the team chooses the same folder. fieldnotes never opens or overwrites a "
+            "database there: each laptop adds files of its own, and every sync merges everyone's. "
+            "It also syncs when you quit, if the folder can be reached."
+        )
+        explanation.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Team &folder", row)
+        form.addRow("Sync &every", self.minutes)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(640, 200)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Team folder", self.folder_edit.text() or str(Path.home()))
+        if chosen:
+            self.folder_edit.setText(chosen)
+
+
+class ConflictsDialog(QDialog):
+    """Open conflicts: pick one of the values, or write a merged one; every laptop follows."""
+
+    resolved = Signal(object)  # the Change of a resolution
+
+    def __init__(self, sync: Sync, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sync = sync
+        self._conflicts: list[Conflict] = []
+        self.setWindowTitle("Needs review")
+        self.resize(860, 520)
+        self.list = QListWidget()
+        self.list.setObjectName("conflictList")
+        self.list.currentRowChanged.connect(self._show)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.choices = QVBoxLayout()
+        self.choice_group = QButtonGroup(self)
+        self.merged = QPlainTextEdit()
+        self.merged.setObjectName("mergedValue")
+        self.merged.setPlaceholderText("Or write a merged value here, then Resolve")
+        self.merged.setMaximumHeight(110)
+        self.resolve_button = QPushButton("Resolve")
+        self.resolve_button.setDefault(True)
+        self.resolve_button.clicked.connect(self.resolve_current)
+        detail = QVBoxLayout()
+        detail.addWidget(self.heading)
+        detail.addLayout(self.choices)
+        detail.addWidget(self.merged)
+        detail.addStretch(1)
+        detail.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignRight)
+        columns = QHBoxLayout()
+        columns.addWidget(self.list, 2)
+        columns.addLayout(detail, 3)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("These fields were changed on two laptops before they synced. Until you choose, "
+                                "every laptop shows the first value and keeps the others."))
+        layout.addLayout(columns, 1)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self._conflicts = self._sync.conflicts()
+        self.list.clear()
+        for conflict in self._conflicts:
+            self.list.addItem(QListWidgetItem(conflict.label))
+        if self._conflicts:
+            self.list.setCurrentRow(0)
+        else:
+            self._show(-1)
+
+    def _show(self, row: int) -> None:
+        for button in self.choice_group.buttons():
+            self.choice_group.removeButton(button)
+            button.deleteLater()
+        self.merged.clear()
+        conflict = self._conflicts[row] if 0 <= row < len(self._conflicts) else None
+        self.resolve_button.setEnabled(conflict is not None)
+        self.merged.setVisible(conflict is not None and not conflict.is_deletion)
+        if conflict is None:
+            self.heading.setText("<b>Nothing needs review.</b>")
+            return
+        self.heading.setText(f"<b>{conflict.label}</b>")
+        for index, candidate in enumerate(conflict.candidates):
+            text = (f"{candidate.description}\n    — {candidate.author or 'someone'} on laptop "
+                    f"{candidate.site_id[:8]}, {local_time(candidate.written_at)}")
+            button = QRadioButton(text)
+            button.setChecked(index == 0)
+            self.choice_group.addButton(button, index)
+            self.choices.addWidget(button)
+
+    def resolve_current(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._conflicts):
+            return
+        conflict = self._conflicts[row]
+        merged = self.merged.toPlainText()
+        if merged.strip() and not conflict.is_deletion:
+            value: object = merged
+        else:
+            value = conflict.candidates[max(self.choice_group.checkedId(), 0)].value
+        try:
+            change = self._sync.resolve(conflict.id, value)
+        except FieldnotesError as error:
+            QMessageBox.warning(self, "Needs review", str(error))
+            return
+        self.resolved.emit(change)
+        self.reload()
+
+
+class SyncActions(QObject):
+    """Sync commands, the periodic timer and the status bar of a main window."""
+
+    finished = Signal(object)  # SyncReport, or the error that stopped the sync
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        from fieldnotes.services.sync import Sync
+
+        self._window = window
+        self.sync_service = Sync(window.services)
+        self.running = False
+        self.last_report: SyncReport | None = None
+        self.status = QLabel()
+        self.status.setObjectName("syncStatus")
+        self.review_button = QPushButton()
+        self.review_button.setObjectName("reviewConflicts")
+        self.review_button.setFlat(True)
+        self.review_button.setStyleSheet("color: #b35c00; font-weight: bold;")
+        self.review_button.clicked.connect(self.review_conflicts)
+        window.statusBar().addPermanentWidget(self.review_button)
+        window.statusBar().addPermanentWidget(self.status)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(lambda: self.sync_now(quiet=True))
+        self._quit_after_sync = False
+        self.apply_settings()
+        self._update_review_button()
+
+    # --- settings ------------------------------------------------------------------
+
+    @property
+    def folder(self) -> Path | None:
+        text = Preferences.SYNC_FOLDER.get(self._window.store)
+        return Path(text) if text else None
+
+    def apply_settings(self) -> None:
+        minutes = Preferences.AUTO_SYNC_MINUTES.get(self._window.store)
+        self.timer.stop()
+        if self.folder is not None and minutes > 0:
+            self.timer.start(minutes * 60_000)
+        if self.folder is None:
+            self.status.setText("Sync: not set up (File › Sync settings)")
+
+    def edit_settings(self) -> None:
+        store = self._window.store
+        dialog = SyncSettingsDialog(Preferences.SYNC_FOLDER.get(store), Preferences.AUTO_SYNC_MINUTES.get(store),
+                                    self._window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        Preferences.SYNC_FOLDER.set(store, dialog.folder_edit.text().strip())
+        Preferences.AUTO_SYNC_MINUTES.set(store, dialog.minutes.value())
+        self.apply_settings()
+        if self.folder is not None:
+            self.sync_now()
+
+    # --- syncing -------------------------------------------------------------------
+
+    def sync_now(self, quiet: bool = False) -> bool:
+        """Start a sync in the background; False when none was started."""
+        folder = self.folder
+        if folder is None:
+            if not quiet:
+                self.edit_settings()
+            return False
+        if self.running:
+            return False
+        if quiet and not folder.is_dir():
+            self.status.setText(f"Sync: team folder not reachable ({local_time_now()})")
+            return False
+        from fieldnotes.ui.tasks import run_in_background
+
+        self.running = True
+        self._window.editing.flush()
+        self.status.setText("Syncing…")
+        sync = self.sync_service
+        self.task = run_in_background(
+            "Syncing with the team folder",
+            lambda progress, cancelled: sync.sync(folder, progress, cancelled),
+            self._window if not quiet else None,
+            self._succeeded, self._failed, self._cancelled,
+        )
+        return True
+
+    def _succeeded(self, report: SyncReport) -> None:
+        self.running = False
+        self.last_report = report
+        self._window.notifier.publish(report.change)
+        text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
+        self.status.setText(text)
+        self.status.setToolTip("\n".join(report.rejected) or text)
+        if report.rejected:
+            self._window.statusBar().showMessage(
+                f"Sync skipped {len(report.rejected)} file(s) on the share: {report.rejected[0]}", 20000)
+        if report.newer_format:
+            self._window.show_banner("A colleague uses a newer fieldnotes: some of the team's changes were kept "
+                                     "aside. Update fieldnotes to merge them.")
+        self._update_review_button()
+        self.finished.emit(report)
+        self._maybe_quit()
+
+    def _failed(self, error: BaseException) -> None:
+        self.running = False
+        if isinstance(error, FieldnotesError):
+            self.status.setText(f"Sync failed {local_time_now()}")
+            self.status.setToolTip(str(error))
+            self._window.statusBar().showMessage(str(error), 20000)
+        else:
+            self._window.report_bug(error)
+        self.finished.emit(error)
+        self._maybe_quit()
+
+    def _cancelled(self) -> None:
+        self.running = False
+        self.status.setText("Sync cancelled; nothing half-applied")
+        self.finished.emit(None)
+        self._maybe_quit()
+
+    # --- conflicts -----------------------------------------------------------------
+
+    def _update_review_button(self) -> None:
+        count = self.sync_service.open_conflict_count()
+        self.review_button.setText(f"{count} conflict{'s' if count != 1 else ''} to review")
+        self.review_button.setVisible(count > 0)
+
+    def review_conflicts(self) -> None:
+        dialog = ConflictsDialog(self.sync_service, self._window)
+        dialog.resolved.connect(self._window.notifier.publish)
+        dialog.resolved.connect(lambda _change: self._update_review_button())
+        self.dialog = dialog
+        dialog.exec()
+
+    # --- quitting ------------------------------------------------------------------
+
+    def sync_before_quit(self) -> bool:
+        """Start a last sync if the team folder is reachable; True when the quit must wait for it."""
+        if not Preferences.SYNC_ON_QUIT.get(self._window.store):
+            return False
+        if self._quit_after_sync or self.folder is None or not self.folder.is_dir():
+            return False
+        if self.running or self.sync_now(quiet=False):
+            self._quit_after_sync = True
+            return True
+        return False
+
+    def _maybe_quit(self) -> None:
+        if self._quit_after_sync:
+            QTimer.singleShot(0, self, self._window.close)
+
+
+def local_time_now() -> str:
+    return dt.datetime.now().strftime("%H:%M")

@@ -1,0 +1,113 @@
+"""Team sync from the app: settings, the status bar, and resolving a conflict through the dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from fieldnotes.services.session import Services
+from fieldnotes.ui.main_window import MainWindow
+from fieldnotes.ui.settings import Preferences
+from fieldnotes.ui.sync_actions import ConflictsDialog
+
+
+@pytest.fixture
+def laptop(qtbot, tmp_path: Path):  # noqa: ANN001
+    """Open a window on a laptop of its own: a new notebook (so its own site id) and settings."""
+    windows: list[MainWindow] = []
+
+    def open_laptop(name: str, team_folder: Path) -> MainWindow:
+        folder = tmp_path / name
+        folder.mkdir()
+        store = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+        Preferences.SAMPLE_OFFERED.set(store, True)
+        Preferences.SYNC_FOLDER.set(store, str(team_folder))
+        Preferences.AUTO_SYNC_MINUTES.set(store, 0)
+        Preferences.SYNC_ON_QUIT.set(store, False)
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        window.show()
+        window.attach(Services.open(folder / "notebook.db", author=name), folder / "notebook.db")
+        windows.append(window)
+        return window
+
+    yield open_laptop
+    for window in windows:
+        window.services.close()
+
+
+def _sync(qtbot, window: MainWindow):  # noqa: ANN001, ANN202
+    with qtbot.waitSignal(window.sync.finished, timeout=30000) as outcome:
+        assert window.sync.sync_now()
+    return outcome.args[0]
+
+
+def test_sync_reports_in_the_status_bar_and_brings_colleagues_visits(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+    team = tmp_path / "team"
+    team.mkdir()
+    anna = laptop("anna", team)
+    ben = laptop("ben", team)
+    visit, change = anna.services.notebook.create_visit(title="Ride-along at Nordic Pumps")
+    anna.notifier.publish(change)
+    report = _sync(qtbot, anna)
+    assert report.sent > 0
+    assert anna.sync.status.text().startswith("Synced")
+    _sync(qtbot, ben)
+    assert ben.visit_list.model.rowCount() == 1
+    assert ben.services.notebook.visit(visit.id).title == "Ride-along at Nordic Pumps"
+
+
+def test_a_missing_team_folder_is_a_status_message_not_an_error(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+    window = laptop("anna", tmp_path / "unplugged-drive")
+    error = _sync(qtbot, window)
+    assert "unreachable" in str(error) or "not reachable" in str(error)
+    assert window.sync.status.text().startswith("Sync failed")
+    assert window.services.notebook.visit_count() == 0
+
+
+def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+    team = tmp_path / "team"
+    team.mkdir()
+    anna = laptop("anna", team)
+    ben = laptop("ben", team)
+    visit, _ = anna.services.notebook.create_visit(title="Debrief")
+    _sync(qtbot, anna)
+    _sync(qtbot, ben)
+    anna.services.notebook.update_visit(visit.id, next_step="Trial on line 3 in January")
+    ben.services.notebook.update_visit(visit.id, next_step="Quote for two seal kits")
+    _sync(qtbot, anna)
+    _sync(qtbot, ben)
+    _sync(qtbot, anna)
+    for window in (anna, ben):
+        assert window.sync.review_button.isVisibleTo(window)
+        assert window.sync.sync_service.open_conflict_count() == 1
+
+    dialog = ConflictsDialog(ben.sync.sync_service, ben)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1
+    values = {button.text().split("\n")[0] for button in dialog.choice_group.buttons()}
+    assert values == {"Trial on line 3 in January", "Quote for two seal kits"}
+    dialog.merged.setPlainText("Trial on line 3 in January, then a quote for two seal kits")
+    with qtbot.waitSignal(dialog.resolved):
+        dialog.resolve_current()
+    assert dialog.list.count() == 0
+    _sync(qtbot, ben)
+    _sync(qtbot, anna)
+    for window in (anna, ben):
+        assert window.services.notebook.visit(visit.id).next_step == "Trial on line 3 in January, then a quote for two seal kits"
+        assert window.sync.sync_service.open_conflict_count() == 0
+        assert not window.sync.review_button.isVisibleTo(window)
+
+
+def test_quitting_syncs_first_when_the_team_folder_is_reachable(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+    team = tmp_path / "team"
+    team.mkdir()
+    anna = laptop("anna", team)
+    Preferences.SYNC_ON_QUIT.set(anna.store, True)
+    anna.services.notebook.create_visit(title="Written just before quitting")
+    with qtbot.waitSignal(anna.sync.finished, timeout=30000):
+        assert not anna.close()  # the window waits for the sync
+    qtbot.waitUntil(lambda: not anna.isVisible())
+    assert any(team.glob("sites/*/*.sha256"))
