@@ -8,7 +8,7 @@ Alt+Down reorder.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -209,7 +209,10 @@ class FindingSection(QWidget):
         for column, spec in enumerate(kind.fields, start=1):
             mode = QHeaderView.ResizeMode.Stretch if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT) else QHeaderView.ResizeMode.ResizeToContents
             header.setSectionResizeMode(column, mode)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Rows take the height their wrapped text needs; measured again whenever a column's width changes.
+        self._row_heights = QTimer(self, singleShot=True, interval=0)
+        self._row_heights.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_args: self._row_heights.start())
 
         self.move_up_button = QPushButton("Move up")
         self.move_down_button = QPushButton("Move down")
