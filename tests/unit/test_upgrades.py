@@ -1,0 +1,74 @@
+"""Notebooks written by earlier versions open in this one with everything in them.
+
+`tests/fixtures/notebook-schema-NNNN.db` is a small notebook at each released schema;
+a new migration adds nothing here but must keep these tests green.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from fieldnotes.services.search import VisitQuery
+from fieldnotes.services.session import Services
+from fieldnotes.storage.schema import SCHEMA_HEAD
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("notebook-schema-*.db")), ids=lambda p: p.stem)
+def test_a_notebook_from_an_earlier_schema_is_upgraded_with_its_data(fixture: Path, tmp_path: Path) -> None:
+    path = tmp_path / "notebook.db"
+    shutil.copyfile(fixture, path)
+    services = Services.open(path, author="tester")
+    try:
+        visit = services.notebook.visit("22222222-2222-4222-8222-222222222222")
+        assert visit.title == "CIP pump seal failures"
+        assert visit.account_name == "Brasserie Saint-Éloi"
+        assert [(f.text, f.get("severity"), f.get("quote")) for f in visit.findings] == [
+            ("Seals fail after cleaning", 5, "Every Monday the line stops")
+        ]
+        assert [row.id for row in services.search.find_rows(VisitQuery("eloi seals"))] == [visit.id]
+        services.notebook.update_visit(visit.id, notes="Edited after the upgrade")
+        assert services.notebook.visit(visit.id).notes == "Edited after the upgrade"
+    finally:
+        services.close()
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        connection.close()
+    assert list((tmp_path / "backups").glob("notebook-migration-*.db")), "no backup was taken before upgrading"
+
+
+def test_two_app_instances_writing_one_notebook_lose_nothing(database_path: Path) -> None:
+    first, second = Services.open(database_path, author="window 1"), Services.open(database_path, author="window 2")
+    try:
+        visit, _ = first.notebook.create_visit(title="Shared")
+        errors: list[BaseException] = []
+
+        def type_findings(services: Services, label: str) -> None:
+            try:
+                for index in range(40):
+                    services.notebook.add_finding(visit.id, "need", f"{label} {index}")
+            except BaseException as error:  # reported to the test thread below
+                errors.append(error)
+
+        threads = [threading.Thread(target=type_findings, args=(s, s.author)) for s in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        texts = [f.text for f in second.notebook.visit(visit.id).findings_of("need")]
+        assert sorted(texts) == sorted([f"window 1 {i}" for i in range(40)] + [f"window 2 {i}" for i in range(40)])
+        assert sorted(f.position for f in first.notebook.visit(visit.id).findings_of("need")) == list(range(80))
+    finally:
+        first.close()
+        second.close()
