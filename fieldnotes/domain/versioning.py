@@ -67,7 +67,11 @@ def same_value(left: object, right: object) -> bool:
 def heads(versions: Iterable[Version]) -> list[Version]:
     """The versions of one field that no other version of it names, default first."""
     versions = list(versions)
+    if len(versions) < 2:
+        return versions
     named = {parent for version in versions for parent in version.parents}
+    if not named:
+        return sorted(versions, key=lambda v: (v.hlc, v.site, v.counter), reverse=True)
     found = [version for version in versions if version.key not in named]
     found.sort(key=lambda v: (v.hlc, v.site, v.counter), reverse=True)
     return found
@@ -192,9 +196,12 @@ def resolve_record(kind: str, record_id: str, versions: Iterable[Version]) -> Re
         if name == EXISTS_FIELD:
             state.exists_heads = field_heads
             continue
-        if len(field_heads) > 1 and (kind, name) in SET_FIELDS:
-            value: object = merge_set_field(field_versions, field_heads)
+        if len(field_heads) == 1:
+            value: object = field_heads[0].value
             conflicting: list[Version] = []
+        elif (kind, name) in SET_FIELDS:
+            value = merge_set_field(field_versions, field_heads)
+            conflicting = []
         else:
             value = field_heads[0].value
             disagreeing = distinct_values(field_heads)

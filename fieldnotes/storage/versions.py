@@ -250,10 +250,18 @@ def _now_text() -> str:
 
 @dataclass
 class Captured:
-    """What `capture_local_changes` did: versions written and records they belong to."""
+    """What `capture_local_changes` did.
+
+    Attributes:
+        versions: how many versions were written.
+        records: the records they belong to.
+        to_settle: records whose rows or conflicts may now differ from what their versions
+            resolve to (deleted, restored, or in conflict before); the rest already match.
+    """
 
     versions: int
     records: set[Key]
+    to_settle: set[Key] = field(default_factory=set)
 
 
 def capture_local_changes(session: Session, author: str, now_text: Callable[[], str] | None = None) -> Captured:
@@ -264,10 +272,11 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
         return Captured(0, set())
     state = read_state(conn)
     writer = _Writer(site_id(conn), state.counter, state.hlc)
-    flagged = {
-        (kind, record_id)
-        for kind, record_id in conn.execute(f"SELECT kind, record_id FROM sync_conflict WHERE field = '{EXISTS_FIELD}'")
-    }
+    in_conflict: dict[Key, set[str]] = {}
+    for kind, record_id, name in conn.execute("SELECT kind, record_id, field FROM sync_conflict"):
+        in_conflict.setdefault((kind, record_id), set()).add(name)
+    flagged = {key for key, names in in_conflict.items() if EXISTS_FIELD in names}
+    to_settle: set[Key] = set()
     by_kind: dict[str, list[str]] = {}
     for kind, record_id in dirty:
         if kind in TRACKED:
@@ -288,6 +297,7 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                         writer.write(kind, record_id, EXISTS_FIELD, 0, record.all_head_keys(), author, now,
                                      text_to_ms(now) or 0)
                         touched.add((kind, record_id))
+                        to_settle.add((kind, record_id))
                     continue
                 # The row's own stamps say who edited and when, unless they predate what the
                 # log already holds (a change that did not stamp the row, such as renumbering).
@@ -299,6 +309,8 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 physical = text_to_ms(written_at) or 0
                 before = len(writer.made)
                 if not record.own_alive and (kind, record_id) not in flagged:
+                    if versions:
+                        to_settle.add((kind, record_id))
                     writer.write(kind, record_id, EXISTS_FIELD, 1, [v.key for v in record.exists_heads], editor,
                                  written_at, physical)
                 for name in columns:
@@ -312,6 +324,8 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                                      written_at, physical)
                 if len(writer.made) > before:
                     touched.add((kind, record_id))
+                    if (kind, record_id) in in_conflict:
+                        to_settle.add((kind, record_id))
     if writer.rows:
         conn.executemany(
             "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"
@@ -320,7 +334,7 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
         )
     conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (writer.counter, writer.hlc))
     conn.execute("DELETE FROM sync_dirty")
-    return Captured(len(writer.rows), touched)
+    return Captured(len(writer.rows), touched, to_settle)
 
 
 def write_version(session: Session, kind: str, record_id: str, name: str, value: object,
@@ -452,7 +466,9 @@ def _expand(work: _Workset, keys: set[Key]) -> None:
     frontier = work.add(keys)
     while frontier:
         more: set[Key] = set()
+        parents_by_kind: dict[str, list[str]] = {}
         for kind, record_id in frontier:
+            parents_by_kind.setdefault(kind, []).append(record_id)
             if kind in PARENTS:
                 parent_kind, column, _ = PARENTS[kind]
                 resolved = work.states[(kind, record_id)].value(column)
@@ -460,14 +476,19 @@ def _expand(work: _Workset, keys: set[Key]) -> None:
                 for parent_id in (resolved, row[column] if row else None):
                     if isinstance(parent_id, str):
                         more.add((parent_kind, parent_id))
+        # Children that arrived before their parent and wait, unshown, for it.
+        for kind, ids in parents_by_kind.items():
             for child_kind, column in CHILDREN.get(kind, ()):
-                waiting = work.conn.execute(
-                    "SELECT DISTINCT fv.record_id FROM field_version fv"
-                    " WHERE fv.field IN ('visit_id', 'account_id', 'guide_id') AND fv.field = ? AND fv.value = ?"
-                    f" AND fv.kind = ? AND NOT EXISTS (SELECT 1 FROM {child_kind} c WHERE c.id = fv.record_id)",
-                    (column, record_id, child_kind),
-                )
-                more.update((child_kind, child_id) for (child_id,) in waiting)
+                for chunk in _chunks(sorted(ids)):
+                    marks = ", ".join("?" * len(chunk))
+                    waiting = work.conn.execute(
+                        "SELECT DISTINCT fv.record_id FROM field_version fv"
+                        " WHERE fv.field IN ('visit_id', 'account_id', 'guide_id') AND fv.field = ?"
+                        f" AND fv.value IN ({marks}) AND fv.kind = ?"
+                        f" AND NOT EXISTS (SELECT 1 FROM {child_kind} c WHERE c.id = fv.record_id)",
+                        (column, *chunk, child_kind),
+                    )
+                    more.update((child_kind, child_id) for (child_id,) in waiting)
         frontier = work.add(more)
 
 
@@ -578,7 +599,8 @@ def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
             created_at, updated_at, updated_by = _stamps(work.versions[key], state)
             upserts.append((record_id, created_at, updated_at, updated_by, *values))
             changed_ids.append(record_id)
-            if kind == "account" and (row is None or row["name"] != state.value("name")):
+            # A new account's visits are new too, and indexed below with every written visit.
+            if kind == "account" and row is not None and row["name"] != state.value("name"):
                 renamed_accounts.add(record_id)
         if not upserts:
             continue

@@ -67,7 +67,12 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 #: Versions applied per local transaction: bounds memory when a new laptop replays years.
-APPLY_BATCH_VERSIONS = 250_000
+APPLY_BATCH_VERSIONS = 100_000
+#: Versions per segment file, so that a first sync of a big notebook is several files.
+SEGMENT_VERSIONS = 50_000
+#: SQLite page cache for sync's transactions (KiB): the version log's indexes are written
+#: in random order, which the default 2 MB cache turns into disk reads.
+_CACHE_KIB = 65_536
 
 
 @dataclass
@@ -207,8 +212,9 @@ class Sync:
 
     def _publish(self, target: share.SyncFolder, team: share.Team, newer_format: bool) -> tuple[int, Change]:
         with self.database.writing() as session:
-            change = self._capture(session)
             conn = log_.connection(session)
+            conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+            change = self._capture(session)
             site = log_.site_id(conn)
             published = conn.execute(
                 "SELECT name, size, modified_ns FROM sync_segment WHERE site = ? AND outcome = 'published'", (site,)
@@ -228,6 +234,13 @@ class Sync:
             rows = [merged[counter] for counter in sorted(merged)]
         if not rows:
             return 0, change
+        for start in range(0, len(rows), SEGMENT_VERSIONS):
+            self._publish_segment(target, team, site, rows[start : start + SEGMENT_VERSIONS], damaged)
+            damaged = []
+        return len(rows), change
+
+    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, rows: list[VersionRow],
+                         replaced: list[tuple[str, int, int]]) -> None:
         local = self._work_folder / f"outgoing-{secrets.token_hex(4)}.db"
         try:
             try:
@@ -246,21 +259,20 @@ class Sync:
             conn = log_.connection(session)
             log_.mark_published(session, info.last_counter)
             conn.executemany("DELETE FROM sync_segment WHERE site = ? AND name = ?",
-                             [(site, name) for name, _first, _last in damaged])
+                             [(site, name) for name, _first, _last in replaced])
             conn.execute(
                 "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, seen_at)"
                 " VALUES (?, ?, ?, ?, 'published', '', ?)",
                 (site, final.name, stat[0], stat[1], utc_now_text()),
             )
-        return len(rows), change
 
     def _capture(self, session) -> Change:  # noqa: ANN001 - Session
         """Turn noted local edits into versions, and settle what they affect."""
         captured = log_.capture_local_changes(session, self.author)
-        if not captured.records:
+        if not captured.to_settle:
             return Change()
         log_.set_applying(session, True)
-        result = log_.materialize(session, captured.records)
+        result = log_.materialize(session, captured.to_settle)
         log_.set_applying(session, False)
         return _change_of(result)
 
@@ -367,6 +379,7 @@ class Sync:
         try:
             with self.database.writing() as session:
                 conn = log_.connection(session)
+                conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
                 change = self._capture(session)
                 before = conn.execute("SELECT count(*) FROM field_version").fetchone()[0]
                 keys: set[Key] = set()

@@ -206,33 +206,41 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
                 raise SegmentRejected("the file belongs to another laptop's folder")
             if info.team != expected_team:
                 raise SegmentRejected("the file belongs to another team's sync folder")
+            # Types and sizes are checked by SQL over the whole table (the schema is ours,
+            # so no code of the file's author runs), names and parents row by row.
+            count, lowest, highest, bad = connection.execute(
+                "SELECT count(*), min(counter), max(counter), total("
+                " typeof(kind) != 'text' OR length(kind) > 32"
+                " OR typeof(record_id) != 'text' OR length(record_id) NOT BETWEEN 1 AND 64"
+                " OR typeof(field) != 'text' OR length(field) > 65"
+                " OR typeof(value) NOT IN ('null', 'integer', 'text')"
+                f" OR (typeof(value) = 'text' AND length(value) > {MAX_VALUE_CHARS})"
+                f" OR typeof(hlc) != 'integer' OR hlc < 0 OR hlc > {_MAX_CLOCK}"
+                " OR typeof(author) != 'text' OR length(author) > 200"
+                " OR typeof(written_at) != 'text' OR length(written_at) > 40"
+                f" OR typeof(parents) != 'text' OR length(parents) > {60 * _MAX_PARENTS}"
+                " OR parents GLOB '*[^0-9a-f: ]*') FROM version"
+            ).fetchone()
+            if bad:
+                raise SegmentRejected("the file holds values of an unexpected type or size")
+            if count != info.version_count or (count and (lowest < info.first_counter or highest > info.last_counter
+                                                         or lowest != info.first_counter
+                                                         or highest != info.last_counter)):
+                raise SegmentRejected("the file's versions do not match its description (truncated or altered)")
+            for kind, name in connection.execute("SELECT DISTINCT kind, field FROM version"):
+                _text(kind, "record kind", 32, _KIND)
+                _text(name, "field name", 65, _FIELD)
+            site = info.site
             rows: list[VersionRow] = []
-            previous = 0
             for counter, kind, record_id, name, value, hlc, author, version_written_at, parents in connection.execute(
                 "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents"
                 " FROM version ORDER BY counter"
             ):
-                counter = _integer(counter, "counter", info.first_counter, info.last_counter)
-                if counter <= previous:
-                    raise SegmentRejected("the file holds a duplicate version")
-                previous = counter
-                if value is not None and type(value) not in (int, str):
-                    raise SegmentRejected("the file holds a value of an unexpected type")
-                if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
-                    raise SegmentRejected("the file holds a value that is too long")
-                parent_text = _text(parents, "parent list", 60 * _MAX_PARENTS)
-                if parent_text and not all(_PARENT.match(p) for p in parent_text.split(" ")):
+                if parents and not all(_PARENT.match(parent) for parent in parents.split(" ")):
                     raise SegmentRejected("the file holds an invalid parent list")
-                rows.append((
-                    info.site, counter, _text(kind, "record kind", 32, _KIND), _text(record_id, "record id", 64),
-                    _text(name, "field name", 65, _FIELD), value, _integer(hlc, "clock", 0, _MAX_CLOCK),
-                    _text(author, "author", 200), _text(version_written_at, "date", 40), parent_text,
-                ))
+                rows.append((site, counter, kind, record_id, name, value, hlc, author, version_written_at, parents))
         except sqlite3.DatabaseError as error:
             raise SegmentRejected(f"the file is damaged ({error})") from None
-        if len(rows) != info.version_count or (rows and (rows[0][1] != info.first_counter
-                                                        or rows[-1][1] != info.last_counter)):
-            raise SegmentRejected("the file's versions do not match its description (truncated or altered)")
         return info, rows
     finally:
         connection.close()
