@@ -198,7 +198,8 @@ def test_summary_needs_visits(services, tmp_path: Path) -> None:
 def test_progress_is_reported_up_to_the_total(services, tmp_path: Path) -> None:
     visit_id = full_visit(services)
     calls: list[tuple[int, int]] = []
-    write_summary_report(services, [visit_id], tmp_path / "summary.pdf", progress=lambda done, total: calls.append((done, total)))
+    write_summary_report(services, [visit_id], tmp_path / "summary.pdf",
+                         progress=lambda done, total: calls.append((done, total)))
     assert calls, "progress was never reported"
     assert all(0 < done <= total for done, total in calls)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
@@ -342,3 +343,29 @@ def test_report_command_explains_user_errors_in_one_line(database_path: Path, tm
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_chinese_in_a_fresh_process_is_embedded_small_and_measured_in_charts(tmp_path: Path) -> None:
+    """The first report of a session may put Chinese in the header and in chart labels."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from fieldnotes.services.session import Services\n"
+        "from fieldnotes.services.reports import write_summary_report\n"
+        "folder = Path(sys.argv[1])\n"
+        "services = Services.open(folder / 'n.db', author='t')\n"
+        "account, _ = services.notebook.create_account('东京物流株式会社' * 12, 'customer')\n"
+        "visit, _ = services.notebook.create_visit(account.id, 'customer_visit', title='訪問', visited_on='2026-02-01')\n"
+        "services.notebook.update_visit(visit.id, notes='我们需要更快的交货时间。' * 300)\n"
+        "services.notebook.add_finding(visit.id, 'need', '交货时间太长', {'severity': 5})\n"
+        "services.notebook.add_finding(visit.id, 'competitor_move', '新的促销', {'competitor': '竞争对手'})\n"
+        "write_summary_report(services, [visit.id], folder / 'summary.pdf')\n"
+        "services.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)
+    target = tmp_path / "summary.pdf"
+    assert_valid_pdf(target)
+    text = pdf_text(target)
+    assert "交货时间太长" in text and "竞争对手" in text and "东京物流株式会社" in text
+    assert "[U+" not in text
+    assert target.stat().st_size < 150_000, "the Chinese face must be embedded as a subset"

@@ -1,5 +1,8 @@
 """Charts for summary reports, drawn with ReportLab's own vector graphics.
 
+Each chart is a `Chart` flowable that draws itself when the page is laid out: only then can
+labels in Chinese, Japanese or Korean be measured (their faces are prepared for the layout).
+
 Labels are real text in the PDF (searchable, copyable) and switch faces per run of characters
 like paragraphs do, so a need written in Chinese is labelled in Chinese. Arabic and Hebrew
 labels are drawn letter by letter, without shaping: charts show at most a few words of a
@@ -10,48 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Callable
+
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Rect, String
+from reportlab.platypus import Flowable
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.fonts import REGULAR
-from fieldnotes.services.reports.text import runs, stand_in
-
-
-def _label_pieces(text: str, face_for_text: str) -> list[tuple[str, str]]:
-    pieces = []
-    for run in runs(" ".join(text.split())):
-        if run.face is None:
-            pieces.append(("".join(stand_in(c) for c in run.text), REGULAR))
-        else:
-            pieces.append((run.text, face_for_text if run.face == REGULAR else run.face))
-    return pieces
-
-
-def label_width(text: str, size: float = styles.CHART_FONT_SIZE, face: str = REGULAR) -> float:
-    return sum(stringWidth(piece, piece_face, size) for piece, piece_face in _label_pieces(text, face))
-
-
-def fitted_label(text: str, width: float, size: float = styles.CHART_FONT_SIZE, face: str = REGULAR) -> str:
-    """The label, cut with an ellipsis so that it fits in `width` points."""
-    text = " ".join(text.split())
-    if label_width(text, size, face) <= width:
-        return text
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if label_width(text[:middle].rstrip() + "…", size, face) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + "…"
+from fieldnotes.services.reports.text import fitted_label, label_pieces, label_width
 
 
 def draw_label(group: Group, text: str, x: float, y: float, size: float = styles.CHART_FONT_SIZE,
                face: str = REGULAR, colour: Color = styles.INK, anchor: str = "start") -> None:
     """Add a label to a drawing as runs of text, each in a face that has its glyphs."""
-    pieces = _label_pieces(text, face)
+    pieces = label_pieces(text, face)
     total = sum(stringWidth(piece, piece_face, size) for piece, piece_face in pieces)
     if anchor == "end":
         x -= total
@@ -62,6 +39,29 @@ def draw_label(group: Group, text: str, x: float, y: float, size: float = styles
         x += stringWidth(piece, piece_face, size)
 
 
+class Chart(Flowable):
+    """A drawing made at layout time from `draw`; its labels' characters are noted at once."""
+
+    def __init__(self, draw: Callable[[], Drawing], labels: list[str]) -> None:
+        super().__init__()
+        for label in labels:
+            label_pieces(label, REGULAR)  # notes CJK characters for the layout's faces
+        self._draw = draw
+        self._drawing: Drawing | None = None
+
+    def _made(self) -> Drawing:
+        if self._drawing is None:
+            self._drawing = self._draw()
+        return self._drawing
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = self._made().wrap(available_width, available_height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self._made().drawOn(self.canv, 0, 0)
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -70,7 +70,7 @@ class Bar:
     note: str = ""
 
 
-def horizontal_bars(bars: list[Bar], width: float = styles.FRAME_WIDTH, label_share: float = 0.42,
+def _horizontal_bars_drawing(bars: list[Bar], width: float = styles.FRAME_WIDTH, label_share: float = 0.42,
                     row_height: float = 15) -> Drawing:
     """One bar per item, longest first as given, with its label on the left and value at its end."""
     height = row_height * len(bars) + 14
@@ -82,7 +82,7 @@ def horizontal_bars(bars: list[Bar], width: float = styles.FRAME_WIDTH, label_sh
     axis_x = label_room + 6
     for index, bar in enumerate(bars):
         y = height - (index + 1) * row_height
-        draw_label(group, fitted_label(bar.label, label_room - 4), label_room, y + 4, anchor="end")
+        draw_label(group, fitted_label(bar.label, label_room - 4, styles.CHART_FONT_SIZE), label_room, y + 4, anchor="end")
         length = max(bar_room * bar.value / largest, 1.5)
         group.add(Rect(axis_x, y + 2, length, row_height - 5, fillColor=bar.colour, strokeColor=None))
         value_text = f"{bar.value:g}" + (f"  {bar.note}" if bar.note else "")
@@ -93,7 +93,7 @@ def horizontal_bars(bars: list[Bar], width: float = styles.FRAME_WIDTH, label_sh
     return drawing
 
 
-def paired_bars(categories: list[str], first: list[int], second: list[int], first_name: str, second_name: str,
+def _paired_bars_drawing(categories: list[str], first: list[int], second: list[int], first_name: str, second_name: str,
                 width: float = styles.FRAME_WIDTH) -> Drawing:
     """Two bars per category (say, channels used today and channels preferred) with a legend."""
     row_height = 22
@@ -107,7 +107,7 @@ def paired_bars(categories: list[str], first: list[int], second: list[int], firs
     axis_x = label_room + 6
     for index, category in enumerate(categories):
         top = height - legend_height - index * row_height
-        draw_label(group, fitted_label(category, label_room - 4), label_room, top - 12, anchor="end")
+        draw_label(group, fitted_label(category, label_room - 4, styles.CHART_FONT_SIZE), label_room, top - 12, anchor="end")
         for offset, (values, colour) in enumerate(((first, styles.TODAY_COLOUR), (second, styles.PREFERRED_COLOUR))):
             value = values[index]
             y = top - 9 - offset * 9
@@ -125,13 +125,13 @@ def paired_bars(categories: list[str], first: list[int], second: list[int], firs
 
 def _legend(group: Group, entries: list[tuple[str, Color]], x: float, y: float, max_width: float | None = None) -> None:
     for name, colour in entries:
-        shown = fitted_label(name, 120)
+        shown = fitted_label(name, 120, styles.CHART_FONT_SIZE)
         group.add(Rect(x, y - 1, 8, 8, fillColor=colour, strokeColor=None))
         draw_label(group, shown, x + 11, y, colour=styles.INK)
-        x += 11 + label_width(shown) + 14
+        x += 11 + label_width(shown, styles.CHART_FONT_SIZE) + 14
 
 
-def timeline(months: list[str], series: list[tuple[str, list[int]]], width: float = styles.FRAME_WIDTH,
+def _timeline_drawing(months: list[str], series: list[tuple[str, list[int]]], width: float = styles.FRAME_WIDTH,
              height: float = 150) -> Drawing:
     """Counts per month, one line per series (say, mentions of each competitor) with a legend."""
     from fieldnotes.services.reports.text import format_month
@@ -175,3 +175,20 @@ def timeline(months: list[str], series: list[tuple[str, list[int]]], width: floa
                     for number, (name, _) in enumerate(series)], left, height - 10)
     drawing.add(group)
     return drawing
+
+
+def horizontal_bars(bars: list[Bar], label_share: float = 0.42) -> Chart:
+    """One bar per item, in the order given, labelled on the left, its value at its end."""
+    return Chart(lambda: _horizontal_bars_drawing(bars, label_share=label_share), [bar.label for bar in bars])
+
+
+def paired_bars(categories: list[str], first: list[int], second: list[int], first_name: str,
+                second_name: str) -> Chart:
+    """Two bars per category (say, channels used today and channels preferred) with a legend."""
+    return Chart(lambda: _paired_bars_drawing(categories, first, second, first_name, second_name),
+                 [*categories, first_name, second_name])
+
+
+def timeline(months: list[str], series: list[tuple[str, list[int]]]) -> Chart:
+    """Counts per month, one line per series (say, mentions of each competitor) with a legend."""
+    return Chart(lambda: _timeline_drawing(months, series), [name for name, _ in series])

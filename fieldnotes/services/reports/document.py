@@ -19,6 +19,7 @@ from fieldnotes import __version__
 from fieldnotes.domain.errors import FieldnotesError, OperationCancelled
 from fieldnotes.services.reports import fonts, styles
 from fieldnotes.services.reports.flowables import para
+from fieldnotes.services.reports.text import escape, fitted_label, rich, runs
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -28,13 +29,16 @@ Cancelled = Callable[[], bool]
 class DocumentInfo:
     """What a report says about itself: PDF metadata and the text of its running header.
 
-    `header_left` is paragraph markup (already escaped); the rest is plain text.
+    The header shows `header_subject` (an account's name, a summary's title: cut to fit one
+    line) then `header_detail` (a date or a period) on the left, `header_right` on the right.
+    All are plain text.
     """
 
     title: str
     author: str
     subject: str
-    header_left: str
+    header_subject: str
+    header_detail: str
     header_right: str
     keywords: str = "field visit, fieldnotes"
 
@@ -124,8 +128,11 @@ class _ReportTemplate(BaseDocTemplate):
         generated = dt.date.today().isoformat()
         self._footer_left = f"fieldnotes · generated {generated}"
         sheet = styles.sheet()
-        self._header_left = para(info.header_left, sheet.header)
-        self._header_right = para(info.header_right, sheet.header_right)
+        # Built here, inside the layout, where every face (the CJK cuts too) can be measured.
+        subject = fitted_label(info.header_subject, styles.HEADER_ROOM, styles.HEADER_SIZE)
+        left = " · ".join(part for part in (rich(subject), escape(info.header_detail)) if part)
+        self._header_left = para(left, sheet.header)
+        self._header_right = para(escape(info.header_right), sheet.header_right)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
@@ -138,7 +145,8 @@ class _ReportTemplate(BaseDocTemplate):
         # A long account name must not push the header into the text: keep its first line only.
         self._header_left.drawOn(canvas, styles.MARGIN_LEFT, styles.HEADER_BASELINE - min(height, 9) + 7)
         _, right_height = self._header_right.wrap(width - left_width, 30)
-        self._header_right.drawOn(canvas, styles.MARGIN_LEFT + left_width, styles.HEADER_BASELINE - min(right_height, 9) + 7)
+        self._header_right.drawOn(canvas, styles.MARGIN_LEFT + left_width,
+                                  styles.HEADER_BASELINE - min(right_height, 9) + 7)
         canvas.setStrokeColor(styles.RULE)
         canvas.setLineWidth(0.5)
         rule_y = styles.HEADER_BASELINE - 5
@@ -181,6 +189,7 @@ def write_pdf(target: Path, story: list[Flowable], info: DocumentInfo, reporter:
     except OSError as error:
         raise ReportFileError(f"cannot write in {target.parent}: {error.strerror or error}") from None
     reporter.grow(len(story))
+    runs(info.header_subject)  # notes its CJK characters, so that the layout's faces have them
     try:
         with fonts.font_book().layout():
             template = _ReportTemplate(str(partial), info, reporter)

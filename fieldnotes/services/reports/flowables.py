@@ -17,8 +17,17 @@ from reportlab.platypus import Flowable, Paragraph
 from reportlab.lib.styles import ParagraphStyle
 
 from fieldnotes.services.reports import styles
-from fieldnotes.services.reports.fonts import REGULAR, font_book
-from fieldnotes.services.reports.text import base_direction, escape, rich, runs, split_blocks, stand_in, uses_shaping
+from fieldnotes.services.reports.fonts import REGULAR
+from fieldnotes.services.reports.text import (
+    STAND_IN_COLOUR,
+    base_direction,
+    escape,
+    rich,
+    runs,
+    split_blocks,
+    stand_in,
+    uses_shaping,
+)
 
 
 class _Paragraph(Paragraph):
@@ -254,7 +263,7 @@ def _visual_word_markup(word: str, direction: str) -> str:
     for piece in pieces:
         if piece.face is None:
             shown = "".join(stand_in(character) for character in piece.text)
-            markup.append(f'<font name="{REGULAR}" color="{escape(styles.hex_colour(styles.HIGHLIGHT))}">{shown}</font>')
+            markup.append(f'<font name="{REGULAR}" color="{STAND_IN_COLOUR}">{shown}</font>')
         elif piece.face == REGULAR:
             markup.append(escape(piece.text))
         else:
@@ -374,8 +383,3 @@ class RightToLeftText(Flowable):
         for paragraph, height in self._paragraphs:
             y -= height
             paragraph.drawOn(self.canv, 0, y)
-
-
-def ensure_fonts_for_layout() -> None:
-    """Make sure the text face is registered before any flowable is built."""
-    font_book().ensure_text_face()

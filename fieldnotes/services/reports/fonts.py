@@ -305,7 +305,8 @@ class FontBook:
                 registered = self._cjk_registered.get(name)
                 if not wanted or (registered is not None and wanted <= registered):
                     continue
-                characters = frozenset(wanted | (registered or frozenset()))
+                # The ellipsis is added at layout time, to labels cut to fit.
+                characters = frozenset(wanted | (registered or frozenset()) | {"…"})
                 self._register_regular_cut(name, characters)
                 self._cjk_registered[name] = characters
 

@@ -72,6 +72,8 @@ PREFERRED_COLOUR = ACCENT
 BODY_SIZE = 9.5
 SMALL_SIZE = 8
 HEADER_SIZE = 7.5
+#: Width left for the account or title in the running header, beside the date.
+HEADER_ROOM = 250
 LABEL_SIZE = 7.5
 QUOTE_BAR_WIDTH = 2.2
 #: A section heading starts a new page when less than this room is left below it.

@@ -504,7 +504,8 @@ def write_summary_report(services, visit_ids: list[str], target: Path,  # noqa: 
         author=services.author,
         subject=f"Summary of {len(visits)} field visit(s), {_period(summary.visits)}"
                 + (f": {', '.join(accounts[:5])}" + (" and others" if len(accounts) > 5 else "") if accounts else ""),
-        header_left=rich(shorten(title, 80)) + " · " + escape(_period(summary.visits)),
+        header_subject=title,
+        header_detail=_period(summary.visits),
         header_right="Summary of visits",
     )
     return write_pdf(Path(target), story, info, reporter)

@@ -192,3 +192,36 @@ def format_month(month: str) -> str:
         return f"{_MONTHS[int(number) - 1][:3]} {year}"
     except (ValueError, IndexError):
         return month
+
+
+def label_pieces(text: str, face_for_text: str) -> list[tuple[str, str]]:
+    """A one-line label as (text, face) pieces; stand-ins replace what no face can draw."""
+    pieces = []
+    for run in runs(" ".join(text.split())):
+        if run.face is None:
+            pieces.append(("".join(stand_in(c) for c in run.text), REGULAR))
+        else:
+            pieces.append((run.text, face_for_text if run.face == REGULAR else run.face))
+    return pieces
+
+
+def label_width(text: str, size: float, face: str = REGULAR) -> float:
+    """Width in points of a one-line label set in runs of faces (a CJK face must be prepared)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(piece, piece_face, size) for piece, piece_face in label_pieces(text, face))
+
+
+def fitted_label(text: str, width: float, size: float, face: str = REGULAR) -> str:
+    """The label, cut with an ellipsis so that it fits in `width` points."""
+    text = " ".join(text.split())
+    if label_width(text, size, face) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if label_width(text[:middle].rstrip() + "…", size, face) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"

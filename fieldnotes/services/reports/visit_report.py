@@ -32,7 +32,7 @@ from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter, write_pdf
 from fieldnotes.services.reports.fonts import REGULAR, SEMIBOLD
 from fieldnotes.services.reports.flowables import Boxed, para, user_text
-from fieldnotes.services.reports.text import escape, format_day, format_moment, rich, shorten
+from fieldnotes.services.reports.text import escape, format_day, format_moment, rich
 
 _FOLLOW_UP = "follow_up"
 
@@ -334,12 +334,12 @@ def visit_document_info(visit: Visit, author: str) -> DocumentInfo:
     place = visit.account_name or "no account"
     day = format_day(visit.visited_on)
     title = visit.title.strip() or f"Visit to {place}"
-    header = _joined([rich(shorten(visit.account_name, 70)) if visit.account_name else "", escape(day)])
     return DocumentInfo(
         title=f"{title} ({day})",
         author=author,
         subject=f"Field visit report: {visit.kind.label.lower()} at {place} on {day}",
-        header_left=header,
+        header_subject=visit.account_name,
+        header_detail=day,
         header_right="Visit report",
     )
 
