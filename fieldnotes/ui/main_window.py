@@ -456,6 +456,10 @@ class MainWindow(QMainWindow):
         if Preferences.SAMPLE_OFFERED.get(self.store) or self.services.notebook.visit_count():
             return
         Preferences.SAMPLE_OFFERED.set(self.store, True)
+        if self.ask_to_load_sample():
+            self.load_sample()
+
+    def ask_to_load_sample(self) -> bool:
         box = QMessageBox(self)
         box.setWindowTitle("Welcome to fieldnotes")
         box.setIconPixmap(self.windowIcon().pixmap(64, 64))
@@ -468,8 +472,7 @@ class MainWindow(QMainWindow):
         box.addButton("Start empty", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(load)
         box.exec()
-        if box.clickedButton() is load:
-            self.load_sample()
+        return box.clickedButton() is load
 
     def show_shortcuts(self) -> None:
         lines = [

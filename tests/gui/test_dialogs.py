@@ -101,3 +101,17 @@ def test_a_malformed_import_file_is_explained_and_changes_nothing(qtbot, open_wi
     qtbot.waitUntil(lambda: bool(messages), timeout=10000)
     assert "bad.json" in messages[0] and "line 1" in messages[0]
     assert window.services.notebook.visit_count() == 0
+
+
+def test_a_first_start_offers_the_sample_team_once(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
+    from fieldnotes.ui.settings import Preferences
+
+    window = open_window()
+    Preferences.SAMPLE_OFFERED.set(window.store, False)
+    asked = []
+    monkeypatch.setattr(window, "ask_to_load_sample", lambda: asked.append(True) or True)
+    window.offer_sample()
+    qtbot.waitUntil(lambda: window.visit_list.model.rowCount() > 10, timeout=20000)
+    assert window.editing.visit is not None  # the newest sample visit is open, not a grey box
+    window.offer_sample()
+    assert asked == [True]
