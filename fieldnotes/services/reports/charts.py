@@ -114,7 +114,7 @@ def _paired_bars_drawing(categories: list[str], first: list[int], second: list[i
             length = max(bar_room * value / largest, 1.5 if value else 0)
             if length:
                 group.add(Rect(axis_x, y, length, 7.5, fillColor=colour, strokeColor=None))
-            group.add(String(axis_x + length + 4, y + 1, str(value), fontName=REGULAR, fontSize=6.5,
+            group.add(String(axis_x + length + 4, y + 1, str(value), fontName=REGULAR, fontSize=styles.AXIS_FONT_SIZE,
                              fillColor=styles.MUTED))
     group.add(Line(axis_x, 4, axis_x, height - legend_height + 2, strokeColor=styles.RULE, strokeWidth=0.6))
     _legend(group, [(first_name, styles.TODAY_COLOUR), (second_name, styles.PREFERRED_COLOUR)], axis_x,
@@ -148,7 +148,7 @@ def _timeline_drawing(months: list[str], series: list[tuple[str, list[int]]], wi
     for tick in ticks:
         y = bottom + plot_height * tick / top_value
         group.add(Line(left, y, left + plot_width, y, strokeColor=styles.RULE, strokeWidth=0.4))
-        group.add(String(left - 4, y - 2.5, str(tick), fontName=REGULAR, fontSize=6.5, fillColor=styles.MUTED,
+        group.add(String(left - 4, y - 2.5, str(tick), fontName=REGULAR, fontSize=styles.AXIS_FONT_SIZE, fillColor=styles.MUTED,
                          textAnchor="end"))
     count = len(months)
     spacing = plot_width / max(count - 1, 1)
@@ -159,7 +159,7 @@ def _timeline_drawing(months: list[str], series: list[tuple[str, list[int]]], wi
     label_every = max(1, round(count / 12))
     for index, month in enumerate(months):
         if index % label_every == 0 or index == count - 1:
-            group.add(String(x_of(index), bottom - 11, format_month(month), fontName=REGULAR, fontSize=6.5,
+            group.add(String(x_of(index), bottom - 11, format_month(month), fontName=REGULAR, fontSize=styles.AXIS_FONT_SIZE,
                              fillColor=styles.MUTED, textAnchor="middle"))
     for number, (_, values) in enumerate(series):
         colour = styles.SERIES_COLOURS[number % len(styles.SERIES_COLOURS)]

@@ -72,6 +72,15 @@ PREFERRED_COLOUR = ACCENT
 BODY_SIZE = 9.5
 SMALL_SIZE = 8
 HEADER_SIZE = 7.5
+BADGE_SIZE = 7
+AXIS_FONT_SIZE = 6.5
+#: Padding (top, right, bottom, left) and space around quotes and tinted callouts.
+QUOTE_PADDING = (2, 4, 2, 10)
+QUOTE_SPACE = (3, 7)
+CALLOUT_PADDING = (7, 10, 8, 12)
+CALLOUT_SPACE = (4, 10)
+#: Room left between blocks: after the facts at the top, below a chart.
+BLOCK_GAP = 8
 #: Width left for the account or title in the running header, beside the date.
 HEADER_ROOM = 250
 LABEL_SIZE = 7.5

@@ -462,7 +462,7 @@ def summary_story(summary: Summary, title: str) -> list[Flowable]:
         para(escape(_period(summary.visits)) + " · " + escape(f"{len(summary.visits)} visit(s)")
              + (" · " + rich(shorten(", ".join(summary.accounts), 200)) if summary.accounts else ""), sheet.subtitle),
         _stat_tiles(summary),
-        Spacer(1, 10),
+        Spacer(1, styles.BLOCK_GAP),
     ]
     glance = _at_a_glance(summary)
     if glance:
@@ -477,7 +477,7 @@ def summary_story(summary: Summary, title: str) -> list[Flowable]:
 
 def _with_chart(heading: list[Flowable], caption: Flowable, chart: Flowable) -> list[Flowable]:
     """A heading, its caption and its chart, kept on one page."""
-    return [*heading[:-1], KeepTogether([heading[-1], caption, chart, Spacer(1, 8)])]
+    return [*heading[:-1], KeepTogether([heading[-1], caption, chart, Spacer(1, styles.BLOCK_GAP)])]
 
 
 def write_summary_report(services, visit_ids: list[str], target: Path,  # noqa: ANN001 - Services

@@ -43,7 +43,8 @@ _FOLLOW_UP = "follow_up"
 def badge(label: str, colour: Color) -> str:
     """A short label on a coloured ground, inline in a paragraph (labels are ours, not users')."""
     return (
-        f'<font name="{SEMIBOLD}" size="7" color="#ffffff" backColor="{styles.hex_colour(colour)}">'
+        f'<font name="{SEMIBOLD}" size="{styles.BADGE_SIZE}" color="{styles.hex_colour(styles.WHITE)}" '
+        f'backColor="{styles.hex_colour(colour)}">'
         f"&nbsp;{escape(label)}&nbsp;</font>"
     )
 
@@ -74,14 +75,17 @@ def quote_block(quote: str, attribution: str = "") -> Flowable:
     content = user_text(f"“{quote.strip()}”", sheet.quote)
     if attribution:
         content.append(para(attribution, sheet.attribution))
-    return Boxed(content, bar=styles.ACCENT, padding=(2, 4, 2, 10), space_before=3, space_after=7)
+    before, after = styles.QUOTE_SPACE
+    return Boxed(content, bar=styles.ACCENT, padding=styles.QUOTE_PADDING, space_before=before, space_after=after)
 
 
 def callout(label: str, text: str, ground: Color = styles.ACCENT_SOFT, bar: Color = styles.ACCENT) -> Flowable:
     """A tinted box with a small label over user text (the objective, the next step)."""
     sheet = styles.sheet()
     content: list[Flowable] = [para(escape(label.upper()), sheet.callout_label), *user_text(text, sheet.callout)]
-    return Boxed(content, bar=bar, ground=ground, padding=(7, 10, 8, 12), space_before=4, space_after=10)
+    before, after = styles.CALLOUT_SPACE
+    return Boxed(content, bar=bar, ground=ground, padding=styles.CALLOUT_PADDING, space_before=before,
+                 space_after=after)
 
 
 # --- findings, kind by kind ------------------------------------------------------------
@@ -301,7 +305,7 @@ def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
     story.extend(_facts(visit, account))
     if account is not None:
         story.extend(_contacts(account))
-    story.append(Spacer(1, 8))
+    story.append(Spacer(1, styles.BLOCK_GAP))
     if visit.objective.strip():
         story.append(callout("Objective", visit.objective))
     if visit.summary.strip():
@@ -322,7 +326,7 @@ def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
         story.extend(section_heading("Follow-up actions", len(follow_ups)))
         story.append(follow_up_table([(f, "") for f in follow_ups]))
     if visit.next_step.strip():
-        story.append(Spacer(1, 6))
+        story.append(Spacer(1, styles.BLOCK_GAP))
         story.append(callout("Agreed next step", visit.next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
     if visit.notes.strip():
         story.extend(section_heading("Notes"))
