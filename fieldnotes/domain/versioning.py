@@ -172,7 +172,7 @@ class RecordState:
 
     def value(self, name: str) -> object:
         state = self.fields.get(name)
-        return None if state is None else state.value
+        return state.value if state is not None else None
 
     def all_head_keys(self) -> list[str]:
         keys = [v.key for v in self.exists_heads]

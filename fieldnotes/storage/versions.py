@@ -118,6 +118,11 @@ _VOCABULARIES = {
 }
 _NULLABLE = {("visit", "account_id"), ("visit", "guide_id")} | {("finding", name) for name in FINDING_ATTRIBUTES}
 _INTEGERS = {("finding", "position"), ("guide_prompt", "position")}
+_FINDING_CHOICES = {
+    name: frozenset(member.value for member in spec.choices)
+    for name, spec in FINDING_ATTRIBUTES.items()
+    if spec.type is FieldType.CHOICE and spec.choices is not None
+}
 
 
 def column_problem(kind: str, column: str, value: object) -> str | None:
@@ -133,8 +138,7 @@ def column_problem(kind: str, column: str, value: object) -> str | None:
         if spec.type is FieldType.BOOL:
             return None if type(value) is int and value in (0, 1) else "expected true or false"
         if spec.type is FieldType.CHOICE:
-            assert spec.choices is not None
-            return None if value in {m.value for m in spec.choices} else "not a known choice"
+            return None if value in _FINDING_CHOICES[column] else "not a known choice"
     if not isinstance(value, _TEXT):
         return "expected text"
     if len(value) > _MAX_TEXT:
@@ -224,13 +228,13 @@ def record_states(session: Session, keys: Iterable[Key]) -> dict[Key, RecordStat
 
 @dataclass
 class _Writer:
-    """Hands out this site's counters and clock values for new versions."""
+    """Hands out this site's counters and clock values for new versions, and stores them."""
 
     site: str
     counter: int
     hlc: int
     rows: list[tuple] = field(default_factory=list)
-    made: list[Version] = field(default_factory=list)
+    written: int = 0
 
     def write(self, kind: str, record_id: str, name: str, value: object, parents: Iterable[str],
               author: str, written_at: str, physical_ms: int) -> Version:
@@ -240,8 +244,18 @@ class _Writer:
                           tuple(sorted(parents)))
         self.rows.append((self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
                           " ".join(version.parents)))
-        self.made.append(version)
+        self.written += 1
         return version
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        if self.rows:
+            conn.executemany(
+                "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at,"
+                " parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self.rows,
+            )
+            self.rows = []
+        conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (self.counter, self.hlc))
 
 
 def _now_text() -> str:
@@ -307,7 +321,7 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 if text_to_ms(written_at) is None or (newest is not None and written_at <= newest.written_at):
                     written_at, editor = now, author
                 physical = text_to_ms(written_at) or 0
-                before = len(writer.made)
+                before = writer.written
                 if not record.own_alive and (kind, record_id) not in flagged:
                     if versions:
                         to_settle.add((kind, record_id))
@@ -322,19 +336,14 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                     elif not same_value(value, field_state.value):
                         writer.write(kind, record_id, name, value, [v.key for v in field_state.heads], editor,
                                      written_at, physical)
-                if len(writer.made) > before:
+                if writer.written > before:
                     touched.add((kind, record_id))
                     if (kind, record_id) in in_conflict:
                         to_settle.add((kind, record_id))
-    if writer.rows:
-        conn.executemany(
-            "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            writer.rows,
-        )
-    conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (writer.counter, writer.hlc))
+            writer.flush(conn)
+    writer.flush(conn)
     conn.execute("DELETE FROM sync_dirty")
-    return Captured(len(writer.rows), touched, to_settle)
+    return Captured(writer.written, touched, to_settle)
 
 
 def write_version(session: Session, kind: str, record_id: str, name: str, value: object,
@@ -345,12 +354,7 @@ def write_version(session: Session, kind: str, record_id: str, name: str, value:
     writer = _Writer(site_id(conn), state.counter, state.hlc)
     now = (now_text or _now_text)()
     version = writer.write(kind, record_id, name, value, parents, author, now, text_to_ms(now) or 0)
-    conn.execute(
-        "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        writer.rows[0],
-    )
-    conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (writer.counter, writer.hlc))
+    writer.flush(conn)
     return version
 
 
@@ -375,14 +379,14 @@ def insert_versions(session: Session, rows: Sequence[VersionRow]) -> set[Key]:
     return {(row[2], row[3]) for row in rows}
 
 
-def unpublished_versions(session: Session) -> list[VersionRow]:
-    """This site's versions not yet written to the share, oldest first."""
+def unpublished_versions(session: Session, limit: int | None = None) -> list[VersionRow]:
+    """This site's versions not yet written to the share, oldest first (at most `limit`)."""
     conn = connection(session)
     state = read_state(conn)
     rows = conn.execute(
         "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
-        " WHERE site = ? AND counter > ? ORDER BY counter",
-        (site_id(conn), state.published),
+        " WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
+        (site_id(conn), state.published, -1 if limit is None else limit),
     ).fetchall()
     return rows
 
@@ -399,6 +403,46 @@ def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list
             (site, first, last),
         ))
     return rows
+
+
+def take_new_identity(session: Session) -> str:
+    """Give this database a new site id, moving its unpublished versions to it.
+
+    Used when the share shows another holder of this database's identity (a copied
+    notebook, or one restored from a backup): versions it would write next could reuse
+    identities already taken, and others would then ignore them as known.
+
+    Returns:
+        The new site id.
+    """
+    import uuid
+
+    conn = connection(session)
+    old = site_id(conn)
+    state = read_state(conn)
+    new = uuid.uuid4().hex
+    rows = conn.execute(
+        "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
+        " WHERE site = ? AND counter > ? ORDER BY counter",
+        (old, state.published),
+    ).fetchall()
+    renamed = {version_key(old, row[0]): version_key(new, index) for index, row in enumerate(rows, start=1)}
+    moved = [
+        (new, index, kind, record_id, name, value, hlc, author, written_at,
+         " ".join(sorted(renamed.get(parent, parent) for parent in parse_parents(parents))))
+        for index, (_counter, kind, record_id, name, value, hlc, author, written_at, parents) in enumerate(rows, start=1)
+    ]
+    conn.execute("DELETE FROM field_version WHERE site = ? AND counter > ?", (old, state.published))
+    conn.executemany(
+        "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        moved,
+    )
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'site_id'", (new,))
+    conn.execute("UPDATE sync_state SET counter = ?, published = 0 WHERE id = 1", (len(moved),))
+    # What this laptop published under its old name is now input like any other laptop's.
+    conn.execute("UPDATE sync_segment SET outcome = 'applied' WHERE site = ? AND outcome = 'published'", (old,))
+    return new
 
 
 def mark_published(session: Session, last_counter: int) -> None:
@@ -425,14 +469,18 @@ class Materialized:
     guides: bool = False
     held_back: dict[Key, str] = field(default_factory=dict)
     rows_written: int = 0
+    shown: set[Key] = field(default_factory=set)
 
     def merge(self, other: "Materialized") -> None:
         self.visit_ids |= other.visit_ids
         self.visit_list_changed |= other.visit_list_changed
         self.account_ids |= other.account_ids
         self.guides |= other.guides
+        for key in other.shown:
+            self.held_back.pop(key, None)
         self.held_back.update(other.held_back)
         self.rows_written += other.rows_written
+        self.shown |= other.shown
 
 
 class _Workset:
@@ -564,6 +612,7 @@ def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
                         problem = f"waiting for its {parent_kind}"
             if problem is None:
                 writable[key] = True
+                result.shown.add(key)
             else:
                 result.held_back[key] = problem
 

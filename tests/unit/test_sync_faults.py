@@ -638,3 +638,58 @@ def test_a_failing_migration_restores_the_backup_and_says_so(tmp_path, monkeypat
     with pytest.raises(DatabaseFileError, match="restored"):
         database.open_database(old)
     assert database.inspect_database_file(old) == "0001"  # the notebook is as it was before
+
+
+# --- a notebook restored from a backup, or copied to a second laptop ----------------------------
+
+
+def test_a_notebook_restored_from_a_backup_gets_back_later_work_and_loses_nothing_new(alice, bob, share,
+                                                                                    visit_id) -> None:
+    backup = alice.path.with_name("before-the-accident.db")
+    alice.services.database.engine.dispose()
+    connection = sqlite3.connect(alice.path)
+    connection.execute("VACUUM INTO ?", (str(backup),))
+    connection.close()
+    alice.notebook.update_visit(visit_id, summary="Written after the backup")
+    alice.sync_with(share)
+    alice.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{alice.path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(backup, alice.path)
+    alice.services = type(alice.services).open(alice.path, author="alice")
+    alice.sync = type(alice.sync)(alice.services)
+    alice.notebook.update_visit(visit_id, notes="Written after the restore")
+    alice.sync_with(share)
+    sync_all([alice, bob], share)
+    for laptop in (alice, bob):
+        visit = laptop.notebook.visit(visit_id)
+        assert (visit.summary, visit.notes) == ("Written after the backup", "Written after the restore")
+    assert alice.data() == bob.data()
+
+
+def test_a_notebook_copied_to_a_second_laptop_does_not_swallow_either_laptops_edits(alice, bob, share, visit_id,
+                                                                                   tmp_path) -> None:
+    alice.services.database.engine.dispose()
+    clone_path = tmp_path / "clone" / "notebook.db"
+    clone_path.parent.mkdir()
+    connection = sqlite3.connect(alice.path)
+    connection.execute("VACUUM INTO ?", (str(clone_path),))
+    connection.close()
+    from fieldnotes.services.session import Services
+    from fieldnotes.services.sync import Sync
+
+    clone = Services.open(clone_path, author="alice-on-the-desktop")
+    try:
+        alice.notebook.update_visit(visit_id, summary="From the laptop")
+        alice.sync_with(share)
+        clone.notebook.update_visit(visit_id, notes="From the desktop")
+        Sync(clone).sync(share)
+        alice.notebook.update_visit(visit_id, attendees="Laptop again")
+        sync_all([alice, bob], share)
+        Sync(clone).sync(share)
+        sync_all([alice, bob], share)
+        visit = bob.notebook.visit(visit_id)
+        assert (visit.summary, visit.notes, visit.attendees) == ("From the laptop", "From the desktop", "Laptop again")
+        assert clone.notebook.visit(visit_id).attendees == "Laptop again"
+    finally:
+        clone.close()

@@ -137,6 +137,7 @@ class Sync:
         self.services = services
         self.database = services.database
         self.author = services.author
+        self._materialized = Materialized()
 
     # --- paths -----------------------------------------------------------------------
 
@@ -163,6 +164,7 @@ class Sync:
         target = share.SyncFolder(Path(folder))
         target.check_present()
         report = SyncReport()
+        self._materialized = Materialized()
         with share.SyncLock(self._lock_path):
             started = time.perf_counter()
             backup_database(self.database.path, "sync")
@@ -170,6 +172,7 @@ class Sync:
             team = self._team(target)
             with self.database.writing() as session:
                 log_.connection(session).execute("UPDATE sync_state SET team_id = ? WHERE id = 1", (team.team_id,))
+            self._check_identity(target)
             report.newer_format = team.min_format > SEGMENT_FORMAT
             self._work_folder.mkdir(parents=True, exist_ok=True)
             for leftover in self._work_folder.glob("*.db"):
@@ -210,6 +213,24 @@ class Sync:
             )
         return team
 
+    def _check_identity(self, target: share.SyncFolder) -> None:
+        """Take a new site id if another copy of this notebook publishes under this one."""
+        with self.database.reading() as session:
+            conn = log_.connection(session)
+            site = log_.site_id(conn)
+            published = {name for (name,) in conn.execute(
+                "SELECT name FROM sync_segment WHERE site = ? AND outcome = 'published'", (site,))}
+        unknown = target.unknown_own_segments(site, published)
+        if not unknown:
+            return
+        with self.database.writing() as session:
+            new_site = log_.take_new_identity(session)
+        logger.warning(
+            "the share holds %d file(s) published under this notebook's identity by another copy of it "
+            "(copied or restored from a backup); this notebook now syncs as %s", len(unknown), new_site,
+        )
+        self.database.site_id = new_site
+
     def _publish(self, target: share.SyncFolder, team: share.Team, newer_format: bool) -> tuple[int, Change]:
         with self.database.writing() as session:
             conn = log_.connection(session)
@@ -223,21 +244,24 @@ class Sync:
         if newer_format:
             return 0, change
         damaged = target.damaged_own_segments(site, published)
-        with self.database.reading() as session:
-            rows = log_.unpublished_versions(session)
-            republish = log_.own_versions_in(session, [(first, last) for _name, first, last in damaged])
-        if republish:
-            logger.warning("republishing %d segment(s) of this laptop that were missing or damaged on the share",
+        sent = 0
+        if damaged:
+            logger.warning("publishing again %d segment(s) of this laptop that went missing or changed on the share",
                            len(damaged))
-            merged = {row[1]: row for row in republish}
-            merged.update({row[1]: row for row in rows})
-            rows = [merged[counter] for counter in sorted(merged)]
-        if not rows:
-            return 0, change
-        for start in range(0, len(rows), SEGMENT_VERSIONS):
-            self._publish_segment(target, team, site, rows[start : start + SEGMENT_VERSIONS], damaged)
+            with self.database.reading() as session:
+                again = log_.own_versions_in(session, [(first, last) for _name, first, last in damaged])
+            for start in range(0, len(again), SEGMENT_VERSIONS):
+                self._publish_segment(target, team, site, again[start : start + SEGMENT_VERSIONS], damaged)
+                damaged = []
+                sent += len(again[start : start + SEGMENT_VERSIONS])
+        while True:  # a segment at a time, so that a first sync of a big notebook stays small in memory
+            with self.database.reading() as session:
+                rows = log_.unpublished_versions(session, SEGMENT_VERSIONS)
+            if not rows:
+                return sent, change
+            self._publish_segment(target, team, site, rows, damaged)
             damaged = []
-        return len(rows), change
+            sent += len(rows)
 
     def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, rows: list[VersionRow],
                          replaced: list[tuple[str, int, int]]) -> None:
@@ -302,27 +326,24 @@ class Sync:
                         continue
             candidates.append(remote)
         total = len(candidates) + 1
-        incoming: list[_Incoming] = []
+        change = Change()
+        batch: list[_Incoming] = []
         outcomes: list[tuple[share.RemoteFile, str, str]] = []
+        size = 0
         for index, remote in enumerate(candidates):
             if cancelled is not None and cancelled():
-                raise OperationCancelled("sync cancelled; nothing from the share was applied in this run")
+                raise OperationCancelled("sync cancelled; what was merged so far is complete, the rest comes next time")
             if progress is not None:
                 progress(index, total)
             rows = self._fetch(target, team, remote, report, outcomes)
             if rows is not None:
-                incoming.append(_Incoming(remote, rows))
-        if cancelled is not None and cancelled():
-            raise OperationCancelled("sync cancelled; nothing from the share was applied in this run")
-        change = Change()
-        batch: list[_Incoming] = []
-        size = 0
-        for item in incoming:
-            batch.append(item)
-            size += len(item.rows)
+                batch.append(_Incoming(remote, rows))
+                size += len(rows)
             if size >= APPLY_BATCH_VERSIONS:
                 change = _combine(change, self._apply(batch, outcomes, report))
-                batch, size, outcomes = [], 0, []
+                batch, outcomes, size = [], [], 0
+        if cancelled is not None and cancelled():
+            raise OperationCancelled("sync cancelled; what was merged so far is complete, the rest comes next time")
         if batch or outcomes:
             change = _combine(change, self._apply(batch, outcomes, report))
         if progress is not None:
@@ -406,7 +427,8 @@ class Sync:
         except sqlite3.Error as error:  # pragma: no cover - translated by Database.writing
             raise DatabaseFileError(f"sync could not merge the team's changes ({error})") from error
         report.received += after - before
-        report.held_back = len(result.held_back)
+        self._materialized.merge(result)
+        report.held_back = len(self._materialized.held_back)
         return _combine(change, _change_of(result))
 
     # --- conflicts -------------------------------------------------------------------

@@ -274,6 +274,18 @@ class SyncFolder:
                 damaged.append((name, int(match.group(1)), int(match.group(2))))
         return damaged
 
+    def unknown_own_segments(self, site: str, published: set[str]) -> list[str]:
+        """Complete segments in this laptop's folder that this laptop did not publish."""
+        folder = self.site_folder(site)
+        with self.guarded():
+            if not folder.is_dir():
+                return []
+            names = {entry.name for entry in list_folder(folder)}
+        return sorted(
+            name for name in names
+            if SEGMENT_NAME.match(name) and name not in published and name[: -len(".db")] + ".sha256" in names
+        )
+
     def stat_own(self, path: Path) -> tuple[int, int]:
         with self.guarded():
             stat = path.stat()
