@@ -261,3 +261,18 @@ def test_the_command_line_syncs_lists_and_resolves_conflicts(laptops, share, cap
     assert main(["--db", str(paths[1]), "sync", str(share.parent / "gone")]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "unreachable" in error
+
+
+def test_a_cancelled_sync_applies_nothing_and_the_next_one_does(laptops, share) -> None:
+    from fieldnotes.domain.errors import OperationCancelled
+
+    visit_id = _shared_visit(laptops, share)
+    laptops[0].notebook.update_visit(visit_id, summary="Arrives after a cancel")
+    laptops[0].sync_with(share)
+    steps: list[tuple[int, int]] = []
+    with pytest.raises(OperationCancelled):
+        laptops[1].sync.sync(share, progress=lambda done, total: steps.append((done, total)), cancelled=lambda: True)
+    assert laptops[1].notebook.visit(visit_id).summary == ""
+    laptops[1].sync.sync(share, progress=lambda done, total: steps.append((done, total)))
+    assert laptops[1].notebook.visit(visit_id).summary == "Arrives after a cancel"
+    assert steps and all(0 <= done <= total for done, total in steps) and steps[-1][0] == steps[-1][1]
