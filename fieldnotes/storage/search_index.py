@@ -5,12 +5,17 @@ of everything else, findings included. The index is rewritten for a visit in the
 transaction as any change to it, by one SQL statement that serves single edits and bulk
 imports alike.
 
-Ranking: bm25 over every hit costs over 100 ms when a word is in nearly every visit, and
-orders such hits almost arbitrarily anyway (a word that is everywhere says little about
-relevance). So the query planner looks each word up in the index's vocabulary first:
-when even the rarest word of the query is in more than `RANKED_HITS_LIMIT` visits, hits are
-listed newest first by walking the date index, which stops after one page; otherwise they
-are ranked by bm25 with the title weighing most.
+Ranking: bm25 orders hits by relevance, but it costs about 10 microseconds a hit, and a
+word that is in nearly every visit says little about relevance anyway. So the planner
+first counts the hits of the whole query, stopping early (`_hits_up_to`): up to
+`RANKED_HITS_LIMIT` hits are ranked by bm25 with the title weighing most; more are
+listed newest first by walking a date-ordered index, which stops after one page. How the
+walk checks that a visit matches depends on how many do (measured at 100,000 visits):
+when fewer than `DENSE_SHARE` of all visits match, the hits are gathered once into a
+temporary set (about 0.35 microseconds a hit); when more match, each visit on the walk is
+looked up in the index (about 80 microseconds each, but a page needs few of them).
+Counting the vocabulary table instead (fts5vocab) reads a word's whole list of visits:
+10 ms for a word in every visit, over 50 ms for a short prefix.
 """
 
 from __future__ import annotations
@@ -26,7 +31,16 @@ from sqlalchemy.orm import Session
 
 from fieldnotes.domain.model import VisitKind, VisitRow
 
-RANKED_HITS_LIMIT = 5_000
+#: Queries with at most this many hits are ranked by relevance, larger ones listed newest first.
+RANKED_HITS_LIMIT = 2_000
+#: Prefix lengths the index keeps lists of visits for (`prefix = '2 3'` in the schema): such
+#: a prefix is looked up as fast as a whole word, a longer one merges the lists of every
+#: word it starts on each lookup.
+INDEXED_PREFIX_LENGTHS = (2, 3)
+#: A longer prefix is replaced by the whole words it starts when there are at most this many.
+EXPANDED_PREFIX_WORDS = 8
+#: Share of all visits above which the newest-first walk looks each visit up in the index.
+DENSE_SHARE = 0.5
 _CHUNK = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -93,8 +107,9 @@ class VisitQuery:
     """What the user asked for: free text plus optional filters (all combined with AND).
 
     `text` matches words anywhere in a visit, accents folded; the last word also matches as
-    a prefix unless the text ends with a space, so results follow typing. Dates are
-    inclusive ISO dates.
+    a prefix unless the text ends with a space, so results follow typing. A last word of one
+    letter matches whole words only: as a prefix it would stand for thousands of words.
+    Dates are inclusive ISO dates.
     """
 
     text: str = ""
@@ -111,7 +126,8 @@ class VisitQuery:
 
     @property
     def prefix_last_word(self) -> bool:
-        return bool(self.text) and not self.text[-1].isspace()
+        words = self.words
+        return bool(words) and not self.text[-1].isspace() and len(words[-1]) >= 2
 
 
 def fold(word: str) -> str:
@@ -161,42 +177,90 @@ def _filters(query: VisitQuery) -> tuple[list[str], dict[str, object]]:
     return clauses, params
 
 
-def estimated_hits(session: Session, query: VisitQuery) -> int:
-    """An upper bound of the visits the text matches: the document count of its rarest word."""
+def _hits_up_to(session: Session, match: str, bound: int) -> int:
+    """How many visits the full-text expression matches, counting no further than `bound`."""
+    return session.execute(
+        text("SELECT count(*) FROM (SELECT 1 FROM visit_search WHERE visit_search MATCH :match LIMIT :bound)"),
+        {"match": match, "bound": bound},
+    ).scalar_one()
+
+
+def _cheap_to_look_up(query: VisitQuery) -> bool:
+    """Whether checking one visit against the text is cheap (whole words, indexed prefixes)."""
+    return not query.prefix_last_word or len(fold(query.words[-1])) in INDEXED_PREFIX_LENGTHS
+
+
+def _expanded_match(session: Session, query: VisitQuery) -> str | None:
+    """The query with its last word, a long prefix, spelled out as the few words it starts.
+
+    Whole words are cheap to look up visit by visit, a long prefix is not. None when the
+    prefix starts more words than `EXPANDED_PREFIX_WORDS` or none, or is not plain ASCII
+    (whose folding here might differ from the index's tokenizer).
+    """
     words = query.words
-    bound = None
-    for index, word in enumerate(words):
-        folded = fold(word)
-        if index == len(words) - 1 and query.prefix_last_word:
-            count = session.execute(
-                text("SELECT coalesce(sum(doc), 0) FROM visit_search_terms WHERE term >= :low AND term < :high"),
-                {"low": folded, "high": folded + "\U0010ffff"},
-            ).scalar_one()
-        else:
-            count = session.execute(
-                text("SELECT coalesce(sum(doc), 0) FROM visit_search_terms WHERE term = :term"), {"term": folded}
-            ).scalar_one()
-        bound = count if bound is None else min(bound, count)
-    return bound or 0
+    if not words[-1].isascii():
+        return None
+    prefix = fold(words[-1])
+    found = session.execute(
+        text("SELECT term FROM visit_search_terms WHERE term >= :low AND term < :high LIMIT :count"),
+        {"low": prefix, "high": prefix + "\U0010ffff", "count": EXPANDED_PREFIX_WORDS + 1},
+    ).scalars().all()
+    if not found or len(found) > EXPANDED_PREFIX_WORDS:
+        return None
+    alternatives = " OR ".join(f'"{term}"' for term in found)
+    # FTS5 wants an explicit AND before a parenthesised group.
+    return " AND ".join([*(f'"{word}"' for word in words[:-1]), f"({alternatives})"])
+
+
+def _date_ordered_index(query: VisitQuery) -> str:
+    """The index that lists the visits a filter keeps in date order, pk breaking ties.
+
+    Forcing one matters: left alone, SQLite fetches every hit by key and sorts them all.
+    """
+    if query.account_id:
+        return "ix_visit_account"  # (account_id, visited_on, pk)
+    if query.kind:
+        return "ix_visit_kind"  # (kind, visited_on, pk)
+    return "ix_visit_visited_on"  # (visited_on, pk)
 
 
 def _plan(session: Session, query: VisitQuery) -> tuple[str, str, dict[str, object]]:
     """The FROM/WHERE part, the ORDER BY part and the parameters of a visit query."""
     clauses, params = _filters(query)
     match = match_expression(query)
+    newest_first = "v.visited_on DESC, v.pk DESC"
     if match is None:
         where = " AND ".join(clauses) or "1"
-        return f"FROM visit v WHERE {where}", "v.visited_on DESC, v.pk DESC", params
+        return f"FROM visit v WHERE {where}", newest_first, params
+    look_up_each = _cheap_to_look_up(query)
+    if not look_up_each:
+        expanded = _expanded_match(session, query)
+        if expanded is not None:
+            match, look_up_each = expanded, True
     params["match"] = match
-    if estimated_hits(session, query) <= RANKED_HITS_LIMIT:
+    if look_up_each:
+        # The largest key bounds the number of visits without counting them.
+        visits = session.execute(text("SELECT coalesce(max(pk), 0) FROM visit")).scalar_one()
+        dense = max(RANKED_HITS_LIMIT + 1, int(visits * DENSE_SHARE))
+    else:
+        dense = RANKED_HITS_LIMIT + 1  # only whether to rank matters: hits are gathered anyway
+    hits = _hits_up_to(session, match, dense)
+    if hits <= RANKED_HITS_LIMIT:
         where = " AND ".join(["visit_search MATCH :match", *clauses])
         return (
             f"FROM visit_search s JOIN visit v ON v.pk = s.rowid WHERE {where}",
             "bm25(visit_search, 10.0, 4.0, 1.0), v.visited_on DESC",
             params,
         )
-    where = " AND ".join(["v.pk IN (SELECT rowid FROM visit_search WHERE visit_search MATCH :match)", *clauses])
-    return f"FROM visit v INDEXED BY ix_visit_visited_on WHERE {where}", "v.visited_on DESC, v.pk DESC", params
+    if look_up_each and hits >= dense:
+        # Filters first, so that a visit they reject is not looked up in the index.
+        matches = "EXISTS (SELECT 1 FROM visit_search WHERE visit_search MATCH :match AND rowid = v.pk)"
+        where = " AND ".join([*clauses, matches])
+    else:
+        # The set of hits is built once; testing a visit against it is the cheapest test.
+        matches = "v.pk IN (SELECT rowid FROM visit_search WHERE visit_search MATCH :match)"
+        where = " AND ".join([matches, *clauses])
+    return f"FROM visit v INDEXED BY {_date_ordered_index(query)} WHERE {where}", newest_first, params
 
 
 def find_visit_pks(session: Session, query: VisitQuery, offset: int = 0, limit: int | None = None) -> list[int]:
@@ -210,13 +274,23 @@ def find_visit_pks(session: Session, query: VisitQuery, offset: int = 0, limit: 
 
 
 def count_visits(session: Session, query: VisitQuery) -> int:
+    """How many visits the query finds (as many as `find_visit_pks` lists without a limit)."""
     clauses, params = _filters(query)
     match = match_expression(query)
+    if match is not None and not clauses:
+        # Every index row is a visit: counting them skips a lookup of each visit.
+        return session.execute(
+            text("SELECT count(*) FROM visit_search WHERE visit_search MATCH :match"), {"match": match}
+        ).scalar_one()
+    source = "visit v"
     if match is not None:
         clauses.insert(0, "v.pk IN (SELECT rowid FROM visit_search WHERE visit_search MATCH :match)")
         params["match"] = match
+        # Left alone, SQLite looks up every hit by key to test the filters; walking the
+        # visits the filters select and testing each against the set of hits is cheaper.
+        source = f"visit v INDEXED BY {_date_ordered_index(query)}"
     where = " AND ".join(clauses) or "1"
-    return session.execute(text(f"SELECT count(*) FROM visit v WHERE {where}"), params).scalar_one()
+    return session.execute(text(f"SELECT count(*) FROM {source} WHERE {where}"), params).scalar_one()
 
 
 def visit_rows(session: Session, pks: Sequence[int]) -> list[VisitRow]:

@@ -181,3 +181,24 @@ def test_pages_of_results_follow_each_other_without_gaps_or_repeats(services, no
     everything = services.search.find(query)
     pages = [services.search.find(query, offset, 2) for offset in range(0, len(everything), 2)]
     assert [pk for page in pages for pk in page] == everything
+
+
+def test_a_one_letter_last_word_matches_whole_words_only(services, notebook_visits) -> None:
+    services.notebook.update_visit(notebook_visits["cafe"], notes="Pump type C fits the bar.")
+    assert _found(services, text="c") == [notebook_visits["cafe"]]
+    assert _found(services, text="espresso c") == [notebook_visits["cafe"]]
+
+
+@pytest.mark.parametrize("typed", ["custo", "pumpi", "stat", "espr", "seal fai", "customer wan", "zzzz"])
+def test_every_way_of_checking_hits_lists_the_same_visits_in_the_same_order(
+    services, notebook_visits, monkeypatch, typed
+) -> None:
+    services.notebook.update_visit(notebook_visits["utility"], notes="Pumping, pumpings and pumpkins.")
+    monkeypatch.setattr(search_index, "RANKED_HITS_LIMIT", 0)  # always newest first
+    plans = []
+    for expanded_words, dense_share in ((8, 0.5), (0, 0.5), (8, 0.0), (0, 0.0)):
+        monkeypatch.setattr(search_index, "EXPANDED_PREFIX_WORDS", expanded_words)
+        monkeypatch.setattr(search_index, "DENSE_SHARE", dense_share)
+        plans.append(_found(services, text=typed))
+    assert all(found == plans[0] for found in plans)
+    assert services.search.count(VisitQuery(text=typed)) == len(plans[0])
