@@ -205,6 +205,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FieldnotesError as error:
         sys.stderr.write(f"fieldnotes: error: {error}\n")
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (`fieldnotes list | head`): not an error. Point stdout at
+        # /dev/null so that the interpreter's final flush does not complain again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write("fieldnotes: interrupted; nothing was changed by the unfinished command\n")
         return EXIT_USER_ERROR

@@ -230,3 +230,32 @@ def test_a_bad_date_in_a_filter_is_a_user_error(database_path, capsys) -> None:
 def test_an_unknown_kind_in_a_filter_names_the_choices(database_path, capsys) -> None:
     assert main(["--db", str(database_path), "list", "--kind", "lunch"]) == EXIT_USER_ERROR
     _assert_one_line_error(capsys.readouterr().err, "--kind", "'lunch'", "ride_along")
+
+
+def test_a_listing_cut_short_by_its_reader_is_not_an_error(tmp_path) -> None:  # noqa: ANN001
+    import subprocess
+    import sys
+
+    from fieldnotes.services.session import Services
+
+    database = tmp_path / "many.db"
+    services = Services.open(database, author="tester")
+    import uuid
+
+    visits = [
+        {"id": str(uuid.uuid4()), "account_id": None, "title": f"Visit {index}", "kind": "event",
+         "visited_on": "2026-01-01", "summary": "", "notes": "", "next_step": "", "needs": [],
+         "information_sources": [], "value_perceived": [], "competitor_moves": [], "objections": [], "follow_ups": []}
+        for index in range(3000)
+    ]
+    services.interchange.import_document({"format": "fieldnotes", "version": 1, "accounts": [], "visits": visits},
+                                         validated=False)
+    services.close()
+    listing = subprocess.Popen([sys.executable, "-m", "fieldnotes", "--db", str(database), "list"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert listing.stdout.readline()
+    listing.stdout.close()  # like `| head -1`
+    errors = listing.stderr.read().decode()
+    listing.stderr.close()
+    assert listing.wait(timeout=60) == 0
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
