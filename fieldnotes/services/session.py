@@ -33,7 +33,7 @@ class Services:
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.author)
         self.guides = Guides(self.database, self.author)
-        self.search = Search(self.database)
+        self.search = Search(self.database.path)
         self.interchange = Interchange(self.database, self.author)
 
     @classmethod
@@ -44,4 +44,5 @@ class Services:
         return services
 
     def close(self) -> None:
+        self.search.close()
         self.database.close()

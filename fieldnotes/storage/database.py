@@ -24,53 +24,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldnotes.domain.errors import DatabaseFileError
-from fieldnotes.storage.schema import APPLICATION_ID, KNOWN_REVISIONS, SCHEMA_HEAD, MetaEntry
+from fieldnotes.storage.identity import SQLITE_HEADER, inspect_database_file  # noqa: F401 - part of this API
+from fieldnotes.storage.schema import SCHEMA_HEAD, MetaEntry
 
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_KEPT = 5
 _MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-def inspect_database_file(path: Path) -> str | None:
-    """Return the schema revision of an existing fieldnotes file, or None for a new one.
-
-    Raises:
-        DatabaseFileError: the file is not SQLite, belongs to another program, is damaged,
-            or was written by a newer version of fieldnotes.
-    """
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    try:
-        with path.open("rb") as stream:
-            header = stream.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise DatabaseFileError(f"{path}: cannot be read ({error.strerror})") from None
-    if header != SQLITE_HEADER:
-        raise DatabaseFileError(f"{path}: not a fieldnotes database (it is not an SQLite file)")
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as error:
-        raise DatabaseFileError(f"{path}: the database is damaged or unreadable ({error})") from None
-    if application_id != APPLICATION_ID:
-        if not tables:
-            return None  # an empty SQLite file: safe to make it ours
-        raise DatabaseFileError(f"{path}: not a fieldnotes database (it belongs to another program)")
-    if revision not in KNOWN_REVISIONS:
-        raise DatabaseFileError(
-            f"{path}: written by a newer version of fieldnotes (schema {revision}); update fieldnotes to open it"
-        )
-    return revision
 
 
 def backup_database(path: Path, reason: str) -> Path | None:

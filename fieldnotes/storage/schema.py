@@ -11,15 +11,9 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-#: `PRAGMA application_id` of every fieldnotes database ("FNot"), so that a foreign SQLite
-#: file is told apart from ours before anything is written to it.
-APPLICATION_ID = 0x464E6F74
-
-#: Every alembic revision this version of the code knows, oldest first. Read without
-#: importing alembic so that an up-to-date database opens fast; a test keeps this list
-#: equal to the revisions in `migrations/versions`.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002")
-SCHEMA_HEAD = KNOWN_REVISIONS[-1]
+# Declared with the light file check, which must not load SQLAlchemy; named here too
+# because migrations and tests know them as the schema's.
+from fieldnotes.storage.identity import APPLICATION_ID, KNOWN_REVISIONS, SCHEMA_HEAD  # noqa: E402, F401
 
 
 class Base(DeclarativeBase):

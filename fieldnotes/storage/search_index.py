@@ -26,10 +26,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from fieldnotes.domain.model import VisitKind, VisitRow
+
+if TYPE_CHECKING:
+    from sqlite3 import Connection
+
+    from sqlalchemy.orm import Session
 
 #: Queries with at most this many hits are ranked by relevance, larger ones listed newest first.
 RANKED_HITS_LIMIT = 2_000
@@ -72,31 +76,45 @@ def _numbered(values: Iterable) -> dict[str, object]:
     return {f"p{i}": value for i, value in enumerate(values)}
 
 
+def _write(session: Session, sql: str, params: dict[str, object]) -> None:
+    """Run a statement in the session's transaction, straight on the driver."""
+    session.connection().exec_driver_sql(sql, params)
+
+
+def driver_connection(session: Session) -> Connection:
+    """The sqlite3 connection under a session, inside its transaction: what the queries take."""
+    return session.connection().connection.driver_connection
+
+
+def _scalar(connection: Connection, sql: str, params: dict[str, object]) -> object:
+    return connection.execute(sql, params).fetchone()[0]
+
+
 def reindex_visits(session: Session, visit_ids: Iterable[str]) -> None:
     """Rewrite the index rows of these visits (ids of visits that no longer exist are skipped)."""
     ids = list(dict.fromkeys(visit_ids))
     for chunk in _chunks(ids):
         params = _numbered(chunk)
         where = f"id IN ({_placeholders(len(chunk))})"
-        session.execute(text(f"DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE {where})"), params)
-        session.execute(text(_INDEX_ROWS + f" WHERE v.{where}"), params)
+        _write(session, f"DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE {where})", params)
+        _write(session, _INDEX_ROWS + f" WHERE v.{where}", params)
 
 
 def reindex_account(session: Session, account_id: str) -> None:
     """Rewrite the index rows of every visit to an account (its name is indexed with them)."""
     where = "account_id = :account"
-    session.execute(text(f"DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE {where})"),
-                    {"account": account_id})
-    session.execute(text(_INDEX_ROWS + f" WHERE v.{where}"), {"account": account_id})
+    _write(session, f"DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE {where})",
+           {"account": account_id})
+    _write(session, _INDEX_ROWS + f" WHERE v.{where}", {"account": account_id})
 
 
 def unindex_visit(session: Session, visit_pk: int) -> None:
-    session.execute(text("DELETE FROM visit_search WHERE rowid = :pk"), {"pk": visit_pk})
+    _write(session, "DELETE FROM visit_search WHERE rowid = :pk", {"pk": visit_pk})
 
 
 def rebuild_index(session: Session) -> None:
-    session.execute(text("DELETE FROM visit_search"))
-    session.execute(text(_INDEX_ROWS))
+    _write(session, "DELETE FROM visit_search", {})
+    _write(session, _INDEX_ROWS, {})
 
 
 # --- queries ---------------------------------------------------------------------------
@@ -177,12 +195,13 @@ def _filters(query: VisitQuery) -> tuple[list[str], dict[str, object]]:
     return clauses, params
 
 
-def _hits_up_to(session: Session, match: str, bound: int) -> int:
+def _hits_up_to(connection: Connection, match: str, bound: int) -> int:
     """How many visits the full-text expression matches, counting no further than `bound`."""
-    return session.execute(
-        text("SELECT count(*) FROM (SELECT 1 FROM visit_search WHERE visit_search MATCH :match LIMIT :bound)"),
+    return _scalar(
+        connection,
+        "SELECT count(*) FROM (SELECT 1 FROM visit_search WHERE visit_search MATCH :match LIMIT :bound)",
         {"match": match, "bound": bound},
-    ).scalar_one()
+    )
 
 
 def _cheap_to_look_up(query: VisitQuery) -> bool:
@@ -190,7 +209,7 @@ def _cheap_to_look_up(query: VisitQuery) -> bool:
     return not query.prefix_last_word or len(fold(query.words[-1])) in INDEXED_PREFIX_LENGTHS
 
 
-def _expanded_match(session: Session, query: VisitQuery) -> str | None:
+def _expanded_match(connection: Connection, query: VisitQuery) -> str | None:
     """The query with its last word, a long prefix, spelled out as the few words it starts.
 
     Whole words are cheap to look up visit by visit, a long prefix is not. None when the
@@ -201,10 +220,10 @@ def _expanded_match(session: Session, query: VisitQuery) -> str | None:
     if not words[-1].isascii():
         return None
     prefix = fold(words[-1])
-    found = session.execute(
-        text("SELECT term FROM visit_search_terms WHERE term >= :low AND term < :high LIMIT :count"),
+    found = [row[0] for row in connection.execute(
+        "SELECT term FROM visit_search_terms WHERE term >= :low AND term < :high LIMIT :count",
         {"low": prefix, "high": prefix + "\U0010ffff", "count": EXPANDED_PREFIX_WORDS + 1},
-    ).scalars().all()
+    )]
     if not found or len(found) > EXPANDED_PREFIX_WORDS:
         return None
     alternatives = " OR ".join(f'"{term}"' for term in found)
@@ -224,7 +243,7 @@ def _date_ordered_index(query: VisitQuery) -> str:
     return "ix_visit_visited_on"  # (visited_on, pk)
 
 
-def _plan(session: Session, query: VisitQuery) -> tuple[str, str, dict[str, object]]:
+def _plan(connection: Connection, query: VisitQuery) -> tuple[str, str, dict[str, object]]:
     """The FROM/WHERE part, the ORDER BY part and the parameters of a visit query."""
     clauses, params = _filters(query)
     match = match_expression(query)
@@ -234,17 +253,17 @@ def _plan(session: Session, query: VisitQuery) -> tuple[str, str, dict[str, obje
         return f"FROM visit v WHERE {where}", newest_first, params
     look_up_each = _cheap_to_look_up(query)
     if not look_up_each:
-        expanded = _expanded_match(session, query)
+        expanded = _expanded_match(connection, query)
         if expanded is not None:
             match, look_up_each = expanded, True
     params["match"] = match
     if look_up_each:
         # The largest key bounds the number of visits without counting them.
-        visits = session.execute(text("SELECT coalesce(max(pk), 0) FROM visit")).scalar_one()
+        visits = _scalar(connection, "SELECT coalesce(max(pk), 0) FROM visit", {})
         dense = max(RANKED_HITS_LIMIT + 1, int(visits * DENSE_SHARE))
     else:
         dense = RANKED_HITS_LIMIT + 1  # only whether to rank matters: hits are gathered anyway
-    hits = _hits_up_to(session, match, dense)
+    hits = _hits_up_to(connection, match, dense)
     if hits <= RANKED_HITS_LIMIT:
         where = " AND ".join(["visit_search MATCH :match", *clauses])
         return (
@@ -263,25 +282,23 @@ def _plan(session: Session, query: VisitQuery) -> tuple[str, str, dict[str, obje
     return f"FROM visit v INDEXED BY {_date_ordered_index(query)} WHERE {where}", newest_first, params
 
 
-def find_visit_pks(session: Session, query: VisitQuery, offset: int = 0, limit: int | None = None) -> list[int]:
+def find_visit_pks(connection: Connection, query: VisitQuery, offset: int = 0, limit: int | None = None) -> list[int]:
     """Local keys of the visits that match, best first (or newest first), one page of them."""
-    source, order, params = _plan(session, query)
+    source, order, params = _plan(connection, query)
     sql = f"SELECT v.pk {source} ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params = {**params, "limit": limit, "offset": offset}
-    return list(session.execute(text(sql), params).scalars())
+    return [row[0] for row in connection.execute(sql, params)]
 
 
-def count_visits(session: Session, query: VisitQuery) -> int:
+def count_visits(connection: Connection, query: VisitQuery) -> int:
     """How many visits the query finds (as many as `find_visit_pks` lists without a limit)."""
     clauses, params = _filters(query)
     match = match_expression(query)
     if match is not None and not clauses:
         # Every index row is a visit: counting them skips a lookup of each visit.
-        return session.execute(
-            text("SELECT count(*) FROM visit_search WHERE visit_search MATCH :match"), {"match": match}
-        ).scalar_one()
+        return _scalar(connection, "SELECT count(*) FROM visit_search WHERE visit_search MATCH :match", {"match": match})
     source = "visit v"
     if match is not None:
         clauses.insert(0, "v.pk IN (SELECT rowid FROM visit_search WHERE visit_search MATCH :match)")
@@ -290,20 +307,27 @@ def count_visits(session: Session, query: VisitQuery) -> int:
         # visits the filters select and testing each against the set of hits is cheaper.
         source = f"visit v INDEXED BY {_date_ordered_index(query)}"
     where = " AND ".join(clauses) or "1"
-    return session.execute(text(f"SELECT count(*) FROM {source} WHERE {where}"), params).scalar_one()
+    return _scalar(connection, f"SELECT count(*) FROM {source} WHERE {where}", params)
 
 
-def visit_rows(session: Session, pks: Sequence[int]) -> list[VisitRow]:
+def visit_rows(connection: Connection, pks: Sequence[int]) -> list[VisitRow]:
     """The list columns of these visits, in the order of `pks` (missing ones are left out)."""
     found: dict[int, VisitRow] = {}
     for chunk in _chunks(list(pks)):
-        result = session.execute(
-            text(
-                "SELECT v.pk, v.id, v.title, coalesce(a.name, ''), v.kind, v.visited_on, v.salesperson "
-                f"FROM visit v LEFT JOIN account a ON a.id = v.account_id WHERE v.pk IN ({_placeholders(len(chunk))})"
-            ),
+        result = connection.execute(
+            "SELECT v.pk, v.id, v.title, coalesce(a.name, ''), v.kind, v.visited_on, v.salesperson "
+            f"FROM visit v LEFT JOIN account a ON a.id = v.account_id WHERE v.pk IN ({_placeholders(len(chunk))})",
             _numbered(chunk),
         )
         for pk, visit_id, title, account, kind, visited_on, salesperson in result:
             found[pk] = VisitRow(pk, visit_id, title, account, VisitKind(kind), visited_on, salesperson)
     return [found[pk] for pk in pks if pk in found]
+
+
+def competitors(connection: Connection) -> list[str]:
+    """Every competitor named in a finding, by name."""
+    rows = connection.execute(
+        "SELECT DISTINCT competitor FROM finding WHERE kind = 'competitor_move' AND competitor != '' "
+        "ORDER BY lower(competitor)"
+    )
+    return [row[0] for row in rows if row[0]]
