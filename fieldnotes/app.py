@@ -58,8 +58,24 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     path = Path(database) if database is not None else default_database_path()
     lock_holder: list[QLockFile] = []
 
-    def open_notebook() -> None:
+    def show_list_first() -> None:
+        """Right after the first paint: list the visits of an up-to-date notebook at once."""
         _trace("first-paint")
+        from fieldnotes.domain.errors import FieldnotesError
+        from fieldnotes.services.search import Search
+        from fieldnotes.storage.identity import SCHEMA_HEAD, inspect_database_file
+
+        try:
+            up_to_date = inspect_database_file(path) == SCHEMA_HEAD
+        except FieldnotesError:
+            up_to_date = False  # open_notebook explains what is wrong
+        if up_to_date:
+            window.show_list(Search(path))
+            _trace("list-filled")
+        # A zero-time timer lets the list paint before the storage layer loads.
+        QTimer.singleShot(0, open_notebook)
+
+    def open_notebook() -> None:
         app.setApplicationVersion(fieldnotes.__version__)
         log.info("fieldnotes %s starting; log in %s", fieldnotes.__version__, log_file)
         from fieldnotes.domain.errors import FieldnotesError
@@ -74,7 +90,7 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
             return
         _trace("database-open")
         window.attach(services, path)
-        _trace("list-filled")
+        _trace("ready")
         lock = QLockFile(str(path) + ".lock")
         lock.setStaleLockTime(0)
         if lock.tryLock(0):
@@ -89,7 +105,7 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
         QTimer.singleShot(0, window.offer_sample)
 
     # A zero-time timer fires once the event loop has painted the window.
-    QTimer.singleShot(0, open_notebook)
+    QTimer.singleShot(0, show_list_first)
     code = app.exec()
     if window.services is not None:
         window.services.close()

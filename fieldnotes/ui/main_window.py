@@ -33,7 +33,9 @@ from fieldnotes.ui.settings import Preferences, WindowState
 
 if TYPE_CHECKING:
     from fieldnotes.services.changes import Change
+    from fieldnotes.services.search import Search
     from fieldnotes.services.session import Services
+    from fieldnotes.ui.visit_list import VisitListPane
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.services: Services | None = None
+        self.visit_list: VisitListPane | None = None
         self.setWindowTitle(APP_DISPLAY_NAME)
         if icon is not None:
             self.setWindowIcon(icon)
@@ -142,14 +145,27 @@ class MainWindow(QMainWindow):
 
     # --- attaching the notebook ----------------------------------------------------
 
+    def show_list(self, search: Search) -> None:
+        """Show the visit list alone, before the rest of the notebook has loaded."""
+        from fieldnotes.ui.visit_list import VisitListPane
+
+        self.visit_list = VisitListPane(search, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.visit_list)
+        self._opening_label = QLabel("Opening your notebook…")
+        self._opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.splitter.addWidget(self._opening_label)
+        self.splitter.setSizes([620, 700])
+        self.setCentralWidget(self.splitter)
+        self.visit_list.apply_query()
+
     def attach(self, services: Services, database_path: Path) -> None:
         """Build the working panes over an open notebook and fill them."""
         from fieldnotes.ui.editing import VisitEditing
         from fieldnotes.ui.guide_panel import GuidePanel
         from fieldnotes.ui.notifier import ChangeNotifier
         from fieldnotes.ui.visit_editor import VisitEditor
-        from fieldnotes.ui.visit_list import VisitListPane
-
         from fieldnotes.ui.report_actions import ReportActions
         from fieldnotes.ui.sync_actions import SyncActions
 
@@ -159,13 +175,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_DISPLAY_NAME} — {database_path.name}")
         self.notifier = ChangeNotifier(self)
         self.editing = VisitEditing(services.notebook, self.notifier, self)
-        self.visit_list = VisitListPane(services.search, self)
+        if self.visit_list is None:
+            self.show_list(services.search)
+        self.takeCentralWidget()  # keep the splitter: the new central widget takes it over
         self.editor = VisitEditor(self.editing, self)
         self.guide_panel = GuidePanel(services.guides, self.editing, self)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.visit_list)
+        self._opening_label.setParent(None)  # out of the splitter now, so its saved sizes fit
+        self._opening_label.deleteLater()
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)

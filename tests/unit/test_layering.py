@@ -27,3 +27,13 @@ def test_only_storage_imports_sqlalchemy_at_module_level() -> None:
         "assert 'sqlalchemy' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_visit_list_can_be_served_before_sqlalchemy_loads() -> None:
+    code = (
+        "import sys, importlib\n"
+        "for name in ('fieldnotes.services.search', 'fieldnotes.storage.identity', 'fieldnotes.ui.visit_list'):\n"
+        "    importlib.import_module(name)\n"
+        "assert 'sqlalchemy' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
