@@ -35,10 +35,8 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from fieldnotes.crash import configure_logging
     from fieldnotes.locations import default_database_path
     from fieldnotes.resources import resource_path
-    from fieldnotes.ui.crash_dialog import install_crash_hook
     from fieldnotes.ui.main_window import MainWindow
     from fieldnotes.ui.settings import Preferences, settings_store
 
@@ -48,8 +46,6 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     app.setDesktopFileName("io.github.fieldnotes.Fieldnotes")
     icon = QIcon(str(resource_path("icons", "fieldnotes.svg")))
     app.setWindowIcon(icon)
-    log_file = configure_logging()
-    install_crash_hook()
 
     store = settings_store()
     window = MainWindow(store, icon)
@@ -61,6 +57,12 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     def show_list_first() -> None:
         """Right after the first paint: list the visits of an up-to-date notebook at once."""
         _trace("first-paint")
+        from fieldnotes.crash import configure_logging
+        from fieldnotes.ui.crash_dialog import install_crash_hook
+
+        log_file = configure_logging()  # after the paint: the logging module is slow to import
+        install_crash_hook()
+        log.info("fieldnotes %s starting; log in %s", fieldnotes.__version__, log_file)
         from fieldnotes.domain.errors import FieldnotesError
         from fieldnotes.services.search import Search
         from fieldnotes.storage.identity import SCHEMA_HEAD, inspect_database_file
@@ -77,7 +79,6 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
 
     def open_notebook() -> None:
         app.setApplicationVersion(fieldnotes.__version__)
-        log.info("fieldnotes %s starting; log in %s", fieldnotes.__version__, log_file)
         from fieldnotes.domain.errors import FieldnotesError
         from fieldnotes.services.session import Services
 

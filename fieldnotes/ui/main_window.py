@@ -11,7 +11,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -53,9 +54,8 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(icon)
         self.resize(1440, 860)
         self.setObjectName("mainWindow")
-        opening = QLabel("Opening your notebook…")
-        opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setCentralWidget(opening)
+        # An empty frame until the notebook opens: the first paint must not wait for anything.
+        self.setCentralWidget(QWidget())
         self.save_label = QLabel()
         self.save_label.setObjectName("saveState")
         self.statusBar().addPermanentWidget(self.save_label)
@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
         for name in ("new_visit", "report_visit", "sync_now"):
             toolbar.addAction(self.actions_by_name[name])
         self.toolbar = toolbar
@@ -150,11 +150,11 @@ class MainWindow(QMainWindow):
         from fieldnotes.ui.visit_list import VisitListPane
 
         self.visit_list = VisitListPane(search, self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(QtCore.Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.visit_list)
         self._opening_label = QLabel("Opening your notebook…")
-        self._opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._opening_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.splitter.addWidget(self._opening_label)
         self.splitter.setSizes([620, 700])
         self.setCentralWidget(self.splitter)
@@ -212,8 +212,8 @@ class MainWindow(QMainWindow):
         self.guide_dock.setWidget(self.guide_panel)
         self.guide_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guide_dock)
-        self.resizeDocks([self.guide_dock], [360], Qt.Orientation.Horizontal)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.guide_dock)
+        self.resizeDocks([self.guide_dock], [360], QtCore.Qt.Orientation.Horizontal)
 
         undo = self.editing.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
