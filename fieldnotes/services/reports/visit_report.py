@@ -92,11 +92,15 @@ def callout(label: str, text: str, ground: Color = styles.ACCENT_SOFT, bar: Colo
 
 
 def _need(finding: Finding) -> list[Flowable]:
-    sheet = styles.sheet()
     lead = severity_badge(finding.get("severity")) + " "
     if finding.get("is_new"):
         lead += badge("NEW", styles.ACCENT) + " "
-    flowables = user_text(finding.text, sheet.finding, lead=lead)
+    return _text_and_quote(finding, lead)
+
+
+def _text_and_quote(finding: Finding, lead: str) -> list[Flowable]:
+    """A finding's text after its lead, then its verbatim quote set apart, when it has one."""
+    flowables = user_text(finding.text, styles.sheet().finding, lead=lead)
     quote = str(finding.get("quote") or "")
     if quote.strip():
         flowables.append(quote_block(quote))
@@ -120,13 +124,8 @@ def _information_source(finding: Finding) -> list[Flowable]:
 
 
 def _value_perceived(finding: Finding) -> list[Flowable]:
-    sheet = styles.sheet()
     lead = f'<font name="{SEMIBOLD}">{escape(_label(ValueKind, finding.get("value_kind")))}</font> — '
-    flowables = user_text(finding.text, sheet.finding, lead=lead)
-    quote = str(finding.get("quote") or "")
-    if quote.strip():
-        flowables.append(quote_block(quote))
-    return flowables
+    return _text_and_quote(finding, lead)
 
 
 def _competitor_move(finding: Finding) -> list[Flowable]:
