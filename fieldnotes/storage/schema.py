@@ -4,11 +4,18 @@ Every record is keyed by a UUID (`id`) and stamped with when it was created, whe
 whom it last changed. Visits also carry a local integer key (`pk`) that never leaves this
 file: the full-text index and the visit list address visits by it because it is compact
 and stable across VACUUM.
+
+These classes are where a record's shape is declared, once. Every other column of a
+synchronised table is a field of the record: sync exchanges it, the JSON format carries
+it; a column marked `SEARCHED` also feeds the full-text index. The lists that sync, the
+JSON interchange and the search index use are derived here (`synced_fields`,
+`searched_fields`), so a new column cannot be forgotten by one of them. A new column
+also needs a migration: `docs/adding-a-field.md` says which files change.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Declared with the light file check, which must not load SQLAlchemy; named here too
@@ -20,13 +27,23 @@ class Base(DeclarativeBase):
     pass
 
 
+#: Column markers (SQLAlchemy's `Column.info`). A stamp says who changed a record when; it
+#: is derived from the field versions, not one of them. A local column never leaves this
+#: file. A searched column's text is part of the full-text index.
+STAMP = {"stamp": True}
+LOCAL = {"local": True}
+SEARCHED = {"searched": True}
+#: A text column that holds a JSON list of strings (the JSON format carries it as a list).
+JSON_LIST = {"json_list": True}
+
+
 class Stamped:
     """Columns every synchronised record has."""
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    created_at: Mapped[str] = mapped_column(String(32))
-    updated_at: Mapped[str] = mapped_column(String(32))
-    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, info=STAMP)
+    created_at: Mapped[str] = mapped_column(String(32), info=STAMP)
+    updated_at: Mapped[str] = mapped_column(String(32), info=STAMP)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", info=STAMP)
 
 
 class MetaEntry(Base):
@@ -39,7 +56,7 @@ class MetaEntry(Base):
 
 class AccountRecord(Stamped, Base):
     __tablename__ = "account"
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, info=SEARCHED)
     kind: Mapped[str] = mapped_column(String(32))
     notes: Mapped[str] = mapped_column(Text, default="")
     contacts: Mapped[list["ContactRecord"]] = relationship(
@@ -65,23 +82,23 @@ class ContactRecord(Stamped, Base):
 
 class VisitRecord(Base):
     __tablename__ = "visit"
-    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
-    id: Mapped[str] = mapped_column(String(36), unique=True)
-    created_at: Mapped[str] = mapped_column(String(32))
-    updated_at: Mapped[str] = mapped_column(String(32))
-    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, info=LOCAL)
+    id: Mapped[str] = mapped_column(String(36), unique=True, info=STAMP)
+    created_at: Mapped[str] = mapped_column(String(32), info=STAMP)
+    updated_at: Mapped[str] = mapped_column(String(32), info=STAMP)
+    updated_by: Mapped[str] = mapped_column(String(200), default="", info=STAMP)
     account_id: Mapped[str | None] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
-    title: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
     kind: Mapped[str] = mapped_column(String(32))
     visited_on: Mapped[str] = mapped_column(String(32))
-    salesperson: Mapped[str] = mapped_column(Text, default="")
-    attendees: Mapped[str] = mapped_column(Text, default="")
-    objective: Mapped[str] = mapped_column(Text, default="")
-    summary: Mapped[str] = mapped_column(Text, default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
-    next_step: Mapped[str] = mapped_column(Text, default="")
+    salesperson: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
+    attendees: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
+    objective: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
+    summary: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
+    notes: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
+    next_step: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
     guide_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
-    covered_prompts: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of prompt ids
+    covered_prompts: Mapped[str] = mapped_column(Text, default="[]", info=JSON_LIST)
     account: Mapped[AccountRecord | None] = relationship()
     findings: Mapped[list["FindingRecord"]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="FindingRecord.position"
@@ -101,23 +118,23 @@ class FindingRecord(Stamped, Base):
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(Integer, default=0)
-    text: Mapped[str] = mapped_column(Text, default="")
-    quote: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
+    quote: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
     severity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     is_new: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
     usage: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    material: Mapped[str | None] = mapped_column(Text, nullable=True)
+    material: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
     value_kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    competitor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    competitor: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
     move_kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
     threat: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
-    person: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
+    person: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
     buying_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    criteria: Mapped[str | None] = mapped_column(Text, nullable=True)
+    criteria: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
     aware: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    owner: Mapped[str | None] = mapped_column(Text, nullable=True)
+    owner: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
     due_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
     done: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     visit: Mapped[VisitRecord] = relationship(back_populates="findings")
@@ -149,3 +166,40 @@ class GuidePromptRecord(Stamped, Base):
 
     __table_args__ = (Index("ix_guide_prompt_guide", "guide_id", "position"),)
 
+
+
+#: Synchronised tables, parents before children: the order in which rows are written.
+SYNCED_RECORDS: tuple[type[Base], ...] = (
+    AccountRecord, GuideRecord, ContactRecord, VisitRecord, GuidePromptRecord, FindingRecord,
+)
+_BY_TABLE: dict[str, type[Base]] = {record.__tablename__: record for record in SYNCED_RECORDS}
+
+
+def _columns_of(table: str) -> list[Column[object]]:
+    return list(_BY_TABLE[table].__table__.columns)
+
+
+def synced_fields(table: str) -> tuple[str, ...]:
+    """The fields of a synchronised table, in declaration order: every column that is
+    neither a stamp nor local. Sync versions them; the JSON format carries them."""
+    return tuple(c.name for c in _columns_of(table) if not (c.info.get("stamp") or c.info.get("local")))
+
+
+def searched_fields(table: str) -> tuple[str, ...]:
+    """The columns of a table whose text the full-text index holds."""
+    return tuple(c.name for c in _columns_of(table) if c.info.get("searched"))
+
+
+def json_list_fields(table: str) -> tuple[str, ...]:
+    """The text columns of a table that hold a JSON list of strings."""
+    return tuple(c.name for c in _columns_of(table) if c.info.get("json_list"))
+
+
+def field_defaults(table: str) -> dict[str, object]:
+    """What each field of a table holds when a record is written without it (None if nothing)."""
+    defaults: dict[str, object] = {}
+    for column in _columns_of(table):
+        if column.name in synced_fields(table):
+            default = column.default
+            defaults[column.name] = getattr(default, "arg", None) if default is not None else None
+    return defaults
