@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
-
-from fieldnotes.domain.clock import utc_now_text
-from fieldnotes.domain.errors import NotFoundError, ValidationError
+from fieldnotes.domain.errors import ValidationError
 from fieldnotes.domain.model import GUIDE_SECTIONS, Guide, GuidePrompt, new_id
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
 from fieldnotes.storage.database import Database
-from fieldnotes.storage.schema import GuidePromptRecord, GuideRecord
+from fieldnotes.storage import guide_store as store
+from fieldnotes.storage.stamp import Stamp
 
 DEFAULT_GUIDE_FILE = "default.json"
-
-
-def _guide_from_record(record: GuideRecord) -> Guide:
-    return Guide(
-        id=record.id,
-        name=record.name,
-        prompts=[GuidePrompt(p.id, p.section, p.text, p.position) for p in record.prompts],
-    )
 
 
 def _check_section(section: str) -> str:
@@ -47,40 +37,27 @@ class Guides:
         self.database = database
         self.author = author
 
-    def _stamp(self) -> dict[str, str]:
-        now = utc_now_text()
-        return {"created_at": now, "updated_at": now, "updated_by": self.author}
+    def _stamp(self) -> Stamp:
+        return Stamp.now(self.author)
 
     def ensure_default(self) -> str:
         """Install the shipped default guide if this database has no guide yet; return its id."""
         shipped = load_guide_file()
         with self.database.writing() as session:
-            if session.scalar(select(func.count()).select_from(GuideRecord)):
-                existing = session.get(GuideRecord, shipped.id)
-                if existing is not None:
-                    return existing.id
-                return session.scalars(select(GuideRecord.id).order_by(GuideRecord.created_at)).first()
-            self._insert(session, shipped)
+            if store.guide_count(session):
+                if store.has_guide(session, shipped.id):
+                    return shipped.id
+                return store.oldest_guide_id(session) or shipped.id
+            store.insert_guide(session, shipped, self._stamp())
         return shipped.id
-
-    def _insert(self, session, guide: Guide) -> None:  # noqa: ANN001
-        record = GuideRecord(id=guide.id, name=guide.name, **self._stamp())
-        record.prompts = [
-            GuidePromptRecord(id=p.id, section=p.section, text=p.text, position=index, **self._stamp())
-            for index, p in enumerate(guide.prompts)
-        ]
-        session.add(record)
 
     def guides(self) -> list[Guide]:
         with self.database.reading() as session:
-            return [_guide_from_record(r) for r in session.scalars(select(GuideRecord).order_by(GuideRecord.name))]
+            return store.guides(session)
 
     def guide(self, guide_id: str) -> Guide:
         with self.database.reading() as session:
-            record = session.get(GuideRecord, guide_id)
-            if record is None:
-                raise NotFoundError(f"no interview guide with id {guide_id}")
-            return _guide_from_record(record)
+            return store.guide(session, guide_id)
 
     def create_guide(self, name: str, copy_of: str | None = None) -> tuple[Guide, Change]:
         name = name.strip()
@@ -91,81 +68,49 @@ class Guides:
             prompts = [GuidePrompt(new_id(), p.section, p.text) for p in self.guide(copy_of).prompts]
         guide = Guide(new_id(), name, prompts)
         with self.database.writing() as session:
-            self._insert(session, guide)
+            store.insert_guide(session, guide, self._stamp())
         return self.guide(guide.id), Change(guides=True)
 
     def rename_guide(self, guide_id: str, name: str) -> Change:
         if not name.strip():
             raise ValidationError("guide name: a name is required")
         with self.database.writing() as session:
-            record = self._record(session, guide_id)
-            record.name = name.strip()
-            record.updated_at, record.updated_by = utc_now_text(), self.author
+            store.rename_guide(session, guide_id, name.strip(), self._stamp())
         return Change(guides=True)
 
     def delete_guide(self, guide_id: str) -> Change:
         with self.database.writing() as session:
-            if (session.scalar(select(func.count()).select_from(GuideRecord)) or 0) <= 1:
+            if store.guide_count(session) <= 1:
                 raise ValidationError("the last interview guide cannot be deleted")
-            session.delete(self._record(session, guide_id))
+            store.delete_guide(session, guide_id)
         return Change(guides=True)
-
-    @staticmethod
-    def _record(session, guide_id: str) -> GuideRecord:  # noqa: ANN001
-        record = session.get(GuideRecord, guide_id)
-        if record is None:
-            raise NotFoundError(f"no interview guide with id {guide_id}")
-        return record
 
     def add_prompt(self, guide_id: str, section: str, text: str, position: int | None = None) -> tuple[GuidePrompt, Change]:
         if not text.strip():
             raise ValidationError("prompt: the text is empty")
+        draft = GuidePrompt(new_id(), _check_section(section), text.strip())
         with self.database.writing() as session:
-            record = self._record(session, guide_id)
-            prompt = GuidePromptRecord(id=new_id(), section=_check_section(section), text=text.strip(), **self._stamp())
-            prompts = list(record.prompts)
-            prompts.insert(len(prompts) if position is None else position, prompt)
-            self._renumber(prompts)
-            record.prompts = prompts
-            session.flush()
-            return GuidePrompt(prompt.id, prompt.section, prompt.text, prompt.position), Change(guides=True)
+            prompt = store.insert_prompt(session, guide_id, draft, position, self._stamp())
+        return prompt, Change(guides=True)
 
     def update_prompt(self, prompt_id: str, text: str | None = None, section: str | None = None) -> Change:
+        values: dict[str, str] = {}
+        if text is not None:
+            if not text.strip():
+                raise ValidationError("prompt: the text is empty")
+            values["text"] = text.strip()
+        if section is not None:
+            values["section"] = _check_section(section)
         with self.database.writing() as session:
-            record = session.get(GuidePromptRecord, prompt_id)
-            if record is None:
-                raise NotFoundError(f"no prompt with id {prompt_id}")
-            if text is not None:
-                if not text.strip():
-                    raise ValidationError("prompt: the text is empty")
-                record.text = text.strip()
-            if section is not None:
-                record.section = _check_section(section)
-            record.updated_at, record.updated_by = utc_now_text(), self.author
+            store.update_prompt(session, prompt_id, values, self._stamp())
         return Change(guides=True)
 
     def delete_prompt(self, prompt_id: str) -> Change:
         with self.database.writing() as session:
-            record = session.get(GuidePromptRecord, prompt_id)
-            if record is None:
-                raise NotFoundError(f"no prompt with id {prompt_id}")
-            guide = record.guide
-            prompts = [p for p in guide.prompts if p.id != prompt_id]
-            session.delete(record)
-            self._renumber(prompts)
+            store.delete_prompt(session, prompt_id)
         return Change(guides=True)
 
     def move_prompt(self, prompt_id: str, to_position: int) -> Change:
         with self.database.writing() as session:
-            record = session.get(GuidePromptRecord, prompt_id)
-            if record is None:
-                raise NotFoundError(f"no prompt with id {prompt_id}")
-            prompts = [p for p in record.guide.prompts if p.id != prompt_id]
-            prompts.insert(max(0, min(to_position, len(prompts))), record)
-            self._renumber(prompts)
+            store.move_prompt(session, prompt_id, to_position)
         return Change(guides=True)
-
-    @staticmethod
-    def _renumber(prompts: list[GuidePromptRecord]) -> None:
-        for index, prompt in enumerate(prompts):
-            prompt.position = index

@@ -12,41 +12,33 @@ from __future__ import annotations
 
 import json
 import logging
-import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select, update
-
 from fieldnotes.domain.clock import utc_now_text
 from fieldnotes.domain.errors import ValidationError
-from fieldnotes.domain.model import FINDING_KINDS, normalize_date, normalize_visited_on
+from fieldnotes.domain.model import (
+    FINDING_KINDS,
+    FINDING_KINDS_BY_KEY,
+    FindingKind,
+    normalize_date,
+    normalize_visited_on,
+)
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
-from fieldnotes.storage import search_index
+from fieldnotes.storage import bulk
 from fieldnotes.storage.database import Database
 from fieldnotes.storage.records import FINDING_ATTRIBUTE_COLUMNS
-from fieldnotes.storage.schema import (
-    AccountRecord,
-    ContactRecord,
-    FindingRecord,
-    GuidePromptRecord,
-    GuideRecord,
-    VisitRecord,
-)
+from fieldnotes.storage.schema import field_defaults, json_list_fields, synced_fields
+from fieldnotes.storage.stamp import Stamp
 
 log = logging.getLogger(__name__)
 
 FORMAT_NAME = "fieldnotes"
 FORMAT_VERSION = 1
 SCHEMA_FILE = "fieldnotes-v1.schema.json"
-_STAMPS = ("created_at", "updated_at", "updated_by")
-_VISIT_FIELDS = (
-    "account_id", "title", "kind", "visited_on", "salesperson", "attendees", "objective",
-    "summary", "notes", "next_step", "guide_id",
-)
 
 #: Called with (done, total) as work advances; raising OperationCancelled stops it.
 Progress = Callable[[int, int], None]
@@ -170,45 +162,27 @@ class Interchange:
         """Everything in the database as one interchange document."""
         with self.database.reading() as session:
             accounts = [
-                self._row(record, ("id", "name", "kind", "notes")) | {"contacts": []}
-                for record in session.scalars(select(AccountRecord).order_by(AccountRecord.name, AccountRecord.id))
+                _item("account", row) | {"contacts": []} for row in bulk.rows(session, "account", ("name", "id"))
             ]
             by_account = {a["id"]: a for a in accounts}
-            for contact in session.scalars(select(ContactRecord).order_by(ContactRecord.name, ContactRecord.id)):
-                by_account[contact.account_id]["contacts"].append(
-                    self._row(contact, ("id", "name", "role", "buying_role", "follow_up", "email", "phone"))
-                )
-            guides = []
-            for guide in session.scalars(select(GuideRecord).order_by(GuideRecord.name, GuideRecord.id)):
-                guides.append(
-                    self._row(guide, ("id", "name"))
-                    | {"prompts": [self._row(p, ("id", "section", "text")) for p in guide.prompts]}
-                )
-            visit_rows = session.execute(
-                select(VisitRecord.__table__).order_by(VisitRecord.visited_on, VisitRecord.id)
-            ).mappings().all()
+            for row in bulk.rows(session, "contact", ("name", "id")):
+                by_account[row["account_id"]]["contacts"].append(_item("contact", row))
+            guides = [_item("guide", row) | {"prompts": []} for row in bulk.rows(session, "guide", ("name", "id"))]
+            by_guide = {g["id"]: g for g in guides}
+            for row in bulk.rows(session, "guide_prompt", ("guide_id", "position")):
+                by_guide[row["guide_id"]]["prompts"].append(_item("guide_prompt", row))
             visits: list[dict] = []
             by_visit: dict[str, dict] = {}
-            for row in visit_rows:
-                visit = {"id": row["id"], **{name: row[name] for name in _VISIT_FIELDS}}
-                visit["covered_prompts"] = json.loads(row["covered_prompts"] or "[]")
+            for row in bulk.rows(session, "visit", ("visited_on", "id")):
+                visit = _item("visit", row, stamped=False)
                 for kind in FINDING_KINDS:
                     visit[kind.json_key] = []
-                visit.update({name: row[name] for name in _STAMPS})
+                visit.update({name: row[name] for name in bulk.STAMPS})
                 visits.append(visit)
-                by_visit[row["id"]] = visit
-            json_key = {kind.key: kind for kind in FINDING_KINDS}
-            finding_rows = session.execute(
-                select(FindingRecord.__table__).order_by(FindingRecord.visit_id, FindingRecord.kind, FindingRecord.position)
-            ).mappings()
-            for done, row in enumerate(finding_rows):
-                kind = json_key[row["kind"]]
-                item = {"id": row["id"], "text": row["text"]}
-                for spec in kind.fields:
-                    value = row[spec.name]
-                    item[spec.name] = spec.default if value is None else value
-                item.update({name: row[name] for name in _STAMPS})
-                by_visit[row["visit_id"]][kind.json_key].append(item)
+                by_visit[visit["id"]] = visit
+            for done, row in enumerate(bulk.rows(session, "finding", ("visit_id", "kind", "position"))):
+                kind = FINDING_KINDS_BY_KEY[str(row["kind"])]
+                by_visit[str(row["visit_id"])][kind.json_key].append(_finding_item(kind, row))
                 if progress is not None and done % 5000 == 0:
                     progress(done, 0)
         return {
@@ -219,10 +193,6 @@ class Interchange:
             "guides": guides,
             "visits": visits,
         }
-
-    @staticmethod
-    def _row(record: object, names: tuple[str, ...]) -> dict:
-        return {name: getattr(record, name) for name in (*names, *_STAMPS)}
 
     def export_file(self, path: Path, progress: Progress | None = None) -> int:
         """Write everything to `path` (atomically: a partial file never replaces a good one)."""
@@ -248,14 +218,10 @@ class Interchange:
         """Write a validated document in one transaction; nothing is written if anything fails."""
         if not validated:
             validate_document(document, source)
-        now = utc_now_text()
+        stamp = Stamp.now(self.author)
 
-        def stamps(item: dict) -> dict:
-            return {
-                "created_at": item.get("created_at") or now,
-                "updated_at": item.get("updated_at") or now,
-                "updated_by": item.get("updated_by") or self.author,
-            }
+        def row(table: str, item: dict, **structure: object) -> dict:
+            return _row(table, item, stamp) | structure
 
         def report(done: int, total: int) -> None:
             if progress is not None:
@@ -267,125 +233,111 @@ class Interchange:
         total_steps = len(visits) + 3
         report(0, total_steps)
         with self.database.writing() as session:
-            known_accounts = set(session.scalars(select(AccountRecord.id)))
+            known_accounts = bulk.ids(session, "account")
             file_accounts = {a["id"] for a in accounts}
             for index, visit in enumerate(visits):
                 account_id = visit["account_id"]
                 if account_id is not None and account_id not in file_accounts and account_id not in known_accounts:
                     raise ValidationError(f"{source}: visits[{index}].account_id: no account with id {account_id}")
 
-            account_rows = [
-                {"id": a["id"], "name": a["name"], "kind": a["kind"], "notes": a.get("notes", ""), **stamps(a)}
-                for a in accounts
-            ]
-            contact_rows = [
-                {
-                    "id": c["id"], "account_id": a["id"], "name": c["name"], "role": c["role"],
-                    "buying_role": c.get("buying_role", "unknown"), "follow_up": c.get("follow_up", "unknown"),
-                    "email": c.get("email", ""), "phone": c.get("phone", ""), **stamps(c),
-                }
-                for a in accounts for c in a["contacts"]
-            ]
-            self._upsert(session, AccountRecord, account_rows, known_accounts, now)
-            self._replace_children(session, ContactRecord, ContactRecord.account_id, file_accounts, contact_rows)
+            account_rows = [row("account", a) for a in accounts]
+            contact_rows = [row("contact", c, account_id=a["id"]) for a in accounts for c in a["contacts"]]
+            bulk.upsert(session, "account", account_rows, known_accounts, stamp)
+            bulk.replace_children(session, "contact", "account_id", file_accounts, contact_rows)
             report(1, total_steps)
 
-            guide_rows = [{"id": g["id"], "name": g["name"], **stamps(g)} for g in guides]
+            guide_rows = [row("guide", g) for g in guides]
             prompt_rows = [
-                {"id": p["id"], "guide_id": g["id"], "section": p["section"], "text": p["text"], "position": i, **stamps(p)}
-                for g in guides for i, p in enumerate(g["prompts"])
+                row("guide_prompt", p, guide_id=g["id"], position=i) for g in guides for i, p in enumerate(g["prompts"])
             ]
-            known_guides = set(session.scalars(select(GuideRecord.id)))
-            self._upsert(session, GuideRecord, guide_rows, known_guides, now)
-            self._replace_children(session, GuidePromptRecord, GuidePromptRecord.guide_id,
-                                   {g["id"] for g in guides}, prompt_rows)
+            known_guides = bulk.ids(session, "guide")
+            bulk.upsert(session, "guide", guide_rows, known_guides, stamp)
+            bulk.replace_children(session, "guide_prompt", "guide_id", {g["id"] for g in guides}, prompt_rows)
             all_guides = known_guides | {g["id"] for g in guides}
             report(2, total_steps)
 
             visit_ids = [v["id"] for v in visits]
-            known_visits = self._existing(session, VisitRecord, visit_ids)
+            known_visits = bulk.existing_ids(session, "visit", visit_ids)
             visit_rows = []
             finding_rows = []
             for index, visit in enumerate(visits):
-                row = {
-                    "id": visit["id"],
-                    **{name: visit.get(name, "") for name in _VISIT_FIELDS},
-                    "covered_prompts": json.dumps(visit.get("covered_prompts", [])),
-                    **stamps(visit),
-                }
-                row["guide_id"] = visit.get("guide_id") if visit.get("guide_id") in all_guides else None
-                visit_rows.append(row)
+                visit_row = row("visit", visit)
+                if visit_row["guide_id"] not in all_guides:
+                    visit_row["guide_id"] = None
+                visit_rows.append(visit_row)
                 for kind in FINDING_KINDS:
                     for position, item in enumerate(visit.get(kind.json_key, [])):
-                        finding = dict.fromkeys(FINDING_ATTRIBUTE_COLUMNS)
-                        for spec in kind.fields:
-                            finding[spec.name] = item.get(spec.name, spec.default)
-                        finding.update(
-                            id=item["id"], visit_id=visit["id"], kind=kind.key, position=position,
-                            text=item["text"], **stamps(item),
-                        )
+                        finding = row("finding", _finding_fields(kind, item), visit_id=visit["id"], kind=kind.key,
+                                      position=position)
                         finding_rows.append(finding)
                 if index % 1000 == 999:
                     report(3 + index, total_steps)
             # A finding id may move between visits in a file; clear every id the file names first.
-            self._delete_ids(session, FindingRecord, [f["id"] for f in finding_rows])
-            self._upsert(session, VisitRecord, visit_rows, known_visits, now)
-            self._replace_children(session, FindingRecord, FindingRecord.visit_id, set(visit_ids), finding_rows)
-            search_index.reindex_visits(session, visit_ids)
+            bulk.delete_where_in(session, "finding", "id", [f["id"] for f in finding_rows])
+            bulk.upsert(session, "visit", visit_rows, known_visits, stamp)
+            bulk.replace_children(session, "finding", "visit_id", set(visit_ids), finding_rows)
             report(total_steps, total_steps)
         return ImportSummary(
             accounts=len(account_rows), contacts=len(contact_rows), visits=len(visit_rows),
             findings=len(finding_rows), guides=len(guide_rows), change=Change.everything(),
         )
 
-    @staticmethod
-    def _existing(session, record_type, ids: list[str]) -> set[str]:  # noqa: ANN001
-        found: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found.update(session.scalars(select(record_type.id).where(record_type.id.in_(chunk))))
-        return found
 
-    def _upsert(self, session, record_type, rows: list[dict], existing: set[str], now: str) -> None:  # noqa: ANN001
-        table = record_type.__table__
-        new_rows = [row for row in rows if row["id"] not in existing]
-        changed_rows = [row for row in rows if row["id"] in existing]
-        _insert_rows(session, table, new_rows)
-        if changed_rows:
-            key = table.c.id
-            for row in changed_rows:
-                values = {k: v for k, v in row.items() if k not in ("id", "created_at")}
-                values.update(updated_at=now, updated_by=self.author)
-                session.execute(update(table).where(key == row["id"]).values(**values))
+# --- records and their JSON objects ------------------------------------------------------
 
-    @staticmethod
-    def _delete_ids(session, record_type, ids: list[str]) -> None:  # noqa: ANN001
-        _delete_where_in(session, record_type.__table__.name, "id", ids)
-
-    @staticmethod
-    def _replace_children(session, record_type, parent_column, parent_ids: set[str], rows: list[dict]) -> None:  # noqa: ANN001
-        table = record_type.__table__
-        _delete_where_in(session, table.name, parent_column.key, list(parent_ids))
-        _insert_rows(session, table, rows)
+#: Fields the JSON format carries by nesting or by order rather than by name: a contact
+#: sits in its account, a prompt in its guide, a finding in its visit's list for its kind.
+_STRUCTURAL: dict[str, frozenset[str]] = {
+    "contact": frozenset({"account_id"}),
+    "guide_prompt": frozenset({"guide_id", "position"}),
+    "finding": frozenset({"visit_id", "kind", "position"}),
+}
 
 
-# SQLAlchemy's bulk insert() spends about as long building parameters as SQLite spends
-# writing the rows; these statements go to the driver directly, in the same transaction.
+@cache
+def json_fields(table: str) -> tuple[str, ...]:
+    """The named fields of a record's JSON object: its declared fields less the structural ones."""
+    return tuple(name for name in synced_fields(table) if name not in _STRUCTURAL.get(table, frozenset()))
 
 
-def _insert_rows(session, table, rows: list[dict]) -> None:  # noqa: ANN001 - Session, Table
-    if not rows:
-        return
-    columns = list(rows[0])
-    names = ", ".join(f'"{column}"' for column in columns)
-    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-    session.connection().exec_driver_sql(statement, list(map(operator.itemgetter(*columns), rows)))
+def _item(table: str, row: dict, stamped: bool = True) -> dict:
+    """A stored row as its JSON object: id, named fields, stamps (unless the caller adds them last)."""
+    lists = json_list_fields(table)
+    item: dict[str, object] = {"id": row["id"]}
+    for name in json_fields(table):
+        item[name] = json.loads(str(row[name] or "[]")) if name in lists else row[name]
+    if stamped:
+        item.update({name: row[name] for name in bulk.STAMPS})
+    return item
 
 
-def _delete_where_in(session, table_name: str, column: str, values: list[str]) -> None:  # noqa: ANN001
-    connection = session.connection()
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        connection.exec_driver_sql(
-            f'DELETE FROM "{table_name}" WHERE "{column}" IN ({", ".join("?" * len(chunk))})', tuple(chunk)
-        )
+def _finding_item(kind: FindingKind, row: dict) -> dict:
+    """A finding's JSON object: its text and its kind's own fields, never another kind's."""
+    item: dict[str, object] = {"id": row["id"], "text": row["text"]}
+    for spec in kind.fields:
+        value = row[spec.name]
+        item[spec.name] = spec.default if value is None else value
+    item.update({name: row[name] for name in bulk.STAMPS})
+    return item
+
+
+def _finding_fields(kind: FindingKind, item: dict) -> dict:
+    """A finding's JSON object with every attribute column: its kind's filled, others NULL."""
+    fields = dict.fromkeys(FINDING_ATTRIBUTE_COLUMNS) | {"id": item["id"], "text": item["text"]}
+    for spec in kind.fields:
+        fields[spec.name] = item.get(spec.name, spec.default)
+    return fields | {name: item[name] for name in bulk.STAMPS if name in item}
+
+
+def _row(table: str, item: dict, stamp: Stamp) -> dict:
+    """A JSON object as a row to store: absent fields take their declared defaults."""
+    defaults = field_defaults(table)
+    lists = json_list_fields(table)
+    row: dict[str, object] = {"id": item["id"]}
+    for name in json_fields(table):
+        value = item.get(name, defaults[name])
+        row[name] = json.dumps(value if value is not None else []) if name in lists else value
+    row["created_at"] = item.get("created_at") or stamp.at
+    row["updated_at"] = item.get("updated_at") or stamp.at
+    row["updated_by"] = item.get("updated_by") or stamp.author
+    return row

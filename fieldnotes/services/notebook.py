@@ -1,8 +1,8 @@
 """The notebook's use cases: accounts, contacts, visits and their findings.
 
-Each public method is one user action: it opens one session, validates what it is given,
-writes, keeps the search index in step, commits, and returns plain domain values (never
-ORM objects) plus, for writes, a `Change` that the UI broadcasts.
+Each public method is one user action: it validates what it is given, opens one session,
+writes through `storage.notebook_store`, commits, and returns plain domain values plus,
+for writes, a `Change` that the UI broadcasts. The search index follows by itself.
 """
 
 from __future__ import annotations
@@ -10,11 +10,8 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
-
-from fieldnotes.domain.clock import local_now_minutes, utc_now_text
-from fieldnotes.domain.errors import NotFoundError, ValidationError
+from fieldnotes.domain.clock import local_now_minutes
+from fieldnotes.domain.errors import ValidationError
 from fieldnotes.domain.model import (
     VISIT_TEXT_FIELDS,
     Account,
@@ -31,21 +28,18 @@ from fieldnotes.domain.model import (
     normalize_visited_on,
 )
 from fieldnotes.services.changes import Change
-from fieldnotes.storage import search_index
+from fieldnotes.storage import notebook_store as store
 from fieldnotes.storage.database import Database
-from fieldnotes.storage.records import (
-    account_from_record,
-    contact_from_record,
-    finding_columns,
-    finding_from_record,
-    visit_from_record,
-)
-from fieldnotes.storage.schema import AccountRecord, ContactRecord, FindingRecord, VisitRecord
+from fieldnotes.storage.stamp import Stamp
+from fieldnotes.storage.schema import synced_fields
 
 log = logging.getLogger(__name__)
 
-_ACCOUNT_FIELDS = {"name", "kind", "notes"}
-_CONTACT_FIELDS = {"name", "role", "buying_role", "follow_up", "email", "phone"}
+_ACCOUNT_FIELDS = set(synced_fields("account"))
+#: A contact's own fields; which account it belongs to is not one of them.
+_CONTACT_FIELDS = set(synced_fields("contact")) - {"account_id"}
+#: Visit fields whose change can move the visit in, out of or around the list.
+_LISTED_FIELDS = {"title", "kind", "visited_on", "account_id", "salesperson"}
 
 
 def _require_text(value: object, what: str) -> str:
@@ -63,156 +57,125 @@ class Notebook:
         self.database = database
         self.author = author
 
-    # --- stamping ------------------------------------------------------------------
-
-    def _stamp_new(self) -> dict[str, str]:
-        now = utc_now_text()
-        return {"created_at": now, "updated_at": now, "updated_by": self.author}
-
-    def _touch(self, record: object) -> None:
-        record.updated_at = utc_now_text()  # type: ignore[attr-defined]
-        record.updated_by = self.author  # type: ignore[attr-defined]
-
-    @staticmethod
-    def _get(session, record_type, record_id: str, what: str):  # noqa: ANN001, ANN205
-        if record_type is VisitRecord:
-            record = session.scalar(select(VisitRecord).where(VisitRecord.id == record_id))
-        else:
-            record = session.get(record_type, record_id)
-        if record is None:
-            raise NotFoundError(f"no {what} with id {record_id}")
-        return record
+    def _stamp(self) -> Stamp:
+        return Stamp.now(self.author)
 
     # --- accounts and contacts -----------------------------------------------------
 
     def accounts(self) -> list[Account]:
         with self.database.reading() as session:
-            records = session.scalars(
-                select(AccountRecord)
-                .options(selectinload(AccountRecord.contacts))
-                .order_by(func.lower(AccountRecord.name))
-            )
-            return [account_from_record(r) for r in records]
+            return store.accounts(session)
 
     def account_choices(self) -> list[tuple[str, str]]:
         """(id, name) of every account, by name: what lists and filters offer."""
         with self.database.reading() as session:
-            rows = session.execute(
-                select(AccountRecord.id, AccountRecord.name).order_by(func.lower(AccountRecord.name))
-            )
-            return [(account_id, name) for account_id, name in rows]
+            return store.account_choices(session)
 
     def account(self, account_id: str) -> Account:
         with self.database.reading() as session:
-            return account_from_record(self._get(session, AccountRecord, account_id, "account"))
+            return store.account(session, account_id)
+
+    @staticmethod
+    def _account_name(value: object) -> str:
+        name = _require_text(value, "account name").strip()
+        if not name:
+            raise ValidationError("account name: a name is required")
+        return name
 
     def create_account(
         self, name: str, kind: AccountKind | str = AccountKind.CUSTOMER, notes: str = "",
         account_id: str | None = None,
     ) -> tuple[Account, Change]:
-        name = _require_text(name, "account name").strip()
-        if not name:
-            raise ValidationError("account name: a name is required")
-        record = AccountRecord(
-            id=account_id or new_id(),
-            name=name,
-            kind=AccountKind.parse(str(kind), "account kind").value,
-            notes=_require_text(notes, "account notes"),
-            **self._stamp_new(),
-        )
+        values = {
+            "id": account_id or new_id(),
+            "name": self._account_name(name),
+            "kind": AccountKind.parse(str(kind), "account kind").value,
+            "notes": _require_text(notes, "account notes"),
+        }
         with self.database.writing() as session:
-            session.add(record)
-            session.flush()
-            account = account_from_record(record)
+            account = store.insert_account(session, values, self._stamp())
         return account, Change(account_ids=frozenset({account.id}))
 
     def update_account(self, account_id: str, **fields: object) -> Change:
         unknown = set(fields) - _ACCOUNT_FIELDS
         if unknown:
             raise ValidationError(f"an account has no field {sorted(unknown)[0]!r}")
+        values: dict[str, object] = {}
+        if "name" in fields:
+            values["name"] = self._account_name(fields["name"])
+        if "kind" in fields:
+            values["kind"] = AccountKind.parse(str(fields["kind"]), "account kind").value
+        if "notes" in fields:
+            values["notes"] = _require_text(fields["notes"], "account notes")
         with self.database.writing() as session:
-            record = self._get(session, AccountRecord, account_id, "account")
-            if "name" in fields:
-                name = _require_text(fields["name"], "account name").strip()
-                if not name:
-                    raise ValidationError("account name: a name is required")
-                record.name = name
-            if "kind" in fields:
-                record.kind = AccountKind.parse(str(fields["kind"]), "account kind").value
-            if "notes" in fields:
-                record.notes = _require_text(fields["notes"], "account notes")
-            self._touch(record)
-            session.flush()
-            if "name" in fields:
-                search_index.reindex_account(session, account_id)
+            store.update_fields(session, "account", account_id, values, self._stamp())
         return Change(account_ids=frozenset({account_id}), visit_list="name" in fields)
 
     def delete_account(self, account_id: str) -> Change:
         with self.database.writing() as session:
-            record = self._get(session, AccountRecord, account_id, "account")
-            visits = session.scalar(select(func.count()).where(VisitRecord.account_id == account_id))
+            account = store.account(session, account_id)
+            visits = store.visits_of_account(session, account_id)
             if visits:
                 raise ValidationError(
-                    f"account {record.name!r} has {visits} visit(s); delete them or move them to another account first"
+                    f"account {account.name!r} has {visits} visit(s); delete them or move them to another account first"
                 )
-            session.delete(record)
+            store.delete(session, "account", account_id)
         return Change(account_ids=frozenset({account_id}))
 
     def add_contact(self, account_id: str, name: str, **fields: object) -> tuple[Contact, Change]:
-        name = _require_text(name, "contact name").strip()
-        if not name:
-            raise ValidationError("contact name: a name is required")
+        contact_id = str(fields.pop("contact_id", None) or new_id())
+        values: dict[str, object] = {
+            "id": contact_id, "account_id": account_id, "name": "", "role": "",
+            "buying_role": BuyingRole.UNKNOWN.value, "follow_up": FollowUpChannel.UNKNOWN.value,
+            "email": "", "phone": "",
+        }
+        values.update(self._contact_values({"name": name, **fields}))
         with self.database.writing() as session:
-            self._get(session, AccountRecord, account_id, "account")
-            record = ContactRecord(
-                id=str(fields.pop("contact_id", None) or new_id()), account_id=account_id, name=name,
-                role="", buying_role=BuyingRole.UNKNOWN.value, follow_up=FollowUpChannel.UNKNOWN.value,
-                email="", phone="", **self._stamp_new(),
-            )
-            self._apply_contact_fields(record, fields)
-            session.add(record)
-            session.flush()
-            contact = contact_from_record(record)
+            store.require(session, "account", account_id)
+            contact = store.insert_contact(session, values, self._stamp())
         return contact, Change(account_ids=frozenset({account_id}))
 
     def update_contact(self, contact_id: str, **fields: object) -> Change:
+        values = self._contact_values(fields)
         with self.database.writing() as session:
-            record = self._get(session, ContactRecord, contact_id, "contact")
-            self._apply_contact_fields(record, fields)
-            self._touch(record)
-            return Change(account_ids=frozenset({record.account_id}))
+            store.update_fields(session, "contact", contact_id, values, self._stamp())
+            return Change(account_ids=frozenset({store.contact_account_id(session, contact_id)}))
 
     @staticmethod
-    def _apply_contact_fields(record: ContactRecord, fields: dict[str, object]) -> None:
+    def _contact_values(fields: dict[str, object]) -> dict[str, object]:
         unknown = set(fields) - _CONTACT_FIELDS
         if unknown:
             raise ValidationError(f"a contact has no field {sorted(unknown)[0]!r}")
+        values: dict[str, object] = {}
         for name, value in fields.items():
             if name == "buying_role":
-                value = BuyingRole.parse(str(value), "buying role").value
+                values[name] = BuyingRole.parse(str(value), "buying role").value
             elif name == "follow_up":
-                value = FollowUpChannel.parse(str(value), "follow-up channel").value
+                values[name] = FollowUpChannel.parse(str(value), "follow-up channel").value
             else:
-                value = _require_text(value, f"contact {name}")
-                if name == "name" and not value.strip():
-                    raise ValidationError("contact name: a name is required")
-            setattr(record, name, value)
+                text = _require_text(value, f"contact {name}")
+                if name == "name":
+                    text = text.strip()
+                    if not text:
+                        raise ValidationError("contact name: a name is required")
+                values[name] = text
+        return values
 
     def delete_contact(self, contact_id: str) -> Change:
         with self.database.writing() as session:
-            record = self._get(session, ContactRecord, contact_id, "contact")
-            session.delete(record)
-            return Change(account_ids=frozenset({record.account_id}))
+            account_id = store.contact_account_id(session, contact_id)
+            store.delete(session, "contact", contact_id)
+            return Change(account_ids=frozenset({account_id}))
 
     # --- visits --------------------------------------------------------------------
 
     def visit(self, visit_id: str) -> Visit:
         with self.database.reading() as session:
-            return visit_from_record(self._get(session, VisitRecord, visit_id, "visit"))
+            return store.visit(session, visit_id)
 
     def visit_count(self) -> int:
         with self.database.reading() as session:
-            return session.scalar(select(func.count()).select_from(VisitRecord)) or 0
+            return store.visit_count(session)
 
     def create_visit(
         self,
@@ -223,101 +186,68 @@ class Notebook:
         guide_id: str | None = None,
         origin: object = None,
     ) -> tuple[Visit, Change]:
-        visit_id = new_id()
+        draft = Visit(
+            id=new_id(),
+            account_id=account_id,
+            title=_require_text(title, "title"),
+            kind=VisitKind(VisitKind.parse(str(kind), "visit kind").value),
+            visited_on=normalize_visited_on(visited_on or local_now_minutes()),
+            guide_id=guide_id,
+        )
         with self.database.writing() as session:
             if account_id is not None:
-                self._get(session, AccountRecord, account_id, "account")
-            record = VisitRecord(
-                id=visit_id,
-                account_id=account_id,
-                title=_require_text(title, "title"),
-                kind=VisitKind.parse(str(kind), "visit kind").value,
-                visited_on=normalize_visited_on(visited_on or local_now_minutes()),
-                salesperson="", attendees="", objective="", summary="", notes="", next_step="",
-                guide_id=guide_id,
-                covered_prompts="[]",
-                **self._stamp_new(),
-            )
-            session.add(record)
-            session.flush()
-            search_index.reindex_visits(session, [visit_id])
-            session.refresh(record)
-            visit = visit_from_record(record)
-        return visit, Change(visit_ids=frozenset({visit_id}), visit_list=True, origin=origin)
+                store.require(session, "account", account_id)
+            visit = store.insert_visit(session, draft, self._stamp())
+        return visit, Change(visit_ids=frozenset({visit.id}), visit_list=True, origin=origin)
 
     def update_visit(self, visit_id: str, origin: object = None, **fields: object) -> Change:
         """Change some fields of a visit (text fields, kind, date, account, guide)."""
+        values: dict[str, object] = {}
+        for name, value in fields.items():
+            if name in VISIT_TEXT_FIELDS:
+                values[name] = _require_text(value, name)
+            elif name == "kind":
+                values[name] = VisitKind.parse(str(value), "visit kind").value
+            elif name == "visited_on":
+                values[name] = normalize_visited_on(str(value))
+            elif name in ("account_id", "guide_id"):
+                values[name] = None if value is None else str(value)
+            elif name == "covered_prompts":
+                values[name] = json.dumps(list(value))  # type: ignore[call-overload]
+            else:
+                raise ValidationError(f"a visit has no field {name!r}")
         with self.database.writing() as session:
-            record = self._get(session, VisitRecord, visit_id, "visit")
-            for name, value in fields.items():
-                if name in VISIT_TEXT_FIELDS:
-                    setattr(record, name, _require_text(value, name))
-                elif name == "kind":
-                    record.kind = VisitKind.parse(str(value), "visit kind").value
-                elif name == "visited_on":
-                    record.visited_on = normalize_visited_on(str(value))
-                elif name == "account_id":
-                    if value is not None:
-                        self._get(session, AccountRecord, str(value), "account")
-                    record.account_id = value  # type: ignore[assignment]
-                elif name == "guide_id":
-                    record.guide_id = value  # type: ignore[assignment]
-                elif name == "covered_prompts":
-                    record.covered_prompts = json.dumps(list(value))  # type: ignore[arg-type]
-                else:
-                    raise ValidationError(f"a visit has no field {name!r}")
-            self._touch(record)
-            session.flush()
-            search_index.reindex_visits(session, [visit_id])
-        listed = bool({"title", "kind", "visited_on", "account_id", "salesperson"} & set(fields))
-        return Change(visit_ids=frozenset({visit_id}), visit_list=listed, origin=origin)
+            if values.get("account_id") is not None:
+                store.require(session, "account", str(values["account_id"]))
+            store.update_fields(session, "visit", visit_id, values, self._stamp())
+        return Change(visit_ids=frozenset({visit_id}), visit_list=bool(_LISTED_FIELDS & set(fields)), origin=origin)
 
     def set_prompt_covered(self, visit_id: str, prompt_id: str, covered: bool, origin: object = None) -> Change:
         with self.database.writing() as session:
-            record = self._get(session, VisitRecord, visit_id, "visit")
-            prompts = json.loads(record.covered_prompts or "[]")
+            prompts = store.covered_prompts(session, visit_id)
             if covered and prompt_id not in prompts:
                 prompts.append(prompt_id)
             elif not covered and prompt_id in prompts:
                 prompts.remove(prompt_id)
-            record.covered_prompts = json.dumps(prompts)
-            self._touch(record)
+            store.update_fields(session, "visit", visit_id, {"covered_prompts": json.dumps(prompts)}, self._stamp())
         return Change(visit_ids=frozenset({visit_id}), origin=origin)
 
     def delete_visit(self, visit_id: str, origin: object = None) -> tuple[Visit, Change]:
         """Delete a visit with its findings; returns what was deleted so it can be restored."""
         with self.database.writing() as session:
-            record = self._get(session, VisitRecord, visit_id, "visit")
-            snapshot = visit_from_record(record)
-            search_index.unindex_visit(session, record.pk)
-            session.delete(record)
+            snapshot = store.visit(session, visit_id)
+            store.delete(session, "visit", visit_id)
         return snapshot, Change(visit_ids=frozenset({visit_id}), visit_list=True, origin=origin)
 
     def restore_visit(self, visit: Visit, origin: object = None) -> Change:
         """Put back a visit that `delete_visit` returned, with the same ids."""
         with self.database.writing() as session:
-            if visit.account_id is not None and session.get(AccountRecord, visit.account_id) is None:
+            if visit.account_id is not None and not store.exists(session, "account", visit.account_id):
                 visit.account_id = None
-            record = VisitRecord(
-                id=visit.id, account_id=visit.account_id, title=visit.title, kind=str(visit.kind),
-                visited_on=visit.visited_on, salesperson=visit.salesperson, attendees=visit.attendees,
-                objective=visit.objective, summary=visit.summary, notes=visit.notes, next_step=visit.next_step,
-                guide_id=visit.guide_id, covered_prompts=json.dumps(visit.covered_prompts), **self._stamp_new(),
-            )
-            session.add(record)
-            for finding in visit.findings:
-                session.add(self._finding_record(finding))
-            session.flush()
-            search_index.reindex_visits(session, [visit.id])
+            store.insert_visit(session, visit, self._stamp())
         return Change(visit_ids=frozenset({visit.id}), visit_list=True, origin=origin)
 
     # --- findings ------------------------------------------------------------------
-
-    def _finding_record(self, finding: Finding) -> FindingRecord:
-        return FindingRecord(
-            id=finding.id, visit_id=finding.visit_id, kind=finding.kind, position=finding.position,
-            text=finding.text, **finding_columns(finding), **self._stamp_new(),
-        )
 
     @staticmethod
     def _checked_attributes(kind_key: str, attributes: dict[str, object]) -> dict[str, object]:
@@ -339,89 +269,55 @@ class Notebook:
         """Add a finding to a section of a visit, at the end unless `position` is given."""
         finding_kind(kind)
         checked = self._checked_attributes(kind, attributes or {})
+        text = _require_text(text, "text")
+        stamp = self._stamp()
         with self.database.writing() as session:
-            self._get(session, VisitRecord, visit_id, "visit")
-            siblings = select(FindingRecord).where(FindingRecord.visit_id == visit_id, FindingRecord.kind == kind)
-            count = session.scalar(select(func.count()).select_from(siblings.subquery())) or 0
+            store.require(session, "visit", visit_id)
+            count = store.findings_in_section(session, visit_id, kind)
             if position is None or position >= count:
                 position = count
             else:
-                self._shift_positions(session, visit_id, kind, from_position=position, by=1)
-            finding = Finding(new_id(), visit_id, kind, _require_text(text, "text"), position, checked)
-            session.add(self._finding_record(finding))
-            self._touch_visit(session, visit_id)
-            session.flush()
-            search_index.reindex_visits(session, [visit_id])
-            finding = finding_from_record(session.get(FindingRecord, finding.id))
+                store.shift_positions(session, visit_id, kind, from_position=position, by=1)
+            finding = store.insert_finding(session, Finding(new_id(), visit_id, kind, text, position, checked), stamp)
+            store.touch_visit(session, visit_id, stamp)
         return finding, Change(visit_ids=frozenset({visit_id}), origin=origin)
-
-    @staticmethod
-    def _shift_positions(session, visit_id: str, kind: str, from_position: int, by: int) -> None:  # noqa: ANN001
-        session.execute(
-            update(FindingRecord)
-            .where(FindingRecord.visit_id == visit_id, FindingRecord.kind == kind, FindingRecord.position >= from_position)
-            .values(position=FindingRecord.position + by)
-        )
-
-    def _touch_visit(self, session, visit_id: str) -> None:  # noqa: ANN001
-        session.execute(
-            update(VisitRecord).where(VisitRecord.id == visit_id).values(updated_at=utc_now_text(), updated_by=self.author)
-        )
 
     def update_finding(self, finding_id: str, origin: object = None, text: str | None = None,
                        **attributes: object) -> Change:
+        stamp = self._stamp()
         with self.database.writing() as session:
-            record = self._get(session, FindingRecord, finding_id, "finding")
+            current = store.finding(session, finding_id)
+            values = self._checked_attributes(current.kind, attributes)
             if text is not None:
-                record.text = _require_text(text, "text")
-            for name, value in self._checked_attributes(record.kind, attributes).items():
-                setattr(record, name, value)
-            self._touch(record)
-            self._touch_visit(session, record.visit_id)
-            session.flush()
-            search_index.reindex_visits(session, [record.visit_id])
-            return Change(visit_ids=frozenset({record.visit_id}), origin=origin)
+                values["text"] = _require_text(text, "text")
+            store.update_fields(session, "finding", finding_id, values, stamp)
+            store.touch_visit(session, current.visit_id, stamp)
+            return Change(visit_ids=frozenset({current.visit_id}), origin=origin)
 
     def delete_finding(self, finding_id: str, origin: object = None) -> tuple[Finding, Change]:
         """Delete a finding; returns it so that `restore_finding` can undo the deletion."""
+        stamp = self._stamp()
         with self.database.writing() as session:
-            record = self._get(session, FindingRecord, finding_id, "finding")
-            finding = finding_from_record(record)
-            session.delete(record)
-            session.flush()
-            self._shift_positions(session, finding.visit_id, finding.kind, finding.position + 1, by=-1)
-            self._touch_visit(session, finding.visit_id)
-            search_index.reindex_visits(session, [finding.visit_id])
+            finding = store.finding(session, finding_id)
+            store.delete(session, "finding", finding_id)
+            store.shift_positions(session, finding.visit_id, finding.kind, finding.position + 1, by=-1)
+            store.touch_visit(session, finding.visit_id, stamp)
         return finding, Change(visit_ids=frozenset({finding.visit_id}), origin=origin)
 
     def restore_finding(self, finding: Finding, origin: object = None) -> Change:
         """Put a deleted finding back where it was, with its id."""
+        stamp = self._stamp()
         with self.database.writing() as session:
-            self._get(session, VisitRecord, finding.visit_id, "visit")
-            self._shift_positions(session, finding.visit_id, finding.kind, finding.position, by=1)
-            session.add(self._finding_record(finding))
-            self._touch_visit(session, finding.visit_id)
-            session.flush()
-            search_index.reindex_visits(session, [finding.visit_id])
+            store.require(session, "visit", finding.visit_id)
+            store.shift_positions(session, finding.visit_id, finding.kind, finding.position, by=1)
+            store.insert_finding(session, finding, stamp)
+            store.touch_visit(session, finding.visit_id, stamp)
         return Change(visit_ids=frozenset({finding.visit_id}), origin=origin)
 
     def move_finding(self, finding_id: str, to_position: int, origin: object = None) -> Change:
         """Move a finding within its section; positions stay 0..n-1."""
+        stamp = self._stamp()
         with self.database.writing() as session:
-            record = self._get(session, FindingRecord, finding_id, "finding")
-            siblings = list(
-                session.scalars(
-                    select(FindingRecord)
-                    .where(FindingRecord.visit_id == record.visit_id, FindingRecord.kind == record.kind)
-                    .order_by(FindingRecord.position)
-                )
-            )
-            siblings.remove(record)
-            to_position = max(0, min(to_position, len(siblings)))
-            siblings.insert(to_position, record)
-            for index, sibling in enumerate(siblings):
-                if sibling.position != index:
-                    sibling.position = index
-                    self._touch(sibling)
-            self._touch_visit(session, record.visit_id)
-            return Change(visit_ids=frozenset({record.visit_id}), origin=origin)
+            visit_id = store.reorder_section(session, finding_id, to_position, stamp)
+            store.touch_visit(session, visit_id, stamp)
+            return Change(visit_ids=frozenset({visit_id}), origin=origin)

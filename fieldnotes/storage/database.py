@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldnotes.domain.errors import DatabaseFileError
+from fieldnotes.storage import search_index
 from fieldnotes.storage.identity import SQLITE_HEADER, inspect_database_file  # noqa: F401 - part of this API
 from fieldnotes.storage.schema import SCHEMA_HEAD, MetaEntry
 
@@ -116,6 +117,9 @@ class Database:
         self._write_sessions = sessionmaker(
             engine.execution_options(fieldnotes_write=True), expire_on_commit=False
         )
+        # Derived data is brought up to date inside the transaction that changed its source
+        # (looked up at each commit, so that a test can make that step fail).
+        event.listen(self._write_sessions, "before_commit", lambda session: search_index.refresh(session))
         self.site_id = self._ensure_site_id()
 
     @contextlib.contextmanager

@@ -1,9 +1,11 @@
 """The full-text index of visits and the queries behind search and the visit list.
 
 One FTS5 row per visit (rowid = visit.pk) holds its title, its account's name and the text
-of everything else, findings included. The index is rewritten for a visit in the same
-transaction as any change to it, by one SQL statement that serves single edits and bulk
-imports alike.
+of everything else, findings included: the columns marked `SEARCHED` in `schema`. The
+index is derived data, kept by one mechanism: triggers (migration 0003) note in
+`search_dirty` which visits' text changed, and `refresh` rewrites their rows just before
+the transaction that changed them commits, by one SQL statement that serves single edits
+and bulk imports alike.
 
 Ranking: bm25 orders hits by relevance, but it costs about 10 microseconds a hit, and a
 word that is in nearly every visit says little about relevance anyway. So the planner
@@ -21,6 +23,7 @@ Counting the vocabulary table instead (fts5vocab) reads a word's whole list of v
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -48,17 +51,27 @@ DENSE_SHARE = 0.5
 _CHUNK = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-_FINDING_TEXT = (
-    "f.text || ' ' || coalesce(f.quote, '') || ' ' || coalesce(f.material, '') || ' ' || "
-    "coalesce(f.competitor, '') || ' ' || coalesce(f.answer, '') || ' ' || coalesce(f.person, '') || ' ' || "
-    "coalesce(f.criteria, '') || ' ' || coalesce(f.owner, '')"
-)
-_INDEX_ROWS = f"""
+
+
+@functools.cache
+def _index_rows_sql() -> str:
+    """The statement that writes index rows, from the searched columns of the tables.
+
+    Built on first use: the listing path reads the index without loading SQLAlchemy.
+    """
+    from fieldnotes.storage.schema import searched_fields
+
+    def joined(alias: str, columns: Sequence[str]) -> str:
+        return " || ' ' || ".join(f"coalesce({alias}.{column}, '')" for column in columns)
+
+    visit_body = [column for column in searched_fields("visit") if column != "title"]
+    account = joined("a", searched_fields("account"))
+    findings = joined("f", searched_fields("finding"))
+    return f"""
 INSERT INTO visit_search (rowid, title, account, body)
-SELECT v.pk, v.title, coalesce(a.name, ''),
-       v.salesperson || ' ' || v.attendees || ' ' || v.objective || ' ' || v.summary || ' ' ||
-       v.notes || ' ' || v.next_step || ' ' ||
-       coalesce((SELECT group_concat({_FINDING_TEXT}, ' ') FROM finding f WHERE f.visit_id = v.id), '')
+SELECT v.pk, v.title, {account},
+       {joined("v", visit_body)} || ' ' ||
+       coalesce((SELECT group_concat({findings}, ' ') FROM finding f WHERE f.visit_id = v.id), '')
 FROM visit v LEFT JOIN account a ON a.id = v.account_id
 """
 
@@ -90,31 +103,24 @@ def _scalar(connection: Connection, sql: str, params: dict[str, object]) -> obje
     return connection.execute(sql, params).fetchone()[0]
 
 
-def reindex_visits(session: Session, visit_ids: Iterable[str]) -> None:
-    """Rewrite the index rows of these visits (ids of visits that no longer exist are skipped)."""
-    ids = list(dict.fromkeys(visit_ids))
-    for chunk in _chunks(ids):
-        params = _numbered(chunk)
-        where = f"id IN ({_placeholders(len(chunk))})"
-        _write(session, f"DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE {where})", params)
-        _write(session, _INDEX_ROWS + f" WHERE v.{where}", params)
+def refresh(session: Session) -> None:
+    """Rewrite the index rows of the visits noted since the last refresh.
 
-
-def reindex_account(session: Session, account_id: str) -> None:
-    """Rewrite the index rows of every visit to an account (its name is indexed with them)."""
-    where = "account_id = :account"
-    _write(session, f"DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE {where})",
-           {"account": account_id})
-    _write(session, _INDEX_ROWS + f" WHERE v.{where}", {"account": account_id})
-
-
-def unindex_visit(session: Session, visit_pk: int) -> None:
-    _write(session, "DELETE FROM visit_search WHERE rowid = :pk", {"pk": visit_pk})
+    Runs just before every write transaction commits (`database.Database`), so a search
+    never sees text older than the last committed edit.
+    """
+    connection = session.connection()
+    if connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM search_dirty)").scalar():
+        noted = "(SELECT pk FROM search_dirty)"
+        connection.exec_driver_sql(f"DELETE FROM visit_search WHERE rowid IN {noted}")
+        connection.exec_driver_sql(_index_rows_sql() + f" WHERE v.pk IN {noted}")
+        connection.exec_driver_sql("DELETE FROM search_dirty")
 
 
 def rebuild_index(session: Session) -> None:
     _write(session, "DELETE FROM visit_search", {})
-    _write(session, _INDEX_ROWS, {})
+    _write(session, _index_rows_sql(), {})
+    _write(session, "DELETE FROM search_dirty", {})
 
 
 # --- queries ---------------------------------------------------------------------------

@@ -43,25 +43,13 @@ from fieldnotes.domain.versioning import (
     same_value,
     version_key,
 )
-from fieldnotes.storage import search_index
+from fieldnotes.storage.schema import SYNCED_RECORDS, synced_fields
 
 #: The synchronised tables and the columns that are versioned, in the order rows are
-#: written (parents before children). Stamps (`created_at`, `updated_at`, `updated_by`)
-#: are derived from the versions; `visit.pk` never leaves this file.
+#: written (parents before children), as declared in `schema`. Stamps (`created_at`,
+#: `updated_at`, `updated_by`) are derived from the versions; `visit.pk` never leaves this file.
 TRACKED: dict[str, tuple[str, ...]] = {
-    "account": ("name", "kind", "notes"),
-    "guide": ("name",),
-    "contact": ("account_id", "name", "role", "buying_role", "follow_up", "email", "phone"),
-    "visit": (
-        "account_id", "title", "kind", "visited_on", "salesperson", "attendees", "objective",
-        "summary", "notes", "next_step", "guide_id", "covered_prompts",
-    ),
-    "guide_prompt": ("guide_id", "section", "text", "position"),
-    "finding": (
-        "visit_id", "kind", "position", "text", "quote", "severity", "is_new", "channel", "usage",
-        "material", "value_kind", "competitor", "move_kind", "threat", "answer", "person",
-        "buying_role", "criteria", "aware", "owner", "due_on", "done",
-    ),
+    record.__tablename__: synced_fields(record.__tablename__) for record in SYNCED_RECORDS
 }
 
 #: child kind -> (parent kind, column, whether the column may be NULL)
@@ -616,8 +604,6 @@ def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
             else:
                 result.held_back[key] = problem
 
-    reindex: set[str] = set()
-    renamed_accounts: set[str] = set()
     # Deletions, children first (the cascades then find nothing left to do).
     for kind in _LEAVES_FIRST:
         doomed = [rid for rid in keys_by_kind.get(kind, []) if not alive[(kind, rid)] and work.rows[(kind, rid)]]
@@ -625,12 +611,9 @@ def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
             continue
         for chunk in _chunks(doomed):
             marks = ", ".join("?" * len(chunk))
-            if kind == "visit":
-                conn.execute(f"DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE id IN ({marks}))",
-                             chunk)
             conn.execute(f"DELETE FROM {kind} WHERE id IN ({marks})", chunk)
         result.rows_written += len(doomed)
-        _note_change(result, kind, doomed, work, reindex)
+        _note_change(result, kind, doomed, work)
     # Inserts and updates, parents first.
     for kind in reversed(_LEAVES_FIRST):
         columns = TRACKED[kind]
@@ -648,9 +631,6 @@ def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
             created_at, updated_at, updated_by = _stamps(work.versions[key], state)
             upserts.append((record_id, created_at, updated_at, updated_by, *values))
             changed_ids.append(record_id)
-            # A new account's visits are new too, and indexed below with every written visit.
-            if kind == "account" and row is not None and row["name"] != state.value("name"):
-                renamed_accounts.add(record_id)
         if not upserts:
             continue
         names = ("id", "created_at", "updated_at", "updated_by", *columns)
@@ -661,19 +641,14 @@ def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
             upserts,
         )
         result.rows_written += len(upserts)
-        _note_change(result, kind, changed_ids, work, reindex)
-    for account_id in renamed_accounts:
-        search_index.reindex_account(session, account_id)
-    if reindex:
-        search_index.reindex_visits(session, sorted(reindex))
+        _note_change(result, kind, changed_ids, work)
     refresh_conflicts(session, work.states, {key for key, ok in writable.items() if ok}, alive)
     return result
 
 
-def _note_change(result: Materialized, kind: str, ids: list[str], work: _Workset, reindex: set[str]) -> None:
+def _note_change(result: Materialized, kind: str, ids: list[str], work: _Workset) -> None:
     if kind == "visit":
         result.visit_ids.update(ids)
-        reindex.update(ids)
         # Listed columns (title, date, account) may have changed even when none was added.
         result.visit_list_changed = True
     elif kind == "finding":
@@ -683,7 +658,6 @@ def _note_change(result: Materialized, kind: str, ids: list[str], work: _Workset
             for visit_id in (state.value("visit_id"), row["visit_id"] if row else None):
                 if isinstance(visit_id, str):
                     result.visit_ids.add(visit_id)
-                    reindex.add(visit_id)
     elif kind in ("account", "contact"):
         for record_id in ids:
             if kind == "account":

@@ -102,11 +102,11 @@ def test_equal_concurrent_edits_resolve_themselves(laptops, share) -> None:
 def test_an_edit_made_after_seeing_another_wins_whatever_the_clocks_say(laptops, share, monkeypatch) -> None:
     visit_id = _shared_visit(laptops, share)
     # Alice's clock runs a year fast: her edit carries a date a year ahead.
-    monkeypatch.setattr("fieldnotes.services.notebook.utc_now_text", lambda: "2027-11-23T10:00:00.000Z")
+    monkeypatch.setattr("fieldnotes.storage.stamp.utc_now_text", lambda: "2027-11-23T10:00:00.000Z")
     laptops[0].notebook.update_visit(visit_id, objective="Fast clock objective")
     laptops[0].sync_with(share)
     # Bob's clock is a day behind; he sees Alice's edit, then changes it.
-    monkeypatch.setattr("fieldnotes.services.notebook.utc_now_text", lambda: "2026-11-22T10:00:00.000Z")
+    monkeypatch.setattr("fieldnotes.storage.stamp.utc_now_text", lambda: "2026-11-22T10:00:00.000Z")
     laptops[1].sync_with(share)
     laptops[1].notebook.update_visit(visit_id, objective="Later objective from a slow clock")
     sync_all(laptops, share)
@@ -117,9 +117,9 @@ def test_an_edit_made_after_seeing_another_wins_whatever_the_clocks_say(laptops,
 
 def test_concurrent_edits_with_skewed_clocks_are_flagged_not_silently_decided(laptops, share, monkeypatch) -> None:
     visit_id = _shared_visit(laptops, share)
-    monkeypatch.setattr("fieldnotes.services.notebook.utc_now_text", lambda: "2027-11-23T10:00:00.000Z")
+    monkeypatch.setattr("fieldnotes.storage.stamp.utc_now_text", lambda: "2027-11-23T10:00:00.000Z")
     laptops[0].notebook.update_visit(visit_id, attendees="From the future")
-    monkeypatch.setattr("fieldnotes.services.notebook.utc_now_text", lambda: "2026-11-22T10:00:00.000Z")
+    monkeypatch.setattr("fieldnotes.storage.stamp.utc_now_text", lambda: "2026-11-22T10:00:00.000Z")
     laptops[1].notebook.update_visit(visit_id, attendees="From yesterday")
     sync_all(laptops, share)
     for laptop in laptops:

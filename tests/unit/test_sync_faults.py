@@ -161,7 +161,7 @@ APPLY_STEPS = [
     "fieldnotes.storage.versions.insert_versions",
     "fieldnotes.storage.versions.materialize",
     "fieldnotes.storage.versions.refresh_conflicts",
-    "fieldnotes.storage.search_index.reindex_visits",
+    "fieldnotes.storage.search_index.refresh",
 ]
 
 

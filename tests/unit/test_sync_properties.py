@@ -84,7 +84,7 @@ def test_random_edits_deletions_clocks_and_sync_orders_converge_without_losing_a
     current = [0]
     clock = _clock(skews, current)
     with monkeypatch.context() as patch, tempfile.TemporaryDirectory() as temporary:
-        patch.setattr("fieldnotes.services.notebook.utc_now_text", clock)
+        patch.setattr("fieldnotes.storage.stamp.utc_now_text", clock)
         patch.setattr("fieldnotes.storage.versions._now_text", clock)
         root = Path(temporary)
         share = root / "share"

@@ -1,0 +1,82 @@
+"""Moving many rows at once: what the JSON export reads and the JSON import writes.
+
+Rows are plain dicts keyed by column name. SQLAlchemy's bulk `insert()` spends about as
+long building parameters as SQLite spends writing the rows, so the writes here go to the
+driver directly, in the session's transaction.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from fieldnotes.storage.schema import Base, synced_fields
+from fieldnotes.storage.stamp import Stamp
+
+_CHUNK = 500
+STAMPS = ("created_at", "updated_at", "updated_by")
+
+
+def _table(table_name: str):  # noqa: ANN202 - a sqlalchemy Table
+    return Base.metadata.tables[table_name]
+
+
+def rows(session: Session, table_name: str, order_by: Sequence[str]) -> Iterator[dict[str, object]]:
+    """Every record of a synchronised table: id, fields and stamps, in the order asked for."""
+    table = _table(table_name)
+    columns = [table.c[name] for name in ("id", *synced_fields(table_name), *STAMPS)]
+    statement = select(*columns).order_by(*(table.c[name] for name in order_by))
+    for row in session.execute(statement).mappings():
+        yield dict(row)
+
+
+def ids(session: Session, table_name: str) -> set[str]:
+    """The ids of every record of a table."""
+    return set(session.scalars(select(_table(table_name).c.id)))
+
+
+def existing_ids(session: Session, table_name: str, candidates: Sequence[str]) -> set[str]:
+    """Which of these ids a table holds."""
+    key = _table(table_name).c.id
+    found: set[str] = set()
+    for start in range(0, len(candidates), _CHUNK):
+        found.update(session.scalars(select(key).where(key.in_(candidates[start : start + _CHUNK]))))
+    return found
+
+
+def upsert(session: Session, table_name: str, new_rows: list[dict], existing: set[str], stamp: Stamp) -> None:
+    """Insert rows whose id is new; update the others as an edit stamped now."""
+    table = _table(table_name)
+    insert_rows(session, table_name, [row for row in new_rows if row["id"] not in existing])
+    for row in new_rows:
+        if row["id"] in existing:
+            values = {k: v for k, v in row.items() if k not in ("id", "created_at")} | stamp.touched()
+            session.execute(update(table).where(table.c.id == row["id"]).values(**values))
+
+
+def replace_children(session: Session, table_name: str, parent_column: str, parent_ids: set[str],
+                     new_rows: list[dict]) -> None:
+    """Make these parents' children exactly `new_rows`."""
+    delete_where_in(session, table_name, parent_column, list(parent_ids))
+    insert_rows(session, table_name, new_rows)
+
+
+def insert_rows(session: Session, table_name: str, new_rows: list[dict]) -> None:
+    if not new_rows:
+        return
+    columns = list(new_rows[0])
+    names = ", ".join(f'"{column}"' for column in columns)
+    statement = f'INSERT INTO "{table_name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    session.connection().exec_driver_sql(statement, list(map(operator.itemgetter(*columns), new_rows)))
+
+
+def delete_where_in(session: Session, table_name: str, column: str, values: Sequence[str]) -> None:
+    connection = session.connection()
+    for start in range(0, len(values), _CHUNK):
+        chunk = tuple(values[start : start + _CHUNK])
+        connection.exec_driver_sql(
+            f'DELETE FROM "{table_name}" WHERE "{column}" IN ({", ".join("?" * len(chunk))})', chunk
+        )
