@@ -151,7 +151,8 @@ class FindingField:
 class FindingKind:
     """A section of the interview: its key, its name in JSON, its title and its fields.
 
-    `text_label` names what the main text means in this section ("Need", "Objection").
+    `text_label` names what the main text means in this section ("Need", "Objection");
+    `hint` tells the user what to capture in it.
     """
 
     key: str
@@ -160,6 +161,7 @@ class FindingKind:
     text_label: str
     fields: tuple[FindingField, ...]
     shortcut_digit: int
+    hint: str = ""
 
     def field(self, name: str) -> FindingField:
         for candidate in self.fields:
@@ -179,6 +181,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
             _QUOTE,
         ),
         1,
+        hint="What hurts, how much (1 mild – 5 acute), and whether it is new. Quote them when you can.",
     ),
     FindingKind(
         "information_source", "information_sources", "Information sources", "Source",
@@ -188,6 +191,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
             FindingField("material", "Useful material", FieldType.TEXT, default=""),
         ),
         2,
+        hint="How they get information today, how they would like to, and what material helps.",
     ),
     FindingKind(
         "value_perceived", "value_perceived", "Value perceived", "Statement",
@@ -196,6 +200,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
             _QUOTE,
         ),
         3,
+        hint="Why they buy, and why from us: revenue, cost, risk, time, or peace of mind.",
     ),
     FindingKind(
         "competitor_move", "competitor_moves", "Competitor moves", "What was seen",
@@ -205,11 +210,13 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
             FindingField("threat", "Threat", FieldType.CHOICE, ThreatLevel, ThreatLevel.MEDIUM),
         ),
         4,
+        hint="A competitor's campaign, price, product, promotion or hire; gaps; deals lost.",
     ),
     FindingKind(
         "objection", "objections", "Objections", "Objection",
         (FindingField("answer", "Answer that worked", FieldType.LONG_TEXT, default=""),),
         5,
+        hint="Objections heard first-hand, and the answer that worked.",
     ),
     FindingKind(
         "buying_centre", "buying_centre", "Buying centre", "Who and why",
@@ -219,11 +226,13 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
             FindingField("criteria", "Decision criteria", FieldType.TEXT, default=""),
         ),
         6,
+        hint="Who buys, who really decides, on what criteria, and what changed.",
     ),
     FindingKind(
         "awareness", "awareness", "Awareness of our offering", "Offering",
         (FindingField("aware", "Already aware", FieldType.BOOL, default=False),),
         7,
+        hint="What they do not know we offer (tick when they already knew).",
     ),
     FindingKind(
         "follow_up", "follow_ups", "Follow-up actions", "Action",
@@ -233,6 +242,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
             FindingField("done", "Done", FieldType.BOOL, default=False),
         ),
         8,
+        hint="Actions after the visit, each with an owner and a due date.",
     ),
 )
 

@@ -30,17 +30,6 @@ from fieldnotes.ui.field_widgets import display_value, editor_value, make_editor
 
 Index = QModelIndex | QPersistentModelIndex
 
-_HINTS = {
-    "need": "What hurts, how much (1 mild – 5 acute), and whether it is new. Quote them when you can.",
-    "information_source": "How they get information today, how they would like to, and what material helps.",
-    "value_perceived": "Why they buy, and why from us: revenue, cost, risk, time, or peace of mind.",
-    "competitor_move": "A competitor's campaign, price, product, promotion or hire; gaps; deals lost.",
-    "objection": "Objections heard first-hand, and the answer that worked.",
-    "buying_centre": "Who buys, who really decides, on what criteria, and what changed.",
-    "awareness": "What they do not know we offer (tick when they already knew).",
-    "follow_up": "Actions after the visit, each with an owner and a due date.",
-}
-
 
 class FindingsModel(QAbstractTableModel):
     """The findings of one kind in one visit; edits go through `VisitEditing` (undoable)."""
@@ -169,7 +158,7 @@ class FindingSection(QWidget):
         self.model = FindingsModel(kind, editing, self)
 
         heading = QLabel(f"<h2>{kind.title}</h2>")
-        hint = QLabel(_HINTS.get(kind.key, ""))
+        hint = QLabel(kind.hint)
         hint.setWordWrap(True)
 
         self.quick_text = QLineEdit(placeholderText=f"{kind.text_label} — type and press Enter")

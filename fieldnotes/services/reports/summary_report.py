@@ -133,63 +133,107 @@ def _months_between(first: str, last: str) -> list[str]:
     return months
 
 
+@dataclass
+class _Counts:
+    """What the tallies gather while the visits are read, before they are ordered."""
+
+    needs: dict[str, NeedTally] = field(default_factory=dict)
+    need_spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    competitors: dict[str, CompetitorTally] = field(default_factory=dict)
+    competitor_spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    channels: dict[str, list[int]] = field(default_factory=dict)
+    materials: Counter = field(default_factory=Counter)
+    values: Counter = field(default_factory=Counter)
+    unaware: Counter = field(default_factory=Counter)
+    quotes: list[QuoteItem] = field(default_factory=list)
+    open_follow_ups: list[tuple[Finding, Visit]] = field(default_factory=list)
+
+
+def _tally_need(counts: _Counts, finding: Finding, visit: Visit) -> None:
+    if not finding.text.strip():
+        return
+    key = _key(finding.text)
+    tally = counts.needs.setdefault(key, NeedTally(finding.text.strip()))
+    counts.need_spellings[key][" ".join(finding.text.split())] += 1
+    tally.mentions += 1
+    tally.severities.append(_severity(finding))
+    tally.visit_ids.add(visit.id)
+    if visit.account_name:
+        tally.accounts.add(visit.account_name)
+    quote = str(finding.get("quote") or "").strip()
+    if quote:
+        counts.quotes.append(QuoteItem(quote, 2 * _severity(finding), visit, finding.text.strip()))
+
+
+def _tally_competitor_move(counts: _Counts, finding: Finding, visit: Visit) -> None:
+    name = " ".join(str(finding.get("competitor") or "").split()) or "Unnamed competitor"
+    key = name.casefold()
+    tally = counts.competitors.setdefault(key, CompetitorTally(name))
+    counts.competitor_spellings[key][name] += 1
+    tally.mentions += 1
+    tally.move_kinds[str(finding.get("move_kind"))] += 1
+    tally.by_month[visit.visited_on[:7]] += 1
+    threat = str(finding.get("threat"))
+    if _THREAT_RANK.get(threat, 0) > _THREAT_RANK.get(tally.highest_threat, 0):
+        tally.highest_threat = threat
+    if visit.visited_on >= tally.latest[0]:
+        tally.latest = (visit.visited_on, finding.text.strip())
+
+
+def _tally_information_source(counts: _Counts, finding: Finding, visit: Visit) -> None:
+    channel = counts.channels.setdefault(str(finding.get("channel")), [0, 0])
+    channel[0 if str(finding.get("usage")) == SourceUsage.TODAY else 1] += 1
+    material = " ".join(str(finding.get("material") or "").split())
+    if material:
+        counts.materials[material] += 1
+
+
+def _tally_value_perceived(counts: _Counts, finding: Finding, visit: Visit) -> None:
+    counts.values[str(finding.get("value_kind"))] += 1
+    quote = str(finding.get("quote") or "").strip()
+    if quote:
+        counts.quotes.append(QuoteItem(quote, 6, visit, finding.text.strip()))
+
+
+def _tally_awareness(counts: _Counts, finding: Finding, visit: Visit) -> None:
+    if not finding.get("aware") and finding.text.strip():
+        counts.unaware[" ".join(finding.text.split())] += 1
+
+
+def _tally_follow_up(counts: _Counts, finding: Finding, visit: Visit) -> None:
+    if not finding.get("done") and finding.text.strip():
+        counts.open_follow_ups.append((finding, visit))
+
+
+#: How the summary counts each kind of finding: every kind declared in
+#: `domain.model.FINDING_KINDS` is here (a test checks). None means the summary leaves the
+#: kind out on purpose, and says why.
+TALLIES: dict[str, Callable[[_Counts, Finding, Visit], None] | None] = {
+    "need": _tally_need,
+    "information_source": _tally_information_source,
+    "value_perceived": _tally_value_perceived,
+    "competitor_move": _tally_competitor_move,
+    # Objections and buying centres are about one account's deal: counting their free text
+    # across accounts says nothing until they carry shared themes and linked contacts.
+    "objection": None,
+    "buying_centre": None,
+    "awareness": _tally_awareness,
+    "follow_up": _tally_follow_up,
+}
+
+
 def summarise(visits: list[Visit]) -> Summary:
     """Count what many visits say: needs, competitors, channels, values, quotes, follow-ups."""
     ordered = sorted(visits, key=lambda v: (v.visited_on, v.title.casefold(), v.id))
-    needs: dict[str, NeedTally] = {}
-    need_spellings: dict[str, Counter] = defaultdict(Counter)
-    competitors: dict[str, CompetitorTally] = {}
-    competitor_spellings: dict[str, Counter] = defaultdict(Counter)
-    channels: dict[str, list[int]] = {}
-    materials: Counter = Counter()
-    values: Counter = Counter()
-    unaware: Counter = Counter()
-    quotes: list[QuoteItem] = []
-    open_follow_ups: list[tuple[Finding, Visit]] = []
+    counts = _Counts()
     for visit in ordered:
-        month = visit.visited_on[:7]
         for finding in visit.findings:
-            kind = finding.kind
-            if kind == "need" and finding.text.strip():
-                key = _key(finding.text)
-                tally = needs.setdefault(key, NeedTally(finding.text.strip()))
-                need_spellings[key][" ".join(finding.text.split())] += 1
-                tally.mentions += 1
-                tally.severities.append(_severity(finding))
-                tally.visit_ids.add(visit.id)
-                if visit.account_name:
-                    tally.accounts.add(visit.account_name)
-                quote = str(finding.get("quote") or "").strip()
-                if quote:
-                    quotes.append(QuoteItem(quote, 2 * _severity(finding), visit, finding.text.strip()))
-            elif kind == "competitor_move":
-                name = " ".join(str(finding.get("competitor") or "").split()) or "Unnamed competitor"
-                key = name.casefold()
-                tally = competitors.setdefault(key, CompetitorTally(name))
-                competitor_spellings[key][name] += 1
-                tally.mentions += 1
-                tally.move_kinds[str(finding.get("move_kind"))] += 1
-                tally.by_month[month] += 1
-                threat = str(finding.get("threat"))
-                if _THREAT_RANK.get(threat, 0) > _THREAT_RANK.get(tally.highest_threat, 0):
-                    tally.highest_threat = threat
-                if visit.visited_on >= tally.latest[0]:
-                    tally.latest = (visit.visited_on, finding.text.strip())
-            elif kind == "information_source":
-                counts = channels.setdefault(str(finding.get("channel")), [0, 0])
-                counts[0 if str(finding.get("usage")) == SourceUsage.TODAY else 1] += 1
-                material = " ".join(str(finding.get("material") or "").split())
-                if material:
-                    materials[material] += 1
-            elif kind == "value_perceived":
-                values[str(finding.get("value_kind"))] += 1
-                quote = str(finding.get("quote") or "").strip()
-                if quote:
-                    quotes.append(QuoteItem(quote, 6, visit, finding.text.strip()))
-            elif kind == "awareness" and not finding.get("aware") and finding.text.strip():
-                unaware[" ".join(finding.text.split())] += 1
-            elif kind == "follow_up" and not finding.get("done") and finding.text.strip():
-                open_follow_ups.append((finding, visit))
+            tally = TALLIES[finding.kind]
+            if tally is not None:
+                tally(counts, finding, visit)
+    needs, competitors, quotes = counts.needs, counts.competitors, counts.quotes
+    need_spellings, competitor_spellings = counts.need_spellings, counts.competitor_spellings
+    open_follow_ups = counts.open_follow_ups
     for key, tally in needs.items():
         tally.text = need_spellings[key].most_common(1)[0][0]
     for key, tally in competitors.items():
@@ -207,10 +251,10 @@ def summarise(visits: list[Visit]) -> Summary:
         needs=need_list,
         competitors=competitor_list,
         months=months,
-        channels={channel: (counts[0], counts[1]) for channel, counts in channels.items()},
-        materials=materials,
-        values=values,
-        unaware_offerings=unaware,
+        channels={channel: (used[0], used[1]) for channel, used in counts.channels.items()},
+        materials=counts.materials,
+        values=counts.values,
+        unaware_offerings=counts.unaware,
         quotes=quotes,
         open_follow_ups=open_follow_ups,
     )

@@ -34,7 +34,6 @@ from fieldnotes.services.reports.fonts import REGULAR, SEMIBOLD
 from fieldnotes.services.reports.flowables import Boxed, para, user_text
 from fieldnotes.services.reports.text import escape, format_day, format_moment, rich
 
-_FOLLOW_UP = "follow_up"
 
 
 # --- small pieces of markup ------------------------------------------------------------
@@ -172,17 +171,6 @@ def _awareness(finding: Finding) -> list[Flowable]:
     return user_text(finding.text, sheet.finding, lead=lead + " ")
 
 
-_FINDING_WRITERS: dict[str, Callable[[Finding], list[Flowable]]] = {
-    "need": _need,
-    "information_source": _information_source,
-    "value_perceived": _value_perceived,
-    "competitor_move": _competitor_move,
-    "objection": _objection,
-    "buying_centre": _buying_centre,
-    "awareness": _awareness,
-}
-
-
 def _ordered(visit: Visit, kind: FindingKind) -> list[Finding]:
     findings = visit.findings_of(kind.key)
     if kind.key == "need":
@@ -293,6 +281,29 @@ def _contacts(account: Account) -> list[Flowable]:
     return [para(f"People at {rich(account.name)}", sheet.subheading), table]
 
 
+def _each(writer: Callable[[Finding], list[Flowable]]) -> Callable[[list[Finding]], list[Flowable]]:
+    """A section written finding after finding."""
+    return lambda findings: [flowable for finding in findings for flowable in writer(finding)]
+
+
+def _follow_ups(findings: list[Finding]) -> list[Flowable]:
+    return [follow_up_table([(finding, "") for finding in findings])]
+
+
+#: How the visit report writes each interview section, by finding kind: every kind
+#: declared in `domain.model.FINDING_KINDS` has one (a test checks).
+SECTION_WRITERS: dict[str, Callable[[list[Finding]], list[Flowable]]] = {
+    "need": _each(_need),
+    "information_source": _each(_information_source),
+    "value_perceived": _each(_value_perceived),
+    "competitor_move": _each(_competitor_move),
+    "objection": _each(_objection),
+    "buying_centre": _each(_buying_centre),
+    "awareness": _each(_awareness),
+    "follow_up": _follow_ups,
+}
+
+
 def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
     """Every flowable of a visit's report, in reading order."""
     sheet = styles.sheet()
@@ -311,19 +322,10 @@ def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
         story.extend(section_heading("Summary"))
         story.extend(user_text(visit.summary, sheet.body))
     for kind in FINDING_KINDS:
-        if kind.key == _FOLLOW_UP:
-            continue
         findings = [f for f in _ordered(visit, kind) if _worth_showing(f)]
-        if not findings:
-            continue
-        story.extend(section_heading(kind.title, len(findings)))
-        writer = _FINDING_WRITERS[kind.key]
-        for finding in findings:
-            story.extend(writer(finding))
-    follow_ups = [f for f in visit.findings_of(_FOLLOW_UP) if _worth_showing(f)]
-    if follow_ups:
-        story.extend(section_heading("Follow-up actions", len(follow_ups)))
-        story.append(follow_up_table([(f, "") for f in follow_ups]))
+        if findings:
+            story.extend(section_heading(kind.title, len(findings)))
+            story.extend(SECTION_WRITERS[kind.key](findings))
     if visit.next_step.strip():
         story.append(Spacer(1, styles.BLOCK_GAP))
         story.append(callout("Agreed next step", visit.next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
