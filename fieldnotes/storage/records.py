@@ -16,32 +16,42 @@ from fieldnotes.domain.model import (
     VisitKind,
     finding_kind,
 )
-from fieldnotes.storage.schema import AccountRecord, ContactRecord, FindingRecord, VisitRecord
+from fieldnotes.storage.schema import (
+    AccountRecord,
+    ContactRecord,
+    FindingRecord,
+    VisitRecord,
+    json_list_fields,
+    synced_fields,
+)
 
 #: Columns of the finding table that hold kind-specific attributes.
 FINDING_ATTRIBUTE_COLUMNS: tuple[str, ...] = tuple(FINDING_ATTRIBUTES)
+#: Fields stored as text that the domain types hold as one of a closed list.
+_ACCOUNT_CHOICES: dict[str, type] = {"kind": AccountKind}
+_CONTACT_CHOICES: dict[str, type] = {"buying_role": BuyingRole, "follow_up": FollowUpChannel}
+_VISIT_CHOICES: dict[str, type] = {"kind": VisitKind}
+
+
+def _fields(record: object, table: str, vocabularies: dict[str, type]) -> dict[str, object]:
+    """A record's declared fields as a domain value takes them (closed lists as their enum)."""
+    values = {name: getattr(record, name) for name in synced_fields(table)}
+    for name, vocabulary in vocabularies.items():
+        values[name] = vocabulary(values[name])
+    for name in json_list_fields(table):
+        values[name] = json.loads(str(values[name] or "[]"))
+    return values
 
 
 def contact_from_record(record: ContactRecord) -> Contact:
-    return Contact(
-        id=record.id,
-        account_id=record.account_id,
-        name=record.name,
-        role=record.role,
-        buying_role=BuyingRole(record.buying_role),
-        follow_up=FollowUpChannel(record.follow_up),
-        email=record.email,
-        phone=record.phone,
-    )
+    return Contact(id=record.id, **_fields(record, "contact", _CONTACT_CHOICES))  # type: ignore[arg-type]
 
 
 def account_from_record(record: AccountRecord, with_contacts: bool = True) -> Account:
     return Account(
         id=record.id,
-        name=record.name,
-        kind=AccountKind(record.kind),
-        notes=record.notes,
         contacts=[contact_from_record(c) for c in record.contacts] if with_contacts else [],
+        **_fields(record, "account", _ACCOUNT_CHOICES),  # type: ignore[arg-type]
     )
 
 
@@ -74,20 +84,9 @@ def finding_columns(finding: Finding) -> dict[str, object]:
 def visit_from_record(record: VisitRecord, with_findings: bool = True) -> Visit:
     return Visit(
         id=record.id,
-        account_id=record.account_id,
-        title=record.title,
-        kind=VisitKind(record.kind),
-        visited_on=record.visited_on,
-        salesperson=record.salesperson,
-        attendees=record.attendees,
-        objective=record.objective,
-        summary=record.summary,
-        notes=record.notes,
-        next_step=record.next_step,
-        guide_id=record.guide_id,
-        covered_prompts=json.loads(record.covered_prompts or "[]"),
         findings=[finding_from_record(f) for f in record.findings] if with_findings else [],
         account_name=record.account.name if record.account is not None else "",
         updated_at=record.updated_at,
         updated_by=record.updated_by,
+        **_fields(record, "visit", _VISIT_CHOICES),  # type: ignore[arg-type]
     )
