@@ -24,19 +24,60 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sqlite3
+import threading
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from fieldnotes.domain.errors import DatabaseFileError
 from fieldnotes.domain.model import VisitKind, VisitRow
 
 if TYPE_CHECKING:
     from sqlite3 import Connection
 
     from sqlalchemy.orm import Session
+
+
+class ReadConnections:
+    """Plain sqlite3 connections that only read, one per thread, for search and the list.
+
+    Not SQLAlchemy: searching needs nothing but SQL, and the app can list visits before
+    the rest of the storage layer has loaded.
+    """
+
+    def __init__(self, database_path: Path) -> None:
+        self.database_path = Path(database_path)
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            try:
+                connection = sqlite3.connect(self.database_path, check_same_thread=False)
+                connection.execute("PRAGMA busy_timeout = 5000")
+                connection.execute("PRAGMA query_only = ON")
+                connection.execute("PRAGMA trusted_schema = OFF")
+            except sqlite3.Error as error:
+                raise DatabaseFileError(f"{self.database_path}: cannot be read ({error})") from None
+            self._local.connection = connection
+            with self._lock:
+                self._opened.append(connection)
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+        self._local = threading.local()
 
 #: Queries with at most this many hits are ranked by relevance, larger ones listed newest first.
 RANKED_HITS_LIMIT = 2_000
