@@ -15,6 +15,10 @@ also needs a migration: `docs/adding-a-field.md` says which files change.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -179,27 +183,29 @@ def _columns_of(table: str) -> list[Column[object]]:
     return list(_BY_TABLE[table].__table__.columns)
 
 
+@functools.cache
 def synced_fields(table: str) -> tuple[str, ...]:
     """The fields of a synchronised table, in declaration order: every column that is
     neither a stamp nor local. Sync versions them; the JSON format carries them."""
     return tuple(c.name for c in _columns_of(table) if not (c.info.get("stamp") or c.info.get("local")))
 
 
+@functools.cache
 def searched_fields(table: str) -> tuple[str, ...]:
     """The columns of a table whose text the full-text index holds."""
     return tuple(c.name for c in _columns_of(table) if c.info.get("searched"))
 
 
+@functools.cache
 def json_list_fields(table: str) -> tuple[str, ...]:
     """The text columns of a table that hold a JSON list of strings."""
     return tuple(c.name for c in _columns_of(table) if c.info.get("json_list"))
 
 
-def field_defaults(table: str) -> dict[str, object]:
+@functools.cache
+def field_defaults(table: str) -> Mapping[str, object]:
     """What each field of a table holds when a record is written without it (None if nothing)."""
-    defaults: dict[str, object] = {}
-    for column in _columns_of(table):
-        if column.name in synced_fields(table):
-            default = column.default
-            defaults[column.name] = getattr(default, "arg", None) if default is not None else None
-    return defaults
+    fields = synced_fields(table)
+    return MappingProxyType({
+        column.name: getattr(column.default, "arg", None) for column in _columns_of(table) if column.name in fields
+    })
