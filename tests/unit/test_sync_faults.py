@@ -79,6 +79,16 @@ def _publish_edit(laptop: Laptop, share: Path, visit_id: str, summary: str) -> P
 
 
 _IO_ERROR = OSError(5, "Input/output error (injected)")
+
+
+def _sqlite_io_error() -> sqlite3.OperationalError:
+    """An I/O error as SQLite raises it: known by its code, not by its text."""
+    error = sqlite3.OperationalError("disk I/O error (injected)")
+    error.sqlite_errorcode = sqlite3.SQLITE_IOERR_WRITE
+    error.sqlite_errorname = "SQLITE_IOERR_WRITE"
+    return error
+
+
 PUBLISH_STEPS = [
     ("fieldnotes.services.sync.engine.write_segment", 1, _IO_ERROR),
     ("fieldnotes.services.sync.folder.copy_file", 1, _IO_ERROR),
@@ -86,7 +96,7 @@ PUBLISH_STEPS = [
     ("fieldnotes.services.sync.folder.rename_new", 1, _IO_ERROR),
     ("fieldnotes.services.sync.folder.write_file", 1, _IO_ERROR),
     ("fieldnotes.services.sync.folder.rename_new", 2, _IO_ERROR),
-    ("fieldnotes.storage.versions.mark_published", 1, sqlite3.OperationalError("disk I/O error (injected)")),
+    ("fieldnotes.storage.versions.mark_published", 1, _sqlite_io_error()),
 ]
 
 

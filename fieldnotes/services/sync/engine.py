@@ -420,7 +420,7 @@ class Sync:
                      for r, outcome, message in records],
                 )
         except DatabaseFileError as error:
-            raise DatabaseFileError(
+            raise type(error)(
                 f"sync could not merge the team's changes: {error}. Nothing from the share was applied; "
                 "your notebook is as it was before this sync"
             ) from error
