@@ -83,6 +83,24 @@ _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 Key = tuple[str, str]  # (kind, record id)
 
 
+#: Columns of `field_version`, in the order `_stored` and `_loaded` use.
+_VERSION_COLUMNS = "site, counter, kind, record_id, field, value, hlc, author, written_at, parents"
+
+
+def _stored(version: Version) -> tuple[object, ...]:
+    """A version as a `field_version` row (parents as space-separated keys)."""
+    return (version.site, version.counter, version.kind, version.record_id, version.field, version.value,
+            version.hlc, version.author, version.written_at, " ".join(version.parents))
+
+
+def _loaded(rows: Iterable[tuple]) -> list[Version]:
+    """Versions from `field_version` rows selected as `_VERSION_COLUMNS`."""
+    return [
+        Version(site, counter, kind, record_id, name, value, hlc, author, written_at, parse_parents(parents))
+        for site, counter, kind, record_id, name, value, hlc, author, written_at, parents in rows
+    ]
+
+
 def connection(session: Session) -> sqlite3.Connection:
     """The DB-API connection under a session, inside the session's transaction."""
     return session.connection().connection.dbapi_connection  # type: ignore[return-value]
@@ -192,17 +210,11 @@ def load_versions(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, li
     ids = sorted({record_id for _, record_id in wanted})
     for chunk in _chunks(ids):
         marks = ", ".join("?" * len(chunk))
-        rows = conn.execute(
-            "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents "
-            f"FROM field_version WHERE record_id IN ({marks})",
-            chunk,
-        )
-        for site, counter, kind, record_id, name, value, hlc, author, written_at, parents in rows:
-            key = (kind, record_id)
-            if key in found:
-                found[key].append(
-                    Version(site, counter, kind, record_id, name, value, hlc, author, written_at, parse_parents(parents))
-                )
+        rows = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE record_id IN ({marks})", chunk)
+        for version in _loaded(rows):
+            versions = found.get((version.kind, version.record_id))
+            if versions is not None:
+                versions.append(version)
     return found
 
 
@@ -233,7 +245,7 @@ class _Writer:
     site: str
     counter: int
     hlc: int
-    rows: list[tuple] = field(default_factory=list)
+    rows: list[tuple[object, ...]] = field(default_factory=list)
     written: int = 0
 
     def write(self, kind: str, record_id: str, name: str, value: object, parents: Iterable[str],
@@ -242,17 +254,14 @@ class _Writer:
         self.hlc = max(physical_ms << _HLC_SHIFT, self.hlc + 1)
         version = Version(self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
                           tuple(sorted(parents)))
-        self.rows.append((self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
-                          " ".join(version.parents)))
+        self.rows.append(_stored(version))
         self.written += 1
         return version
 
     def flush(self, conn: sqlite3.Connection) -> None:
         if self.rows:
             conn.executemany(
-                "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at,"
-                " parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self.rows,
+                f"INSERT INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows
             )
             self.rows = []
         conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (self.counter, self.hlc))
@@ -360,49 +369,47 @@ def write_version(session: Session, kind: str, record_id: str, name: str, value:
 
 # --- remote versions -------------------------------------------------------------------
 
-#: Columns of a version row as exchanged: site, counter, kind, record id, field, value,
-#: clock, author, written at, parents (space-separated "site:counter").
-VersionRow = tuple[str, int, str, str, str, object, int, str, str, str]
 
+def insert_versions(session: Session, versions: Sequence[Version]) -> tuple[int, set[Key]]:
+    """Add versions (those already known are ignored).
 
-def insert_versions(session: Session, rows: Sequence[VersionRow]) -> set[Key]:
-    """Add versions (those already known are ignored); return the records they belong to."""
+    Returns:
+        How many were new here, and the records all of them belong to.
+    """
     conn = connection(session)
-    conn.executemany(
-        "INSERT OR IGNORE INTO field_version (site, counter, kind, record_id, field, value, hlc, author,"
-        " written_at, parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+    cursor = conn.executemany(
+        f"INSERT OR IGNORE INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [_stored(version) for version in versions],
     )
-    if rows:
-        highest = max(row[6] for row in rows)
+    # executemany sums the rows each insert added: the ignored ones count nothing.
+    added = max(cursor.rowcount, 0)
+    if versions:
+        highest = max(version.hlc for version in versions)
         conn.execute("UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1", (highest,))
-    return {(row[2], row[3]) for row in rows}
+    return added, {(version.kind, version.record_id) for version in versions}
 
 
-def unpublished_versions(session: Session, limit: int | None = None) -> list[VersionRow]:
+def unpublished_versions(session: Session, limit: int | None = None) -> list[Version]:
     """This site's versions not yet written to the share, oldest first (at most `limit`)."""
     conn = connection(session)
     state = read_state(conn)
-    rows = conn.execute(
-        "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
-        " WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
+    return _loaded(conn.execute(
+        f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
         (site_id(conn), state.published, -1 if limit is None else limit),
-    ).fetchall()
-    return rows
+    ))
 
 
-def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[VersionRow]:
+def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[Version]:
     """This site's versions with counters in these inclusive ranges (to publish them again)."""
     conn = connection(session)
     site = site_id(conn)
-    rows: list[VersionRow] = []
+    versions: list[Version] = []
     for first, last in ranges:
-        rows.extend(conn.execute(
-            "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
-            " WHERE site = ? AND counter BETWEEN ? AND ? ORDER BY counter",
+        versions.extend(_loaded(conn.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter BETWEEN ? AND ? ORDER BY counter",
             (site, first, last),
-        ))
-    return rows
+        )))
+    return versions
 
 
 def take_new_identity(session: Session) -> str:
@@ -421,22 +428,20 @@ def take_new_identity(session: Session) -> str:
     old = site_id(conn)
     state = read_state(conn)
     new = uuid.uuid4().hex
-    rows = conn.execute(
-        "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
-        " WHERE site = ? AND counter > ? ORDER BY counter",
+    unpublished = _loaded(conn.execute(
+        f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter > ? ORDER BY counter",
         (old, state.published),
-    ).fetchall()
-    renamed = {version_key(old, row[0]): version_key(new, index) for index, row in enumerate(rows, start=1)}
+    ))
+    renamed = {version.key: version_key(new, index) for index, version in enumerate(unpublished, start=1)}
     moved = [
-        (new, index, kind, record_id, name, value, hlc, author, written_at,
-         " ".join(sorted(renamed.get(parent, parent) for parent in parse_parents(parents))))
-        for index, (_counter, kind, record_id, name, value, hlc, author, written_at, parents) in enumerate(rows, start=1)
+        version._replace(site=new, counter=index,
+                         parents=tuple(sorted(renamed.get(parent, parent) for parent in version.parents)))
+        for index, version in enumerate(unpublished, start=1)
     ]
     conn.execute("DELETE FROM field_version WHERE site = ? AND counter > ?", (old, state.published))
     conn.executemany(
-        "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        moved,
+        f"INSERT INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [_stored(version) for version in moved],
     )
     conn.execute("UPDATE meta SET value = ? WHERE key = 'site_id'", (new,))
     conn.execute("UPDATE sync_state SET counter = ?, published = 0 WHERE id = 1", (len(moved),))
@@ -750,6 +755,3 @@ def child_keys(conn: sqlite3.Connection, kind: str, record_id: str) -> list[Key]
 def states_of(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, RecordState]:
     return {key: resolve_record(key[0], key[1], versions) for key, versions in load_versions(conn, keys).items()}
 
-
-def version_key_of(row: VersionRow) -> str:
-    return version_key(row[0], row[1])

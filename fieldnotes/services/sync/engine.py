@@ -1,6 +1,7 @@
 """Team sync through a shared folder: publish this laptop's versions, merge everyone else's.
 
-How it fits together (the share layout is in `folder.py`, the file format in `segments.py`, the merge rule in `fieldnotes.domain.versioning`, the
+How it fits together (the share layout is in `folder.py`, the file format in
+`fieldnotes.storage.segments`, the merge rule in `fieldnotes.domain.versioning`, the
 local version log in `fieldnotes.storage.versions`):
 
 1. One sync per database at a time (`SyncLock`), and a `VACUUM INTO` backup first.
@@ -37,7 +38,7 @@ from pathlib import Path
 
 from fieldnotes.domain.clock import utc_now_text
 from fieldnotes.domain.errors import DatabaseFileError, OperationCancelled, ValidationError
-from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, Version
 from fieldnotes.services.changes import Change
 from fieldnotes.services.sync import folder as share
 from fieldnotes.services.sync.conflicts import (
@@ -50,7 +51,7 @@ from fieldnotes.services.sync.conflicts import (
     record_label,
 )
 from fieldnotes.services.sync.errors import ConflictNotFound, SyncFolderError, SyncTeamMismatch
-from fieldnotes.services.sync.segments import (
+from fieldnotes.storage.segments import (
     SEGMENT_FORMAT,
     SegmentFromNewerVersion,
     SegmentRejected,
@@ -59,7 +60,7 @@ from fieldnotes.services.sync.segments import (
 )
 from fieldnotes.storage import versions as log_
 from fieldnotes.storage.database import backup_database
-from fieldnotes.storage.versions import Key, Materialized, VersionRow
+from fieldnotes.storage.versions import Key, Materialized
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ NEWER_FORMAT_MESSAGE = (
 @dataclass
 class _Incoming:
     remote: share.RemoteFile
-    rows: list[VersionRow]
+    rows: list[Version]
 
 
 class Sync:
@@ -263,7 +264,7 @@ class Sync:
             damaged = []
             sent += len(rows)
 
-    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, rows: list[VersionRow],
+    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, rows: list[Version],
                          replaced: list[tuple[str, int, int]]) -> None:
         local = self._work_folder / f"outgoing-{secrets.token_hex(4)}.db"
         try:
@@ -351,7 +352,7 @@ class Sync:
         return change
 
     def _fetch(self, target: share.SyncFolder, team: share.Team, remote: share.RemoteFile, report: SyncReport,
-               outcomes: list[tuple[share.RemoteFile, str, str]]) -> list[VersionRow] | None:
+               outcomes: list[tuple[share.RemoteFile, str, str]]) -> list[Version] | None:
         """Copy one remote file locally and validate it; None when it is not to be applied now."""
         name = f"{remote.site[:8]}/{remote.path.name}"
         expected = None
@@ -402,11 +403,12 @@ class Sync:
                 conn = log_.connection(session)
                 conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
                 change = self._capture(session)
-                before = conn.execute("SELECT count(*) FROM field_version").fetchone()[0]
+                added = 0
                 keys: set[Key] = set()
                 for item in batch:
-                    keys |= log_.insert_versions(session, item.rows)
-                after = conn.execute("SELECT count(*) FROM field_version").fetchone()[0]
+                    new, touched = log_.insert_versions(session, item.rows)
+                    added += new
+                    keys |= touched
                 result = Materialized()
                 if keys:
                     log_.set_applying(session, True)
@@ -426,7 +428,7 @@ class Sync:
             ) from error
         except sqlite3.Error as error:  # pragma: no cover - translated by Database.writing
             raise DatabaseFileError(f"sync could not merge the team's changes ({error})") from error
-        report.received += after - before
+        report.received += added
         self._materialized.merge(result)
         report.held_back = len(self._materialized.held_back)
         return _combine(change, _change_of(result))

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldnotes.services.sync.errors import FolderUnreachable, SyncBusy, SyncFolderError
-from fieldnotes.services.sync.segments import SEGMENT_FORMAT, is_site_id
+from fieldnotes.storage.segments import SEGMENT_FORMAT, is_site_id
 
 TEAM_FILE = "team.json"
 SITES = "sites"
