@@ -10,7 +10,9 @@ versions resolve, never approximately: a record whose parent has not arrived yet
 values this version of fieldnotes cannot show, is held back until it can be written whole.
 
 These functions run inside a session the caller opened for writing; they use the
-session's DB-API connection directly because sync moves rows in bulk.
+session's DB-API connection directly because sync moves rows in bulk. What they did is
+reported by types private to storage (`_Captured`, `_Materialized`); `sync_log` turns that
+into the `Change` every layer above speaks.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from fieldnotes.domain.changes import Change
 from fieldnotes.domain.model import (
-    GUIDE_SECTIONS,
     FINDING_ATTRIBUTES,
     FINDING_KINDS_BY_KEY,
+    GUIDE_SECTIONS,
     AccountKind,
     BuyingRole,
     FieldType,
@@ -136,11 +139,10 @@ _VOCABULARIES = {
 }
 _NULLABLE = {("visit", "account_id"), ("visit", "guide_id")} | {("finding", name) for name in FINDING_ATTRIBUTES}
 _INTEGERS = {("finding", "position"), ("guide_prompt", "position")}
-_FINDING_CHOICES = {
-    name: frozenset(member.value for member in spec.choices)
-    for name, spec in FINDING_ATTRIBUTES.items()
-    if spec.type is FieldType.CHOICE and spec.choices is not None
-}
+_FINDING_CHOICES: dict[str, frozenset[str]] = {}
+for _name, _spec in FINDING_ATTRIBUTES.items():
+    if _spec.type is FieldType.CHOICE and _spec.choices is not None:
+        _FINDING_CHOICES[_name] = frozenset(member.value for member in _spec.choices)
 
 
 def column_problem(kind: str, column: str, value: object) -> str | None:
@@ -272,7 +274,7 @@ def _now_text() -> str:
 
 
 @dataclass
-class Captured:
+class _Captured:
     """What `capture_local_changes` did.
 
     Attributes:
@@ -287,12 +289,12 @@ class Captured:
     to_settle: set[Key] = field(default_factory=set)
 
 
-def capture_local_changes(session: Session, author: str, now_text: Callable[[], str] | None = None) -> Captured:
+def capture_local_changes(session: Session, author: str, now_text: Callable[[], str] | None = None) -> _Captured:
     """Turn the records noted by the triggers into field versions (see the module doc)."""
     conn = connection(session)
     dirty = conn.execute("SELECT kind, record_id FROM sync_dirty").fetchall()
     if not dirty:
-        return Captured(0, set())
+        return _Captured(0, set())
     state = read_state(conn)
     writer = _Writer(site_id(conn), state.counter, state.hlc)
     in_conflict: dict[Key, set[str]] = {}
@@ -352,7 +354,7 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
             writer.flush(conn)
     writer.flush(conn)
     conn.execute("DELETE FROM sync_dirty")
-    return Captured(writer.written, touched, to_settle)
+    return _Captured(writer.written, touched, to_settle)
 
 
 def write_version(session: Session, kind: str, record_id: str, name: str, value: object,
@@ -450,22 +452,11 @@ def take_new_identity(session: Session) -> str:
     return new
 
 
-def mark_published(session: Session, last_counter: int) -> None:
-    connection(session).execute(
-        "UPDATE sync_state SET published = max(published, ?) WHERE id = 1", (last_counter,)
-    )
-
-
-def set_applying(session: Session, applying: bool) -> None:
-    """Silence (or re-enable) the triggers that note local edits, inside this transaction."""
-    connection(session).execute("UPDATE sync_state SET applying = ? WHERE id = 1", (int(applying),))
-
-
 # --- materializing ---------------------------------------------------------------------
 
 
 @dataclass
-class Materialized:
+class _Materialized:
     """What rewriting the visible tables changed, and what had to wait."""
 
     visit_ids: set[str] = field(default_factory=set)
@@ -476,16 +467,14 @@ class Materialized:
     rows_written: int = 0
     shown: set[Key] = field(default_factory=set)
 
-    def merge(self, other: "Materialized") -> None:
-        self.visit_ids |= other.visit_ids
-        self.visit_list_changed |= other.visit_list_changed
-        self.account_ids |= other.account_ids
-        self.guides |= other.guides
-        for key in other.shown:
-            self.held_back.pop(key, None)
-        self.held_back.update(other.held_back)
-        self.rows_written += other.rows_written
-        self.shown |= other.shown
+    def change(self) -> Change:
+        """What views showing these records must reload."""
+        return Change(
+            visit_ids=frozenset(self.visit_ids),
+            visit_list=self.visit_list_changed,
+            account_ids=frozenset(self.account_ids),
+            guides=self.guides,
+        )
 
 
 class _Workset:
@@ -553,15 +542,15 @@ def _stamps(versions: list[Version], state: RecordState) -> tuple[str, str, str]
     return (min(created) if created else updated_at), updated_at, updated_by
 
 
-def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
+def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
     """Rewrite the visible rows of these records (and of parents and children they affect).
 
-    The caller silences the edit-noting triggers (`set_applying`) around this call.
+    The caller silences the edit-noting triggers (`sync_log.applying`) around this call.
     """
     conn = connection(session)
     work = _Workset(conn)
     _expand(work, set(keys))
-    result = Materialized()
+    result = _Materialized()
 
     # Alive: by its own versions, or because a live child still needs it (leaves first).
     alive: dict[Key, bool] = {}
@@ -675,7 +664,7 @@ def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
     return result
 
 
-def _note_change(result: Materialized, kind: str, ids: list[str], work: _Workset, reindex: set[str]) -> None:
+def _note_change(result: _Materialized, kind: str, ids: list[str], work: _Workset, reindex: set[str]) -> None:
     if kind == "visit":
         result.visit_ids.update(ids)
         reindex.update(ids)

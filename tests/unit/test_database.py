@@ -22,7 +22,12 @@ from fieldnotes.domain.errors import (
 )
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.storage import database as database_module
-from fieldnotes.storage.database import BACKUPS_KEPT, backup_database, inspect_database_file, open_database
+from fieldnotes.storage.database import (
+    BACKUPS_KEPT,
+    backup_database,
+    inspect_database_file,
+    open_database,
+)
 from fieldnotes.storage.schema import APPLICATION_ID, KNOWN_REVISIONS, SCHEMA_HEAD
 from fieldnotes.storage.sqlite_errors import known_failure, sqlite_error_code
 
@@ -177,14 +182,11 @@ def _sqlite_error(action) -> sqlite3.Error:  # noqa: ANN001 - a callable that fa
 def test_a_full_disk_says_the_disk_is_full_and_the_change_is_rolled_back(database_path) -> None:
     database = open_database(database_path)
     try:
-        with pytest.raises(DiskFull, match="the disk is full") as raised:
-            with database.writing() as session:
-                connection = session.connection()
-                pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
-                connection.exec_driver_sql(f"PRAGMA max_page_count = {pages + 1}")
-                connection.exec_driver_sql(
-                    "INSERT INTO meta (key, value) VALUES ('filler', ?)", ("x" * 200_000,)
-                )
+        with pytest.raises(DiskFull, match="the disk is full") as raised, database.writing() as session:
+            connection = session.connection()
+            pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+            connection.exec_driver_sql(f"PRAGMA max_page_count = {pages + 1}")
+            connection.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('filler', ?)", ("x" * 200_000,))
         assert sqlite_error_code(raised.value.__cause__) & 0xFF == sqlite3.SQLITE_FULL
     finally:
         database.close()
@@ -194,10 +196,9 @@ def test_a_full_disk_says_the_disk_is_full_and_the_change_is_rolled_back(databas
 def test_a_read_only_database_says_changes_cannot_be_saved(database_path) -> None:
     database = open_database(database_path)
     try:
-        with pytest.raises(DatabaseReadOnly, match="read-only"):
-            with database.writing() as session:
-                session.connection().exec_driver_sql("PRAGMA query_only = ON")
-                session.connection().exec_driver_sql("INSERT INTO meta (key, value) VALUES ('a', 'b')")
+        with pytest.raises(DatabaseReadOnly, match="read-only"), database.writing() as session:
+            session.connection().exec_driver_sql("PRAGMA query_only = ON")
+            session.connection().exec_driver_sql("INSERT INTO meta (key, value) VALUES ('a', 'b')")
     finally:
         database.close()
     opened_read_only = sqlite3.connect(f"{database_path.resolve().as_uri()}?mode=ro", uri=True)
@@ -214,9 +215,8 @@ def test_a_database_locked_by_another_program_says_it_is_busy(database_path, mon
     holder = sqlite3.connect(database_path, isolation_level=None)
     try:
         holder.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(DatabaseBusy, match="busy"):
-            with database.writing() as session:
-                session.connection().exec_driver_sql("INSERT INTO meta (key, value) VALUES ('a', 'b')")
+        with pytest.raises(DatabaseBusy, match="busy"), database.writing() as session:
+            session.connection().exec_driver_sql("INSERT INTO meta (key, value) VALUES ('a', 'b')")
     finally:
         holder.close()
         database.close()
@@ -278,9 +278,8 @@ def test_a_failing_read_or_write_says_the_disk_failed(tmp_path) -> None:
 def test_any_other_sqlite_error_is_a_bug_and_is_not_dressed_up_as_a_known_failure(database_path) -> None:
     database = open_database(database_path)
     try:
-        with pytest.raises(DBAPIError) as raised:
-            with database.writing() as session:
-                session.connection().exec_driver_sql("INSERT INTO no_such_table VALUES (1)")
+        with pytest.raises(DBAPIError) as raised, database.writing() as session:
+            session.connection().exec_driver_sql("INSERT INTO no_such_table VALUES (1)")
     finally:
         database.close()
     assert not isinstance(raised.value, DatabaseFileError)

@@ -97,7 +97,7 @@ PUBLISH_STEPS = [
     ("fieldnotes.services.sync.folder.rename_new", 1, _IO_ERROR),
     ("fieldnotes.services.sync.folder.write_file", 1, _IO_ERROR),
     ("fieldnotes.services.sync.folder.rename_new", 2, _IO_ERROR),
-    ("fieldnotes.storage.versions.mark_published", 1, _sqlite_io_error()),
+    ("fieldnotes.storage.sync_log.mark_published", 1, _sqlite_io_error()),
 ]
 
 
