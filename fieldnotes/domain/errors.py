@@ -19,3 +19,31 @@ class DatabaseFileError(FieldnotesError):
 
 class OperationCancelled(FieldnotesError):
     """Long work was stopped at the user's request; nothing was changed."""
+
+
+class DiskFull(DatabaseFileError):
+    """The disk holding the database is full: the last change was rolled back."""
+
+
+class DiskFailing(DatabaseFileError):
+    """Reading or writing the database failed at the disk (a failing or removed drive)."""
+
+
+class DatabaseReadOnly(DatabaseFileError):
+    """The database file or its folder cannot be written."""
+
+
+class DatabaseBusy(DatabaseFileError):
+    """Another program or window holds the database's lock longer than we wait."""
+
+
+class DatabaseDamaged(DatabaseFileError):
+    """The database file is corrupt; a backup must be restored."""
+
+
+class NotADatabase(DatabaseFileError):
+    """The file is not an SQLite database at all (or its first page is destroyed)."""
+
+
+class DatabaseUnreachable(DatabaseFileError):
+    """The database file cannot be opened (its folder is missing or not accessible)."""

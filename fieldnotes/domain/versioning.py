@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: The pseudo-field that records creation (1) and deletion (0) of a record.
 EXISTS_FIELD = "_exists"
@@ -26,9 +27,13 @@ EXISTS_FIELD = "_exists"
 SET_FIELDS = frozenset({("visit", "covered_prompts")})
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
-    """One value of one field of one record, as one laptop wrote it."""
+class Version(NamedTuple):
+    """One value of one field of one record, as one laptop wrote it.
+
+    The same type everywhere: resolved here, stored in the local log, written to and read
+    from segment files. Fields are read by name; `parents` are the keys (`version_key`)
+    of the versions this one replaced.
+    """
 
     site: str
     counter: int

@@ -27,10 +27,13 @@ from fieldnotes.domain.errors import DatabaseFileError
 from fieldnotes.storage import search_index
 from fieldnotes.storage.identity import SQLITE_HEADER, inspect_database_file  # noqa: F401 - part of this API
 from fieldnotes.storage.schema import SCHEMA_HEAD, MetaEntry
+from fieldnotes.storage.sqlite_errors import known_failure
 
 log = logging.getLogger(__name__)
 
 BACKUPS_KEPT = 5
+#: How long a statement waits for another connection's lock before failing as busy.
+BUSY_TIMEOUT_MS = 5000
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -51,7 +54,10 @@ def backup_database(path: Path, reason: str) -> Path | None:
     try:
         connection.execute("VACUUM INTO ?", (str(target),))
     except sqlite3.Error as error:
-        raise DatabaseFileError(f"{path}: could not back up the database before {reason} ({error})") from None
+        failure = known_failure(error, path)
+        if failure is None:
+            raise
+        raise type(failure)(f"{path}: could not back up the database before {reason} ({failure})") from error
     finally:
         connection.close()
     for old in sorted(folder.glob(f"{path.stem}-{reason}-*.db"))[:-BACKUPS_KEPT]:
@@ -75,7 +81,7 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     dbapi_connection.isolation_level = None
     for pragma in (
         "PRAGMA foreign_keys = ON",
-        "PRAGMA busy_timeout = 5000",
+        f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
         "PRAGMA journal_mode = WAL",
         # FULL: a committed edit survives a power cut, not only a killed process.
         "PRAGMA synchronous = FULL",
@@ -91,20 +97,6 @@ def _begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy Connection
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         connection.exec_driver_sql("BEGIN")
-
-
-def user_message_for(error: BaseException, path: Path) -> str | None:
-    """A sentence for the user when a database error has a known cause in the environment."""
-    text = str(getattr(error, "orig", error)).lower()
-    if "disk is full" in text or "disk i/o error" in text:
-        return f"{path}: the disk is full or failing; the last change was not saved"
-    if "readonly" in text or "read-only" in text:
-        return f"{path}: the database file is read-only; changes cannot be saved"
-    if "database is locked" in text or "database is busy" in text:
-        return f"{path}: the database is busy in another fieldnotes window; try again in a moment"
-    if "malformed" in text or "not a database" in text:
-        return f"{path}: the database is damaged; restore a backup from {path.parent / 'backups'}"
-    return None
 
 
 class Database:
@@ -139,10 +131,10 @@ class Database:
         try:
             yield
         except (DBAPIError, sqlite3.Error) as error:
-            message = user_message_for(error, self.path)
-            if message is None:
+            failure = known_failure(error, self.path)
+            if failure is None:
                 raise
-            raise DatabaseFileError(message) from error
+            raise failure from error
 
     def _ensure_site_id(self) -> str:
         with self.writing() as session:
@@ -185,17 +177,17 @@ def open_database(path: Path) -> Database:
             _run_migrations(engine)
         except Exception as error:
             engine.dispose()
-            message = user_message_for(error, path)
+            failure = known_failure(error, path)
             if backup is not None:
                 shutil.copyfile(backup, path)
                 for suffix in ("-wal", "-shm"):
                     Path(f"{path}{suffix}").unlink(missing_ok=True)
                 log.exception("migration of %s failed; restored %s", path, backup)
-                raise DatabaseFileError(
-                    f"{path}: upgrading the database failed ({message or error}); it was restored from {backup}"
+                raise (type(failure) if failure else DatabaseFileError)(
+                    f"{path}: upgrading the database failed ({failure or error}); it was restored from {backup}"
                 ) from error
-            if message:
-                raise DatabaseFileError(message) from error
+            if failure is not None:
+                raise failure from error
             raise
     try:
         return Database(path, engine)

@@ -10,7 +10,9 @@ versions resolve, never approximately: a record whose parent has not arrived yet
 values this version of fieldnotes cannot show, is held back until it can be written whole.
 
 These functions run inside a session the caller opened for writing; they use the
-session's DB-API connection directly because sync moves rows in bulk.
+session's DB-API connection directly because sync moves rows in bulk. What they did is
+reported by types private to storage (`_Captured`, `_Materialized`); `sync_log` turns that
+into the `Change` every layer above speaks.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from fieldnotes.domain.changes import Change
 from fieldnotes.domain.model import (
-    GUIDE_SECTIONS,
     FINDING_ATTRIBUTES,
     FINDING_KINDS_BY_KEY,
+    GUIDE_SECTIONS,
     AccountKind,
     BuyingRole,
     FieldType,
@@ -71,6 +74,24 @@ _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 Key = tuple[str, str]  # (kind, record id)
 
 
+#: Columns of `field_version`, in the order `_stored` and `_loaded` use.
+_VERSION_COLUMNS = "site, counter, kind, record_id, field, value, hlc, author, written_at, parents"
+
+
+def _stored(version: Version) -> tuple[object, ...]:
+    """A version as a `field_version` row (parents as space-separated keys)."""
+    return (version.site, version.counter, version.kind, version.record_id, version.field, version.value,
+            version.hlc, version.author, version.written_at, " ".join(version.parents))
+
+
+def _loaded(rows: Iterable[tuple]) -> list[Version]:
+    """Versions from `field_version` rows selected as `_VERSION_COLUMNS`."""
+    return [
+        Version(site, counter, kind, record_id, name, value, hlc, author, written_at, parse_parents(parents))
+        for site, counter, kind, record_id, name, value, hlc, author, written_at, parents in rows
+    ]
+
+
 def connection(session: Session) -> sqlite3.Connection:
     """The DB-API connection under a session, inside the session's transaction."""
     return session.connection().connection.dbapi_connection  # type: ignore[return-value]
@@ -106,11 +127,10 @@ _VOCABULARIES = {
 }
 _NULLABLE = {("visit", "account_id"), ("visit", "guide_id")} | {("finding", name) for name in FINDING_ATTRIBUTES}
 _INTEGERS = {("finding", "position"), ("guide_prompt", "position")}
-_FINDING_CHOICES = {
-    name: frozenset(member.value for member in spec.choices)
-    for name, spec in FINDING_ATTRIBUTES.items()
-    if spec.type is FieldType.CHOICE and spec.choices is not None
-}
+_FINDING_CHOICES: dict[str, frozenset[str]] = {}
+for _name, _spec in FINDING_ATTRIBUTES.items():
+    if _spec.type is FieldType.CHOICE and _spec.choices is not None:
+        _FINDING_CHOICES[_name] = frozenset(member.value for member in _spec.choices)
 
 
 def column_problem(kind: str, column: str, value: object) -> str | None:
@@ -180,17 +200,11 @@ def load_versions(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, li
     ids = sorted({record_id for _, record_id in wanted})
     for chunk in _chunks(ids):
         marks = ", ".join("?" * len(chunk))
-        rows = conn.execute(
-            "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents "
-            f"FROM field_version WHERE record_id IN ({marks})",
-            chunk,
-        )
-        for site, counter, kind, record_id, name, value, hlc, author, written_at, parents in rows:
-            key = (kind, record_id)
-            if key in found:
-                found[key].append(
-                    Version(site, counter, kind, record_id, name, value, hlc, author, written_at, parse_parents(parents))
-                )
+        rows = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE record_id IN ({marks})", chunk)
+        for version in _loaded(rows):
+            versions = found.get((version.kind, version.record_id))
+            if versions is not None:
+                versions.append(version)
     return found
 
 
@@ -221,7 +235,7 @@ class _Writer:
     site: str
     counter: int
     hlc: int
-    rows: list[tuple] = field(default_factory=list)
+    rows: list[tuple[object, ...]] = field(default_factory=list)
     written: int = 0
 
     def write(self, kind: str, record_id: str, name: str, value: object, parents: Iterable[str],
@@ -230,17 +244,14 @@ class _Writer:
         self.hlc = max(physical_ms << _HLC_SHIFT, self.hlc + 1)
         version = Version(self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
                           tuple(sorted(parents)))
-        self.rows.append((self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
-                          " ".join(version.parents)))
+        self.rows.append(_stored(version))
         self.written += 1
         return version
 
     def flush(self, conn: sqlite3.Connection) -> None:
         if self.rows:
             conn.executemany(
-                "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at,"
-                " parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self.rows,
+                f"INSERT INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows
             )
             self.rows = []
         conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (self.counter, self.hlc))
@@ -251,7 +262,7 @@ def _now_text() -> str:
 
 
 @dataclass
-class Captured:
+class _Captured:
     """What `capture_local_changes` did.
 
     Attributes:
@@ -266,12 +277,12 @@ class Captured:
     to_settle: set[Key] = field(default_factory=set)
 
 
-def capture_local_changes(session: Session, author: str, now_text: Callable[[], str] | None = None) -> Captured:
+def capture_local_changes(session: Session, author: str, now_text: Callable[[], str] | None = None) -> _Captured:
     """Turn the records noted by the triggers into field versions (see the module doc)."""
     conn = connection(session)
     dirty = conn.execute("SELECT kind, record_id FROM sync_dirty").fetchall()
     if not dirty:
-        return Captured(0, set())
+        return _Captured(0, set())
     state = read_state(conn)
     writer = _Writer(site_id(conn), state.counter, state.hlc)
     in_conflict: dict[Key, set[str]] = {}
@@ -331,7 +342,7 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
             writer.flush(conn)
     writer.flush(conn)
     conn.execute("DELETE FROM sync_dirty")
-    return Captured(writer.written, touched, to_settle)
+    return _Captured(writer.written, touched, to_settle)
 
 
 def write_version(session: Session, kind: str, record_id: str, name: str, value: object,
@@ -348,49 +359,47 @@ def write_version(session: Session, kind: str, record_id: str, name: str, value:
 
 # --- remote versions -------------------------------------------------------------------
 
-#: Columns of a version row as exchanged: site, counter, kind, record id, field, value,
-#: clock, author, written at, parents (space-separated "site:counter").
-VersionRow = tuple[str, int, str, str, str, object, int, str, str, str]
 
+def insert_versions(session: Session, versions: Sequence[Version]) -> tuple[int, set[Key]]:
+    """Add versions (those already known are ignored).
 
-def insert_versions(session: Session, rows: Sequence[VersionRow]) -> set[Key]:
-    """Add versions (those already known are ignored); return the records they belong to."""
+    Returns:
+        How many were new here, and the records all of them belong to.
+    """
     conn = connection(session)
-    conn.executemany(
-        "INSERT OR IGNORE INTO field_version (site, counter, kind, record_id, field, value, hlc, author,"
-        " written_at, parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+    cursor = conn.executemany(
+        f"INSERT OR IGNORE INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [_stored(version) for version in versions],
     )
-    if rows:
-        highest = max(row[6] for row in rows)
+    # executemany sums the rows each insert added: the ignored ones count nothing.
+    added = max(cursor.rowcount, 0)
+    if versions:
+        highest = max(version.hlc for version in versions)
         conn.execute("UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1", (highest,))
-    return {(row[2], row[3]) for row in rows}
+    return added, {(version.kind, version.record_id) for version in versions}
 
 
-def unpublished_versions(session: Session, limit: int | None = None) -> list[VersionRow]:
+def unpublished_versions(session: Session, limit: int | None = None) -> list[Version]:
     """This site's versions not yet written to the share, oldest first (at most `limit`)."""
     conn = connection(session)
     state = read_state(conn)
-    rows = conn.execute(
-        "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
-        " WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
+    return _loaded(conn.execute(
+        f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
         (site_id(conn), state.published, -1 if limit is None else limit),
-    ).fetchall()
-    return rows
+    ))
 
 
-def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[VersionRow]:
+def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[Version]:
     """This site's versions with counters in these inclusive ranges (to publish them again)."""
     conn = connection(session)
     site = site_id(conn)
-    rows: list[VersionRow] = []
+    versions: list[Version] = []
     for first, last in ranges:
-        rows.extend(conn.execute(
-            "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
-            " WHERE site = ? AND counter BETWEEN ? AND ? ORDER BY counter",
+        versions.extend(_loaded(conn.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter BETWEEN ? AND ? ORDER BY counter",
             (site, first, last),
-        ))
-    return rows
+        )))
+    return versions
 
 
 def take_new_identity(session: Session) -> str:
@@ -409,22 +418,20 @@ def take_new_identity(session: Session) -> str:
     old = site_id(conn)
     state = read_state(conn)
     new = uuid.uuid4().hex
-    rows = conn.execute(
-        "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents FROM field_version"
-        " WHERE site = ? AND counter > ? ORDER BY counter",
+    unpublished = _loaded(conn.execute(
+        f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter > ? ORDER BY counter",
         (old, state.published),
-    ).fetchall()
-    renamed = {version_key(old, row[0]): version_key(new, index) for index, row in enumerate(rows, start=1)}
+    ))
+    renamed = {version.key: version_key(new, index) for index, version in enumerate(unpublished, start=1)}
     moved = [
-        (new, index, kind, record_id, name, value, hlc, author, written_at,
-         " ".join(sorted(renamed.get(parent, parent) for parent in parse_parents(parents))))
-        for index, (_counter, kind, record_id, name, value, hlc, author, written_at, parents) in enumerate(rows, start=1)
+        version._replace(site=new, counter=index,
+                         parents=tuple(sorted(renamed.get(parent, parent) for parent in version.parents)))
+        for index, version in enumerate(unpublished, start=1)
     ]
     conn.execute("DELETE FROM field_version WHERE site = ? AND counter > ?", (old, state.published))
     conn.executemany(
-        "INSERT INTO field_version (site, counter, kind, record_id, field, value, hlc, author, written_at, parents)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        moved,
+        f"INSERT INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [_stored(version) for version in moved],
     )
     conn.execute("UPDATE meta SET value = ? WHERE key = 'site_id'", (new,))
     conn.execute("UPDATE sync_state SET counter = ?, published = 0 WHERE id = 1", (len(moved),))
@@ -433,22 +440,11 @@ def take_new_identity(session: Session) -> str:
     return new
 
 
-def mark_published(session: Session, last_counter: int) -> None:
-    connection(session).execute(
-        "UPDATE sync_state SET published = max(published, ?) WHERE id = 1", (last_counter,)
-    )
-
-
-def set_applying(session: Session, applying: bool) -> None:
-    """Silence (or re-enable) the triggers that note local edits, inside this transaction."""
-    connection(session).execute("UPDATE sync_state SET applying = ? WHERE id = 1", (int(applying),))
-
-
 # --- materializing ---------------------------------------------------------------------
 
 
 @dataclass
-class Materialized:
+class _Materialized:
     """What rewriting the visible tables changed, and what had to wait."""
 
     visit_ids: set[str] = field(default_factory=set)
@@ -459,16 +455,14 @@ class Materialized:
     rows_written: int = 0
     shown: set[Key] = field(default_factory=set)
 
-    def merge(self, other: "Materialized") -> None:
-        self.visit_ids |= other.visit_ids
-        self.visit_list_changed |= other.visit_list_changed
-        self.account_ids |= other.account_ids
-        self.guides |= other.guides
-        for key in other.shown:
-            self.held_back.pop(key, None)
-        self.held_back.update(other.held_back)
-        self.rows_written += other.rows_written
-        self.shown |= other.shown
+    def change(self) -> Change:
+        """What views showing these records must reload."""
+        return Change(
+            visit_ids=frozenset(self.visit_ids),
+            visit_list=self.visit_list_changed,
+            account_ids=frozenset(self.account_ids),
+            guides=self.guides,
+        )
 
 
 class _Workset:
@@ -536,15 +530,15 @@ def _stamps(versions: list[Version], state: RecordState) -> tuple[str, str, str]
     return (min(created) if created else updated_at), updated_at, updated_by
 
 
-def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
+def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
     """Rewrite the visible rows of these records (and of parents and children they affect).
 
-    The caller silences the edit-noting triggers (`set_applying`) around this call.
+    The caller silences the edit-noting triggers (`sync_log.applying`) around this call.
     """
     conn = connection(session)
     work = _Workset(conn)
     _expand(work, set(keys))
-    result = Materialized()
+    result = _Materialized()
 
     # Alive: by its own versions, or because a live child still needs it (leaves first).
     alive: dict[Key, bool] = {}
@@ -646,7 +640,7 @@ def materialize(session: Session, keys: Iterable[Key]) -> Materialized:
     return result
 
 
-def _note_change(result: Materialized, kind: str, ids: list[str], work: _Workset) -> None:
+def _note_change(result: _Materialized, kind: str, ids: list[str], work: _Workset) -> None:
     if kind == "visit":
         result.visit_ids.update(ids)
         # Listed columns (title, date, account) may have changed even when none was added.
@@ -724,6 +718,3 @@ def child_keys(conn: sqlite3.Connection, kind: str, record_id: str) -> list[Key]
 def states_of(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, RecordState]:
     return {key: resolve_record(key[0], key[1], versions) for key, versions in load_versions(conn, keys).items()}
 
-
-def version_key_of(row: VersionRow) -> str:
-    return version_key(row[0], row[1])

@@ -8,12 +8,28 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
-from fieldnotes.domain.errors import DatabaseFileError
+from fieldnotes.domain.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseFileError,
+    DatabaseReadOnly,
+    DatabaseUnreachable,
+    DiskFailing,
+    DiskFull,
+    NotADatabase,
+)
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.storage import database as database_module
-from fieldnotes.storage.database import BACKUPS_KEPT, backup_database, inspect_database_file, open_database
+from fieldnotes.storage.database import (
+    BACKUPS_KEPT,
+    backup_database,
+    inspect_database_file,
+    open_database,
+)
 from fieldnotes.storage.schema import APPLICATION_ID, KNOWN_REVISIONS, SCHEMA_HEAD
+from fieldnotes.storage.sqlite_errors import known_failure, sqlite_error_code
 
 MIGRATIONS = Path(database_module.__file__).with_name("migrations")
 
@@ -151,3 +167,121 @@ def test_a_damaged_database_is_refused_with_a_clear_message(tmp_path) -> None:
     path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
     with pytest.raises(DatabaseFileError, match="damaged or unreadable"):
         open_database(path)
+
+
+# --- SQLite failures are told apart by their error code ---------------------------------
+
+
+def _sqlite_error(action) -> sqlite3.Error:  # noqa: ANN001 - a callable that fails
+    """The error a real SQLite failure raises."""
+    with pytest.raises(sqlite3.Error) as raised:
+        action()
+    return raised.value
+
+
+def test_a_full_disk_says_the_disk_is_full_and_the_change_is_rolled_back(database_path) -> None:
+    database = open_database(database_path)
+    try:
+        with pytest.raises(DiskFull, match="the disk is full") as raised, database.writing() as session:
+            connection = session.connection()
+            pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+            connection.exec_driver_sql(f"PRAGMA max_page_count = {pages + 1}")
+            connection.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('filler', ?)", ("x" * 200_000,))
+        assert sqlite_error_code(raised.value.__cause__) & 0xFF == sqlite3.SQLITE_FULL
+    finally:
+        database.close()
+    assert open_database(database_path).meta("filler") is None
+
+
+def test_a_read_only_database_says_changes_cannot_be_saved(database_path) -> None:
+    database = open_database(database_path)
+    try:
+        with pytest.raises(DatabaseReadOnly, match="read-only"), database.writing() as session:
+            session.connection().exec_driver_sql("PRAGMA query_only = ON")
+            session.connection().exec_driver_sql("INSERT INTO meta (key, value) VALUES ('a', 'b')")
+    finally:
+        database.close()
+    opened_read_only = sqlite3.connect(f"{database_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        error = _sqlite_error(lambda: opened_read_only.execute("INSERT INTO meta (key, value) VALUES ('a', 'b')"))
+    finally:
+        opened_read_only.close()
+    assert isinstance(known_failure(error, database_path), DatabaseReadOnly)
+
+
+def test_a_database_locked_by_another_program_says_it_is_busy(database_path, monkeypatch) -> None:
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 50)
+    database = open_database(database_path)
+    holder = sqlite3.connect(database_path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(DatabaseBusy, match="busy"), database.writing() as session:
+            session.connection().exec_driver_sql("INSERT INTO meta (key, value) VALUES ('a', 'b')")
+    finally:
+        holder.close()
+        database.close()
+
+
+def test_a_corrupt_database_says_it_is_damaged_and_where_the_backups_are(tmp_path) -> None:
+    path = tmp_path / "notebook.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.execute("CREATE TABLE note (text TEXT)")
+    connection.executemany("INSERT INTO note VALUES (?)", [("x" * 200,) for _ in range(2000)])
+    connection.close()
+    with path.open("r+b") as stream:  # overwrite every other page after the schema page
+        for page in range(2, path.stat().st_size // 4096, 2):
+            stream.seek(page * 4096)
+            stream.write(bytes(range(256)) * 16)
+    damaged = sqlite3.connect(path)
+    try:
+        error = _sqlite_error(lambda: damaged.execute("SELECT count(*), sum(length(text)) FROM note").fetchall())
+    finally:
+        damaged.close()
+    failure = known_failure(error, path)
+    assert isinstance(failure, DatabaseDamaged)
+    assert str(tmp_path / "backups") in str(failure)
+
+
+def test_a_text_file_is_not_a_database(tmp_path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Visit to Hafenwerk, 3 cranes need sensors.\n" * 100)
+    connection = sqlite3.connect(path)
+    try:
+        error = _sqlite_error(lambda: connection.execute("SELECT * FROM sqlite_master").fetchall())
+    finally:
+        connection.close()
+    assert isinstance(known_failure(error, path), NotADatabase)
+
+
+def test_a_database_in_a_missing_folder_cannot_be_opened(tmp_path) -> None:
+    path = tmp_path / "unplugged-drive" / "notebook.db"
+    error = _sqlite_error(lambda: sqlite3.connect(path))
+    assert isinstance(known_failure(error, path), DatabaseUnreachable)
+
+
+def test_a_failing_read_or_write_says_the_disk_failed(tmp_path) -> None:
+    path = tmp_path / "notebook.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("CREATE TABLE note (text TEXT)")
+        # Where the rollback journal must go there is a folder: SQLite's read of it fails.
+        path.with_name(path.name + "-journal").mkdir()
+        error = _sqlite_error(lambda: connection.execute("INSERT INTO note VALUES ('lost')"))
+    finally:
+        connection.close()
+    assert error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_IOERR and error.sqlite_errorcode != sqlite3.SQLITE_IOERR
+    assert isinstance(known_failure(error, path), DiskFailing)
+
+
+def test_any_other_sqlite_error_is_a_bug_and_is_not_dressed_up_as_a_known_failure(database_path) -> None:
+    database = open_database(database_path)
+    try:
+        with pytest.raises(DBAPIError) as raised, database.writing() as session:
+            session.connection().exec_driver_sql("INSERT INTO no_such_table VALUES (1)")
+    finally:
+        database.close()
+    assert not isinstance(raised.value, DatabaseFileError)
+    assert known_failure(raised.value, database_path) is None
+    assert known_failure(sqlite3.ProgrammingError("closed database"), database_path) is None

@@ -144,6 +144,26 @@ def test_a_deletion_crossing_an_edit_keeps_the_visit_and_flags_it(laptops, share
         assert laptop.sync.open_conflict_count() == 0
 
 
+def test_deleting_a_finding_to_settle_a_conflict_closes_up_the_list_and_search_forgets_it(laptops, share) -> None:
+    visit_id = _shared_visit(laptops, share)
+    first, _ = laptops[0].notebook.add_finding(visit_id, "need", "Forklift batteries die by noon")
+    laptops[0].notebook.add_finding(visit_id, "need", "Labels peel off in the cold store")
+    sync_all(laptops, share)
+    laptops[0].notebook.delete_finding(first.id)
+    laptops[1].notebook.update_finding(first.id, text="Forklift batteries die by noon, twice a week")
+    sync_all(laptops, share)
+    [conflict] = laptops[2].sync.conflicts()
+    assert conflict.is_deletion
+    laptops[2].sync.resolve(conflict.id, DELETE)
+    sync_all(laptops, share)
+    for laptop in laptops:
+        findings = laptop.notebook.visit(visit_id).findings
+        assert [(f.text, f.position) for f in findings] == [("Labels peel off in the cold store", 0)]
+        assert laptop.services.search.find_rows(VisitQuery(text="forklift")) == []
+        assert laptop.sync.open_conflict_count() == 0
+    assert laptops[0].data() == laptops[1].data() == laptops[2].data()
+
+
 def test_keeping_a_visit_deleted_elsewhere_keeps_it_everywhere(laptops, share) -> None:
     visit_id = _shared_visit(laptops, share)
     laptops[0].notebook.delete_visit(visit_id)

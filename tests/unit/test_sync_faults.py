@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from fieldnotes.domain.errors import DatabaseFileError, FieldnotesError
+from fieldnotes.domain.versioning import Version
 from fieldnotes.services.sync import FolderUnreachable, SyncBusy
 from fieldnotes.services.sync import folder as share_module
-from fieldnotes.services.sync import segments
 from fieldnotes.services.sync.folder import SyncLock
+from fieldnotes.storage import segments
 from fieldnotes.storage import versions as version_log
 from tests.unit.sync_support import Laptop, sync_all
 
@@ -79,6 +80,16 @@ def _publish_edit(laptop: Laptop, share: Path, visit_id: str, summary: str) -> P
 
 
 _IO_ERROR = OSError(5, "Input/output error (injected)")
+
+
+def _sqlite_io_error() -> sqlite3.OperationalError:
+    """An I/O error as SQLite raises it: known by its code, not by its text."""
+    error = sqlite3.OperationalError("disk I/O error (injected)")
+    error.sqlite_errorcode = sqlite3.SQLITE_IOERR_WRITE
+    error.sqlite_errorname = "SQLITE_IOERR_WRITE"
+    return error
+
+
 PUBLISH_STEPS = [
     ("fieldnotes.services.sync.engine.write_segment", 1, _IO_ERROR),
     ("fieldnotes.services.sync.folder.copy_file", 1, _IO_ERROR),
@@ -86,7 +97,7 @@ PUBLISH_STEPS = [
     ("fieldnotes.services.sync.folder.rename_new", 1, _IO_ERROR),
     ("fieldnotes.services.sync.folder.write_file", 1, _IO_ERROR),
     ("fieldnotes.services.sync.folder.rename_new", 2, _IO_ERROR),
-    ("fieldnotes.storage.versions.mark_published", 1, sqlite3.OperationalError("disk I/O error (injected)")),
+    ("fieldnotes.storage.sync_log.mark_published", 1, _sqlite_io_error()),
 ]
 
 
@@ -425,11 +436,11 @@ def test_a_full_disk_during_the_merge_rolls_back_and_says_so(alice, bob, share, 
     data_before, versions_before = bob.data(), bob.version_count()
     original = version_log.insert_versions
 
-    def on_a_full_disk(session, rows):
+    def on_a_full_disk(session, versions):
         connection = version_log.connection(session)
         pages = connection.execute("PRAGMA page_count").fetchone()[0]
         connection.execute(f"PRAGMA max_page_count = {pages + 2}")
-        return original(session, rows)
+        return original(session, versions)
 
     monkeypatch.setattr(version_log, "insert_versions", on_a_full_disk)
     with pytest.raises(DatabaseFileError, match="disk is full") as raised:
@@ -554,16 +565,16 @@ def test_a_folder_that_requires_a_newer_fieldnotes_is_read_but_not_written(alice
 def test_fields_and_records_a_newer_version_added_survive_an_older_versions_syncs(alice, bob, share,
                                                                                    visit_id) -> None:
     site = alice.services.database.site_id
-    rows = [
-        (site, 9001, "visit", visit_id, "budget", "120000 EUR", 1 << 50, "alice", "2026-11-23T10:00:00.000Z", ""),
-        (site, 9002, "budget_line", "line-1", "amount", 5, 1 << 50, "alice", "2026-11-23T10:00:00.000Z", ""),
-        (site, 9003, "visit", visit_id, "kind", "webinar", 1 << 60, "alice", "2026-11-23T10:00:00.000Z", ""),
+    versions = [
+        Version(site, 9001, "visit", visit_id, "budget", "120000 EUR", 1 << 50, "alice", "2026-11-23T10:00:00.000Z"),
+        Version(site, 9002, "budget_line", "line-1", "amount", 5, 1 << 50, "alice", "2026-11-23T10:00:00.000Z"),
+        Version(site, 9003, "visit", visit_id, "kind", "webinar", 1 << 60, "alice", "2026-11-23T10:00:00.000Z"),
     ]
     team_id = bob.sync_with(share) and sqlite3.connect(bob.path).execute(
         "SELECT team_id FROM sync_state").fetchone()[0]
     folder = _site_folder(share, alice)
     path = folder / "000000009001-000000009003-0000feed.db"
-    segments.write_segment(path, team_id, site, rows, "2026-11-23T10:00:00.000Z")
+    segments.write_segment(path, team_id, site, versions, "2026-11-23T10:00:00.000Z")
     _write_checksum(path)
     report = bob.sync_with(share)
     assert report.rejected == [] and report.held_back == 1  # the visit's new kind is unknown here

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
-from fieldnotes.domain.model import FINDING_ATTRIBUTES, FINDING_KINDS_BY_KEY, VISIT_TEXT_FIELDS
-from fieldnotes.domain.versioning import EXISTS_FIELD
+from fieldnotes.domain.model import (
+    FINDING_ATTRIBUTES,
+    FINDING_KINDS_BY_KEY,
+    VISIT_TEXT_FIELDS,
+)
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, Version
 
 #: Values a user gives to settle a "deleted on one laptop, changed on another" conflict.
 KEEP = "keep"
@@ -45,7 +50,8 @@ class Conflict:
     visit_id: str | None
     field: str
     label: str
-    candidates: list[Candidate] = field(default_factory=list)
+    # `dataclasses.field`: the name `field` is this class's own attribute above.
+    candidates: list[Candidate] = dataclasses.field(default_factory=list)
 
     @property
     def is_deletion(self) -> bool:
@@ -66,6 +72,7 @@ _KIND_NAMES = {
 
 
 def field_label(kind: str, name: str) -> str:
+    """The field's name as the user knows it (or what a deletion conflict is)."""
     if name == EXISTS_FIELD:
         return "deleted on one laptop while changed on another"
     if kind == "visit" and name in VISIT_TEXT_FIELDS:
@@ -85,8 +92,28 @@ def record_label(kind: str, names: dict[str, str]) -> str:
 
 
 def describe_value(value: object) -> str:
+    """A value as a person reads it."""
     if value is None:
         return "(empty)"
     if isinstance(value, str):
         return value if value else "(empty)"
     return json.dumps(value)
+
+
+def candidates_of(state: RecordState, name: str, newest_child: Version | None = None) -> list[Candidate]:
+    """The values in conflict for one field of a record, default first.
+
+    For a deletion conflict: keeping it (with the edit that made it kept; `newest_child`
+    when that edit was to a record inside it), then every deletion.
+    """
+    if name != EXISTS_FIELD:
+        field_state = state.fields.get(name)
+        heads = field_state.conflicting if field_state is not None else []
+        return [Candidate(v.value, v.author, v.site, v.written_at, describe_value(v.value)) for v in heads]
+    kept = max(state.unseen, key=lambda v: (v.hlc, v.site, v.counter), default=None) or newest_child
+    found = []
+    if kept is not None:
+        found.append(Candidate(KEEP, kept.author, kept.site, kept.written_at, "kept: it was changed on this laptop"))
+    for deletion in state.deletions:
+        found.append(Candidate(DELETE, deletion.author, deletion.site, deletion.written_at, "deleted"))
+    return found

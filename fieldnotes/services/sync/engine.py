@@ -1,7 +1,9 @@
 """Team sync through a shared folder: publish this laptop's versions, merge everyone else's.
 
-How it fits together (the share layout is in `folder.py`, the file format in `segments.py`, the merge rule in `fieldnotes.domain.versioning`, the
-local version log in `fieldnotes.storage.versions`):
+How it fits together (the share layout is in `folder.py`, the file format in
+`fieldnotes.storage.segments`, the merge rule in `fieldnotes.domain.versioning`, the
+local version log in `fieldnotes.storage.versions`, and sync's bookkeeping in
+`fieldnotes.storage.sync_log`; this module only orchestrates them):
 
 1. One sync per database at a time (`SyncLock`), and a `VACUUM INTO` backup first.
 2. Local edits noted by triggers become field versions (`capture_local_changes`).
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable
@@ -36,30 +37,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fieldnotes.domain.clock import utc_now_text
-from fieldnotes.domain.errors import DatabaseFileError, OperationCancelled, ValidationError
-from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState
+from fieldnotes.domain.errors import (
+    DatabaseFileError,
+    OperationCancelled,
+    ValidationError,
+)
+from fieldnotes.domain.versioning import EXISTS_FIELD, Version
 from fieldnotes.services.changes import Change
 from fieldnotes.services.sync import folder as share
 from fieldnotes.services.sync.conflicts import (
     DELETE,
     KEEP,
-    Candidate,
     Conflict,
-    describe_value,
+    candidates_of,
     field_label,
     record_label,
 )
-from fieldnotes.services.sync.errors import ConflictNotFound, SyncFolderError, SyncTeamMismatch
-from fieldnotes.services.sync.segments import (
+from fieldnotes.services.sync.errors import ConflictNotFound, SyncTeamMismatch
+from fieldnotes.storage import sync_log
+from fieldnotes.storage import versions as version_log
+from fieldnotes.storage.database import backup_database
+from fieldnotes.storage.segments import (
     SEGMENT_FORMAT,
     SegmentFromNewerVersion,
     SegmentRejected,
     read_segment,
     write_segment,
 )
-from fieldnotes.storage import versions as log_
-from fieldnotes.storage.database import backup_database
-from fieldnotes.storage.versions import Key, Materialized, VersionRow
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +74,6 @@ Cancelled = Callable[[], bool]
 APPLY_BATCH_VERSIONS = 100_000
 #: Versions per segment file, so that a first sync of a big notebook is several files.
 SEGMENT_VERSIONS = 50_000
-#: SQLite page cache for sync's transactions (KiB): the version log's indexes are written
-#: in random order, which the default 2 MB cache turns into disk reads.
-_CACHE_KIB = 65_536
 
 
 @dataclass
@@ -124,10 +125,19 @@ NEWER_FORMAT_MESSAGE = (
 )
 
 
+NEWER_FORMAT_MESSAGE = (
+    "a colleague uses a newer fieldnotes: some of the team's changes were kept aside; update fieldnotes to merge them"
+)
+
+
 @dataclass
 class _Incoming:
     remote: share.RemoteFile
-    rows: list[VersionRow]
+    versions: list[Version]
+
+
+def _record_of(remote: share.RemoteFile, outcome: str, message: str = "") -> sync_log.FileRecord:
+    return sync_log.FileRecord(remote.site, remote.path.name, remote.size, remote.modified_ns, outcome, message)
 
 
 class Sync:
@@ -137,7 +147,7 @@ class Sync:
         self.services = services
         self.database = services.database
         self.author = services.author
-        self._materialized = Materialized()
+        self._held_back = sync_log.HeldBack()
 
     # --- paths -----------------------------------------------------------------------
 
@@ -164,14 +174,14 @@ class Sync:
         target = share.SyncFolder(Path(folder))
         target.check_present()
         report = SyncReport()
-        self._materialized = Materialized()
+        self._held_back = sync_log.HeldBack()
         with share.SyncLock(self._lock_path):
             started = time.perf_counter()
             backup_database(self.database.path, "sync")
             report.timings["backup"] = time.perf_counter() - started
             team = self._team(target)
             with self.database.writing() as session:
-                log_.connection(session).execute("UPDATE sync_state SET team_id = ? WHERE id = 1", (team.team_id,))
+                sync_log.join_team(session, team.team_id)
             self._check_identity(target)
             report.newer_format = team.min_format > SEGMENT_FORMAT
             self._work_folder.mkdir(parents=True, exist_ok=True)
@@ -184,17 +194,15 @@ class Sync:
             change = self._receive(target, team, report, progress, cancelled)
             report.timings["receive"] = time.perf_counter() - started
             with self.database.writing() as session:
-                log_.connection(session).execute(
-                    "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", (utc_now_text(),)
-                )
-                report.conflicts = log_.conflict_count(session)
-        report.change = _combine(published_change, change)
+                sync_log.note_sync_finished(session, utc_now_text())
+                report.conflicts = sync_log.conflict_count(session)
+        report.change = Change.union(published_change, change)
         report.finished_at = utc_now_text()
         return report
 
     def _team(self, target: share.SyncFolder) -> share.Team:
         with self.database.reading() as session:
-            known_team = log_.read_state(log_.connection(session)).team_id
+            known_team = sync_log.team_id(session)
         team = target.read_team()
         if team is None:
             if known_team is not None:
@@ -216,15 +224,13 @@ class Sync:
     def _check_identity(self, target: share.SyncFolder) -> None:
         """Take a new site id if another copy of this notebook publishes under this one."""
         with self.database.reading() as session:
-            conn = log_.connection(session)
-            site = log_.site_id(conn)
-            published = {name for (name,) in conn.execute(
-                "SELECT name FROM sync_segment WHERE site = ? AND outcome = 'published'", (site,))}
+            site = sync_log.site_id(session)
+            published = {record.name for record in sync_log.published_files(session, site)}
         unknown = target.unknown_own_segments(site, published)
         if not unknown:
             return
         with self.database.writing() as session:
-            new_site = log_.take_new_identity(session)
+            new_site = sync_log.take_new_identity(session)
         logger.warning(
             "the share holds %d file(s) published under this notebook's identity by another copy of it "
             "(copied or restored from a backup); this notebook now syncs as %s", len(unknown), new_site,
@@ -233,13 +239,11 @@ class Sync:
 
     def _publish(self, target: share.SyncFolder, team: share.Team, newer_format: bool) -> tuple[int, Change]:
         with self.database.writing() as session:
-            conn = log_.connection(session)
-            conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
-            change = self._capture(session)
-            site = log_.site_id(conn)
-            published = conn.execute(
-                "SELECT name, size, modified_ns FROM sync_segment WHERE site = ? AND outcome = 'published'", (site,)
-            ).fetchall()
+            sync_log.use_large_cache(session)
+            change = sync_log.capture_local_edits(session, self.author)
+            site = sync_log.site_id(session)
+            published = [(record.name, record.size, record.modified_ns)
+                         for record in sync_log.published_files(session, site)]
         target.clean_own_leftovers(site)
         if newer_format:
             return 0, change
@@ -249,28 +253,28 @@ class Sync:
             logger.warning("publishing again %d segment(s) of this laptop that went missing or changed on the share",
                            len(damaged))
             with self.database.reading() as session:
-                again = log_.own_versions_in(session, [(first, last) for _name, first, last in damaged])
+                again = version_log.own_versions_in(session, [(first, last) for _name, first, last in damaged])
             for start in range(0, len(again), SEGMENT_VERSIONS):
                 self._publish_segment(target, team, site, again[start : start + SEGMENT_VERSIONS], damaged)
                 damaged = []
                 sent += len(again[start : start + SEGMENT_VERSIONS])
         while True:  # a segment at a time, so that a first sync of a big notebook stays small in memory
             with self.database.reading() as session:
-                rows = log_.unpublished_versions(session, SEGMENT_VERSIONS)
-            if not rows:
+                versions = version_log.unpublished_versions(session, SEGMENT_VERSIONS)
+            if not versions:
                 return sent, change
-            self._publish_segment(target, team, site, rows, damaged)
+            self._publish_segment(target, team, site, versions, damaged)
             damaged = []
-            sent += len(rows)
+            sent += len(versions)
 
-    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, rows: list[VersionRow],
+    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, versions: list[Version],
                          replaced: list[tuple[str, int, int]]) -> None:
         local = self._work_folder / f"outgoing-{secrets.token_hex(4)}.db"
         try:
             try:
-                info = write_segment(local, team.team_id, site, rows, utc_now_text())
+                info = write_segment(local, team.team_id, site, versions, utc_now_text())
                 read_segment(local, site, team.team_id)  # never publish a file we would refuse
-            except (OSError, sqlite3.Error) as error:
+            except (OSError, DatabaseFileError) as error:
                 raise DatabaseFileError(
                     f"{self._work_folder}: cannot prepare the changes to publish "
                     f"({getattr(error, 'strerror', None) or error}); nothing was published"
@@ -278,80 +282,58 @@ class Sync:
             final = target.publish(local, site, info.first_counter, info.last_counter)
         finally:
             local.unlink(missing_ok=True)
-        stat = target.stat_own(final)
+        size, modified_ns = target.stat_own(final)
+        published = sync_log.FileRecord(site, final.name, size, modified_ns, sync_log.PUBLISHED)
         with self.database.writing() as session:
-            conn = log_.connection(session)
-            log_.mark_published(session, info.last_counter)
-            conn.executemany("DELETE FROM sync_segment WHERE site = ? AND name = ?",
-                             [(site, name) for name, _first, _last in replaced])
-            conn.execute(
-                "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, seen_at)"
-                " VALUES (?, ?, ?, ?, 'published', '', ?)",
-                (site, final.name, stat[0], stat[1], utc_now_text()),
-            )
-
-    def _capture(self, session) -> Change:  # noqa: ANN001 - Session
-        """Turn noted local edits into versions, and settle what they affect."""
-        captured = log_.capture_local_changes(session, self.author)
-        if not captured.to_settle:
-            return Change()
-        log_.set_applying(session, True)
-        result = log_.materialize(session, captured.to_settle)
-        log_.set_applying(session, False)
-        return _change_of(result)
+            sync_log.record_published(session, published, info.last_counter,
+                                      [name for name, _first, _last in replaced], utc_now_text())
 
     def _receive(self, target: share.SyncFolder, team: share.Team, report: SyncReport,
                  progress: Progress | None, cancelled: Cancelled | None) -> Change:
         with self.database.reading() as session:
-            conn = log_.connection(session)
-            own_site = log_.site_id(conn)
-            seen = {
-                (site, name): (size, modified_ns, outcome)
-                for site, name, size, modified_ns, outcome in conn.execute(
-                    "SELECT site, name, size, modified_ns, outcome FROM sync_segment"
-                )
-            }
+            own_site = sync_log.site_id(session)
+            seen = sync_log.files_seen(session)
         candidates = []
         for remote in target.remote_files(own_site):
             previous = seen.get((remote.site, remote.path.name))
             if previous is not None:
-                size, modified_ns, outcome = previous
-                if outcome == "applied":
+                if previous.outcome == sync_log.APPLIED:
                     continue
-                if (size, modified_ns) == (remote.size, remote.modified_ns):
-                    if outcome == "rejected":
+                if (previous.size, previous.modified_ns) == (remote.size, remote.modified_ns):
+                    if previous.outcome == sync_log.REJECTED:
                         continue
-                    if outcome.startswith("newer:") and int(outcome[6:]) > SEGMENT_FORMAT:
+                    needed = previous.needed_format
+                    if needed is not None and needed > SEGMENT_FORMAT:
                         report.newer_format = True
                         continue
             candidates.append(remote)
         total = len(candidates) + 1
         change = Change()
         batch: list[_Incoming] = []
-        outcomes: list[tuple[share.RemoteFile, str, str]] = []
+        outcomes: list[sync_log.FileRecord] = []
         size = 0
         for index, remote in enumerate(candidates):
             if cancelled is not None and cancelled():
                 raise OperationCancelled("sync cancelled; what was merged so far is complete, the rest comes next time")
             if progress is not None:
                 progress(index, total)
-            rows = self._fetch(target, team, remote, report, outcomes)
-            if rows is not None:
-                batch.append(_Incoming(remote, rows))
-                size += len(rows)
+            versions = self._fetch(target, team, remote, report, outcomes)
+            if versions is not None:
+                batch.append(_Incoming(remote, versions))
+                size += len(versions)
             if size >= APPLY_BATCH_VERSIONS:
-                change = _combine(change, self._apply(batch, outcomes, report))
+                change = Change.union(change, self._apply(batch, outcomes, report))
                 batch, outcomes, size = [], [], 0
         if cancelled is not None and cancelled():
             raise OperationCancelled("sync cancelled; what was merged so far is complete, the rest comes next time")
         if batch or outcomes:
-            change = _combine(change, self._apply(batch, outcomes, report))
+            change = Change.union(change, self._apply(batch, outcomes, report))
         if progress is not None:
             progress(total, total)
         return change
 
     def _fetch(self, target: share.SyncFolder, team: share.Team, remote: share.RemoteFile, report: SyncReport,
-               outcomes: list[tuple[share.RemoteFile, str, str]]) -> list[VersionRow] | None:
+               outcomes: list[sync_log.FileRecord]) -> list[Version] | None:
         """Copy one remote file locally and validate it; None when it is not to be applied now."""
         name = f"{remote.site[:8]}/{remote.path.name}"
         expected = None
@@ -375,84 +357,67 @@ class Sync:
                 return None
             if expected is not None and share.sha256_of(local) != expected:
                 message = f"{name}: does not match its checksum (damaged, or still arriving); skipped"
-                outcomes.append((remote, "rejected", message))
+                outcomes.append(_record_of(remote, sync_log.REJECTED, message))
                 report.rejected.append(message)
                 return None
             try:
-                _info, rows = read_segment(local, remote.site, team.team_id)
+                _info, versions = read_segment(local, remote.site, team.team_id)
             except SegmentFromNewerVersion as newer:
                 report.newer_format = True
-                outcomes.append((remote, f"newer:{newer.file_format}", NEWER_FORMAT_MESSAGE))
+                outcomes.append(_record_of(remote, sync_log.newer_outcome(newer.file_format), NEWER_FORMAT_MESSAGE))
                 return None
             except SegmentRejected as rejection:
                 message = f"{name}: {rejection}; skipped"
-                outcomes.append((remote, "rejected", message))
+                outcomes.append(_record_of(remote, sync_log.REJECTED, message))
                 report.rejected.append(message)
                 return None
-            return rows
+            return versions
         finally:
             local.unlink(missing_ok=True)
 
-    def _apply(self, batch: list[_Incoming], outcomes: list[tuple[share.RemoteFile, str, str]],
-               report: SyncReport) -> Change:
+    def _apply(self, batch: list[_Incoming], outcomes: list[sync_log.FileRecord], report: SyncReport) -> Change:
         """Apply validated segments and record every file's outcome, in one transaction."""
-        now = utc_now_text()
         try:
             with self.database.writing() as session:
-                conn = log_.connection(session)
-                conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
-                change = self._capture(session)
-                before = conn.execute("SELECT count(*) FROM field_version").fetchone()[0]
-                keys: set[Key] = set()
-                for item in batch:
-                    keys |= log_.insert_versions(session, item.rows)
-                after = conn.execute("SELECT count(*) FROM field_version").fetchone()[0]
-                result = Materialized()
-                if keys:
-                    log_.set_applying(session, True)
-                    result = log_.materialize(session, keys)
-                    log_.set_applying(session, False)
-                records = [(item.remote, "applied", "") for item in batch] + outcomes
-                conn.executemany(
-                    "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, seen_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(r.site, r.path.name, r.size, r.modified_ns, outcome, message, now)
-                     for r, outcome, message in records],
-                )
+                sync_log.use_large_cache(session)
+                change = sync_log.capture_local_edits(session, self.author)
+                versions = [version for item in batch for version in item.versions]
+                added, applied = sync_log.apply_versions(session, versions, self._held_back)
+                records = [_record_of(item.remote, sync_log.APPLIED) for item in batch] + outcomes
+                sync_log.record_files(session, records, utc_now_text())
         except DatabaseFileError as error:
-            raise DatabaseFileError(
+            raise type(error)(
                 f"sync could not merge the team's changes: {error}. Nothing from the share was applied; "
                 "your notebook is as it was before this sync"
             ) from error
-        except sqlite3.Error as error:  # pragma: no cover - translated by Database.writing
-            raise DatabaseFileError(f"sync could not merge the team's changes ({error})") from error
-        report.received += after - before
-        self._materialized.merge(result)
-        report.held_back = len(self._materialized.held_back)
-        return _combine(change, _change_of(result))
+        report.received += added
+        report.held_back = len(self._held_back)
+        return Change.union(change, applied)
 
     # --- conflicts -------------------------------------------------------------------
 
     def open_conflict_count(self) -> int:
         """How many conflicts need review (cheap enough for a status bar)."""
         with self.database.reading() as session:
-            return log_.conflict_count(session)
+            return sync_log.conflict_count(session)
 
     def conflicts(self) -> list[Conflict]:
         """Every open conflict with all its values, who wrote each, where and when."""
         with self.database.reading() as session:
-            rows = log_.conflict_rows(session)
-            states = log_.record_states(session, {(kind, record_id) for _, kind, record_id, _, _ in rows})
-            conn = log_.connection(session)
-            found = []
-            for conflict_id, kind, record_id, name, visit_id in rows:
-                state = states[(kind, record_id)]
-                label = f"{record_label(kind, _names(conn, kind, record_id))}: {field_label(kind, name)}"
-                found.append(Conflict(conflict_id, kind, record_id, visit_id, name, label,
-                                      _candidates(state, name, conn, kind, record_id)))
-        return found
+            found = sync_log.open_conflicts(session)
+        return [
+            Conflict(item.id, item.kind, item.record_id, item.visit_id, item.field,
+                     f"{record_label(item.kind, item.names)}: {field_label(item.kind, item.field)}",
+                     candidates_of(item.state, item.field, item.newest_child))
+            for item in found
+        ]
 
     def conflict(self, conflict_id: str) -> Conflict:
+        """One open conflict by its id.
+
+        Raises:
+            ConflictNotFound: no such open conflict.
+        """
         for candidate in self.conflicts():
             if candidate.id == conflict_id:
                 return candidate
@@ -461,126 +426,64 @@ class Sync:
     def resolve(self, conflict_id: str, value: object) -> Change:
         """Settle a conflict with one of its values or a merged one; every laptop follows.
 
-        For a deletion conflict, `value` is "keep" or "delete".
+        For a deletion conflict, `value` is "keep" or "delete"; deleting follows the same
+        rules as deleting in the notebook (an account with visits stays, the last guide
+        stays, the positions of what remains are closed up).
 
         Raises:
             ConflictNotFound: no such open conflict.
-            ValidationError: the value does not fit the field.
+            ValidationError: the value does not fit the field, or the deletion is not allowed.
         """
         with self.database.writing() as session:
-            conn = log_.connection(session)
-            change = self._capture(session)
-            row = conn.execute("SELECT kind, record_id, field FROM sync_conflict WHERE id = ?", (conflict_id,)).fetchone()
-            if row is None:
+            change = sync_log.capture_local_edits(session, self.author)
+            subject = sync_log.conflict_subject(session, conflict_id)
+            if subject is None:
                 raise ConflictNotFound(f"no open conflict {conflict_id} (it may have been resolved already)")
-            kind, record_id, name = row
-            state = log_.record_states(session, [(kind, record_id)])[(kind, record_id)]
+            kind, record_id, name = subject
             if name == EXISTS_FIELD:
-                if value in (KEEP, "kept", 1, True):
-                    log_.write_version(session, kind, record_id, EXISTS_FIELD, 1,
-                                       [v.key for v in state.exists_heads], self.author)
-                elif value in (DELETE, "deleted", 0, False):
-                    self._delete_record(session, kind, record_id)
-                    return _combine(change, self._capture(session), _deleted_change(kind, record_id))
+                if value in (DELETE, "deleted", 0, False):
+                    deleting = True
+                elif value in (KEEP, "kept", 1, True):
+                    deleting = False
+                    value = 1
                 else:
                     raise ValidationError(f"a deletion conflict is settled with {KEEP!r} or {DELETE!r}, not {value!r}")
             else:
-                problem = log_.column_problem(kind, name, value)
+                deleting = False
+                problem = version_log.column_problem(kind, name, value)
                 if problem:
                     raise ValidationError(f"{field_label(kind, name)}: {problem}")
-                log_.write_version(session, kind, record_id, name, value,
-                                   [v.key for v in state.fields[name].heads], self.author)
-            log_.set_applying(session, True)
-            result = log_.materialize(session, [(kind, record_id)])
-            log_.set_applying(session, False)
-        return _combine(change, _change_of(result))
+            if not deleting:
+                return Change.union(change, sync_log.write_choice(session, kind, record_id, name, value, self.author))
+        deleted = self._delete_record(kind, record_id)
+        with self.database.writing() as session:  # the deletion becomes a version, closing the conflict
+            return Change.union(change, deleted, sync_log.capture_local_edits(session, self.author))
 
-    @staticmethod
-    def _delete_record(session, kind: str, record_id: str) -> None:  # noqa: ANN001 - Session
-        conn = log_.connection(session)
+    def _delete_record(self, kind: str, record_id: str) -> Change:
+        """Delete a record through the use case a user's deletion runs, with its rules."""
+        notebook, guides = self.services.notebook, self.services.guides
         if kind == "account":
-            visits = conn.execute("SELECT count(*) FROM visit WHERE account_id = ?", (record_id,)).fetchone()[0]
-            if visits:
-                raise ValidationError(
-                    f"the account still has {visits} visit(s); delete or move them first, or keep the account"
-                )
+            return notebook.delete_account(record_id)
+        if kind == "contact":
+            return notebook.delete_contact(record_id)
         if kind == "visit":
-            conn.execute("DELETE FROM visit_search WHERE rowid IN (SELECT pk FROM visit WHERE id = ?)", (record_id,))
-        conn.execute(f"DELETE FROM {kind} WHERE id = ?", (record_id,))
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-def _change_of(result: Materialized) -> Change:
-    return Change(
-        visit_ids=frozenset(result.visit_ids),
-        visit_list=result.visit_list_changed,
-        account_ids=frozenset(result.account_ids),
-        guides=result.guides,
-    )
-
-
-def _deleted_change(kind: str, record_id: str) -> Change:
-    if kind == "visit":
-        return Change(visit_ids=frozenset({record_id}), visit_list=True)
-    if kind == "account":
-        return Change(account_ids=frozenset({record_id}))
-    return Change.everything()
-
-
-def _combine(*changes: Change) -> Change:
-    return Change(
-        visit_ids=frozenset().union(*(c.visit_ids for c in changes)),
-        visit_list=any(c.visit_list for c in changes),
-        account_ids=frozenset().union(*(c.account_ids for c in changes)),
-        guides=any(c.guides for c in changes),
-    )
-
-
-def _names(conn: sqlite3.Connection, kind: str, record_id: str) -> dict[str, str]:
-    if kind == "visit":
-        row = conn.execute("SELECT title FROM visit WHERE id = ?", (record_id,)).fetchone()
-        return {"name": row[0] if row else ""}
-    if kind == "finding":
-        row = conn.execute(
-            "SELECT f.kind, f.text, v.title FROM finding f LEFT JOIN visit v ON v.id = f.visit_id WHERE f.id = ?",
-            (record_id,),
-        ).fetchone()
-        return {"finding_kind": row[0], "text": row[1], "visit_title": row[2] or ""} if row else {}
-    column = "text" if kind == "guide_prompt" else "name"
-    row = conn.execute(f"SELECT {column} FROM {kind} WHERE id = ?", (record_id,)).fetchone()
-    return {"name": (row[0] or "")[:60] if row else ""}
-
-
-def _candidates(state: RecordState, name: str, conn: sqlite3.Connection, kind: str, record_id: str) -> list[Candidate]:
-    if name != EXISTS_FIELD:
-        field_state = state.fields.get(name)
-        heads = field_state.conflicting if field_state is not None else []
-        return [Candidate(v.value, v.author, v.site, v.written_at, describe_value(v.value)) for v in heads]
-    kept = max(state.unseen, key=lambda v: (v.hlc, v.site, v.counter), default=None)
-    if kept is None:  # kept because something inside it was added or changed elsewhere
-        children = log_.child_keys(conn, kind, record_id)
-        newest = None
-        for child_state in log_.states_of(conn, children).values():
-            candidate = child_state.newest()
-            if candidate is not None and (newest is None or (candidate.hlc, candidate.site) > (newest.hlc, newest.site)):
-                newest = candidate
-        kept = newest
-    found = []
-    if kept is not None:
-        found.append(Candidate(KEEP, kept.author, kept.site, kept.written_at, "kept: it was changed on this laptop"))
-    for deletion in state.deletions:
-        found.append(Candidate(DELETE, deletion.author, deletion.site, deletion.written_at, "deleted"))
-    return found
+            return notebook.delete_visit(record_id)[1]
+        if kind == "finding":
+            return notebook.delete_finding(record_id)[1]
+        if kind == "guide":
+            return guides.delete_guide(record_id)
+        if kind == "guide_prompt":
+            return guides.delete_prompt(record_id)
+        raise ValidationError(f"records of kind {kind!r} cannot be deleted here")
 
 
 def parse_value(kind: str, name: str, text: str) -> object:
     """A value typed by a user for a field, in its stored form (numbers and yes/no included)."""
     if name == EXISTS_FIELD:
         return text.strip().lower()
-    probe = log_.column_problem(kind, name, 0)
-    if probe is None or "whole number" in (log_.column_problem(kind, name, "x") or "") or "severity" in (probe or ""):
+    probe = version_log.column_problem(kind, name, 0)
+    if probe is None or "whole number" in (version_log.column_problem(kind, name, "x") or "") \
+            or "severity" in (probe or ""):
         words = text.strip().lower()
         if words in ("true", "yes"):
             return 1

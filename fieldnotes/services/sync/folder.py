@@ -26,9 +26,10 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from fieldnotes.services.sync.errors import FolderUnreachable, SyncBusy, SyncFolderError
-from fieldnotes.services.sync.segments import SEGMENT_FORMAT, is_site_id
+from fieldnotes.storage.segments import SEGMENT_FORMAT, is_site_id
 
 TEAM_FILE = "team.json"
 SITES = "sites"
@@ -333,7 +334,7 @@ class SyncLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._stream = None
+        self._stream: IO[str] | None = None
 
     def acquire(self) -> None:
         stream = self.path.open("a+")

@@ -24,29 +24,44 @@ depends_on = None
 _VISIT_COLUMNS = ("account_id", "title", "salesperson", "attendees", "objective", "summary", "notes", "next_step")
 _FINDING_COLUMNS = ("visit_id", "text", "quote", "material", "competitor", "answer", "person", "criteria", "owner")
 _ACCOUNT_COLUMNS = ("name",)
-_NOTE = "INSERT OR IGNORE INTO search_dirty (pk)"
+
+
+def _note(pk: str) -> str:
+    """Note one visit (by the expression for its key), once.
+
+    Not `INSERT OR IGNORE`: inside a trigger, the conflict policy of the statement that
+    fired it wins, and sync's upserts would turn a second note into an error.
+    """
+    return f"INSERT INTO search_dirty (pk) SELECT {pk} WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE pk = {pk})"
+
+
+def _note_visit_of(finding: str) -> str:
+    return (
+        "INSERT INTO search_dirty (pk) SELECT v.pk FROM visit v "
+        f"WHERE v.id = {finding}.visit_id AND NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.pk = v.pk)"
+    )
 
 
 def upgrade() -> None:
     op.execute("CREATE TABLE search_dirty (pk INTEGER PRIMARY KEY)")
-    op.execute(f"CREATE TRIGGER search_note_visit_insert AFTER INSERT ON visit BEGIN {_NOTE} VALUES (NEW.pk); END")
+    op.execute(f"CREATE TRIGGER search_note_visit_insert AFTER INSERT ON visit BEGIN {_note('NEW.pk')}; END")
     op.execute(
         f"CREATE TRIGGER search_note_visit_update AFTER UPDATE OF {', '.join(_VISIT_COLUMNS)} ON visit "
-        f"BEGIN {_NOTE} VALUES (NEW.pk); END"
+        f"BEGIN {_note('NEW.pk')}; END"
     )
     # A trigger may not write the index itself: the connection does not trust the schema
     # (`trusted_schema=OFF`), and FTS5 tables are not safe for triggers then.
-    op.execute(f"CREATE TRIGGER search_note_visit_delete AFTER DELETE ON visit BEGIN {_NOTE} VALUES (OLD.pk); END")
-    by_visit = f"{_NOTE} SELECT pk FROM visit WHERE id = %s.visit_id"
-    op.execute(f"CREATE TRIGGER search_note_finding_insert AFTER INSERT ON finding BEGIN {by_visit % 'NEW'}; END")
+    op.execute(f"CREATE TRIGGER search_note_visit_delete AFTER DELETE ON visit BEGIN {_note('OLD.pk')}; END")
+    op.execute(f"CREATE TRIGGER search_note_finding_insert AFTER INSERT ON finding BEGIN {_note_visit_of('NEW')}; END")
     op.execute(
         f"CREATE TRIGGER search_note_finding_update AFTER UPDATE OF {', '.join(_FINDING_COLUMNS)} ON finding "
-        f"BEGIN {by_visit % 'NEW'}; {by_visit % 'OLD'}; END"
+        f"BEGIN {_note_visit_of('NEW')}; {_note_visit_of('OLD')}; END"
     )
-    op.execute(f"CREATE TRIGGER search_note_finding_delete AFTER DELETE ON finding BEGIN {by_visit % 'OLD'}; END")
+    op.execute(f"CREATE TRIGGER search_note_finding_delete AFTER DELETE ON finding BEGIN {_note_visit_of('OLD')}; END")
     op.execute(
         f"CREATE TRIGGER search_note_account_update AFTER UPDATE OF {', '.join(_ACCOUNT_COLUMNS)} ON account "
-        f"BEGIN {_NOTE} SELECT pk FROM visit WHERE account_id = NEW.id; END"
+        "BEGIN INSERT INTO search_dirty (pk) SELECT v.pk FROM visit v WHERE v.account_id = NEW.id "
+        "AND NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.pk = v.pk); END"
     )
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldnotes import __version__
-from fieldnotes.storage.versions import VersionRow
+from fieldnotes.domain.versioning import Version
+from fieldnotes.storage.sqlite_errors import known_failure
 
 #: `PRAGMA application_id` of a segment file ("FNSg").
 SEGMENT_APPLICATION_ID = 0x464E5367
@@ -82,12 +83,31 @@ def is_site_id(text: str) -> bool:
     return bool(_SITE.match(text))
 
 
-def write_segment(path: Path, team: str, site: str, rows: list[VersionRow], written_at: str) -> SegmentInfo:
-    """Write these versions of `site` (all with that site) to a new segment file at `path`."""
-    if not rows:
+def write_segment(path: Path, team: str, site: str, versions: list[Version], written_at: str) -> SegmentInfo:
+    """Write these versions of `site` (all with that site, by counter) to a new segment file at `path`.
+
+    Raises:
+        DatabaseFileError: (a subclass) the local disk is full, failing or read-only.
+        OSError: the file could not be replaced or flushed.
+    """
+    if not versions:
         raise ValueError("a segment holds at least one version")
-    info = SegmentInfo(team, site, rows[0][1], rows[-1][1], len(rows), written_at, __version__)
+    info = SegmentInfo(team, site, versions[0].counter, versions[-1].counter, len(versions), written_at,
+                       __version__)
     path.unlink(missing_ok=True)
+    try:
+        _write(path, info, versions)
+    except sqlite3.Error as error:
+        failure = known_failure(error, path)
+        if failure is None:
+            raise
+        raise failure from error
+    with path.open("rb+") as stream:
+        os.fsync(stream.fileno())
+    return info
+
+
+def _write(path: Path, info: SegmentInfo, versions: list[Version]) -> None:
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = DELETE")
@@ -99,20 +119,18 @@ def write_segment(path: Path, team: str, site: str, rows: list[VersionRow], writ
             connection.execute(sql)
         connection.execute(
             "INSERT INTO segment VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (SEGMENT_FORMAT, team, site, info.first_counter, info.last_counter, info.version_count, written_at,
-             info.app_version),
+            (SEGMENT_FORMAT, info.team, info.site, info.first_counter, info.last_counter, info.version_count,
+             info.written_at, info.app_version),
         )
         connection.executemany(
             "INSERT INTO version (counter, kind, record_id, field, value, hlc, author, written_at, parents)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row[1:] for row in rows],
+            [(v.counter, v.kind, v.record_id, v.field, v.value, v.hlc, v.author, v.written_at, " ".join(v.parents))
+             for v in versions],
         )
         connection.execute("COMMIT")
     finally:
         connection.close()
-    with path.open("rb+") as stream:
-        os.fsync(stream.fileno())
-    return info
 
 
 def _check_header(path: Path) -> int:
@@ -160,7 +178,7 @@ def _integer(value: object, what: str, low: int, high: int) -> int:
     return value
 
 
-def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[SegmentInfo, list[VersionRow]]:
+def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[SegmentInfo, list[Version]]:
     """Validate a local copy of a segment and return its metadata and versions.
 
     Raises:
@@ -231,16 +249,18 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
                 _text(kind, "record kind", 32, _KIND)
                 _text(name, "field name", 65, _FIELD)
             site = info.site
-            rows: list[VersionRow] = []
+            versions: list[Version] = []
             for counter, kind, record_id, name, value, hlc, author, version_written_at, parents in connection.execute(
                 "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents"
                 " FROM version ORDER BY counter"
             ):
-                if parents and not all(_PARENT.match(parent) for parent in parents.split(" ")):
+                parent_keys = tuple(parents.split(" ")) if parents else ()
+                if not all(_PARENT.match(parent) for parent in parent_keys):
                     raise SegmentRejected("the file holds an invalid parent list")
-                rows.append((site, counter, kind, record_id, name, value, hlc, author, version_written_at, parents))
+                versions.append(Version(site, counter, kind, record_id, name, value, hlc, author, version_written_at,
+                                        parent_keys))
         except sqlite3.DatabaseError as error:
             raise SegmentRejected(f"the file is damaged ({error})") from None
-        return info, rows
+        return info, versions
     finally:
         connection.close()

@@ -1,0 +1,326 @@
+"""Sync's bookkeeping in the local database, and the steps of a sync that write to it.
+
+The bookkeeping: which team this notebook syncs with, this laptop's site id, what became
+of every file seen on the share (applied, rejected, kept for a newer fieldnotes, or
+published by this laptop), when the last sync ended, and the "applying" state that
+silences the triggers noting local edits while sync rewrites rows. The steps (turning
+local edits into versions, applying versions from the share, writing a conflict's
+resolution) run inside a session the caller opened for writing, and report what they
+rewrote as the `Change` every layer above speaks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from fieldnotes.domain.changes import Change
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, Version
+from fieldnotes.storage import versions as version_log
+from fieldnotes.storage.versions import Key
+
+#: Outcomes of a file on the share, as recorded in `sync_segment.outcome`.
+PUBLISHED = "published"
+APPLIED = "applied"
+REJECTED = "rejected"
+_NEWER = "newer:"  # followed by the segment format the file needs
+
+#: SQLite page cache for sync's transactions (KiB): the version log's indexes are written
+#: in random order, which the default 2 MB cache turns into disk reads.
+_CACHE_KIB = 65_536
+
+
+def _connection(session: Session) -> sqlite3.Connection:
+    return version_log.connection(session)
+
+
+# --- this laptop and its team ------------------------------------------------------------
+
+
+def site_id(session: Session) -> str:
+    """This notebook's site id: the name its versions carry on the share."""
+    return version_log.site_id(_connection(session))
+
+
+def team_id(session: Session) -> str | None:
+    """The team whose folder this notebook syncs with, or None before its first sync."""
+    return version_log.read_state(_connection(session)).team_id
+
+
+def join_team(session: Session, team: str) -> None:
+    """Remember the team of the folder this notebook syncs with."""
+    _connection(session).execute("UPDATE sync_state SET team_id = ? WHERE id = 1", (team,))
+
+
+def note_sync_finished(session: Session, finished_at: str) -> None:
+    _connection(session).execute("UPDATE sync_state SET last_sync_at = ? WHERE id = 1", (finished_at,))
+
+
+def take_new_identity(session: Session) -> str:
+    """Give this notebook a new site id (see `versions.take_new_identity`); return it."""
+    return version_log.take_new_identity(session)
+
+
+def use_large_cache(session: Session) -> None:
+    """Give this transaction's connection a page cache big enough for bulk writes to the log."""
+    _connection(session).execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+
+
+# --- files seen on the share -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What sync did with one file on the share, and the size and time it had then.
+
+    Attributes:
+        site: the laptop folder the file is in.
+        name: the file's name in that folder.
+        size: its size in bytes when it was seen.
+        modified_ns: its modification time (nanoseconds) when it was seen.
+        outcome: `APPLIED`, `REJECTED`, `PUBLISHED`, or what `newer_outcome` returns.
+        message: why it was rejected or kept aside, for the user.
+    """
+
+    site: str
+    name: str
+    size: int
+    modified_ns: int
+    outcome: str
+    message: str = ""
+
+    @property
+    def needed_format(self) -> int | None:
+        """The segment format the file needs when it was kept for a newer fieldnotes, else None."""
+        if not self.outcome.startswith(_NEWER):
+            return None
+        return int(self.outcome[len(_NEWER):])
+
+
+def newer_outcome(file_format: int) -> str:
+    """The outcome of a file kept aside because it needs segment format `file_format`."""
+    return f"{_NEWER}{file_format}"
+
+
+def files_seen(session: Session) -> dict[tuple[str, str], FileRecord]:
+    """Every file recorded so far, by (site, name)."""
+    return {
+        (site, name): FileRecord(site, name, size, modified_ns, outcome, message)
+        for site, name, size, modified_ns, outcome, message in _connection(session).execute(
+            "SELECT site, name, size, modified_ns, outcome, message FROM sync_segment"
+        )
+    }
+
+
+def published_files(session: Session, site: str) -> list[FileRecord]:
+    """The segments this laptop published under `site`, as they were when published."""
+    return [
+        FileRecord(site, name, size, modified_ns, PUBLISHED, message)
+        for name, size, modified_ns, message in _connection(session).execute(
+            "SELECT name, size, modified_ns, message FROM sync_segment WHERE site = ? AND outcome = ?",
+            (site, PUBLISHED),
+        )
+    ]
+
+
+def record_files(session: Session, records: Iterable[FileRecord], seen_at: str) -> None:
+    """Record (or update) what became of these files."""
+    _connection(session).executemany(
+        "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, seen_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(r.site, r.name, r.size, r.modified_ns, r.outcome, r.message, seen_at) for r in records],
+    )
+
+
+def mark_published(session: Session, last_counter: int) -> None:
+    """Note that this site's versions up to `last_counter` are on the share."""
+    _connection(session).execute(
+        "UPDATE sync_state SET published = max(published, ?) WHERE id = 1", (last_counter,)
+    )
+
+
+def record_published(session: Session, published: FileRecord, last_counter: int, replaced: Iterable[str],
+                     seen_at: str) -> None:
+    """Note a segment this laptop published, replacing the records of files it stands in for."""
+    mark_published(session, last_counter)
+    _connection(session).executemany(
+        "DELETE FROM sync_segment WHERE site = ? AND name = ?", [(published.site, name) for name in replaced]
+    )
+    record_files(session, [published], seen_at)
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def applying(session: Session) -> Iterator[None]:
+    """Silence the triggers that note local edits while sync rewrites rows, in this transaction.
+
+    Rows written inside are what the versions already say: noting them as local edits
+    would turn every merge into new versions of this laptop.
+    """
+    connection = _connection(session)
+    connection.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
+    try:
+        yield
+    except BaseException:
+        # The transaction is normally rolled back, which restores the flag; should a
+        # caller keep it, edits must still be noted. The error being raised matters more
+        # than a failure to reset (a connection already broken by it).
+        with contextlib.suppress(sqlite3.Error):
+            connection.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
+        raise
+    connection.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
+
+
+class HeldBack:
+    """Records that cannot be shown yet, as the batches of one sync settle them.
+
+    A record waits when its parent has not arrived, or when a newer fieldnotes wrote
+    values this version cannot show; a later batch may bring what it waited for.
+    """
+
+    def __init__(self) -> None:
+        self.reasons: dict[Key, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.reasons)
+
+    def _note(self, shown: Iterable[Key], waiting: dict[Key, str]) -> None:
+        for key in shown:
+            self.reasons.pop(key, None)
+        self.reasons.update(waiting)
+
+
+def settle(session: Session, keys: Iterable[Key], held_back: HeldBack | None = None) -> Change:
+    """Rewrite the visible rows and open conflicts of these records from their versions."""
+    with applying(session):
+        result = version_log.materialize(session, keys)
+    if held_back is not None:
+        held_back._note(result.shown, result.held_back)
+    return result.change()
+
+
+def capture_local_edits(session: Session, author: str) -> Change:
+    """Turn the edits the triggers noted into versions of this laptop, and settle what they affect."""
+    captured = version_log.capture_local_changes(session, author)
+    if not captured.to_settle:
+        return Change()
+    return settle(session, captured.to_settle)
+
+
+def apply_versions(session: Session, versions: Sequence[Version], held_back: HeldBack) -> tuple[int, Change]:
+    """Add versions from other laptops and rewrite what they resolve to.
+
+    Returns:
+        How many of them were new here, and what changed.
+    """
+    added, keys = version_log.insert_versions(session, versions)
+    if not keys:
+        return added, Change()
+    return added, settle(session, keys, held_back)
+
+
+# --- conflicts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenConflict:
+    """An open conflict with what is needed to show it.
+
+    Attributes:
+        id: the conflict's id (the same on every laptop).
+        kind: the kind of record in conflict.
+        record_id: its id.
+        field: the field in conflict, or `EXISTS_FIELD` for a deletion crossing an edit.
+        visit_id: the visit it belongs to, if any.
+        names: the record's title or name and, for a finding, its kind, text and visit title.
+        state: what the record resolves to.
+        newest_child: for a deletion conflict, the newest version of a record inside this one
+            (why it was kept when nothing of its own changed elsewhere).
+    """
+
+    id: str
+    kind: str
+    record_id: str
+    field: str
+    visit_id: str | None
+    names: dict[str, str]
+    state: RecordState
+    newest_child: Version | None = None
+
+
+def conflict_count(session: Session) -> int:
+    """How many conflicts are open."""
+    return version_log.conflict_count(session)
+
+
+def open_conflicts(session: Session) -> list[OpenConflict]:
+    """Every open conflict, oldest record first."""
+    rows = version_log.conflict_rows(session)
+    states = version_log.record_states(session, {(kind, record_id) for _, kind, record_id, _, _ in rows})
+    connection = _connection(session)
+    found = []
+    for conflict, kind, record_id, name, visit_id in rows:
+        state = states[(kind, record_id)]
+        newest_child = None
+        if name == EXISTS_FIELD and not state.unseen:
+            newest_child = _newest_child_version(connection, kind, record_id)
+        found.append(OpenConflict(conflict, kind, record_id, name, visit_id, _names(connection, kind, record_id),
+                                  state, newest_child))
+    return found
+
+
+def conflict_subject(session: Session, conflict: str) -> tuple[str, str, str] | None:
+    """The (kind, record id, field) an open conflict is about, or None when it is not open."""
+    row = _connection(session).execute(
+        "SELECT kind, record_id, field FROM sync_conflict WHERE id = ?", (conflict,)
+    ).fetchone()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def write_choice(session: Session, kind: str, record_id: str, name: str, value: object, author: str) -> Change:
+    """Write `value` as a new version replacing every head of the field (or of existence), and settle.
+
+    This is how a conflict is resolved: the version names all the values in conflict as
+    its parents, so every laptop that receives it sees the conflict closed.
+    """
+    state = version_log.record_states(session, [(kind, record_id)])[(kind, record_id)]
+    if name == EXISTS_FIELD:
+        heads = state.exists_heads
+    else:
+        field_state = state.fields.get(name)
+        heads = field_state.heads if field_state is not None else []
+    version_log.write_version(session, kind, record_id, name, value, [version.key for version in heads], author)
+    return settle(session, [(kind, record_id)])
+
+
+def _names(connection: sqlite3.Connection, kind: str, record_id: str) -> dict[str, str]:
+    if kind == "visit":
+        row = connection.execute("SELECT title FROM visit WHERE id = ?", (record_id,)).fetchone()
+        return {"name": row[0] if row else ""}
+    if kind == "finding":
+        row = connection.execute(
+            "SELECT f.kind, f.text, v.title FROM finding f LEFT JOIN visit v ON v.id = f.visit_id WHERE f.id = ?",
+            (record_id,),
+        ).fetchone()
+        return {"finding_kind": row[0], "text": row[1], "visit_title": row[2] or ""} if row else {}
+    column = "text" if kind == "guide_prompt" else "name"
+    if kind not in version_log.TRACKED:
+        return {"name": ""}
+    row = connection.execute(f"SELECT {column} FROM {kind} WHERE id = ?", (record_id,)).fetchone()
+    return {"name": (row[0] or "")[:60] if row else ""}
+
+
+def _newest_child_version(connection: sqlite3.Connection, kind: str, record_id: str) -> Version | None:
+    newest = None
+    children = version_log.child_keys(connection, kind, record_id)
+    for child_state in version_log.states_of(connection, children).values():
+        candidate = child_state.newest()
+        if candidate is not None and (newest is None or (candidate.hlc, candidate.site) > (newest.hlc, newest.site)):
+            newest = candidate
+    return newest
