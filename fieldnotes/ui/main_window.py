@@ -387,8 +387,7 @@ class MainWindow(QMainWindow):
                                               text=self.services.author)
         if accepted and name.strip():
             Preferences.AUTHOR.set(self.store, name.strip())
-            for service in (self.services, self.services.notebook, self.services.guides, self.services.interchange):
-                service.author = name.strip()
+            self.services.signature.name = name.strip()
 
     def choose_file(self, title: str, save: bool, name_filter: str, suggested: str = "") -> Path | None:
         folder = WindowState.LAST_FOLDER.get(self.store) or str(Path.home())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QInputDialog
 
 from fieldnotes.services.session import Services
 from fieldnotes.ui.main_window import MainWindow
@@ -111,3 +113,50 @@ def test_quitting_syncs_first_when_the_team_folder_is_reachable(qtbot, laptop, t
         assert not anna.close()  # the window waits for the sync
     qtbot.waitUntil(lambda: not anna.isVisible())
     assert any(team.glob("sites/*/*.sha256"))
+
+
+def _newest_author(database: Path, record_id: str, field: str) -> str:
+    """Who signed the newest version of one field of one record, as every laptop will see it."""
+    connection = sqlite3.connect(database)
+    try:
+        row = connection.execute(
+            "SELECT author FROM field_version WHERE record_id = ? AND field = ? ORDER BY hlc DESC LIMIT 1",
+            (record_id, field),
+        ).fetchone()
+    finally:
+        connection.close()
+    return row[0]
+
+
+def test_after_renaming_yourself_sync_signs_your_changes_with_the_new_name(
+    qtbot, laptop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    """A colleague sees the name chosen under Edit › Your name on a resolved conflict and on a deletion."""
+    team = tmp_path / "team"
+    team.mkdir()
+    anna = laptop("anna", team)
+    ben = laptop("ben", team)
+    visit, _ = anna.services.notebook.create_visit(title="Debrief")
+    doomed, _ = anna.services.notebook.create_visit(title="Entered twice by mistake")
+    _sync(qtbot, anna)
+    _sync(qtbot, ben)
+    anna.services.notebook.update_visit(visit.id, next_step="Trial on line 3 in January")
+    ben.services.notebook.update_visit(visit.id, next_step="Quote for two seal kits")
+    _sync(qtbot, anna)
+    _sync(qtbot, ben)
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_args, **_kwargs: ("Ben Okafor", True))
+    ben.actions_by_name["author"].trigger()
+    dialog = ConflictsDialog(ben.sync.sync_service, ben)
+    qtbot.addWidget(dialog)
+    dialog.merged.setPlainText("Trial first, then the quote")
+    with qtbot.waitSignal(dialog.resolved):
+        dialog.resolve_current()
+    ben.services.notebook.delete_visit(doomed.id)
+    _sync(qtbot, ben)
+    _sync(qtbot, anna)
+
+    anna_database = tmp_path / "anna" / "notebook.db"
+    assert anna.services.notebook.visit(visit.id).next_step == "Trial first, then the quote"
+    assert _newest_author(anna_database, visit.id, "next_step") == "Ben Okafor"
+    assert _newest_author(anna_database, doomed.id, "_exists") == "Ben Okafor"
