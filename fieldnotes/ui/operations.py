@@ -89,7 +89,7 @@ class Operations(QObject):
         work: Work[Result],
         on_done: Callable[[Result], None],
         *,
-        show_progress: bool = True,
+        modal: bool = True,
         on_failure: Callable[[FieldnotesError], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
         on_finished: Callable[[object], None] | None = None,
@@ -100,7 +100,7 @@ class Operations(QObject):
             title: what the work does, for the progress dialog and for messages.
             work: Qt-free work that reports progress and checks for cancelling.
             on_done: called with what `work` returned, after its change went out.
-            show_progress: False keeps the work out of sight (a sync on a timer).
+            modal: False lets the user keep working while the progress dialog shows (a sync on a timer).
             on_failure: shows a known failure another way instead of a message box.
             on_cancelled: called when the user cancelled (default: a line in the status bar).
             on_finished: called last in every case, with the result, the error, or None if cancelled.
@@ -132,7 +132,7 @@ class Operations(QObject):
                 self._frame.show_status(f"{title}: cancelled; nothing was changed", 8000)
             finish(None)
 
-        task = run_in_background(title, work, self._frame.dialog_parent() if show_progress else None,
+        task = run_in_background(title, work, self._frame.dialog_parent() if modal else None,
                                  succeeded, failed, cancelled)
         self._running.add(task)
         for finished in (task.done, task.failed, task.cancelled):

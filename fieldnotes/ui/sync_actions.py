@@ -259,11 +259,11 @@ class SyncActions(QObject):
         self._workspace.editing.flush()
         self.status.setText("Syncing…")
         sync = self.sync_service
-        # A sync on the timer stays out of sight: no progress dialog, and a missing drive is a status line.
+        # A sync on the timer never blocks the window, and a missing drive is a line in the status bar.
         self.task = self._workspace.operations.run_in_background(
             "Syncing with the team folder",
             lambda progress, cancelled: sync.sync(folder, progress, cancelled),
-            self._succeeded, show_progress=not quiet, on_failure=self._failed, on_cancelled=self._cancelled,
+            self._succeeded, modal=not quiet, on_failure=self._failed, on_cancelled=self._cancelled,
             on_finished=self._stopped,
         )
         return True

@@ -146,7 +146,7 @@ def run_in_background(
     Args:
         title: what the work does, for the progress dialog and the log.
         work: the Qt-free work; it runs on a worker thread.
-        parent_widget: the window the progress dialog belongs to (None: a window of its own).
+        parent_widget: the window the progress dialog blocks (None: a dialog of its own that blocks nothing).
         on_done: called on the GUI thread with what `work` returned.
         on_error: called on the GUI thread with the exception that stopped `work`.
         on_cancelled: called on the GUI thread when the user cancelled.
