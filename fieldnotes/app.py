@@ -40,7 +40,8 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     from fieldnotes.ui.main_window import MainWindow
     from fieldnotes.ui.settings import Preferences, settings_store
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("io.github.fieldnotes.Fieldnotes")
@@ -90,26 +91,26 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
             window.close()
             return
         _trace("database-open")
-        window.attach(services, path)
+        workspace = window.attach(services, path)
         _trace("ready")
         lock = QLockFile(str(path) + ".lock")
         lock.setStaleLockTime(0)
         if lock.tryLock(0):
             lock_holder.append(lock)
         else:
-            window.statusBar().showMessage(
+            window.show_status(
                 "This notebook is also open in another fieldnotes window: both save safely, "
-                "but each shows the other's edits only after reopening.", 0)
+                "but each shows the other's edits only after reopening.")
         if os.environ.get("FIELDNOTES_QUIT_AFTER_START") == "1":
             QTimer.singleShot(0, window.close)
             return
-        QTimer.singleShot(0, window.offer_sample)
+        QTimer.singleShot(0, workspace.offer_sample)
 
     # A zero-time timer fires once the event loop has painted the window.
     QTimer.singleShot(0, show_list_first)
     code = app.exec()
-    if window.services is not None:
-        window.services.close()
+    if window.workspace is not None:
+        window.workspace.close()
     for lock in lock_holder:
         lock.unlock()
     return code

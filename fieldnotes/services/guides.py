@@ -8,6 +8,7 @@ from fieldnotes.domain.errors import ValidationError
 from fieldnotes.domain.model import GUIDE_SECTIONS, Guide, GuidePrompt, new_id
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
+from fieldnotes.services.signature import Signature
 from fieldnotes.storage.database import Database
 from fieldnotes.storage import guide_store as store
 from fieldnotes.storage.stamp import Stamp
@@ -33,9 +34,14 @@ def load_guide_file(name: str = DEFAULT_GUIDE_FILE) -> Guide:
 class Guides:
     """Reading and editing interview guides."""
 
-    def __init__(self, database: Database, author: str) -> None:
+    def __init__(self, database: Database, author: Signature | str) -> None:
         self.database = database
-        self.author = author
+        self._signature = Signature.of(author)
+
+    @property
+    def author(self) -> str:
+        """The name stamped on changes, read from the shared signature when stamping."""
+        return self._signature.name
 
     def _stamp(self) -> Stamp:
         return Stamp.now(self.author)

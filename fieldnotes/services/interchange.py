@@ -28,6 +28,7 @@ from fieldnotes.domain.model import (
 )
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
+from fieldnotes.services.signature import Signature
 from fieldnotes.storage import bulk
 from fieldnotes.storage.database import Database
 from fieldnotes.storage.records import FINDING_ATTRIBUTE_COLUMNS
@@ -152,9 +153,14 @@ def _check_values(document: dict, source: str) -> None:
 class Interchange:
     """Export to and import from the JSON interchange format."""
 
-    def __init__(self, database: Database, author: str) -> None:
+    def __init__(self, database: Database, author: Signature | str) -> None:
         self.database = database
-        self.author = author
+        self._signature = Signature.of(author)
+
+    @property
+    def author(self) -> str:
+        """The name stamped on changes, read from the shared signature when stamping."""
+        return self._signature.name
 
     # --- export --------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from fieldnotes.domain.model import (
     normalize_visited_on,
 )
 from fieldnotes.services.changes import Change
+from fieldnotes.services.signature import Signature
 from fieldnotes.storage import notebook_store as store
 from fieldnotes.storage.database import Database
 from fieldnotes.storage.stamp import Stamp
@@ -53,9 +54,14 @@ def _require_text(value: object, what: str) -> str:
 class Notebook:
     """Accounts, contacts, visits and findings, as one user on one database sees them."""
 
-    def __init__(self, database: Database, author: str) -> None:
+    def __init__(self, database: Database, author: Signature | str) -> None:
         self.database = database
-        self.author = author
+        self._signature = Signature.of(author)
+
+    @property
+    def author(self) -> str:
+        """The name stamped on changes, read from the shared signature when stamping."""
+        return self._signature.name
 
     def _stamp(self) -> Stamp:
         return Stamp.now(self.author)

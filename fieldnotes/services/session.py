@@ -10,6 +10,7 @@ from fieldnotes.services.guides import Guides
 from fieldnotes.services.interchange import Interchange
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.services.search import Search
+from fieldnotes.services.signature import Signature
 from fieldnotes.storage.database import Database, open_database
 
 
@@ -23,23 +24,36 @@ def default_author() -> str:
 
 @dataclass
 class Services:
+    """The services of one open notebook, sharing one database and one signature.
+
+    Attributes:
+        database: the open database.
+        signature: the name stamped on every change; every service reads it when it stamps,
+            so setting `signature.name` renames the author everywhere at once.
+    """
+
     database: Database
-    author: str
+    signature: Signature
     notebook: Notebook = field(init=False)
     guides: Guides = field(init=False)
     search: Search = field(init=False)
     interchange: Interchange = field(init=False)
 
     def __post_init__(self) -> None:
-        self.notebook = Notebook(self.database, self.author)
-        self.guides = Guides(self.database, self.author)
+        self.notebook = Notebook(self.database, self.signature)
+        self.guides = Guides(self.database, self.signature)
         self.search = Search(self.database.path)
-        self.interchange = Interchange(self.database, self.author)
+        self.interchange = Interchange(self.database, self.signature)
+
+    @property
+    def author(self) -> str:
+        """The name stamped on changes right now."""
+        return self.signature.name
 
     @classmethod
     def open(cls, path: Path, author: str | None = None) -> "Services":
         """Open (create, migrate) the database at `path` and make sure it has a guide."""
-        services = cls(open_database(path), author or default_author())
+        services = cls(open_database(path), Signature(author or default_author()))
         services.guides.ensure_default()
         return services
 

@@ -5,6 +5,8 @@ Every edit is saved as it is made, like everywhere else in the app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,38 +29,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.model import Account, AccountKind, BuyingRole, FollowUpChannel
+from fieldnotes.services.changes import Change
 from fieldnotes.services.notebook import Notebook
-from fieldnotes.ui.notifier import ChangeNotifier
+from fieldnotes.ui.operations import Operations
 
 _CONTACT_COLUMNS = (("name", "Name"), ("role", "Role"), ("buying_role", "Buying role"),
                     ("follow_up", "Prefers"), ("email", "Email"), ("phone", "Phone"))
 _CHOICES = {"buying_role": BuyingRole, "follow_up": FollowUpChannel}
 
 
-def ask_new_account(parent: QWidget, notebook: Notebook, notifier: ChangeNotifier) -> Account | None:
-    """Ask for a name and create an account; returns it, or None when cancelled."""
+def ask_new_account(parent: QWidget, notebook: Notebook, operations: Operations) -> Account | None:
+    """Ask for a name and create an account; returns it, or None when cancelled or refused."""
     name, accepted = QInputDialog.getText(parent, "New account", "Company name:")
     if not accepted or not name.strip():
         return None
-    try:
-        account, change = notebook.create_account(name.strip())
-    except FieldnotesError as error:
-        QMessageBox.warning(parent, "New account", str(error))
-        return None
-    notifier.publish(change)
-    return account
+    created = operations.run(lambda: notebook.create_account(name.strip()), title="New account", parent=parent)
+    return created[0] if created is not None else None
 
 
 class AccountsDialog(QDialog):
-    def __init__(self, notebook: Notebook, notifier: ChangeNotifier, parent: QWidget | None = None,
+    def __init__(self, notebook: Notebook, operations: Operations, parent: QWidget | None = None,
                  select_account_id: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Accounts and contacts")
         self.resize(900, 560)
         self._notebook = notebook
-        self._notifier = notifier
+        self._operations = operations
         self._account: Account | None = None
         self._filling = False
 
@@ -175,35 +172,31 @@ class AccountsDialog(QDialog):
                     self.contacts.setItem(row, column, item)
         self.remove_contact_button.setEnabled(bool(contacts))
 
-    def _run(self, action) -> bool:  # noqa: ANN001
-        try:
-            change = action()
-        except FieldnotesError as error:
-            QMessageBox.warning(self, "Accounts", str(error))
-            return False
-        self._notifier.publish(change)
-        return True
+    def _run(self, action: Callable[[], Change]) -> bool:
+        return self._operations.run(action, title="Accounts", parent=self) is not None
 
     def _save_account(self, **fields: object) -> None:
         if self._filling or self._account is None:
             return
         if "name" in fields and fields["name"] == self._account.name:
             return
-        if self._run(lambda: self._notebook.update_account(self._account.id, **fields)) and "name" in fields:
+        account_id = self._account.id
+        if self._run(lambda: self._notebook.update_account(account_id, **fields)) and "name" in fields:
             self._reload(self._account.id)
         elif "name" in fields:
             self.name_edit.setText(self._account.name)
 
     def _add_account(self) -> None:
-        account = ask_new_account(self, self._notebook, self._notifier)
+        account = ask_new_account(self, self._notebook, self._operations)
         if account is not None:
             self._reload(account.id)
 
     def _delete_account(self) -> None:
         if self._account is None:
             return
+        account_id = self._account.id
         answer = QMessageBox.question(self, "Delete account", f"Delete {self._account.name} and its contacts?")
-        if answer == QMessageBox.StandardButton.Yes and self._run(lambda: self._notebook.delete_account(self._account.id)):
+        if answer == QMessageBox.StandardButton.Yes and self._run(lambda: self._notebook.delete_account(account_id)):
             self._reload()
 
     # --- contacts ------------------------------------------------------------------
@@ -222,8 +215,9 @@ class AccountsDialog(QDialog):
         if self._account is None:
             return
         name, accepted = QInputDialog.getText(self, "Add contact", f"Name of the person at {self._account.name}:")
+        account_id = self._account.id
         if accepted and name.strip():
-            if self._run(lambda: self._notebook.add_contact(self._account.id, name.strip())[1]):
+            if self._run(lambda: self._notebook.add_contact(account_id, name.strip())[1]):
                 self._show(self.account_list.currentItem())
 
     def _remove_contact(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
@@ -20,7 +21,7 @@ from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.model import Finding, Visit, finding_kind
 from fieldnotes.services.changes import Change
 from fieldnotes.services.notebook import Notebook
-from fieldnotes.ui.notifier import ChangeNotifier
+from fieldnotes.ui.operations import Operations
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,12 @@ class _HistoryCommand(QUndoCommand):
     def undo(self) -> None:
         self._applied = not self._editing.run_safely(self.revert)
 
+    def apply(self) -> Change:
+        raise NotImplementedError
+
+    def revert(self) -> Change:
+        raise NotImplementedError
+
 
 class _FieldCommand(_HistoryCommand):
     def __init__(self, editing: "VisitEditing", field: str, old: object, new: object, label: str) -> None:
@@ -70,11 +77,11 @@ class _FieldCommand(_HistoryCommand):
         self.new, self.stamp = other.new, other.stamp
         return True
 
-    def apply(self) -> None:
-        self._editing.write_field(self.field, self.new)
+    def apply(self) -> Change:
+        return self._editing.write_field(self.field, self.new)
 
-    def revert(self) -> None:
-        self._editing.write_field(self.field, self.old)
+    def revert(self) -> Change:
+        return self._editing.write_field(self.field, self.old)
 
 
 class _AddFindingCommand(_HistoryCommand):
@@ -82,11 +89,11 @@ class _AddFindingCommand(_HistoryCommand):
         super().__init__(editing, f"Add {finding_kind(finding.kind).text_label.lower()}")
         self.finding = finding
 
-    def apply(self) -> None:
-        self._editing.restore_finding_now(self.finding)
+    def apply(self) -> Change:
+        return self._editing.restore_finding_now(self.finding)
 
-    def revert(self) -> None:
-        self._editing.delete_finding_now(self.finding.id)
+    def revert(self) -> Change:
+        return self._editing.delete_finding_now(self.finding.id)
 
 
 class _DeleteFindingCommand(_AddFindingCommand):
@@ -94,11 +101,11 @@ class _DeleteFindingCommand(_AddFindingCommand):
         super().__init__(editing, finding)
         self.setText(f"Delete {finding_kind(finding.kind).text_label.lower()}")
 
-    def apply(self) -> None:
-        super().revert()
+    def apply(self) -> Change:
+        return super().revert()
 
-    def revert(self) -> None:
-        super().apply()
+    def revert(self) -> Change:
+        return super().apply()
 
 
 class _EditFindingCommand(_HistoryCommand):
@@ -106,11 +113,11 @@ class _EditFindingCommand(_HistoryCommand):
         super().__init__(editing, f"Edit {finding_kind(kind).text_label.lower()}")
         self.finding_id, self.kind, self.name, self.old, self.new = finding_id, kind, name, old, new
 
-    def apply(self) -> None:
-        self._editing.edit_finding_now(self.finding_id, self.kind, self.name, self.new)
+    def apply(self) -> Change:
+        return self._editing.edit_finding_now(self.finding_id, self.kind, self.name, self.new)
 
-    def revert(self) -> None:
-        self._editing.edit_finding_now(self.finding_id, self.kind, self.name, self.old)
+    def revert(self) -> Change:
+        return self._editing.edit_finding_now(self.finding_id, self.kind, self.name, self.old)
 
 
 class _MoveFindingCommand(_HistoryCommand):
@@ -118,11 +125,11 @@ class _MoveFindingCommand(_HistoryCommand):
         super().__init__(editing, f"Move {finding_kind(finding.kind).text_label.lower()}")
         self.finding, self.old, self.new = finding, old, new
 
-    def apply(self) -> None:
-        self._editing.move_finding_now(self.finding, self.new)
+    def apply(self) -> Change:
+        return self._editing.move_finding_now(self.finding, self.new)
 
-    def revert(self) -> None:
-        self._editing.move_finding_now(self.finding, self.old)
+    def revert(self) -> Change:
+        return self._editing.move_finding_now(self.finding, self.old)
 
 
 class VisitEditing(QObject):
@@ -134,10 +141,10 @@ class VisitEditing(QObject):
     saveFailed = Signal(str)
     saved = Signal()
 
-    def __init__(self, notebook: Notebook, notifier: ChangeNotifier, parent: QObject | None = None) -> None:
+    def __init__(self, notebook: Notebook, operations: Operations, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._notebook = notebook
-        self._notifier = notifier
+        self._operations = operations
         self.visit: Visit | None = None
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[str, QUndoStack] = {}
@@ -146,7 +153,7 @@ class VisitEditing(QObject):
         self._idle_timer.timeout.connect(self.flush)
         self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
         self._deadline_timer.timeout.connect(self.flush)
-        notifier.changed.connect(self._on_change)
+        operations.notifier.changed.connect(self._on_change)
 
     # --- opening -------------------------------------------------------------------
 
@@ -154,7 +161,7 @@ class VisitEditing(QObject):
         self.flush()
         if visit_id is None:
             self.visit = None
-            self.undo_group.setActiveStack(None)
+            self.undo_group.setActiveStack(None)  # type: ignore[arg-type]  # Qt takes no stack; the stubs say otherwise
             self.visitLoaded.emit(None)
             return
         self.visit = self._notebook.visit(visit_id)
@@ -202,7 +209,7 @@ class VisitEditing(QObject):
             if old == value:
                 del self._pending[field]
                 continue
-            if not self.run_safely(lambda f=field, v=value: self.write_field(f, v, announce=False)):
+            if not self.run_safely(partial(self.write_field, field, value, announce=False)):
                 self._deadline_timer.start()  # try again soon; the text stays in its field
                 return False
             del self._pending[field]
@@ -212,14 +219,17 @@ class VisitEditing(QObject):
         self.saved.emit()
         return True
 
-    def write_field(self, field: str, value: object, announce: bool = True) -> None:
-        """Write one field of the open visit (used by history; raises FieldnotesError)."""
+    def write_field(self, field: str, value: object, announce: bool = True) -> Change:
+        """Write one field of the open visit and return the change; raises FieldnotesError.
+
+        Run it through `run_safely`, which broadcasts the change or reports the failure.
+        """
         assert self.visit is not None
         change = self._notebook.update_visit(self.visit.id, origin=self, **{field: value})
-        setattr(self.visit, field, list(value) if field == "covered_prompts" else value)  # type: ignore[arg-type]
-        self._notifier.publish(change)
+        setattr(self.visit, field, list(value) if field == "covered_prompts" else value)  # type: ignore[call-overload]
         if announce:
             self.fieldChanged.emit(field, value)
+        return change
 
     def set_prompt_covered(self, prompt_id: str, covered: bool) -> bool:
         if self.visit is None:
@@ -234,14 +244,15 @@ class VisitEditing(QObject):
             return None
         result: list[Finding] = []
 
-        def add() -> None:
+        def add() -> Change:
+            assert self.visit is not None
             finding, change = self._notebook.add_finding(self.visit.id, kind, text, attributes, origin=self)
             result.append(finding)
-            self._after_findings(kind, change)
+            return self._after_findings(kind, change)
 
         if not self.run_safely(add):
             return None
-        self.stack.push(_AddFindingCommand(self, result[0]))
+        self._push(_AddFindingCommand(self, result[0]))
         return result[0]
 
     def edit_finding(self, finding: Finding, name: str, value: object) -> bool:
@@ -250,20 +261,20 @@ class VisitEditing(QObject):
             return True
         if not self.run_safely(lambda: self.edit_finding_now(finding.id, finding.kind, name, value)):
             return False
-        self.stack.push(_EditFindingCommand(self, finding.id, finding.kind, name, old, value))
+        self._push(_EditFindingCommand(self, finding.id, finding.kind, name, old, value))
         return True
 
     def delete_finding(self, finding: Finding) -> bool:
         snapshot: list[Finding] = []
 
-        def delete() -> None:
+        def delete() -> Change:
             deleted, change = self._notebook.delete_finding(finding.id, origin=self)
             snapshot.append(deleted)
-            self._after_findings(finding.kind, change)
+            return self._after_findings(finding.kind, change)
 
         if not self.run_safely(delete):
             return False
-        self.stack.push(_DeleteFindingCommand(self, snapshot[0]))
+        self._push(_DeleteFindingCommand(self, snapshot[0]))
         return True
 
     def move_finding(self, finding: Finding, to_position: int) -> bool:
@@ -272,44 +283,51 @@ class VisitEditing(QObject):
             return True
         if not self.run_safely(lambda: self.move_finding_now(finding, to_position)):
             return False
-        self.stack.push(_MoveFindingCommand(self, finding, old, to_position))
+        self._push(_MoveFindingCommand(self, finding, old, to_position))
         return True
 
-    def edit_finding_now(self, finding_id: str, kind: str, name: str, value: object) -> None:
+    def edit_finding_now(self, finding_id: str, kind: str, name: str, value: object) -> Change:
         if name == "text":
             change = self._notebook.update_finding(finding_id, origin=self, text=value)  # type: ignore[arg-type]
         else:
-            change = self._notebook.update_finding(finding_id, origin=self, **{name: value})
-        self._after_findings(kind, change)
+            change = self._notebook.update_finding(finding_id, origin=self, **{name: value})  # type: ignore[arg-type]
+        return self._after_findings(kind, change)
 
-    def delete_finding_now(self, finding_id: str) -> None:
+    def delete_finding_now(self, finding_id: str) -> Change:
         finding, change = self._notebook.delete_finding(finding_id, origin=self)
-        self._after_findings(finding.kind, change)
+        return self._after_findings(finding.kind, change)
 
-    def restore_finding_now(self, finding: Finding) -> None:
-        self._after_findings(finding.kind, self._notebook.restore_finding(finding, origin=self))
+    def restore_finding_now(self, finding: Finding) -> Change:
+        return self._after_findings(finding.kind, self._notebook.restore_finding(finding, origin=self))
 
-    def move_finding_now(self, finding: Finding, to_position: int) -> None:
-        self._after_findings(finding.kind, self._notebook.move_finding(finding.id, to_position, origin=self))
+    def move_finding_now(self, finding: Finding, to_position: int) -> Change:
+        return self._after_findings(finding.kind, self._notebook.move_finding(finding.id, to_position, origin=self))
 
-    def _after_findings(self, kind: str, change: Change) -> None:
+    def _after_findings(self, kind: str, change: Change) -> Change:
         assert self.visit is not None
         fresh = self._notebook.visit(self.visit.id)
         self.visit.findings = fresh.findings
-        self._notifier.publish(change)
         self.findingsChanged.emit(kind)
+        return change
 
     # --- plumbing ------------------------------------------------------------------
 
-    def run_safely(self, action: Callable[[], None]) -> bool:
-        """Run a write; a known failure becomes `saveFailed` with its message."""
-        try:
-            action()
-        except FieldnotesError as error:
-            log.warning("edit not saved: %s", error)
-            self.saveFailed.emit(str(error))
-            return False
-        return True
+    def _push(self, command: QUndoCommand) -> None:
+        stack = self.stack
+        if stack is not None:  # a visit is open whenever a finding changes, so there is a stack
+            stack.push(command)
+
+    def run_safely(self, action: Callable[[], Change]) -> bool:
+        """Run a write and broadcast its change; a known failure becomes `saveFailed`, not a dialog.
+
+        Typing must never be interrupted by a message box: a refused write (a full disk)
+        shows in the status line and the text stays in its field to be saved again.
+        """
+        return self._operations.run(action, on_failure=self._not_saved) is not None
+
+    def _not_saved(self, error: FieldnotesError) -> None:
+        log.warning("edit not saved: %s", error)
+        self.saveFailed.emit(str(error))
 
     def _on_change(self, change: Change) -> None:
         """Reload the open visit when someone else (an import, a sync) changed it."""

@@ -21,21 +21,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.model import GUIDE_SECTIONS, Guide
 from fieldnotes.services.changes import Change
 from fieldnotes.services.guides import Guides
-from fieldnotes.ui.notifier import ChangeNotifier
+from fieldnotes.ui.operations import Operations
 
 
 class GuideEditorDialog(QDialog):
-    def __init__(self, guides: Guides, notifier: ChangeNotifier, parent: QWidget | None = None,
+    def __init__(self, guides: Guides, operations: Operations, parent: QWidget | None = None,
                  guide_id: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Interview guides")
         self.resize(820, 600)
         self._guides = guides
-        self._notifier = notifier
+        self._operations = operations
         self._guide: Guide | None = None
         self._filling = False
 
@@ -122,13 +121,9 @@ class GuideEditorDialog(QDialog):
         self._filling = False
 
     def _run(self, action: Callable[[], Change], refresh: bool = False) -> bool:
-        try:
-            change = action()
-        except FieldnotesError as error:
-            QMessageBox.warning(self, "Interview guides", str(error))
-            self._show(self._guide.id if self._guide else None)
+        if self._operations.run(action, title="Interview guides", parent=self) is None:
+            self._show(self._guide.id if self._guide else None)  # back to what is saved
             return False
-        self._notifier.publish(change)
         if refresh:
             self._show(self._guide.id if self._guide else None)
         return True
@@ -156,9 +151,10 @@ class GuideEditorDialog(QDialog):
 
     def _move(self, delta: int) -> None:
         prompt_id = self._current_prompt_id()
-        if prompt_id is None or self._guide is None:
+        current = self.prompts.currentItem()
+        if prompt_id is None or self._guide is None or current is None:
             return
-        position = self.prompts.indexOfTopLevelItem(self.prompts.currentItem()) + delta
+        position = self.prompts.indexOfTopLevelItem(current) + delta
         if 0 <= position < self.prompts.topLevelItemCount() and self._run(
             lambda: self._guides.move_prompt(prompt_id, position)
         ):

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldnotes.ui.frame import Frame
+
 if TYPE_CHECKING:
-    from fieldnotes.ui.main_window import MainWindow
+    from fieldnotes.ui.workspace import Workspace
 
 #: A summary of more visits than this asks first: it takes a while and makes a thick PDF.
 LARGE_SUMMARY = 500
@@ -99,67 +101,73 @@ class ReportPreview(QDialog):
 
 
 class ReportActions(QObject):
-    """The report commands of a main window."""
+    """The report commands of an open notebook."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, workspace: Workspace, frame: Frame) -> None:
+        super().__init__(workspace)
+        self._workspace = workspace
+        self._frame = frame
         self.last_report: Path | None = None
         self.preview: ReportPreview | None = None
 
     def export_visit(self) -> None:
-        window = self._window
-        visit = window.editing.visit
+        """Ask where to save a PDF report of the open visit, then write and preview it."""
+        editing = self._workspace.editing
+        visit = editing.visit
         if visit is None:
             return
-        window.editing.flush()
+        editing.flush()
         suggested = safe_file_name(f"{visit.visited_on[:10]} {visit.title or visit.account_name}", "visit report")
-        target = window.choose_file("Export visit report", True, "PDF (*.pdf)", f"{suggested}.pdf")
+        target = self._frame.choose_file("Export visit report", True, "PDF (*.pdf)", f"{suggested}.pdf")
         if target is not None:
             self.write_visit(visit.id, target)
 
     def write_visit(self, visit_id: str, target: Path) -> None:
+        """Write the report of one visit to `target` in the background, then preview it."""
         from fieldnotes.services.reports import write_visit_report
 
-        services = self._window.services
-        self._window.run_task(
+        services = self._workspace.services
+        self._workspace.run_task(
             "Writing the visit report",
             lambda progress, cancelled: write_visit_report(services, visit_id, target, progress, cancelled),
             self._written,
         )
 
     def summarize_listed(self) -> None:
-        window = self._window
-        pks = window.services.search.find(window.visit_list.current_query())
-        ids = [row.id for row in window.services.search.rows(pks)]
+        """A summary report of every visit the search and filters list."""
+        search = self._workspace.services.search
+        pks = search.find(self._workspace.visit_list.current_query())
+        ids = [row.id for row in search.rows(pks)]
         self._summarize(ids, "Summary of the visits listed")
 
     def summarize_selected(self) -> None:
-        ids = self._window.visit_list.selected_visit_ids()
+        """A summary report of the visits selected in the list."""
+        ids = self._workspace.visit_list.selected_visit_ids()
         self._summarize(ids, "Summary of the selected visits")
 
     def _summarize(self, visit_ids: list[str], what: str) -> None:
-        window = self._window
+        parent = self._frame.dialog_parent()
         if not visit_ids:
-            QMessageBox.information(window, what, "There are no visits to summarise: choose some in the list first.")
+            QMessageBox.information(parent, what, "There are no visits to summarise: choose some in the list first.")
             return
         if len(visit_ids) > LARGE_SUMMARY:
             answer = QMessageBox.question(
-                window, what, f"Summarise {len(visit_ids):,} visits? This makes a long report and takes a while; "
+                parent, what, f"Summarise {len(visit_ids):,} visits? This makes a long report and takes a while; "
                 "narrow the list with the search box or filters for a shorter one.")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        window.editing.flush()
-        target = window.choose_file(what, True, "PDF (*.pdf)", "visit summary.pdf")
+        self._workspace.editing.flush()
+        target = self._frame.choose_file(what, True, "PDF (*.pdf)", "visit summary.pdf")
         if target is None:
             return
         self.write_summary(visit_ids, target)
 
     def write_summary(self, visit_ids: list[str], target: Path, title: str | None = None) -> None:
+        """Write a summary report of `visit_ids` to `target` in the background, then preview it."""
         from fieldnotes.services.reports import write_summary_report
 
-        services = self._window.services
-        self._window.run_task(
+        services = self._workspace.services
+        self._workspace.run_task(
             "Writing the summary report",
             lambda progress, cancelled: write_summary_report(services, visit_ids, target, title, progress, cancelled),
             self._written,
@@ -167,7 +175,7 @@ class ReportActions(QObject):
 
     def _written(self, path: Path) -> None:
         self.last_report = Path(path)
-        self._window.statusBar().showMessage(f"Report saved to {path}", 10000)
+        self._frame.show_status(f"Report saved to {path}", 10000)
         images, page_count = render_pages(self.last_report)
-        self.preview = ReportPreview(self.last_report, images, page_count, self._window)
+        self.preview = ReportPreview(self.last_report, images, page_count, self._frame.dialog_parent())
         self.preview.show()

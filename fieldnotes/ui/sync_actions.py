@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -34,11 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.services.changes import Change
+from fieldnotes.ui.frame import Frame
+from fieldnotes.ui.operations import Operations
 from fieldnotes.ui.settings import Preferences
 
 if TYPE_CHECKING:
     from fieldnotes.services.sync import Conflict, Sync, SyncReport
-    from fieldnotes.ui.main_window import MainWindow
+    from fieldnotes.ui.workspace import Workspace
 
 
 def local_time(utc_text: str) -> str:
@@ -96,9 +98,10 @@ class ConflictsDialog(QDialog):
 
     resolved = Signal(object)  # the Change of a resolution
 
-    def __init__(self, sync: Sync, parent: QWidget | None = None) -> None:
+    def __init__(self, sync: Sync, operations: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sync = sync
+        self._operations = operations
         self._conflicts: list[Conflict] = []
         self.setWindowTitle("Needs review")
         self.resize(860, 520)
@@ -174,26 +177,26 @@ class ConflictsDialog(QDialog):
             value: object = merged
         else:
             value = conflict.candidates[max(self.choice_group.checkedId(), 0)].value
-        try:
-            change = self._sync.resolve(conflict.id, value)
-        except FieldnotesError as error:
-            QMessageBox.warning(self, "Needs review", str(error))
+        change = self._operations.run(lambda: self._sync.resolve(conflict.id, value), title="Needs review",
+                                      parent=self)
+        if change is None:
             return
         self.resolved.emit(change)
         self.reload()
 
 
 class SyncActions(QObject):
-    """Sync commands, the periodic timer and the status bar of a main window."""
+    """Sync commands, the periodic timer and the sync part of the status line of an open notebook."""
 
-    finished = Signal(object)  # SyncReport, or the error that stopped the sync
+    finished = Signal(object)  # SyncReport, the error that stopped the sync, or None when cancelled
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, workspace: Workspace, frame: Frame) -> None:
+        super().__init__(workspace)
         from fieldnotes.services.sync import Sync
 
-        self._window = window
-        self.sync_service = Sync(window.services)
+        self._workspace = workspace
+        self._frame = frame
+        self.sync_service = Sync(workspace.services)
         self.running = False
         self.last_report: SyncReport | None = None
         self.status = QLabel()
@@ -203,8 +206,8 @@ class SyncActions(QObject):
         self.review_button.setFlat(True)
         self.review_button.setStyleSheet("color: #b35c00; font-weight: bold;")
         self.review_button.clicked.connect(self.review_conflicts)
-        window.statusBar().addPermanentWidget(self.review_button)
-        window.statusBar().addPermanentWidget(self.status)
+        frame.add_status_widget(self.review_button)
+        frame.add_status_widget(self.status)
         self.timer = QTimer(self)
         self.timer.timeout.connect(lambda: self.sync_now(quiet=True))
         self._quit_after_sync = False
@@ -215,11 +218,11 @@ class SyncActions(QObject):
 
     @property
     def folder(self) -> Path | None:
-        text = Preferences.SYNC_FOLDER.get(self._window.store)
+        text = Preferences.SYNC_FOLDER.get(self._workspace.store)
         return Path(text) if text else None
 
     def apply_settings(self) -> None:
-        minutes = Preferences.AUTO_SYNC_MINUTES.get(self._window.store)
+        minutes = Preferences.AUTO_SYNC_MINUTES.get(self._workspace.store)
         self.timer.stop()
         if self.folder is not None and minutes > 0:
             self.timer.start(minutes * 60_000)
@@ -227,9 +230,9 @@ class SyncActions(QObject):
             self.status.setText("Sync: not set up (File › Sync settings)")
 
     def edit_settings(self) -> None:
-        store = self._window.store
+        store = self._workspace.store
         dialog = SyncSettingsDialog(Preferences.SYNC_FOLDER.get(store), Preferences.AUTO_SYNC_MINUTES.get(store),
-                                    self._window)
+                                    self._frame.dialog_parent())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         Preferences.SYNC_FOLDER.set(store, dialog.folder_edit.text().strip())
@@ -252,52 +255,43 @@ class SyncActions(QObject):
         if quiet and not folder.is_dir():
             self.status.setText(f"Sync: team folder not reachable ({local_time_now()})")
             return False
-        from fieldnotes.ui.tasks import run_in_background
-
         self.running = True
-        self._window.editing.flush()
+        self._workspace.editing.flush()
         self.status.setText("Syncing…")
         sync = self.sync_service
-        self.task = run_in_background(
+        # A sync on the timer never blocks the window, and a missing drive is a line in the status bar.
+        self.task = self._workspace.operations.run_in_background(
             "Syncing with the team folder",
             lambda progress, cancelled: sync.sync(folder, progress, cancelled),
-            self._window if not quiet else None,
-            self._succeeded, self._failed, self._cancelled,
+            self._succeeded, modal=not quiet, on_failure=self._failed, on_cancelled=self._cancelled,
+            on_finished=self._stopped,
         )
         return True
 
     def _succeeded(self, report: SyncReport) -> None:
-        self.running = False
         self.last_report = report
-        self._window.notifier.publish(report.change)
         text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
         self.status.setText(text)
         self.status.setToolTip("\n".join(report.rejected) or text)
         if report.rejected:
-            self._window.statusBar().showMessage(
+            self._frame.show_status(
                 f"Sync skipped {len(report.rejected)} file(s) on the share: {report.rejected[0]}", 20000)
         if report.newer_format:
-            self._window.show_banner("A colleague uses a newer fieldnotes: some of the team's changes were kept "
-                                     "aside. Update fieldnotes to merge them.")
+            self._frame.show_banner("A colleague uses a newer fieldnotes: some of the team's changes were kept "
+                                    "aside. Update fieldnotes to merge them.")
         self._update_review_button()
-        self.finished.emit(report)
-        self._maybe_quit()
 
-    def _failed(self, error: BaseException) -> None:
-        self.running = False
-        if isinstance(error, FieldnotesError):
-            self.status.setText(f"Sync failed {local_time_now()}")
-            self.status.setToolTip(str(error))
-            self._window.statusBar().showMessage(str(error), 20000)
-        else:
-            self._window.report_bug(error)
-        self.finished.emit(error)
-        self._maybe_quit()
+    def _failed(self, error: FieldnotesError) -> None:
+        self.status.setText(f"Sync failed {local_time_now()}")
+        self.status.setToolTip(str(error))
+        self._frame.show_status(str(error), 20000)
 
     def _cancelled(self) -> None:
-        self.running = False
         self.status.setText("Sync cancelled; nothing half-applied")
-        self.finished.emit(None)
+
+    def _stopped(self, outcome: object) -> None:
+        self.running = False
+        self.finished.emit(outcome)
         self._maybe_quit()
 
     # --- conflicts -----------------------------------------------------------------
@@ -308,17 +302,19 @@ class SyncActions(QObject):
         self.review_button.setVisible(count > 0)
 
     def review_conflicts(self) -> None:
-        dialog = ConflictsDialog(self.sync_service, self._window)
-        dialog.resolved.connect(self._window.notifier.publish)
-        dialog.resolved.connect(lambda _change: self._update_review_button())
+        dialog = ConflictsDialog(self.sync_service, self._workspace.operations, self._frame.dialog_parent())
+        dialog.resolved.connect(self._resolved)
         self.dialog = dialog
         dialog.exec()
+
+    def _resolved(self, _change: Change) -> None:
+        self._update_review_button()
 
     # --- quitting ------------------------------------------------------------------
 
     def sync_before_quit(self) -> bool:
         """Start a last sync if the team folder is reachable; True when the quit must wait for it."""
-        if not Preferences.SYNC_ON_QUIT.get(self._window.store):
+        if not Preferences.SYNC_ON_QUIT.get(self._workspace.store):
             return False
         if self._quit_after_sync or self.folder is None or not self.folder.is_dir():
             return False
@@ -329,7 +325,7 @@ class SyncActions(QObject):
 
     def _maybe_quit(self) -> None:
         if self._quit_after_sync:
-            QTimer.singleShot(0, self, self._window.close)
+            QTimer.singleShot(0, self, self._frame.close)
 
 
 def local_time_now() -> str:

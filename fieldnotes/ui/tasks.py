@@ -12,7 +12,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -23,6 +23,15 @@ log = logging.getLogger(__name__)
 
 PROGRESS_DIALOG_DELAY_MS = 500
 
+Result = TypeVar("Result")
+Result_co = TypeVar("Result_co", covariant=True)
+
+
+class Work(Protocol[Result_co]):
+    """Qt-free long work: reports `progress(done, total)` and stops when `cancelled()` says so."""
+
+    def __call__(self, progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Result_co: ...
+
 
 class _Signals(QObject):
     progressed = Signal(int, int)
@@ -31,7 +40,7 @@ class _Signals(QObject):
 
 
 class _Worker(QRunnable):
-    def __init__(self, work: Callable[..., Any], signals: _Signals, cancel_flag: threading.Event) -> None:
+    def __init__(self, work: Work[object], signals: _Signals, cancel_flag: threading.Event) -> None:
         super().__init__()
         self._work = work
         self._signals = signals
@@ -56,7 +65,7 @@ class Task(QObject):
     failed = Signal(object)
     cancelled = Signal()
 
-    def __init__(self, title: str, work: Callable[..., Any], parent_widget: QWidget | None) -> None:
+    def __init__(self, title: str, work: Work[object], parent_widget: QWidget | None) -> None:
         super().__init__(parent_widget)
         self.title = title
         self._cancel_flag = threading.Event()
@@ -114,7 +123,7 @@ class Task(QObject):
         self._close_dialog()
         self.done.emit(result)
 
-    def _on_failure(self, error: BaseException, exc_info: tuple) -> None:
+    def _on_failure(self, error: BaseException, exc_info: tuple[Any, ...]) -> None:
         self._close_dialog()
         if isinstance(error, OperationCancelled):
             self.cancelled.emit()
@@ -126,13 +135,25 @@ class Task(QObject):
 
 def run_in_background(
     title: str,
-    work: Callable[..., Any],
+    work: Work[Result],
     parent_widget: QWidget | None,
-    on_done: Callable[[Any], None],
+    on_done: Callable[[Result], None],
     on_error: Callable[[BaseException], None],
     on_cancelled: Callable[[], None] | None = None,
 ) -> Task:
-    """Start `work(progress=..., cancelled=...)` on the thread pool and wire its outcome."""
+    """Start `work(progress=..., cancelled=...)` on the thread pool and wire its outcome.
+
+    Args:
+        title: what the work does, for the progress dialog and the log.
+        work: the Qt-free work; it runs on a worker thread.
+        parent_widget: the window the progress dialog blocks (None: a dialog of its own that blocks nothing).
+        on_done: called on the GUI thread with what `work` returned.
+        on_error: called on the GUI thread with the exception that stopped `work`.
+        on_cancelled: called on the GUI thread when the user cancelled.
+
+    Returns:
+        The running task.
+    """
     task = Task(title, work, parent_widget)
     task.done.connect(on_done)
     task.failed.connect(on_error)

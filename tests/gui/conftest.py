@@ -48,7 +48,7 @@ def open_window(qtbot, database_path: Path, settings_file: Path) -> Iterator[Cal
 
 def close_window(window: MainWindow) -> None:
     window.close()
-    window.services.close()
+    window.workspace.services.close()
 
 
 def type_text(widget: QWidget, text: str) -> None:

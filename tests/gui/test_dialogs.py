@@ -13,9 +13,9 @@ from fieldnotes.ui.guide_editor import GuideEditorDialog
 
 def test_accounts_and_contacts_are_edited_and_saved_as_typed(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
     window = open_window()
-    notebook = window.services.notebook
+    notebook = window.workspace.services.notebook
     account, _ = notebook.create_account("Nordic Pumps")
-    dialog = AccountsDialog(notebook, window.notifier, window, account.id)
+    dialog = AccountsDialog(notebook, window.workspace.operations, window, account.id)
     qtbot.addWidget(dialog)
     dialog.name_edit.setText("Nordic Pumps AB")
     dialog.name_edit.editingFinished.emit()
@@ -33,15 +33,15 @@ def test_accounts_and_contacts_are_edited_and_saved_as_typed(qtbot, open_window,
     assert [(c.name, c.role, c.buying_role.value) for c in stored.contacts] == [
         ("Sara Lind", "Purchasing lead", "decision_maker")
     ]
-    assert window.editor.account_combo.findText("Nordic Pumps AB") >= 0  # other views followed
+    assert window.workspace.editor.account_combo.findText("Nordic Pumps AB") >= 0  # other views followed
 
 
 def test_an_account_with_visits_is_not_deleted(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
     window = open_window()
-    notebook = window.services.notebook
+    notebook = window.workspace.services.notebook
     account, _ = notebook.create_account("Acme")
     notebook.create_visit(account.id, title="Kick-off")
-    dialog = AccountsDialog(notebook, window.notifier, window, account.id)
+    dialog = AccountsDialog(notebook, window.workspace.operations, window, account.id)
     qtbot.addWidget(dialog)
     warnings = []
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
@@ -53,9 +53,9 @@ def test_an_account_with_visits_is_not_deleted(qtbot, open_window, monkeypatch) 
 
 def test_guides_are_copied_edited_and_used_by_the_panel(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
     window = open_window()
-    guides = window.services.guides
+    guides = window.workspace.services.guides
     default = guides.guides()[0]
-    dialog = GuideEditorDialog(guides, window.notifier, window, default.id)
+    dialog = GuideEditorDialog(guides, window.workspace.operations, window, default.id)
     qtbot.addWidget(dialog)
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Trade fair guide", True))
     dialog._copy_guide()
@@ -69,24 +69,24 @@ def test_guides_are_copied_edited_and_used_by_the_panel(qtbot, open_window, monk
     prompts = guides.guide(copy.id).prompts
     assert prompts[-2].text == "Which stands drew the biggest crowds?"
     assert prompts[-2].section == "competitor_move"
-    assert window.guide_panel.guide_combo.findText("Trade fair guide") >= 0
+    assert window.workspace.guide_panel.guide_combo.findText("Trade fair guide") >= 0
 
 
 def test_export_and_import_run_in_the_background(qtbot, open_window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     window = open_window()
-    visit, change = window.services.notebook.create_visit(title="Exported visit")
-    window.notifier.publish(change)
+    visit, change = window.workspace.services.notebook.create_visit(title="Exported visit")
+    window.workspace.notifier.publish(change)
     target = tmp_path / "everything.json"
     monkeypatch.setattr(window, "choose_file", lambda *args, **kwargs: target)
-    window.export_json()
+    window.workspace.export_json()
     qtbot.waitUntil(target.exists, timeout=10000)
     document = json.loads(target.read_text(encoding="utf-8"))
     assert [v["title"] for v in document["visits"]] == ["Exported visit"]
 
     document["visits"][0]["title"] = "Imported back, edited"
     target.write_text(json.dumps(document), encoding="utf-8")
-    window.import_json()
-    qtbot.waitUntil(lambda: window.services.notebook.visit(visit.id).title == "Imported back, edited", timeout=10000)
+    window.workspace.import_json()
+    qtbot.waitUntil(lambda: window.workspace.services.notebook.visit(visit.id).title == "Imported back, edited", timeout=10000)
     qtbot.waitUntil(lambda: window.visit_list.model.data(window.visit_list.model.index(0, 1)) == "Imported back, edited")
 
 
@@ -97,10 +97,10 @@ def test_a_malformed_import_file_is_explained_and_changes_nothing(qtbot, open_wi
     monkeypatch.setattr(window, "choose_file", lambda *args, **kwargs: bad)
     messages = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: messages.append(args[2]))
-    window.import_json()
+    window.workspace.import_json()
     qtbot.waitUntil(lambda: bool(messages), timeout=10000)
     assert "bad.json" in messages[0] and "line 1" in messages[0]
-    assert window.services.notebook.visit_count() == 0
+    assert window.workspace.services.notebook.visit_count() == 0
 
 
 def test_a_first_start_offers_the_sample_team_once(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
@@ -109,9 +109,9 @@ def test_a_first_start_offers_the_sample_team_once(qtbot, open_window, monkeypat
     window = open_window()
     Preferences.SAMPLE_OFFERED.set(window.store, False)
     asked = []
-    monkeypatch.setattr(window, "ask_to_load_sample", lambda: asked.append(True) or True)
-    window.offer_sample()
+    monkeypatch.setattr(window.workspace, "ask_to_load_sample", lambda: asked.append(True) or True)
+    window.workspace.offer_sample()
     qtbot.waitUntil(lambda: window.visit_list.model.rowCount() > 10, timeout=20000)
-    assert window.editing.visit is not None  # the newest sample visit is open, not a grey box
-    window.offer_sample()
+    assert window.workspace.editing.visit is not None  # the newest sample visit is open, not a grey box
+    window.workspace.offer_sample()
     assert asked == [True]

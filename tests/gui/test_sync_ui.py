@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QInputDialog
 
 from fieldnotes.services.session import Services
 from fieldnotes.ui.main_window import MainWindow
@@ -35,12 +37,12 @@ def laptop(qtbot, tmp_path: Path):  # noqa: ANN001
 
     yield open_laptop
     for window in windows:
-        window.services.close()
+        window.workspace.services.close()
 
 
 def _sync(qtbot, window: MainWindow):  # noqa: ANN001, ANN202
-    with qtbot.waitSignal(window.sync.finished, timeout=30000) as outcome:
-        assert window.sync.sync_now()
+    with qtbot.waitSignal(window.workspace.sync.finished, timeout=30000) as outcome:
+        assert window.workspace.sync.sync_now()
     return outcome.args[0]
 
 
@@ -49,22 +51,22 @@ def test_sync_reports_in_the_status_bar_and_brings_colleagues_visits(qtbot, lapt
     team.mkdir()
     anna = laptop("anna", team)
     ben = laptop("ben", team)
-    visit, change = anna.services.notebook.create_visit(title="Ride-along at Nordic Pumps")
-    anna.notifier.publish(change)
+    visit, change = anna.workspace.services.notebook.create_visit(title="Ride-along at Nordic Pumps")
+    anna.workspace.notifier.publish(change)
     report = _sync(qtbot, anna)
     assert report.sent > 0
-    assert anna.sync.status.text().startswith("Synced")
+    assert anna.workspace.sync.status.text().startswith("Synced")
     _sync(qtbot, ben)
     assert ben.visit_list.model.rowCount() == 1
-    assert ben.services.notebook.visit(visit.id).title == "Ride-along at Nordic Pumps"
+    assert ben.workspace.services.notebook.visit(visit.id).title == "Ride-along at Nordic Pumps"
 
 
 def test_a_missing_team_folder_is_a_status_message_not_an_error(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
     window = laptop("anna", tmp_path / "unplugged-drive")
     error = _sync(qtbot, window)
     assert "unreachable" in str(error) or "not reachable" in str(error)
-    assert window.sync.status.text().startswith("Sync failed")
-    assert window.services.notebook.visit_count() == 0
+    assert window.workspace.sync.status.text().startswith("Sync failed")
+    assert window.workspace.services.notebook.visit_count() == 0
 
 
 def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
@@ -72,19 +74,19 @@ def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, 
     team.mkdir()
     anna = laptop("anna", team)
     ben = laptop("ben", team)
-    visit, _ = anna.services.notebook.create_visit(title="Debrief")
+    visit, _ = anna.workspace.services.notebook.create_visit(title="Debrief")
     _sync(qtbot, anna)
     _sync(qtbot, ben)
-    anna.services.notebook.update_visit(visit.id, next_step="Trial on line 3 in January")
-    ben.services.notebook.update_visit(visit.id, next_step="Quote for two seal kits")
+    anna.workspace.services.notebook.update_visit(visit.id, next_step="Trial on line 3 in January")
+    ben.workspace.services.notebook.update_visit(visit.id, next_step="Quote for two seal kits")
     _sync(qtbot, anna)
     _sync(qtbot, ben)
     _sync(qtbot, anna)
     for window in (anna, ben):
-        assert window.sync.review_button.isVisibleTo(window)
-        assert window.sync.sync_service.open_conflict_count() == 1
+        assert window.workspace.sync.review_button.isVisibleTo(window)
+        assert window.workspace.sync.sync_service.open_conflict_count() == 1
 
-    dialog = ConflictsDialog(ben.sync.sync_service, ben)
+    dialog = ConflictsDialog(ben.workspace.sync.sync_service, ben.workspace.operations, ben)
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 1
     values = {button.text().split("\n")[0] for button in dialog.choice_group.buttons()}
@@ -96,9 +98,9 @@ def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, 
     _sync(qtbot, ben)
     _sync(qtbot, anna)
     for window in (anna, ben):
-        assert window.services.notebook.visit(visit.id).next_step == "Trial on line 3 in January, then a quote for two seal kits"
-        assert window.sync.sync_service.open_conflict_count() == 0
-        assert not window.sync.review_button.isVisibleTo(window)
+        assert window.workspace.services.notebook.visit(visit.id).next_step == "Trial on line 3 in January, then a quote for two seal kits"
+        assert window.workspace.sync.sync_service.open_conflict_count() == 0
+        assert not window.workspace.sync.review_button.isVisibleTo(window)
 
 
 def test_quitting_syncs_first_when_the_team_folder_is_reachable(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
@@ -106,8 +108,55 @@ def test_quitting_syncs_first_when_the_team_folder_is_reachable(qtbot, laptop, t
     team.mkdir()
     anna = laptop("anna", team)
     Preferences.SYNC_ON_QUIT.set(anna.store, True)
-    anna.services.notebook.create_visit(title="Written just before quitting")
-    with qtbot.waitSignal(anna.sync.finished, timeout=30000):
+    anna.workspace.services.notebook.create_visit(title="Written just before quitting")
+    with qtbot.waitSignal(anna.workspace.sync.finished, timeout=30000):
         assert not anna.close()  # the window waits for the sync
     qtbot.waitUntil(lambda: not anna.isVisible())
     assert any(team.glob("sites/*/*.sha256"))
+
+
+def _newest_author(database: Path, record_id: str, field: str) -> str:
+    """Who signed the newest version of one field of one record, as every laptop will see it."""
+    connection = sqlite3.connect(database)
+    try:
+        row = connection.execute(
+            "SELECT author FROM field_version WHERE record_id = ? AND field = ? ORDER BY hlc DESC LIMIT 1",
+            (record_id, field),
+        ).fetchone()
+    finally:
+        connection.close()
+    return row[0]
+
+
+def test_after_renaming_yourself_sync_signs_your_changes_with_the_new_name(
+    qtbot, laptop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    """A colleague sees the name chosen under Edit › Your name on a resolved conflict and on a deletion."""
+    team = tmp_path / "team"
+    team.mkdir()
+    anna = laptop("anna", team)
+    ben = laptop("ben", team)
+    visit, _ = anna.workspace.services.notebook.create_visit(title="Debrief")
+    doomed, _ = anna.workspace.services.notebook.create_visit(title="Entered twice by mistake")
+    _sync(qtbot, anna)
+    _sync(qtbot, ben)
+    anna.workspace.services.notebook.update_visit(visit.id, next_step="Trial on line 3 in January")
+    ben.workspace.services.notebook.update_visit(visit.id, next_step="Quote for two seal kits")
+    _sync(qtbot, anna)
+    _sync(qtbot, ben)
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_args, **_kwargs: ("Ben Okafor", True))
+    ben.actions_by_name["author"].trigger()
+    dialog = ConflictsDialog(ben.workspace.sync.sync_service, ben.workspace.operations, ben)
+    qtbot.addWidget(dialog)
+    dialog.merged.setPlainText("Trial first, then the quote")
+    with qtbot.waitSignal(dialog.resolved):
+        dialog.resolve_current()
+    ben.workspace.services.notebook.delete_visit(doomed.id)
+    _sync(qtbot, ben)
+    _sync(qtbot, anna)
+
+    anna_database = tmp_path / "anna" / "notebook.db"
+    assert anna.workspace.services.notebook.visit(visit.id).next_step == "Trial first, then the quote"
+    assert _newest_author(anna_database, visit.id, "next_step") == "Ben Okafor"
+    assert _newest_author(anna_database, doomed.id, "_exists") == "Ben Okafor"

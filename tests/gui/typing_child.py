@@ -29,9 +29,9 @@ def main() -> None:
     window = MainWindow(store)
     window.show()
     window.attach(Services.open(database, author="typist"), database)
-    window.new_visit()
-    summary = window.editor.text_fields["summary"]
-    sys.stdout.write(f"visit {window.editing.visit.id}\n")
+    window.workspace.new_visit()
+    summary = window.workspace.editor.text_fields["summary"]
+    sys.stdout.write(f"visit {window.workspace.editing.visit.id}\n")
     sys.stdout.flush()
     typed = 0
 

@@ -146,8 +146,12 @@ class Sync:
     def __init__(self, services) -> None:  # noqa: ANN001 - fieldnotes.services.session.Services
         self.services = services
         self.database = services.database
-        self.author = services.author
         self._held_back = sync_log.HeldBack()
+
+    @property
+    def author(self) -> str:
+        """The name stamped on versions, read at each stamp so that a rename applies at once."""
+        return self.services.author
 
     # --- paths -----------------------------------------------------------------------
 

@@ -1,0 +1,268 @@
+"""An open notebook in the window: its services, the change notifier, editing, panes, reports and sync.
+
+The window is a frame that paints before any of this exists. Once the database is open,
+one `Workspace` is built whole from the opened services, so nothing in it is ever half
+there; commands receive the workspace and a `Frame` (status line, banner, file choosers,
+dialog parent), never the window itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from fieldnotes.domain.model import Visit
+from fieldnotes.services.changes import Change
+from fieldnotes.services.session import Services
+from fieldnotes.ui.editing import VisitEditing
+from fieldnotes.ui.frame import Frame
+from fieldnotes.ui.guide_panel import GuidePanel
+from fieldnotes.ui.notifier import ChangeNotifier
+from fieldnotes.ui.operations import Operations
+from fieldnotes.ui.report_actions import ReportActions
+from fieldnotes.ui.settings import Preferences, WindowState
+from fieldnotes.ui.sync_actions import SyncActions
+from fieldnotes.ui.tasks import Result, Task, Work
+from fieldnotes.ui.visit_editor import VisitEditor
+from fieldnotes.ui.visit_list import VisitListPane
+
+
+class Workspace(QObject):
+    """One open notebook and everything that works on it while the window shows it.
+
+    Attributes:
+        services: the notebook's services.
+        database_path: where the notebook lives.
+        store: the user's settings.
+        notifier: carries every committed change to every view.
+        operations: runs user actions and broadcasts their changes.
+        editing: autosave and undo history of the open visit.
+        visit_list, editor, guide_panel: the panes, for the window to lay out.
+        reports, sync: the report and sync commands.
+    """
+
+    def __init__(self, services: Services, database_path: Path, store: QSettings, frame: Frame,
+                 visit_list: VisitListPane, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.database_path = database_path
+        self.store = store
+        self._frame = frame
+        self.notifier = ChangeNotifier(self)
+        self.operations = Operations(self.notifier, frame, self)
+        self.editing = VisitEditing(services.notebook, self.operations, self)
+        self.visit_list = visit_list
+        self.editor = VisitEditor(self.editing)
+        self.guide_panel = GuidePanel(services.guides, self.editing)
+
+        self.visit_list.visitActivated.connect(self.open_visit)
+        self.editor.newAccountRequested.connect(self.new_account_for_visit)
+        self.editor.newVisitRequested.connect(self.new_visit)
+        self.guide_panel.sectionRequested.connect(self.editor.show_section)
+        self.guide_panel.editGuidesRequested.connect(self.edit_guides)
+        self.notifier.changed.connect(self._on_change)
+        self.editing.visitLoaded.connect(self._visit_loaded)
+        # Built last: both read the attributes above.
+        self.reports = ReportActions(self, frame)
+        self.sync = SyncActions(self, frame)
+
+    def show_first_visit(self) -> None:
+        """Fill the list and choices, and select the visit open last time (or the newest)."""
+        self._reload_choices()
+        self.visit_list.apply_query()
+        last = WindowState.LAST_VISIT.get(self.store)
+        if last and not self.visit_list.select_visit(last):
+            last = ""
+        if not last and self.visit_list.model.rowCount():
+            self.visit_list.table.selectRow(0)
+            self.visit_list.table.setCurrentIndex(self.visit_list.model.index(0, 0))
+        self.visit_list.table.setFocus()
+
+    # --- reacting ------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        self.visit_list.on_change(change)
+        if change.account_ids or change.visit_list:
+            self._reload_choices()
+        elif change.visit_ids and change.origin is self.editing:
+            self._refresh_competitor_choices()
+        if change.guides:
+            self.guide_panel.reload_guides()
+
+    def _reload_choices(self) -> None:
+        accounts = self.services.notebook.account_choices()
+        self.editor.set_accounts(accounts)
+        self.visit_list.reload_filter_choices(accounts, self.services.search.competitors())
+
+    def _refresh_competitor_choices(self) -> None:
+        competitors = self.services.search.competitors()
+        combo = self.visit_list.competitor_filter
+        if [combo.itemData(i) for i in range(1, combo.count())] != competitors:
+            accounts = self.services.notebook.account_choices()
+            self.visit_list.reload_filter_choices(accounts, competitors)
+
+    def _visit_loaded(self, visit: object) -> None:
+        if visit is None:
+            self.visit_list.apply_query()
+
+    # --- commands ------------------------------------------------------------------
+
+    def open_visit(self, visit_id: str) -> None:
+        """Show a visit in the editor (nothing happens if it is already open)."""
+        if self.editing.visit is not None and self.editing.visit.id == visit_id:
+            return
+        self.editing.open(visit_id)
+
+    def new_visit(self) -> None:
+        """Record a new visit, for the account the list is filtered on or the open visit's account."""
+        self.editing.flush()
+        query = self.visit_list.current_query()
+        account_id = query.account_id or (self.editing.visit.account_id if self.editing.visit else None)
+        guide_id = self.guide_panel.guide_combo.currentData()
+
+        def create() -> tuple[Visit, Change]:
+            created = self.services.notebook.create_visit(account_id=account_id, guide_id=guide_id)
+            self.visit_list.search_box.clear()  # so that the new visit is listed
+            return created
+
+        created = self.operations.run(create, title="New visit")
+        if created is None:
+            return
+        visit, _change = created
+        self.visit_list.select_visit(visit.id, emit=False)
+        self.editing.open(visit.id)
+        self.editor.focus_title()
+
+    def delete_visit(self) -> None:
+        """Delete the open visit with its findings, after asking."""
+        visit = self.editing.visit
+        if visit is None:
+            return
+        title = visit.title or "this untitled visit"
+        answer = QMessageBox.question(self._frame.dialog_parent(), "Delete visit",
+                                      f"Delete “{title}” with all its findings?\n\n"
+                                      "Export to JSON first if you may want it back.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.editing.flush()
+        # The editor lets go of the visit before the change goes out, so nothing reloads it.
+        self.operations.run(lambda: self._close_and_delete(visit.id), title="Delete visit")
+
+    def _close_and_delete(self, visit_id: str) -> Change:
+        _deleted, change = self.services.notebook.delete_visit(visit_id, origin=self)
+        self.editing.open(None)
+        return change
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.visit_list.focus_search()
+
+    def new_account_for_visit(self) -> None:
+        """Create an account and put the open visit under it."""
+        from fieldnotes.ui.accounts_dialog import ask_new_account
+
+        account = ask_new_account(self._frame.dialog_parent(), self.services.notebook, self.operations)
+        if account is not None and self.editing.visit is not None:
+            self.editing.set_field("account_id", account.id, "account")
+            self.editor.set_accounts(self.services.notebook.account_choices())
+
+    def edit_accounts(self) -> None:
+        """The accounts and contacts dialog, on the open visit's account."""
+        from fieldnotes.ui.accounts_dialog import AccountsDialog
+
+        self.editing.flush()
+        visit = self.editing.visit
+        AccountsDialog(self.services.notebook, self.operations, self._frame.dialog_parent(),
+                       visit.account_id if visit else None).exec()
+
+    def edit_guides(self) -> None:
+        """The interview guide editor, on the guide the panel shows."""
+        from fieldnotes.ui.guide_editor import GuideEditorDialog
+
+        GuideEditorDialog(self.services.guides, self.operations, self._frame.dialog_parent(),
+                          self.guide_panel.guide_combo.currentData()).exec()
+
+    def edit_author(self) -> None:
+        """Ask for the name stamped on the user's changes; it applies at once to every service."""
+        signature = self.services.signature
+        name, accepted = QInputDialog.getText(self._frame.dialog_parent(), "Your name",
+                                              "Name stamped on your changes:", text=signature.name)
+        if accepted and name.strip():
+            Preferences.AUTHOR.set(self.store, name.strip())
+            signature.name = name.strip()
+
+    def run_task(self, title: str, work: Work[Result], on_done: Callable[[Result], None]) -> Task:
+        """Save pending typing, then run long work in the background (see `Operations.run_in_background`)."""
+        self.editing.flush()
+        return self.operations.run_in_background(title, work, on_done)
+
+    def import_json(self) -> None:
+        """Import visits from an interchange file the user chooses."""
+        path = self._frame.choose_file("Import visits", False, "fieldnotes JSON (*.json);;All files (*)")
+        if path is None:
+            return
+        interchange = self.services.interchange
+        self.run_task(
+            "Importing visits",
+            lambda progress, cancelled: interchange.import_file(path, progress),
+            lambda summary: self._frame.show_status(f"Imported {summary.describe()}", 10000),
+        )
+
+    def export_json(self) -> None:
+        """Export everything to an interchange file the user chooses."""
+        path = self._frame.choose_file("Export everything", True, "fieldnotes JSON (*.json)",
+                                       "fieldnotes-export.json")
+        if path is None:
+            return
+        interchange = self.services.interchange
+        self.run_task(
+            "Exporting visits",
+            lambda progress, cancelled: interchange.export_file(path, progress),
+            lambda count: self._frame.show_status(f"Exported {count} visit(s) to {path}", 10000),
+        )
+
+    def load_sample(self) -> None:
+        """Import the sample team's visits and open the newest if no visit is open."""
+        from fieldnotes.services.interchange import ImportSummary
+        from fieldnotes.services.sample import load_sample_team
+
+        services = self.services
+
+        def done(summary: ImportSummary) -> None:
+            self._frame.show_status(f"Loaded the sample team: {summary.describe()}", 10000)
+            if self.editing.visit is None and self.visit_list.model.rowCount():
+                self.visit_list.table.setCurrentIndex(self.visit_list.model.index(0, 0))
+
+        self.run_task("Loading sample visits", lambda progress, cancelled: load_sample_team(services), done)
+
+    def offer_sample(self) -> None:
+        """On a first start with an empty notebook, offer the sample team's visits."""
+        if Preferences.SAMPLE_OFFERED.get(self.store) or self.services.notebook.visit_count():
+            return
+        Preferences.SAMPLE_OFFERED.set(self.store, True)
+        if self.ask_to_load_sample():
+            self.load_sample()
+
+    def ask_to_load_sample(self) -> bool:
+        """Ask whether to load the sample team's visits into the empty notebook."""
+        parent = self._frame.dialog_parent()
+        box = QMessageBox(parent)
+        box.setWindowTitle("Welcome to fieldnotes")
+        box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
+        box.setText("<b>Your notebook is empty.</b>")
+        box.setInformativeText(
+            "Load a sample team's visits to see how field visits, findings and guides fit together? "
+            "You can delete them later, or start with an empty notebook."
+        )
+        load = box.addButton("Load sample visits", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Start empty", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(load)
+        box.exec()
+        return box.clickedButton() is load
+
+    def close(self) -> None:
+        """Close the notebook's database and search connections."""
+        self.services.close()
