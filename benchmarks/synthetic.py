@@ -97,7 +97,7 @@ class _Words:
         return text[:1].upper() + text[1:] + "."
 
 
-def _ids(seed: int):  # noqa: ANN202 - a generator of id strings
+def _ids(seed: int):
     """Ids in UUID form made from the seed and a counter: unique, repeatable and cheap."""
     prefix = f"{seed & 0xFFFFFFFF:08x}-5f1e-4d00-8000-"
     for number in itertools.count():

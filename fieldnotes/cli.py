@@ -27,7 +27,7 @@ log = logging.getLogger("fieldnotes.cli")
 Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
 
-def _open_services(args: argparse.Namespace):  # noqa: ANN202 - Services, imported lazily
+def _open_services(args: argparse.Namespace):
     from fieldnotes.services.session import Services
 
     return Services.open(args.db, author=args.author)
@@ -82,7 +82,7 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=None, help="print at most this many visits")
 
 
-def _query_from(args: argparse.Namespace, text: str = ""):  # noqa: ANN202 - VisitQuery
+def _query_from(args: argparse.Namespace, text: str = ""):
     from fieldnotes.domain.model import VisitKind, normalize_date
     from fieldnotes.storage.search_index import VisitQuery
 
@@ -151,7 +151,7 @@ def _register_optional_commands() -> None:
 class _PrintVersion(argparse.Action):
     """Like argparse's "version" action, but reads the version only when asked."""
 
-    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
         _print(f"fieldnotes {fieldnotes.__version__}")
         parser.exit()
 

@@ -13,7 +13,7 @@ __all__ = ["write_summary_report", "write_visit_report"]
 
 
 def write_visit_report(
-    services,  # noqa: ANN001 - fieldnotes.services.session.Services
+    services,
     visit_id: str,
     target: Path,
     progress: Callable[[int, int], None] | None = None,
@@ -39,7 +39,7 @@ def write_visit_report(
 
 
 def write_summary_report(
-    services,  # noqa: ANN001 - fieldnotes.services.session.Services
+    services,
     visit_ids: list[str],
     target: Path,
     title: str | None = None,

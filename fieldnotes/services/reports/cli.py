@@ -31,7 +31,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="the PDF file to write (replaced only once the report is complete)")
 
 
-def _filtered_visit_ids(services, args: argparse.Namespace) -> list[str]:  # noqa: ANN001 - Services
+def _filtered_visit_ids(services, args: argparse.Namespace) -> list[str]:
     from fieldnotes.domain.model import normalize_date
     from fieldnotes.storage.search_index import VisitQuery
 

@@ -45,7 +45,7 @@ def _parse_markup_colours_once() -> None:
 
     parse = functools.lru_cache(maxsize=256)(lambda text: colors.toColor(text))
 
-    def cached_colour(value):  # noqa: ANN001, ANN202 - whatever the markup holds
+    def cached_colour(value):
         return parse(value) if isinstance(value, str) else colors.toColor(value)
 
     for name in dir(paraparser):
@@ -135,13 +135,13 @@ def _shape_each_face_separately() -> None:
     if getattr(original, "shapes_each_face", False):
         return
 
-    def shape_one_face(word, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def shape_one_face(word, *args, **kwargs):
         shaped = original(word, *args, **kwargs)
         if shaped is not word:
             _remember_shaped_glyph_text(word, shaped)
         return shaped
 
-    def shape_word(word, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - ReportLab's internals
+    def shape_word(word, *args, **kwargs):
         pieces = word[1:]
         faces = {getattr(piece[0], "fontName", None) for piece in pieces}
         if len(faces) <= 1 or any(hasattr(piece[0], "cbDefn") for piece in pieces):
