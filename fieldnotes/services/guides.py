@@ -63,7 +63,7 @@ class Guides:
             self._insert(session, shipped)
         return shipped.id
 
-    def _insert(self, session, guide: Guide) -> None:  # noqa: ANN001
+    def _insert(self, session, guide: Guide) -> None:
         record = GuideRecord(id=guide.id, name=guide.name, **self._stamp())
         record.prompts = [
             GuidePromptRecord(id=p.id, section=p.section, text=p.text, position=index, **self._stamp())
@@ -111,7 +111,7 @@ class Guides:
         return Change(guides=True)
 
     @staticmethod
-    def _record(session, guide_id: str) -> GuideRecord:  # noqa: ANN001
+    def _record(session, guide_id: str) -> GuideRecord:
         record = session.get(GuideRecord, guide_id)
         if record is None:
             raise NotFoundError(f"no interview guide with id {guide_id}")

@@ -70,14 +70,14 @@ class ImportSummary:
 
 
 @cache
-def _validator():  # noqa: ANN202 - a compiled jsonschema_rs validator
+def _validator():
     import jsonschema_rs
 
     schema = json.loads(resource_path("schema", SCHEMA_FILE).read_text(encoding="utf-8"))
     return jsonschema_rs.validator_for(schema, validate_formats=True)
 
 
-def _schema_message(error) -> str:  # noqa: ANN001 - jsonschema_rs.ValidationError
+def _schema_message(error) -> str:
     """The validator's message, with every allowed value spelled out for a closed list."""
     options = getattr(error.kind, "options", None)
     if type(error.kind).__name__ == "Enum" and isinstance(options, list):
@@ -339,14 +339,14 @@ class Interchange:
         )
 
     @staticmethod
-    def _existing(session, record_type, ids: list[str]) -> set[str]:  # noqa: ANN001
+    def _existing(session, record_type, ids: list[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             found.update(session.scalars(select(record_type.id).where(record_type.id.in_(chunk))))
         return found
 
-    def _upsert(self, session, record_type, rows: list[dict], existing: set[str], now: str) -> None:  # noqa: ANN001
+    def _upsert(self, session, record_type, rows: list[dict], existing: set[str], now: str) -> None:
         table = record_type.__table__
         new_rows = [row for row in rows if row["id"] not in existing]
         changed_rows = [row for row in rows if row["id"] in existing]
@@ -359,11 +359,11 @@ class Interchange:
                 session.execute(update(table).where(key == row["id"]).values(**values))
 
     @staticmethod
-    def _delete_ids(session, record_type, ids: list[str]) -> None:  # noqa: ANN001
+    def _delete_ids(session, record_type, ids: list[str]) -> None:
         _delete_where_in(session, record_type.__table__.name, "id", ids)
 
     @staticmethod
-    def _replace_children(session, record_type, parent_column, parent_ids: set[str], rows: list[dict]) -> None:  # noqa: ANN001
+    def _replace_children(session, record_type, parent_column, parent_ids: set[str], rows: list[dict]) -> None:
         table = record_type.__table__
         _delete_where_in(session, table.name, parent_column.key, list(parent_ids))
         _insert_rows(session, table, rows)
@@ -373,7 +373,7 @@ class Interchange:
 # writing the rows; these statements go to the driver directly, in the same transaction.
 
 
-def _insert_rows(session, table, rows: list[dict]) -> None:  # noqa: ANN001 - Session, Table
+def _insert_rows(session, table, rows: list[dict]) -> None:
     if not rows:
         return
     columns = list(rows[0])
@@ -382,7 +382,7 @@ def _insert_rows(session, table, rows: list[dict]) -> None:  # noqa: ANN001 - Se
     session.connection().exec_driver_sql(statement, list(map(operator.itemgetter(*columns), rows)))
 
 
-def _delete_where_in(session, table_name: str, column: str, values: list[str]) -> None:  # noqa: ANN001
+def _delete_where_in(session, table_name: str, column: str, values: list[str]) -> None:
     connection = session.connection()
     for start in range(0, len(values), 500):
         chunk = values[start : start + 500]

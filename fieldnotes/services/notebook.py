@@ -74,7 +74,7 @@ class Notebook:
         record.updated_by = self.author  # type: ignore[attr-defined]
 
     @staticmethod
-    def _get(session, record_type, record_id: str, what: str):  # noqa: ANN001, ANN205
+    def _get(session, record_type, record_id: str, what: str):
         if record_type is VisitRecord:
             record = session.scalar(select(VisitRecord).where(VisitRecord.id == record_id))
         else:
@@ -356,14 +356,14 @@ class Notebook:
         return finding, Change(visit_ids=frozenset({visit_id}), origin=origin)
 
     @staticmethod
-    def _shift_positions(session, visit_id: str, kind: str, from_position: int, by: int) -> None:  # noqa: ANN001
+    def _shift_positions(session, visit_id: str, kind: str, from_position: int, by: int) -> None:
         session.execute(
             update(FindingRecord)
             .where(FindingRecord.visit_id == visit_id, FindingRecord.kind == kind, FindingRecord.position >= from_position)
             .values(position=FindingRecord.position + by)
         )
 
-    def _touch_visit(self, session, visit_id: str) -> None:  # noqa: ANN001
+    def _touch_visit(self, session, visit_id: str) -> None:
         session.execute(
             update(VisitRecord).where(VisitRecord.id == visit_id).values(updated_at=utc_now_text(), updated_by=self.author)
         )

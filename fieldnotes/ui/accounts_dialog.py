@@ -175,7 +175,7 @@ class AccountsDialog(QDialog):
                     self.contacts.setItem(row, column, item)
         self.remove_contact_button.setEnabled(bool(contacts))
 
-    def _run(self, action) -> bool:  # noqa: ANN001
+    def _run(self, action) -> bool:
         try:
             change = action()
         except FieldnotesError as error:

@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
 
     # --- actions -------------------------------------------------------------------
 
-    def _action(self, name: str, text: str, slot, shortcut: QKeySequence | str | None = None,  # noqa: ANN001
+    def _action(self, name: str, text: str, slot, shortcut: QKeySequence | str | None = None,
                 tip: str = "", needs_visit: bool = False) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
         WindowState.LAST_FOLDER.set(self.store, str(Path(chosen).parent))
         return Path(chosen)
 
-    def run_task(self, title: str, work, on_done) -> None:  # noqa: ANN001
+    def run_task(self, title: str, work, on_done) -> None:
         from fieldnotes.ui.tasks import run_in_background
 
         self.editing.flush()
@@ -435,10 +435,10 @@ class MainWindow(QMainWindow):
             return
         interchange = self.services.interchange
 
-        def work(progress, cancelled):  # noqa: ANN001, ANN202 - runs on a worker thread
+        def work(progress, cancelled):  # runs on a worker thread
             return interchange.import_file(path, progress)
 
-        def done(summary) -> None:  # noqa: ANN001
+        def done(summary) -> None:
             self.notifier.publish(summary.change)
             self.statusBar().showMessage(f"Imported {summary.describe()}", 10000)
 
@@ -460,7 +460,7 @@ class MainWindow(QMainWindow):
 
         services = self.services
 
-        def done(summary) -> None:  # noqa: ANN001
+        def done(summary) -> None:
             self.notifier.publish(summary.change)
             self.statusBar().showMessage(f"Loaded the sample team: {summary.describe()}", 10000)
             if self.editing.visit is None and self.visit_list.model.rowCount():
@@ -513,7 +513,7 @@ class MainWindow(QMainWindow):
 
     # --- closing -------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.services is not None and self.editing.flush() and self.sync.sync_before_quit():
             self.statusBar().showMessage("Syncing with the team folder before quitting…")
             event.ignore()

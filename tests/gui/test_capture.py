@@ -11,11 +11,11 @@ from fieldnotes.ui.visit_list import VisitListModel
 from tests.gui.conftest import close_window, press, type_text
 
 
-def _visit_in_database(window, visit_id):  # noqa: ANN001, ANN202
+def _visit_in_database(window, visit_id):
     return window.services.notebook.visit(visit_id)
 
 
-def test_typed_visit_is_saved_and_found_after_restart(qtbot, open_window) -> None:  # noqa: ANN001
+def test_typed_visit_is_saved_and_found_after_restart(qtbot, open_window) -> None:
     window = open_window()
     account, change = window.services.notebook.create_account("Müller Abfülltechnik GmbH")
     window.notifier.publish(change)
@@ -55,7 +55,7 @@ def test_typed_visit_is_saved_and_found_after_restart(qtbot, open_window) -> Non
     assert reopened.editor.sections["need"].model.rowCount() == 2
 
 
-def test_edits_are_written_within_a_second_even_while_typing_on(qtbot, open_window) -> None:  # noqa: ANN001
+def test_edits_are_written_within_a_second_even_while_typing_on(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     notes = window.editor.text_fields["notes"]
@@ -67,7 +67,7 @@ def test_edits_are_written_within_a_second_even_while_typing_on(qtbot, open_wind
     assert window.services.notebook.visit(window.editing.visit.id).notes.startswith("first words more")
 
 
-def test_any_script_can_be_typed_and_is_stored_exactly(qtbot, open_window) -> None:  # noqa: ANN001
+def test_any_script_can_be_typed_and_is_stored_exactly(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     text = "Ζήτησαν δείγμα · Заказ в марте · 下周发样品 · عرض سعر جديد · <b>&amp; “AT&T” 🙂"
@@ -76,7 +76,7 @@ def test_any_script_can_be_typed_and_is_stored_exactly(qtbot, open_window) -> No
     assert window.services.notebook.visit(window.editing.visit.id).summary == text
 
 
-def test_undo_and_redo_run_across_the_whole_visit(qtbot, open_window) -> None:  # noqa: ANN001
+def test_undo_and_redo_run_across_the_whole_visit(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     visit_id = window.editing.visit.id
@@ -107,7 +107,7 @@ def test_undo_and_redo_run_across_the_whole_visit(qtbot, open_window) -> None:  
     assert section.model.rowCount() == 1
 
 
-def test_findings_are_reordered_and_edited_in_the_table(qtbot, open_window) -> None:  # noqa: ANN001
+def test_findings_are_reordered_and_edited_in_the_table(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     section = window.editor.sections["need"]
@@ -134,7 +134,7 @@ def test_findings_are_reordered_and_edited_in_the_table(qtbot, open_window) -> N
     assert visit.findings_of("need")[1].get("is_new") is True
 
 
-def test_every_section_is_one_keystroke_away(qtbot, open_window) -> None:  # noqa: ANN001
+def test_every_section_is_one_keystroke_away(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     for kind in FINDING_KINDS:
@@ -145,7 +145,7 @@ def test_every_section_is_one_keystroke_away(qtbot, open_window) -> None:  # noq
     assert window.editor.current_section() == "overview"
 
 
-def test_guide_prompts_are_ticked_and_lead_to_their_section(qtbot, open_window) -> None:  # noqa: ANN001
+def test_guide_prompts_are_ticked_and_lead_to_their_section(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     items = window.guide_panel.prompt_items()
@@ -158,7 +158,7 @@ def test_guide_prompts_are_ticked_and_lead_to_their_section(qtbot, open_window) 
     assert window.editor.current_section() == "competitor_move"
 
 
-def test_visit_list_filters_and_models_behave(qtbot, qtmodeltester, open_window) -> None:  # noqa: ANN001
+def test_visit_list_filters_and_models_behave(qtbot, qtmodeltester, open_window) -> None:
     window = open_window()
     notebook = window.services.notebook
     acme, _ = notebook.create_account("Acme")
@@ -181,7 +181,7 @@ def test_visit_list_filters_and_models_behave(qtbot, qtmodeltester, open_window)
     qtmodeltester.check(section.model)
 
 
-def test_window_layout_is_remembered(qtbot, open_window) -> None:  # noqa: ANN001
+def test_window_layout_is_remembered(qtbot, open_window) -> None:
     window = open_window()
     window.guide_dock.hide()
     window.splitter.setSizes([300, 900])

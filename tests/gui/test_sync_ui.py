@@ -14,7 +14,7 @@ from fieldnotes.ui.sync_actions import ConflictsDialog
 
 
 @pytest.fixture
-def laptop(qtbot, tmp_path: Path):  # noqa: ANN001
+def laptop(qtbot, tmp_path: Path):
     """Open a window on a laptop of its own: a new notebook (so its own site id) and settings."""
     windows: list[MainWindow] = []
 
@@ -38,13 +38,13 @@ def laptop(qtbot, tmp_path: Path):  # noqa: ANN001
         window.services.close()
 
 
-def _sync(qtbot, window: MainWindow):  # noqa: ANN001, ANN202
+def _sync(qtbot, window: MainWindow):
     with qtbot.waitSignal(window.sync.finished, timeout=30000) as outcome:
         assert window.sync.sync_now()
     return outcome.args[0]
 
 
-def test_sync_reports_in_the_status_bar_and_brings_colleagues_visits(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_sync_reports_in_the_status_bar_and_brings_colleagues_visits(qtbot, laptop, tmp_path: Path) -> None:
     team = tmp_path / "team"
     team.mkdir()
     anna = laptop("anna", team)
@@ -59,7 +59,7 @@ def test_sync_reports_in_the_status_bar_and_brings_colleagues_visits(qtbot, lapt
     assert ben.services.notebook.visit(visit.id).title == "Ride-along at Nordic Pumps"
 
 
-def test_a_missing_team_folder_is_a_status_message_not_an_error(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_missing_team_folder_is_a_status_message_not_an_error(qtbot, laptop, tmp_path: Path) -> None:
     window = laptop("anna", tmp_path / "unplugged-drive")
     error = _sync(qtbot, window)
     assert "unreachable" in str(error) or "not reachable" in str(error)
@@ -67,7 +67,7 @@ def test_a_missing_team_folder_is_a_status_message_not_an_error(qtbot, laptop, t
     assert window.services.notebook.visit_count() == 0
 
 
-def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, laptop, tmp_path: Path) -> None:
     team = tmp_path / "team"
     team.mkdir()
     anna = laptop("anna", team)
@@ -101,7 +101,7 @@ def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, 
         assert not window.sync.review_button.isVisibleTo(window)
 
 
-def test_quitting_syncs_first_when_the_team_folder_is_reachable(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_quitting_syncs_first_when_the_team_folder_is_reachable(qtbot, laptop, tmp_path: Path) -> None:
     team = tmp_path / "team"
     team.mkdir()
     anna = laptop("anna", team)

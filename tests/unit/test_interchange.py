@@ -29,7 +29,7 @@ def empty_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _open_empty(template: Path, folder: Path, name: str = "target.db"):  # noqa: ANN202 - (Database, Interchange)
+def _open_empty(template: Path, folder: Path, name: str = "target.db"):
     path = folder / name
     shutil.copyfile(template, path)
     database = open_database(path)

@@ -502,7 +502,7 @@ def test_two_laptops_syncing_at_the_same_moment_both_publish_and_converge(alice,
         try:
             barrier.wait()
             laptop.sync_with(share)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(laptop,)) for laptop in (alice, bob)]

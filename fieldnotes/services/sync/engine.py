@@ -133,7 +133,7 @@ class _Incoming:
 class Sync:
     """Sync one open notebook with a shared folder, and settle conflicts."""
 
-    def __init__(self, services) -> None:  # noqa: ANN001 - fieldnotes.services.session.Services
+    def __init__(self, services) -> None:
         self.services = services
         self.database = services.database
         self.author = services.author
@@ -290,7 +290,7 @@ class Sync:
                 (site, final.name, stat[0], stat[1], utc_now_text()),
             )
 
-    def _capture(self, session) -> Change:  # noqa: ANN001 - Session
+    def _capture(self, session) -> Change:
         """Turn noted local edits into versions, and settle what they affect."""
         captured = log_.capture_local_changes(session, self.author)
         if not captured.to_settle:
@@ -496,7 +496,7 @@ class Sync:
         return _combine(change, _change_of(result))
 
     @staticmethod
-    def _delete_record(session, kind: str, record_id: str) -> None:  # noqa: ANN001 - Session
+    def _delete_record(session, kind: str, record_id: str) -> None:
         conn = log_.connection(session)
         if kind == "account":
             visits = conn.execute("SELECT count(*) FROM visit WHERE account_id = ?", (record_id,)).fetchone()[0]
