@@ -195,7 +195,9 @@ def _summary_texts(services, visit_ids: list[str]) -> list[str]:
     texts += [f"{tally.text} {tally.mentions}" for tally in summary.needs]
     texts += [f"{tally.name} {tally.mentions} {tally.latest[1]}" for tally in summary.competitors]
     texts += [quote.text for quote in summary.quotes[:8]]
-    texts += [f"{finding.text} {finding.get('owner')} {finding.get('due_on')}" for finding, _ in summary.open_follow_ups]
+    texts += [
+        f"{finding.text} {finding.get('owner')} {finding.get('due_on')}" for finding, _ in summary.open_follow_ups
+    ]
     return texts
 
 

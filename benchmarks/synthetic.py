@@ -79,7 +79,9 @@ class _Words:
         # Drawing uniformly from a table where each word appears in proportion to its weight
         # is several times faster than weighted drawing, which bisects for every word.
         self._table = [
-            word for word, weight in zip(self.vocabulary, weights) for _ in range(max(1, round(weight * scale)))
+            word
+            for word, weight in zip(self.vocabulary, weights, strict=True)
+            for _ in range(max(1, round(weight * scale)))
         ]
         self._rng = rng
         self._stream: list[str] = []

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
@@ -83,7 +84,7 @@ class ProgressReporter:
 class _NumberedCanvas(Canvas):
     """Holds pages back until the end so that each footer can say "Page 3 of 7"."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Otherwise every page names Helvetica, a font that is never embedded, as its first font.
         kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.REGULAR
         super().__init__(*args, **kwargs)
