@@ -94,6 +94,7 @@ def test_markup_characters_appear_exactly(services, tmp_path: Path) -> None:
     assert "AT&T;" not in text
 
 
+@pytest.mark.slow
 def test_every_script_survives_and_fonts_are_embedded(services, tmp_path: Path) -> None:
     scripts = [LATIN, GREEK, CYRILLIC, CHINESE, JAPANESE, KOREAN, HEBREW, ARABIC, EMOJI]
     account, _ = services.notebook.create_account(f"{CHINESE} {CYRILLIC}", "customer")
@@ -346,6 +347,7 @@ def test_report_command_explains_user_errors_in_one_line(database_path: Path, tm
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_chinese_in_a_fresh_process_is_embedded_small_and_measured_in_charts(tmp_path: Path) -> None:
     """The first report of a session may put Chinese in the header and in chart labels."""
     code = (

@@ -123,6 +123,7 @@ def test_a_crash_at_any_step_of_publishing_loses_nothing(alice, bob, share, visi
     assert alice.data() == bob.data()
 
 
+@pytest.mark.slow
 def test_a_publish_killed_mid_way_in_another_process_is_recovered(alice, bob, share, visit_id, tmp_path) -> None:
     alice.notebook.update_visit(visit_id, notes="Written just before the power cut")
     alice.close()
