@@ -123,7 +123,7 @@ def notebook_document(visit_count: int, findings_per_visit: int = 20, seed: int 
     return {"format": "fieldnotes", "version": 1, "accounts": accounts, "visits": visits}
 
 
-def _open_notebook(folder: Path, document: dict, name: str):  # noqa: ANN202 - Services
+def _open_notebook(folder: Path, document: dict, name: str):
     from fieldnotes.services.session import Services
 
     services = Services.open(folder / f"{name}.db", author="benchmark")
@@ -174,7 +174,7 @@ def _bare_paragraphs(texts: list[str]) -> bytes:
     return output.getvalue()
 
 
-def visit_texts(visit) -> list[str]:  # noqa: ANN001 - Visit
+def visit_texts(visit) -> list[str]:
     """Every piece of user text a visit report shows, in order."""
     texts = [visit.title, visit.account_name, visit.visited_on, visit.salesperson, visit.attendees,
              visit.objective, visit.summary, visit.next_step, *visit.notes.split("\n\n")]
@@ -184,7 +184,7 @@ def visit_texts(visit) -> list[str]:  # noqa: ANN001 - Visit
     return texts
 
 
-def _summary_texts(services, visit_ids: list[str]) -> list[str]:  # noqa: ANN001 - Services
+def _summary_texts(services, visit_ids: list[str]) -> list[str]:
     from fieldnotes.services.reports.summary_report import summarise
 
     visits = [services.notebook.visit(visit_id) for visit_id in visit_ids]
@@ -195,7 +195,9 @@ def _summary_texts(services, visit_ids: list[str]) -> list[str]:  # noqa: ANN001
     texts += [f"{tally.text} {tally.mentions}" for tally in summary.needs]
     texts += [f"{tally.name} {tally.mentions} {tally.latest[1]}" for tally in summary.competitors]
     texts += [quote.text for quote in summary.quotes[:8]]
-    texts += [f"{finding.text} {finding.get('owner')} {finding.get('due_on')}" for finding, _ in summary.open_follow_ups]
+    texts += [
+        f"{finding.text} {finding.get('owner')} {finding.get('due_on')}" for finding, _ in summary.open_follow_ups
+    ]
     return texts
 
 

@@ -99,7 +99,7 @@ def _floor(source: Path, target: Path, share: Path, visit_ids: list[str]) -> tup
     out.execute("PRAGMA journal_mode = DELETE")
     out.execute("BEGIN")
     out.execute(f"CREATE TABLE changed ({', '.join(columns)})")
-    out.execute(f"ATTACH DATABASE ? AS notebook", (str(source),))
+    out.execute("ATTACH DATABASE ? AS notebook", (str(source),))
     marks = ", ".join("?" * len(visit_ids))
     out.execute(f"INSERT INTO changed SELECT {', '.join(columns)} FROM notebook.visit WHERE id IN ({marks})", visit_ids)
     out.execute("COMMIT")

@@ -79,7 +79,9 @@ class _Words:
         # Drawing uniformly from a table where each word appears in proportion to its weight
         # is several times faster than weighted drawing, which bisects for every word.
         self._table = [
-            word for word, weight in zip(self.vocabulary, weights) for _ in range(max(1, round(weight * scale)))
+            word
+            for word, weight in zip(self.vocabulary, weights, strict=True)
+            for _ in range(max(1, round(weight * scale)))
         ]
         self._rng = rng
         self._stream: list[str] = []
@@ -97,7 +99,7 @@ class _Words:
         return text[:1].upper() + text[1:] + "."
 
 
-def _ids(seed: int):  # noqa: ANN202 - a generator of id strings
+def _ids(seed: int):
     """Ids in UUID form made from the seed and a counter: unique, repeatable and cheap."""
     prefix = f"{seed & 0xFFFFFFFF:08x}-5f1e-4d00-8000-"
     for number in itertools.count():

@@ -11,9 +11,14 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import fieldnotes
 from fieldnotes.domain.errors import FieldnotesError
+
+if TYPE_CHECKING:
+    from fieldnotes.services.session import Services
+    from fieldnotes.storage.search_index import VisitQuery
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -27,7 +32,7 @@ log = logging.getLogger("fieldnotes.cli")
 Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
 
-def _open_services(args: argparse.Namespace):  # noqa: ANN202 - Services, imported lazily
+def _open_services(args: argparse.Namespace) -> Services:
     from fieldnotes.services.session import Services
 
     return Services.open(args.db, author=args.author)
@@ -82,14 +87,15 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=None, help="print at most this many visits")
 
 
-def _query_from(args: argparse.Namespace, text: str = ""):  # noqa: ANN202 - VisitQuery
+def _query_from(args: argparse.Namespace, text: str = "") -> VisitQuery:
     from fieldnotes.domain.model import VisitKind, normalize_date
     from fieldnotes.storage.search_index import VisitQuery
 
     return VisitQuery(
         text=text,
         account_id=args.account,
-        kind=VisitKind.parse(args.kind, "--kind") if args.kind else None,
+        # Vocabulary.parse is declared to return the base class, not VisitKind.
+        kind=VisitKind.parse(args.kind, "--kind") if args.kind else None,  # type: ignore[arg-type]
         date_from=normalize_date(args.date_from, "--from"),
         date_to=normalize_date(args.date_to, "--to"),
         competitor=args.competitor,
@@ -151,7 +157,8 @@ def _register_optional_commands() -> None:
 class _PrintVersion(argparse.Action):
     """Like argparse's "version" action, but reads the version only when asked."""
 
-    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
         _print(f"fieldnotes {fieldnotes.__version__}")
         parser.exit()
 

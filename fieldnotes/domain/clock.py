@@ -4,7 +4,7 @@ import datetime as dt
 
 
 def utc_now_text() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def local_now_minutes() -> str:

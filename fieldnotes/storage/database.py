@@ -90,7 +90,7 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
         dbapi_connection.execute(pragma)
 
 
-def _begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+def _begin(connection) -> None:
     if connection.get_execution_options().get("fieldnotes_write"):
         # Take the write lock at the start: a deferred transaction that reads, then writes,
         # fails at once if another window wrote in between.

@@ -24,7 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Declared with the light file check, which must not load SQLAlchemy; named here too
 # because migrations and tests know them as the schema's.
-from fieldnotes.storage.identity import APPLICATION_ID, KNOWN_REVISIONS, SCHEMA_HEAD  # noqa: E402, F401
+from fieldnotes.storage.identity import APPLICATION_ID, KNOWN_REVISIONS, SCHEMA_HEAD  # noqa: F401
 
 
 class Base(DeclarativeBase):

@@ -69,7 +69,7 @@ class _FieldCommand(_HistoryCommand):
     def id(self) -> int:
         return _FIELD_COMMAND_ID
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, _FieldCommand) or other.field != self.field or self.field in _GUIDE_FIELDS:
             return False
         if other.stamp - self.stamp > MERGE_WINDOW_S:

@@ -53,13 +53,13 @@ class FindingsModel(QAbstractTableModel):
     def column_of(self, name: str) -> int:
         return self._columns.index(name)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._findings)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Vertical:
@@ -76,7 +76,7 @@ class FindingsModel(QAbstractTableModel):
             return flags | Qt.ItemFlag.ItemIsUserCheckable
         return flags | Qt.ItemFlag.ItemIsEditable
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         finding = self.finding(index.row()) if index.isValid() else None
         if finding is None:
             return None
@@ -99,7 +99,7 @@ class FindingsModel(QAbstractTableModel):
             return value
         return None
 
-    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         finding = self.finding(index.row()) if index.isValid() else None
         if finding is None:
             return False
@@ -118,11 +118,11 @@ class _FieldDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._model = model
 
-    def _spec(self, index: Index):  # noqa: ANN202
+    def _spec(self, index: Index):
         name = self._model._columns[index.column()]
         return None if name == "text" else self._model.kind.field(name)
 
-    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:  # noqa: ANN001, N802
+    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:
         spec = self._spec(index)
         if spec is None:
             return super().createEditor(parent, option, index)
@@ -130,14 +130,14 @@ class _FieldDelegate(QStyledItemDelegate):
         editor.setAutoFillBackground(True)
         return editor
 
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         spec = self._spec(index)
         if spec is None:
             super().setEditorData(editor, index)
         else:
             set_editor_value(editor, spec, index.data(Qt.ItemDataRole.EditRole))
 
-    def setModelData(self, editor: QWidget, model, index: Index) -> None:  # noqa: ANN001, N802
+    def setModelData(self, editor: QWidget, model, index: Index) -> None:
         spec = self._spec(index)
         if spec is None:
             super().setModelData(editor, model, index)

@@ -44,7 +44,7 @@ class _UndoRouter(QObject):
         super().__init__(parent)
         self._editing = editing
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
         undo = event.matches(QKeySequence.StandardKey.Undo)

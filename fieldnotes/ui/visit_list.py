@@ -115,18 +115,18 @@ class VisitListModel(QAbstractTableModel):
 
     # --- Qt model ------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else self._count
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(_COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, self.VisitIdRole):
@@ -238,7 +238,7 @@ class VisitListPane(QWidget):
         edit.setDate(edit.minimumDate())
         return edit
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802 - Qt's signature
+    def eventFilter(self, watched, event) -> bool:
         # Down from the search box goes to the results, as in a browser's address bar.
         if watched is self.search_box and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Down:
             self.table.setFocus()

@@ -21,7 +21,7 @@ def settings_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_window(qtbot, database_path: Path, settings_file: Path) -> Iterator[Callable[[], MainWindow]]:  # noqa: ANN001
+def open_window(qtbot, database_path: Path, settings_file: Path) -> Iterator[Callable[[], MainWindow]]:
     """Open a main window on the test notebook, the way the app does; closes them all at the end."""
     opened: list[tuple[MainWindow, Services]] = []
 

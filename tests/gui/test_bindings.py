@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12 on")
-def test_calling_qt_methods_does_not_drain_references_to_none(qtbot) -> None:  # noqa: ANN001
+def test_calling_qt_methods_does_not_drain_references_to_none(qtbot) -> None:
     combo = QComboBox()
     qtbot.addWidget(combo)
     before = sys.getrefcount(None)

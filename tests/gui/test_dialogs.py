@@ -11,7 +11,7 @@ from fieldnotes.ui.accounts_dialog import AccountsDialog
 from fieldnotes.ui.guide_editor import GuideEditorDialog
 
 
-def test_accounts_and_contacts_are_edited_and_saved_as_typed(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
+def test_accounts_and_contacts_are_edited_and_saved_as_typed(qtbot, open_window, monkeypatch) -> None:
     window = open_window()
     notebook = window.workspace.services.notebook
     account, _ = notebook.create_account("Nordic Pumps")
@@ -36,7 +36,7 @@ def test_accounts_and_contacts_are_edited_and_saved_as_typed(qtbot, open_window,
     assert window.workspace.editor.account_combo.findText("Nordic Pumps AB") >= 0  # other views followed
 
 
-def test_an_account_with_visits_is_not_deleted(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
+def test_an_account_with_visits_is_not_deleted(qtbot, open_window, monkeypatch) -> None:
     window = open_window()
     notebook = window.workspace.services.notebook
     account, _ = notebook.create_account("Acme")
@@ -51,7 +51,7 @@ def test_an_account_with_visits_is_not_deleted(qtbot, open_window, monkeypatch) 
     assert "1 visit" in warnings[0]
 
 
-def test_guides_are_copied_edited_and_used_by_the_panel(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
+def test_guides_are_copied_edited_and_used_by_the_panel(qtbot, open_window, monkeypatch) -> None:
     window = open_window()
     guides = window.workspace.services.guides
     default = guides.guides()[0]
@@ -72,7 +72,7 @@ def test_guides_are_copied_edited_and_used_by_the_panel(qtbot, open_window, monk
     assert window.workspace.guide_panel.guide_combo.findText("Trade fair guide") >= 0
 
 
-def test_export_and_import_run_in_the_background(qtbot, open_window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_export_and_import_run_in_the_background(qtbot, open_window, tmp_path: Path, monkeypatch) -> None:
     window = open_window()
     visit, change = window.workspace.services.notebook.create_visit(title="Exported visit")
     window.workspace.notifier.publish(change)
@@ -90,7 +90,7 @@ def test_export_and_import_run_in_the_background(qtbot, open_window, tmp_path: P
     qtbot.waitUntil(lambda: window.visit_list.model.data(window.visit_list.model.index(0, 1)) == "Imported back, edited")
 
 
-def test_a_malformed_import_file_is_explained_and_changes_nothing(qtbot, open_window, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_malformed_import_file_is_explained_and_changes_nothing(qtbot, open_window, tmp_path: Path, monkeypatch) -> None:
     window = open_window()
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "fieldnotes", "version": 1, "accounts": [', encoding="utf-8")
@@ -103,7 +103,7 @@ def test_a_malformed_import_file_is_explained_and_changes_nothing(qtbot, open_wi
     assert window.workspace.services.notebook.visit_count() == 0
 
 
-def test_a_first_start_offers_the_sample_team_once(qtbot, open_window, monkeypatch) -> None:  # noqa: ANN001
+def test_a_first_start_offers_the_sample_team_once(qtbot, open_window, monkeypatch) -> None:
     from fieldnotes.ui.settings import Preferences
 
     window = open_window()

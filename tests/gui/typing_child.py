@@ -10,13 +10,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
-from fieldnotes.services.session import Services  # noqa: E402
-from fieldnotes.ui.main_window import MainWindow  # noqa: E402
-from fieldnotes.ui.settings import Preferences  # noqa: E402
+from fieldnotes.services.session import Services
+from fieldnotes.ui.main_window import MainWindow
+from fieldnotes.ui.settings import Preferences
 
 TEXT = "The seal kit trial on line three starts in January; Jörg wants a price per shift saved. " * 4
 

@@ -81,7 +81,7 @@ def fonts_in(path: Path) -> dict[str, bool]:
     return found
 
 
-def full_visit(services, title: str = "Depot walk-through", visited_on: str = "2026-03-04T10:30") -> str:  # noqa: ANN001
+def full_visit(services, title: str = "Depot walk-through", visited_on: str = "2026-03-04T10:30") -> str:
     """A visit with every field and every kind of finding filled in; returns its id."""
     notebook = services.notebook
     account, _ = notebook.create_account("Brenner Logistik GmbH", "customer")

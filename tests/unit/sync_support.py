@@ -28,7 +28,7 @@ class Laptop:
         self.sync = Sync(self.services)
 
     @property
-    def notebook(self):  # noqa: ANN201 - Notebook
+    def notebook(self):
         return self.services.notebook
 
     def sync_with(self, share: Path) -> SyncReport:

@@ -44,7 +44,7 @@ def _assert_one_line_error(stderr: str, *expected: str) -> None:
         assert fragment in lines[0]
 
 
-def _document(damage=None) -> dict:  # noqa: ANN001 - a function changing the document
+def _document(damage=None) -> dict:
     document = json.loads(sample_team_path().read_text(encoding="utf-8"))
     if damage is not None:
         damage(document)
@@ -232,7 +232,7 @@ def test_an_unknown_kind_in_a_filter_names_the_choices(database_path, capsys) ->
     _assert_one_line_error(capsys.readouterr().err, "--kind", "'lunch'", "ride_along")
 
 
-def test_a_listing_cut_short_by_its_reader_is_not_an_error(tmp_path) -> None:  # noqa: ANN001
+def test_a_listing_cut_short_by_its_reader_is_not_an_error(tmp_path) -> None:
     import subprocess
     import sys
 

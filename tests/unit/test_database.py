@@ -100,7 +100,7 @@ def test_a_failed_upgrade_puts_back_the_database_as_it_was(database_path, monkey
     account, _ = Notebook(database, "tester").create_account("Müller Chemie GmbH")
     database.close()
 
-    def half_done_migration(engine) -> None:  # noqa: ANN001 - an Engine
+    def half_done_migration(engine) -> None:
         with engine.begin() as connection:
             connection.exec_driver_sql("DELETE FROM account")  # committed damage, as a real failure may leave
         raise RuntimeError("the disk went away mid-way")
@@ -124,7 +124,7 @@ def test_a_failed_upgrade_puts_back_the_database_as_it_was(database_path, monkey
 def test_an_outdated_database_is_backed_up_then_upgraded(database_path, monkeypatch) -> None:
     upgraded = []
 
-    def recording_migration(engine) -> None:  # noqa: ANN001 - an Engine
+    def recording_migration(engine) -> None:
         upgraded.append(engine.url.database)
 
     monkeypatch.setattr(database_module, "SCHEMA_HEAD", "a-later-revision")

@@ -29,7 +29,7 @@ def empty_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _open_empty(template: Path, folder: Path, name: str = "target.db"):  # noqa: ANN202 - (Database, Interchange)
+def _open_empty(template: Path, folder: Path, name: str = "target.db"):
     path = folder / name
     shutil.copyfile(template, path)
     database = open_database(path)
@@ -185,6 +185,7 @@ def test_a_file_with_a_byte_order_mark_is_read(tmp_path) -> None:
 _ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=60)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     visit_texts=st.fixed_dictionaries({name: _ANY_TEXT for name in VISIT_TEXT_FIELDS}),

@@ -94,6 +94,7 @@ def test_markup_characters_appear_exactly(services, tmp_path: Path) -> None:
     assert "AT&T;" not in text
 
 
+@pytest.mark.slow
 def test_every_script_survives_and_fonts_are_embedded(services, tmp_path: Path) -> None:
     scripts = [LATIN, GREEK, CYRILLIC, CHINESE, JAPANESE, KOREAN, HEBREW, ARABIC, EMOJI]
     account, _ = services.notebook.create_account(f"{CHINESE} {CYRILLIC}", "customer")
@@ -257,7 +258,8 @@ def _visit(visit_id: str, day: str, findings: list[tuple[str, str, dict]], accou
 
 def test_summary_counts_the_same_need_however_it_is_spelled() -> None:
     visits = [
-        _visit("a", "2026-01-05", [("need", "Lost pallets", {"severity": 5}), ("need", "Slow invoices", {"severity": 1})]),
+        _visit("a", "2026-01-05", [("need", "Lost pallets", {"severity": 5}),
+                                   ("need", "Slow invoices", {"severity": 1})]),
         _visit("b", "2026-02-05", [("need", "lost  PALLETS.", {"severity": 3})], account="Brenner"),
     ]
     summary = summarise(visits)
@@ -345,6 +347,7 @@ def test_report_command_explains_user_errors_in_one_line(database_path: Path, tm
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_chinese_in_a_fresh_process_is_embedded_small_and_measured_in_charts(tmp_path: Path) -> None:
     """The first report of a session may put Chinese in the header and in chart labels."""
     code = (
@@ -355,7 +358,8 @@ def test_chinese_in_a_fresh_process_is_embedded_small_and_measured_in_charts(tmp
         "folder = Path(sys.argv[1])\n"
         "services = Services.open(folder / 'n.db', author='t')\n"
         "account, _ = services.notebook.create_account('东京物流株式会社' * 12, 'customer')\n"
-        "visit, _ = services.notebook.create_visit(account.id, 'customer_visit', title='訪問', visited_on='2026-02-01')\n"
+        "visit, _ = services.notebook.create_visit(account.id, 'customer_visit', title='訪問',\n"
+        "                                          visited_on='2026-02-01')\n"
         "services.notebook.update_visit(visit.id, notes='我们需要更快的交货时间。' * 300)\n"
         "services.notebook.add_finding(visit.id, 'need', '交货时间太长', {'severity': 5})\n"
         "services.notebook.add_finding(visit.id, 'competitor_move', '新的促销', {'competitor': '竞争对手'})\n"

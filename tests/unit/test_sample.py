@@ -35,7 +35,8 @@ def test_the_sample_covers_four_months_of_visits_of_every_kind(sample) -> None:
     months = {v["visited_on"][:7] for v in visits}
     assert len(months) >= 4
     for visit in visits:
-        assert all(visit[name].strip() for name in ("title", "objective", "summary", "notes", "next_step")), visit["title"]
+        texts = ("title", "objective", "summary", "notes", "next_step")
+        assert all(visit[name].strip() for name in texts), visit["title"]
 
 
 def test_the_sample_team_is_three_marketers_with_three_salespeople(sample) -> None:
@@ -94,4 +95,5 @@ def test_loading_the_sample_team_twice_adds_nothing_the_second_time(services) ->
     accounts = services.notebook.accounts()
     load_sample_team(services)
     assert services.notebook.visit_count() == first.visits
-    assert [(a.id, len(a.contacts)) for a in services.notebook.accounts()] == [(a.id, len(a.contacts)) for a in accounts]
+    contacts_per_account = [(a.id, len(a.contacts)) for a in accounts]
+    assert [(a.id, len(a.contacts)) for a in services.notebook.accounts()] == contacts_per_account

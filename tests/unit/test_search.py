@@ -99,7 +99,8 @@ def test_filter_by_account(services, notebook_visits) -> None:
     brewery = services.notebook.visit(notebook_visits["brewery_july"]).account_id
     assert _found(services, account_id=brewery) == [notebook_visits["brewery_october"], notebook_visits["brewery_july"]]
     assert _found(services, text="trolley", account_id=brewery) == [notebook_visits["brewery_july"]]
-    assert _found(services, text="trolley", account_id=services.notebook.visit(notebook_visits["cafe"]).account_id) == []
+    cafe_account = services.notebook.visit(notebook_visits["cafe"]).account_id
+    assert _found(services, text="trolley", account_id=cafe_account) == []
 
 
 def test_filter_by_kind_of_visit(services, notebook_visits) -> None:
@@ -118,7 +119,8 @@ def test_filter_by_competitor_ignores_case(services, notebook_visits) -> None:
     expected = [notebook_visits["brewery_october"], notebook_visits["brewery_july"]]
     assert _found(services, competitor="aquaris") == expected
     assert _found(services, competitor="  AQUARIS ") == expected
-    assert _found(services, competitor="flowmaster industrial") == [notebook_visits["event"], notebook_visits["utility"]]
+    both = [notebook_visits["event"], notebook_visits["utility"]]
+    assert _found(services, competitor="flowmaster industrial") == both
 
 
 def test_filter_by_minimum_severity_of_a_need(services, notebook_visits) -> None:

@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +76,7 @@ def _clock(skews: list[int], current: list[int]):
     return now_text
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=steps, skews=st.lists(st.sampled_from(SKEWS_DAYS), min_size=LAPTOPS, max_size=LAPTOPS),
        order_seed=st.integers(0, 1000))

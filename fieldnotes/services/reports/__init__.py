@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fieldnotes.services.session import Services
 
 __all__ = ["write_summary_report", "write_visit_report"]
 
 
 def write_visit_report(
-    services,  # noqa: ANN001 - fieldnotes.services.session.Services
+    services: Services,
     visit_id: str,
     target: Path,
     progress: Callable[[int, int], None] | None = None,
@@ -39,7 +43,7 @@ def write_visit_report(
 
 
 def write_summary_report(
-    services,  # noqa: ANN001 - fieldnotes.services.session.Services
+    services: Services,
     visit_ids: list[str],
     target: Path,
     title: str | None = None,

@@ -11,14 +11,13 @@ label, and the table next to each chart has the full text, properly set.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from collections.abc import Callable
-
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Rect, String
-from reportlab.platypus import Flowable
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
 
 from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.fonts import REGULAR
@@ -82,7 +81,8 @@ def _horizontal_bars_drawing(bars: list[Bar], width: float = styles.FRAME_WIDTH,
     axis_x = label_room + 6
     for index, bar in enumerate(bars):
         y = height - (index + 1) * row_height
-        draw_label(group, fitted_label(bar.label, label_room - 4, styles.CHART_FONT_SIZE), label_room, y + 4, anchor="end")
+        label = fitted_label(bar.label, label_room - 4, styles.CHART_FONT_SIZE)
+        draw_label(group, label, label_room, y + 4, anchor="end")
         length = max(bar_room * bar.value / largest, 1.5)
         group.add(Rect(axis_x, y + 2, length, row_height - 5, fillColor=bar.colour, strokeColor=None))
         value_text = f"{bar.value:g}" + (f"  {bar.note}" if bar.note else "")
@@ -107,7 +107,8 @@ def _paired_bars_drawing(categories: list[str], first: list[int], second: list[i
     axis_x = label_room + 6
     for index, category in enumerate(categories):
         top = height - legend_height - index * row_height
-        draw_label(group, fitted_label(category, label_room - 4, styles.CHART_FONT_SIZE), label_room, top - 12, anchor="end")
+        label = fitted_label(category, label_room - 4, styles.CHART_FONT_SIZE)
+        draw_label(group, label, label_room, top - 12, anchor="end")
         for offset, (values, colour) in enumerate(((first, styles.TODAY_COLOUR), (second, styles.PREFERRED_COLOUR))):
             value = values[index]
             y = top - 9 - offset * 9
@@ -148,8 +149,8 @@ def _timeline_drawing(months: list[str], series: list[tuple[str, list[int]]], wi
     for tick in ticks:
         y = bottom + plot_height * tick / top_value
         group.add(Line(left, y, left + plot_width, y, strokeColor=styles.RULE, strokeWidth=0.4))
-        group.add(String(left - 4, y - 2.5, str(tick), fontName=REGULAR, fontSize=styles.AXIS_FONT_SIZE, fillColor=styles.MUTED,
-                         textAnchor="end"))
+        group.add(String(left - 4, y - 2.5, str(tick), fontName=REGULAR, fontSize=styles.AXIS_FONT_SIZE,
+                         fillColor=styles.MUTED, textAnchor="end"))
     count = len(months)
     spacing = plot_width / max(count - 1, 1)
 
@@ -159,8 +160,8 @@ def _timeline_drawing(months: list[str], series: list[tuple[str, list[int]]], wi
     label_every = max(1, round(count / 12))
     for index, month in enumerate(months):
         if index % label_every == 0 or index == count - 1:
-            group.add(String(x_of(index), bottom - 11, format_month(month), fontName=REGULAR, fontSize=styles.AXIS_FONT_SIZE,
-                             fillColor=styles.MUTED, textAnchor="middle"))
+            group.add(String(x_of(index), bottom - 11, format_month(month), fontName=REGULAR,
+                             fontSize=styles.AXIS_FONT_SIZE, fillColor=styles.MUTED, textAnchor="middle"))
     for number, (_, values) in enumerate(series):
         colour = styles.SERIES_COLOURS[number % len(styles.SERIES_COLOURS)]
         points: list[float] = []

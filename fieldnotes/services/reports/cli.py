@@ -14,8 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import ValidationError
+
+if TYPE_CHECKING:
+    from fieldnotes.services.session import Services
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +35,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="the PDF file to write (replaced only once the report is complete)")
 
 
-def _filtered_visit_ids(services, args: argparse.Namespace) -> list[str]:  # noqa: ANN001 - Services
+def _filtered_visit_ids(services: Services, args: argparse.Namespace) -> list[str]:
     from fieldnotes.domain.model import normalize_date
     from fieldnotes.storage.search_index import VisitQuery
 

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
@@ -83,13 +84,13 @@ class ProgressReporter:
 class _NumberedCanvas(Canvas):
     """Holds pages back until the end so that each footer can say "Page 3 of 7"."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - ReportLab's signature
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Otherwise every page names Helvetica, a font that is never embedded, as its first font.
         kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.REGULAR
         super().__init__(*args, **kwargs)
         self._held_pages: list[dict] = []
 
-    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+    def showPage(self) -> None:
         self._held_pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -159,7 +160,7 @@ class _ReportTemplate(BaseDocTemplate):
         canvas.restoreState()
         self.reporter.check()
 
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
+    def afterFlowable(self, flowable: Flowable) -> None:
         self.reporter.advance()
 
 

@@ -12,9 +12,9 @@ import copy
 import unicodedata
 
 from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.lib.styles import ParagraphStyle
 
 from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.fonts import REGULAR
@@ -110,7 +110,7 @@ class LongParagraph(Flowable):
             self._lines = list(self.paragraph.blPara.lines)
             self._width = available_width
             self._leading = self.paragraph.height / max(len(self._lines), 1)
-        self.width = self._width
+        self.width = available_width if self._width is None else self._width
         self.height = self._leading * len(self._lines)
         return self.width, self.height
 
@@ -209,7 +209,7 @@ class Boxed(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        top, _, bottom, left = self.padding
+        top, _, _, left = self.padding
         if self.ground is not None:
             canvas.setFillColor(self.ground)
             canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)

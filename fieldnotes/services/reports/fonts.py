@@ -26,8 +26,7 @@ import contextlib
 import io
 import threading
 import unicodedata
-from collections.abc import Iterator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -212,7 +211,8 @@ class FontBook:
                 if name not in pdfmetrics.getRegisteredFontNames():
                     pdfmetrics.registerFont(TTFont(name, str(path)))
             pdfmetrics.registerFontFamily(TEXT_FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
-            pdfmetrics.registerFontFamily(SEMIBOLD, normal=SEMIBOLD, bold=BOLD, italic=BOLD_ITALIC, boldItalic=BOLD_ITALIC)
+            pdfmetrics.registerFontFamily(SEMIBOLD, normal=SEMIBOLD, bold=BOLD, italic=BOLD_ITALIC,
+                                          boldItalic=BOLD_ITALIC)
             self._coverage[REGULAR] = frozenset(pdfmetrics.getFont(REGULAR).face.charToGlyph)
             apply_reportlab_corrections()
             self._text_face_ready = True

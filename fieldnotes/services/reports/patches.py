@@ -10,6 +10,7 @@ speed only: colours named in paragraph markup are parsed once, not once per tag.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 _APPLIED = False
 _LOCK = threading.Lock()
@@ -45,7 +46,7 @@ def _parse_markup_colours_once() -> None:
 
     parse = functools.lru_cache(maxsize=256)(lambda text: colors.toColor(text))
 
-    def cached_colour(value):  # noqa: ANN001, ANN202 - whatever the markup holds
+    def cached_colour(value: Any) -> Any:
         return parse(value) if isinstance(value, str) else colors.toColor(value)
 
     for name in dir(paraparser):
@@ -135,22 +136,23 @@ def _shape_each_face_separately() -> None:
     if getattr(original, "shapes_each_face", False):
         return
 
-    def shape_one_face(word, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def shape_one_face(word: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
         shaped = original(word, *args, **kwargs)
         if shaped is not word:
             _remember_shaped_glyph_text(word, shaped)
         return shaped
 
-    def shape_word(word, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - ReportLab's internals
+    def shape_word(word: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
         pieces = word[1:]
         faces = {getattr(piece[0], "fontName", None) for piece in pieces}
         if len(faces) <= 1 or any(hasattr(piece[0], "cbDefn") for piece in pieces):
             return shape_one_face(word, *args, **kwargs)
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        shaped_pieces: list = []
+        shaped_pieces: list[Any] = []
         width = 0.0
         start = 0
+        shaped_word_class: type[list[Any]] = word.__class__
         while start < len(pieces):
             end = start + 1
             while end < len(pieces) and pieces[end][0].fontName == pieces[start][0].fontName:
@@ -160,9 +162,9 @@ def _shape_each_face_separately() -> None:
             shaped = shape_one_face(word.__class__([group_width, *group]), *args, force=True)
             width += shaped[0]
             shaped_pieces.extend(shaped[1:])
+            shaped_word_class = shaped.__class__
             start = end
-        result = shaped.__class__([width, *shaped_pieces])
-        return result
+        return shaped_word_class([width, *shaped_pieces])
 
     shape_word.shapes_each_face = True  # type: ignore[attr-defined]
     paragraph.shapeFragWord = shape_word

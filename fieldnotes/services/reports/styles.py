@@ -239,7 +239,7 @@ def facts_table_style() -> TableStyle:
 
 def stats_table_style(columns: int) -> TableStyle:
     """The row of key figures at the top of a summary."""
-    commands = [
+    commands: list[tuple[object, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
         ("LEFTPADDING", (0, 0), (-1, -1), 8),

@@ -524,7 +524,7 @@ def _with_chart(heading: list[Flowable], caption: Flowable, chart: Flowable) -> 
     return [*heading[:-1], KeepTogether([heading[-1], caption, chart, Spacer(1, styles.BLOCK_GAP)])]
 
 
-def write_summary_report(services, visit_ids: list[str], target: Path,  # noqa: ANN001 - Services
+def write_summary_report(services, visit_ids: list[str], target: Path,
                          title: str | None = None,
                          progress: Callable[[int, int], None] | None = None,
                          cancelled: Callable[[], bool] | None = None) -> Path:

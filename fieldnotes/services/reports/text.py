@@ -87,7 +87,7 @@ def runs(text: str, language: str | None = None) -> list[Run]:
         if is_invisible_format_character(character):
             # Joiners and variation selectors belong to the character before them; a face
             # that lacks them would draw a box, and they are never visible on their own.
-            if current_face is not None and (current_face == REGULAR and book.covered_by_text_face(character)
+            if current_face is not None and ((current_face == REGULAR and book.covered_by_text_face(character))
                                              or book.face_has(current_face, character)):
                 current.append(character)
             continue

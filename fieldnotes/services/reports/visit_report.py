@@ -364,7 +364,7 @@ def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author:
     return write_pdf(Path(target), story, visit_document_info(visit, author), reporter)
 
 
-def write_visit_report(services, visit_id: str, target: Path,  # noqa: ANN001 - Services, imported lazily
+def write_visit_report(services, visit_id: str, target: Path,
                        progress: Callable[[int, int], None] | None = None,
                        cancelled: Callable[[], bool] | None = None) -> Path:
     """Load a visit and write its PDF report to `target` (see `fieldnotes.services.reports`).

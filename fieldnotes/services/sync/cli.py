@@ -18,7 +18,7 @@ def _print(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202 - (Services, Sync)
+def _open(args: argparse.Namespace):
     from fieldnotes.cli import _open_services
     from fieldnotes.services.sync.engine import Sync
 
