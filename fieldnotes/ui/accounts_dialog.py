@@ -216,9 +216,8 @@ class AccountsDialog(QDialog):
             return
         name, accepted = QInputDialog.getText(self, "Add contact", f"Name of the person at {self._account.name}:")
         account_id = self._account.id
-        if accepted and name.strip():
-            if self._run(lambda: self._notebook.add_contact(account_id, name.strip())[1]):
-                self._show(self.account_list.currentItem())
+        if accepted and name.strip() and self._run(lambda: self._notebook.add_contact(account_id, name.strip())[1]):
+            self._show(self.account_list.currentItem())
 
     def _remove_contact(self) -> None:
         row = self.contacts.currentRow()

@@ -20,7 +20,9 @@ def show_crash(
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("fieldnotes: unexpected error")
     box.setText("Something went wrong inside fieldnotes. Your saved work is safe in the notebook.")
-    box.setInformativeText(f"Details were written to:\n{log_file}\n\nPlease send that file to whoever supports fieldnotes.")
+    box.setInformativeText(
+        f"Details were written to:\n{log_file}\n\nPlease send that file to whoever supports fieldnotes."
+    )
     box.setDetailedText(f"{exc_type.__name__}: {exc}")
     box.exec()
 

@@ -40,7 +40,7 @@ class _HistoryCommand(QUndoCommand):
     Subclasses define `apply` (write the change) and `revert` (write it back).
     """
 
-    def __init__(self, editing: "VisitEditing", text: str) -> None:
+    def __init__(self, editing: VisitEditing, text: str) -> None:
         super().__init__(text)
         self._editing = editing
         self._applied = True
@@ -61,7 +61,7 @@ class _HistoryCommand(QUndoCommand):
 
 
 class _FieldCommand(_HistoryCommand):
-    def __init__(self, editing: "VisitEditing", field: str, old: object, new: object, label: str) -> None:
+    def __init__(self, editing: VisitEditing, field: str, old: object, new: object, label: str) -> None:
         super().__init__(editing, f"Edit {label}")
         self.field, self.old, self.new = field, old, new
         self.stamp = time.monotonic()
@@ -85,7 +85,7 @@ class _FieldCommand(_HistoryCommand):
 
 
 class _AddFindingCommand(_HistoryCommand):
-    def __init__(self, editing: "VisitEditing", finding: Finding) -> None:
+    def __init__(self, editing: VisitEditing, finding: Finding) -> None:
         super().__init__(editing, f"Add {finding_kind(finding.kind).text_label.lower()}")
         self.finding = finding
 
@@ -97,7 +97,7 @@ class _AddFindingCommand(_HistoryCommand):
 
 
 class _DeleteFindingCommand(_AddFindingCommand):
-    def __init__(self, editing: "VisitEditing", finding: Finding) -> None:
+    def __init__(self, editing: VisitEditing, finding: Finding) -> None:
         super().__init__(editing, finding)
         self.setText(f"Delete {finding_kind(finding.kind).text_label.lower()}")
 
@@ -109,7 +109,7 @@ class _DeleteFindingCommand(_AddFindingCommand):
 
 
 class _EditFindingCommand(_HistoryCommand):
-    def __init__(self, editing: "VisitEditing", finding_id: str, kind: str, name: str, old: object, new: object) -> None:
+    def __init__(self, editing: VisitEditing, finding_id: str, kind: str, name: str, old: object, new: object) -> None:
         super().__init__(editing, f"Edit {finding_kind(kind).text_label.lower()}")
         self.finding_id, self.kind, self.name, self.old, self.new = finding_id, kind, name, old, new
 
@@ -121,7 +121,7 @@ class _EditFindingCommand(_HistoryCommand):
 
 
 class _MoveFindingCommand(_HistoryCommand):
-    def __init__(self, editing: "VisitEditing", finding: Finding, old: int, new: int) -> None:
+    def __init__(self, editing: VisitEditing, finding: Finding, old: int, new: int) -> None:
         super().__init__(editing, f"Move {finding_kind(finding.kind).text_label.lower()}")
         self.finding, self.old, self.new = finding, old, new
 

@@ -18,32 +18,31 @@ NO_DATE = QDate(1999, 12, 31)
 
 def make_editor(spec: FindingField, parent: QWidget | None = None) -> QWidget:
     if spec.type is FieldType.SEVERITY:
-        editor = QSpinBox(parent)
-        editor.setRange(1, 5)
-        editor.setPrefix("Severity ")
-        editor.setToolTip("Severity from 1 (mild) to 5 (acute)")
-        return editor
+        spin = QSpinBox(parent)
+        spin.setRange(1, 5)
+        spin.setPrefix("Severity ")
+        spin.setToolTip("Severity from 1 (mild) to 5 (acute)")
+        return spin
     if spec.type is FieldType.CHOICE:
-        editor = QComboBox(parent)
+        combo = QComboBox(parent)
         assert spec.choices is not None
         for member in spec.choices:
-            editor.addItem(member.label, member.value)
-        editor.setToolTip(spec.label)
-        return editor
+            combo.addItem(member.label, member.value)
+        combo.setToolTip(spec.label)
+        return combo
     if spec.type is FieldType.BOOL:
-        editor = QCheckBox(spec.label, parent)
-        return editor
+        return QCheckBox(spec.label, parent)
     if spec.type is FieldType.DATE:
-        editor = QDateEdit(parent)
-        editor.setCalendarPopup(True)
-        editor.setDisplayFormat("yyyy-MM-dd")
-        editor.setMinimumDate(NO_DATE)
-        editor.setSpecialValueText("no date")
-        editor.setToolTip(spec.label)
-        return editor
-    editor = QLineEdit(parent)
-    editor.setPlaceholderText(spec.label)
-    return editor
+        date_edit = QDateEdit(parent)
+        date_edit.setCalendarPopup(True)
+        date_edit.setDisplayFormat("yyyy-MM-dd")
+        date_edit.setMinimumDate(NO_DATE)
+        date_edit.setSpecialValueText("no date")
+        date_edit.setToolTip(spec.label)
+        return date_edit
+    line = QLineEdit(parent)
+    line.setPlaceholderText(spec.label)
+    return line
 
 
 def editor_value(editor: QWidget, spec: FindingField) -> object:
@@ -65,7 +64,7 @@ def editor_value(editor: QWidget, spec: FindingField) -> object:
 def set_editor_value(editor: QWidget, spec: FindingField, value: object) -> None:
     value = spec.default if value is None and spec.type is not FieldType.DATE else value
     if isinstance(editor, QSpinBox):
-        editor.setValue(int(value or spec.default or 1))
+        editor.setValue(_severity(value or spec.default, 1))
     elif isinstance(editor, QComboBox):
         editor.setCurrentIndex(max(editor.findData(str(value)), 0))
     elif isinstance(editor, QCheckBox):
@@ -76,9 +75,16 @@ def set_editor_value(editor: QWidget, spec: FindingField, value: object) -> None
         editor.setText(str(value or ""))
 
 
+def _severity(value: object, missing: int) -> int:
+    """A severity as stored (a whole number, checked by the domain), or `missing` when there is none."""
+    level = value or missing
+    assert isinstance(level, int), f"severity {level!r} is not a whole number"
+    return level
+
+
 def display_value(spec: FindingField, value: object) -> str:
     if spec.type is FieldType.SEVERITY:
-        level = int(value or 0)
+        level = _severity(value, 0)
         return f"{'●' * level}{'○' * (5 - level)}  {level}"
     if spec.type is FieldType.CHOICE:
         assert spec.choices is not None

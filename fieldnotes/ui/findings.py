@@ -8,7 +8,15 @@ Alt+Down reorder.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,12 +27,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from fieldnotes.domain.model import FieldType, Finding, FindingKind
+from fieldnotes.domain.model import FieldType, Finding, FindingField, FindingKind
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import display_value, editor_value, make_editor, set_editor_value
 
@@ -59,7 +68,9 @@ class FindingsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | None:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Vertical:
@@ -76,7 +87,7 @@ class FindingsModel(QAbstractTableModel):
             return flags | Qt.ItemFlag.ItemIsUserCheckable
         return flags | Qt.ItemFlag.ItemIsEditable
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         finding = self.finding(index.row()) if index.isValid() else None
         if finding is None:
             return None
@@ -118,11 +129,11 @@ class _FieldDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._model = model
 
-    def _spec(self, index: Index):
+    def _spec(self, index: Index) -> FindingField | None:
         name = self._model._columns[index.column()]
         return None if name == "text" else self._model.kind.field(name)
 
-    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         spec = self._spec(index)
         if spec is None:
             return super().createEditor(parent, option, index)
@@ -137,7 +148,7 @@ class _FieldDelegate(QStyledItemDelegate):
         else:
             set_editor_value(editor, spec, index.data(Qt.ItemDataRole.EditRole))
 
-    def setModelData(self, editor: QWidget, model, index: Index) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         spec = self._spec(index)
         if spec is None:
             super().setModelData(editor, model, index)
@@ -196,7 +207,11 @@ class FindingSection(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, spec in enumerate(kind.fields, start=1):
-            mode = QHeaderView.ResizeMode.Stretch if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT) else QHeaderView.ResizeMode.ResizeToContents
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT)
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
             header.setSectionResizeMode(column, mode)
         # Rows take the height their wrapped text needs; measured again whenever a column's width changes.
         self._row_heights = QTimer(self, singleShot=True, interval=0)
@@ -207,7 +222,9 @@ class FindingSection(QWidget):
         self.move_down_button = QPushButton("Move down")
         self.delete_button = QPushButton("Delete")
         for button, tip in (
-            (self.move_up_button, "Alt+Up"), (self.move_down_button, "Alt+Down"), (self.delete_button, "Delete; Ctrl+Z brings it back"),
+            (self.move_up_button, "Alt+Up"),
+            (self.move_down_button, "Alt+Down"),
+            (self.delete_button, "Delete; Ctrl+Z brings it back"),
         ):
             button.setToolTip(tip)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -224,7 +241,8 @@ class FindingSection(QWidget):
             (QKeySequence("Alt+Up"), lambda: self.move_selected(-1)),
             (QKeySequence("Alt+Down"), lambda: self.move_selected(+1)),
         ):
-            shortcut = QShortcut(sequence, self.table, activated=slot)
+            shortcut = QShortcut(sequence, self.table)
+            shortcut.activated.connect(slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
         layout = QVBoxLayout(self)

@@ -113,7 +113,9 @@ class GuideEditorDialog(QDialog):
                 combo.addItem(title, key)
             combo.setCurrentIndex(combo.findData(prompt.section))
             combo.activated.connect(
-                lambda _i, c=combo, pid=prompt.id: self._run(lambda: self._guides.update_prompt(pid, section=c.currentData()))
+                lambda _i, c=combo, pid=prompt.id: self._run(
+                    lambda: self._guides.update_prompt(pid, section=c.currentData())
+                )
             )
             self.prompts.setItemWidget(item, 0, combo)
             if prompt.id == select_prompt:
@@ -163,7 +165,9 @@ class GuideEditorDialog(QDialog):
     def _copy_guide(self) -> None:
         if self._guide is None:
             return
-        name, accepted = QInputDialog.getText(self, "New guide", "Name of the new guide:", text=f"{self._guide.name} (copy)")
+        name, accepted = QInputDialog.getText(
+            self, "New guide", "Name of the new guide:", text=f"{self._guide.name} (copy)"
+        )
         if accepted and name.strip():
             source = self._guide.id
             created: list[Guide] = []

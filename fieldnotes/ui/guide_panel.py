@@ -114,7 +114,9 @@ class GuidePanel(QWidget):
                     item.setData(0, _PROMPT_ID, prompt.id)
                     item.setData(0, _SECTION, section)
                     item.setToolTip(0, f"{prompt.text}\nSpace: tick off · Enter: go to {title}")
-                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setFlags(
+                        Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
+                    )
                     item.setCheckState(0, Qt.CheckState.Checked if prompt.id in covered else Qt.CheckState.Unchecked)
                     heading.addChild(item)
             self.tree.expandAll()
@@ -134,7 +136,9 @@ class GuidePanel(QWidget):
             return
         covered = item.checkState(0) == Qt.CheckState.Checked
         if self._editing.set_prompt_covered(prompt_id, covered):
-            self._update_progress(set(self._editing.visit.covered_prompts))
+            visit = self._editing.visit
+            assert visit is not None  # prompts are ticked off only on an open visit
+            self._update_progress(set(visit.covered_prompts))
         else:
             self._show_visit(self._editing.visit)
 
@@ -155,8 +159,12 @@ class GuidePanel(QWidget):
             self._show_visit(self._editing.visit)
 
     def prompt_items(self) -> list[QTreeWidgetItem]:
-        items = []
+        items: list[QTreeWidgetItem] = []
         for top in range(self.tree.topLevelItemCount()):
             heading = self.tree.topLevelItem(top)
-            items.extend(heading.child(i) for i in range(heading.childCount()))
+            assert heading is not None  # top is within topLevelItemCount()
+            for i in range(heading.childCount()):
+                child = heading.child(i)
+                assert child is not None  # i is within childCount()
+                items.append(child)
         return items

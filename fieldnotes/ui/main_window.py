@@ -360,13 +360,14 @@ class MainWindow(QMainWindow):
         where = f"<p>Notebook: {self.workspace.database_path}</p>" if self.workspace is not None else ""
         QMessageBox.about(
             self, "About fieldnotes",
-            f"<h3>fieldnotes {fieldnotes.__version__}</h3><p>An offline notebook for field visits: structured interviews, "
+            f"<h3>fieldnotes {fieldnotes.__version__}</h3>"
+            "<p>An offline notebook for field visits: structured interviews, "
             f"visit reports and team sync through a shared drive.</p>{where}",
         )
 
     # --- closing -------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         workspace = self.workspace
         if workspace is not None and workspace.editing.flush() and workspace.sync.sync_before_quit():
             self.statusBar().showMessage("Syncing with the team folder before quitting…")

@@ -8,7 +8,7 @@ platform's settings store (QSettings with the application's name), never in the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -25,12 +25,13 @@ class Setting(Generic[T]):
         value = store.value(self.key, self.default)
         if value is None:
             return self.default
+        # `type` is the class of `default`, so checking it tells what T is; the casts say so to the checker.
         if self.type is bool and isinstance(value, str):
-            return value.lower() in ("true", "1", "yes")  # type: ignore[return-value]
+            return cast(T, value.lower() in ("true", "1", "yes"))
         if self.type is QByteArray:
-            return value  # type: ignore[no-any-return]
+            return cast(T, value)
         try:
-            return self.type(value)  # type: ignore[no-any-return]
+            return self.type(value)
         except (TypeError, ValueError):
             return self.default
 

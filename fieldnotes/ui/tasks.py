@@ -82,7 +82,7 @@ class Task(QObject):
         self._dialog_timer.timeout.connect(self._show_dialog)
         self.finished = False
 
-    def start(self) -> "Task":
+    def start(self) -> Task:
         self._dialog_timer.start()
         QThreadPool.globalInstance().start(self._worker)
         return self

@@ -7,8 +7,10 @@ with `VisitEditing`, which saves it and records it for undo.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -47,6 +49,7 @@ class _UndoRouter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
+        assert isinstance(event, QKeyEvent)  # both types are key events
         undo = event.matches(QKeySequence.StandardKey.Undo)
         redo = event.matches(QKeySequence.StandardKey.Redo) or QKeySequence(event.keyCombination()) == _REDO_KEYS
         if not (undo or redo):
@@ -133,8 +136,9 @@ class VisitEditor(QWidget):
     def _build_overview(self) -> QWidget:
         self.text_fields: dict[str, QLineEdit | QPlainTextEdit] = {}
         for name, label in VISIT_TEXT_FIELDS.items():
+            widget: QLineEdit | QPlainTextEdit
             if name in _SINGLE_LINE:
-                widget: QLineEdit | QPlainTextEdit = QLineEdit()
+                widget = QLineEdit()
                 widget.textEdited.connect(lambda text, field=name: self._stage(field, text))
             else:
                 widget = QPlainTextEdit()
@@ -200,7 +204,7 @@ class VisitEditor(QWidget):
         order = [self.text_fields["title"], self.account_combo, self.kind_combo, self.date_edit,
                  self.text_fields["salesperson"], self.text_fields["attendees"], self.text_fields["objective"],
                  self.text_fields["summary"], self.text_fields["notes"], self.text_fields["next_step"]]
-        for first, second in zip(order, order[1:]):
+        for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         return scroll
 
@@ -280,7 +284,11 @@ class VisitEditor(QWidget):
     def _date_edited(self) -> None:
         value = self.date_edit.dateTime().toString("yyyy-MM-ddTHH:mm")
         current = self._editing.visit.visited_on if self._editing.visit is not None else None
-        if current is not None and current[:16] != value and not (len(current) == 10 and value.endswith("T00:00") and value.startswith(current)):
+        # A visit stored with only its day is unchanged by showing it at midnight.
+        only_day_at_midnight = (
+            current is not None and len(current) == 10 and value.endswith("T00:00") and value.startswith(current)
+        )
+        if current is not None and current[:16] != value and not only_day_at_midnight:
             self._set_now("visited_on", value, "date")
 
     # --- navigation ----------------------------------------------------------------

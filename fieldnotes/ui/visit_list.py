@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -121,12 +131,14 @@ class VisitListModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(_COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | None:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if not index.isValid():
             return None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, self.VisitIdRole):
@@ -164,13 +176,17 @@ class VisitListPane(QWidget):
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setObjectName("searchBox")
 
-        self.account_filter = QComboBox(toolTip="Only visits to this account")
-        self.kind_filter = QComboBox(toolTip="Only visits of this kind")
+        self.account_filter = QComboBox()
+        self.account_filter.setToolTip("Only visits to this account")
+        self.kind_filter = QComboBox()
+        self.kind_filter.setToolTip("Only visits of this kind")
         self.kind_filter.addItem("Any kind", None)
         for kind in VisitKind:
             self.kind_filter.addItem(kind.label, kind)
-        self.competitor_filter = QComboBox(toolTip="Only visits where this competitor moved")
-        self.severity_filter = QComboBox(toolTip="Only visits with a need at least this severe")
+        self.competitor_filter = QComboBox()
+        self.competitor_filter.setToolTip("Only visits where this competitor moved")
+        self.severity_filter = QComboBox()
+        self.severity_filter.setToolTip("Only visits with a need at least this severe")
         self.severity_filter.addItem("Any severity", None)
         for level in range(2, 6):
             self.severity_filter.addItem(f"Severity ≥ {level}", level)
@@ -202,6 +218,7 @@ class VisitListPane(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("visitCount")
 
+        widget: QWidget
         filters_top = QHBoxLayout()
         for widget in (self.account_filter, self.kind_filter, self.competitor_filter):
             filters_top.addWidget(widget, 1)
@@ -230,7 +247,8 @@ class VisitListPane(QWidget):
 
     @staticmethod
     def _date_edit(empty_text: str, tip: str) -> QDateEdit:
-        edit = QDateEdit(toolTip=tip + " (Delete clears)")
+        edit = QDateEdit()
+        edit.setToolTip(tip + " (Delete clears)")
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setMinimumDate(QDate(1999, 12, 31))
@@ -238,9 +256,14 @@ class VisitListPane(QWidget):
         edit.setDate(edit.minimumDate())
         return edit
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Down from the search box goes to the results, as in a browser's address bar.
-        if watched is self.search_box and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+        if (
+            watched is self.search_box
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
             self.table.setFocus()
             if self.model.rowCount() and not self.table.currentIndex().isValid():
                 self.table.setCurrentIndex(self.model.index(0, 0))
@@ -298,7 +321,8 @@ class VisitListPane(QWidget):
 
     def selected_visit_ids(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.data(self.model.index(row, 0), VisitListModel.VisitIdRole) for row in rows]
+        ids = (self.model.data(self.model.index(row, 0), VisitListModel.VisitIdRole) for row in rows)
+        return [visit_id for visit_id in ids if visit_id is not None]
 
     def select_visit(self, visit_id: str, emit: bool = True) -> bool:
         row = self.model.row_of(visit_id)

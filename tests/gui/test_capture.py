@@ -11,11 +11,11 @@ from fieldnotes.ui.visit_list import VisitListModel
 from tests.gui.conftest import close_window, press, type_text
 
 
-def _visit_in_database(window, visit_id):  # noqa: ANN001, ANN202
+def _visit_in_database(window, visit_id):
     return window.workspace.services.notebook.visit(visit_id)
 
 
-def test_typed_visit_is_saved_and_found_after_restart(qtbot, open_window) -> None:  # noqa: ANN001
+def test_typed_visit_is_saved_and_found_after_restart(qtbot, open_window) -> None:
     window = open_window()
     account, change = window.workspace.services.notebook.create_account("Müller Abfülltechnik GmbH")
     window.workspace.notifier.publish(change)
@@ -42,7 +42,9 @@ def test_typed_visit_is_saved_and_found_after_restart(qtbot, open_window) -> Non
     assert stored.title == "Ride-along: filling line retrofit"
     assert stored.summary == "Seal failures stop line three twice a month"
     assert stored.account_id == account.id
-    assert [f.text for f in stored.findings_of("need")] == ["Seal failures stop the line", "Spare parts take three weeks"]
+    assert [f.text for f in stored.findings_of("need")] == [
+        "Seal failures stop the line", "Spare parts take three weeks"
+    ]
     close_window(window)
 
     reopened = open_window()
@@ -55,7 +57,7 @@ def test_typed_visit_is_saved_and_found_after_restart(qtbot, open_window) -> Non
     assert reopened.workspace.editor.sections["need"].model.rowCount() == 2
 
 
-def test_edits_are_written_within_a_second_even_while_typing_on(qtbot, open_window) -> None:  # noqa: ANN001
+def test_edits_are_written_within_a_second_even_while_typing_on(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     notes = window.workspace.editor.text_fields["notes"]
@@ -64,10 +66,11 @@ def test_edits_are_written_within_a_second_even_while_typing_on(qtbot, open_wind
     for _ in range(6):
         qtbot.keyClicks(notes, " more")
         qtbot.wait(200)
-    assert window.workspace.services.notebook.visit(window.workspace.editing.visit.id).notes.startswith("first words more")
+    stored = window.workspace.services.notebook.visit(window.workspace.editing.visit.id)
+    assert stored.notes.startswith("first words more")
 
 
-def test_any_script_can_be_typed_and_is_stored_exactly(qtbot, open_window) -> None:  # noqa: ANN001
+def test_any_script_can_be_typed_and_is_stored_exactly(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     text = "Ζήτησαν δείγμα · Заказ в марте · 下周发样品 · عرض سعر جديد · <b>&amp; “AT&T” 🙂"
@@ -76,7 +79,7 @@ def test_any_script_can_be_typed_and_is_stored_exactly(qtbot, open_window) -> No
     assert window.workspace.services.notebook.visit(window.workspace.editing.visit.id).summary == text
 
 
-def test_undo_and_redo_run_across_the_whole_visit(qtbot, open_window) -> None:  # noqa: ANN001
+def test_undo_and_redo_run_across_the_whole_visit(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     visit_id = window.workspace.editing.visit.id
@@ -107,7 +110,7 @@ def test_undo_and_redo_run_across_the_whole_visit(qtbot, open_window) -> None:  
     assert section.model.rowCount() == 1
 
 
-def test_findings_are_reordered_and_edited_in_the_table(qtbot, open_window) -> None:  # noqa: ANN001
+def test_findings_are_reordered_and_edited_in_the_table(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     section = window.workspace.editor.sections["need"]
@@ -127,14 +130,16 @@ def test_findings_are_reordered_and_edited_in_the_table(qtbot, open_window) -> N
     ]
     assert section.model.setData(section.model.index(0, section.model.column_of("quote")), "It costs us a shift")
     assert section.model.setData(
-        section.model.index(1, section.model.column_of("is_new")), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+        section.model.index(1, section.model.column_of("is_new")),
+        Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
     )
     visit = window.workspace.services.notebook.visit(window.workspace.editing.visit.id)
     assert visit.findings_of("need")[0].get("quote") == "It costs us a shift"
     assert visit.findings_of("need")[1].get("is_new") is True
 
 
-def test_every_section_is_one_keystroke_away(qtbot, open_window) -> None:  # noqa: ANN001
+def test_every_section_is_one_keystroke_away(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     for kind in FINDING_KINDS:
@@ -145,7 +150,7 @@ def test_every_section_is_one_keystroke_away(qtbot, open_window) -> None:  # noq
     assert window.workspace.editor.current_section() == "overview"
 
 
-def test_guide_prompts_are_ticked_and_lead_to_their_section(qtbot, open_window) -> None:  # noqa: ANN001
+def test_guide_prompts_are_ticked_and_lead_to_their_section(qtbot, open_window) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     items = window.workspace.guide_panel.prompt_items()
@@ -158,7 +163,7 @@ def test_guide_prompts_are_ticked_and_lead_to_their_section(qtbot, open_window) 
     assert window.workspace.editor.current_section() == "competitor_move"
 
 
-def test_visit_list_filters_and_models_behave(qtbot, qtmodeltester, open_window) -> None:  # noqa: ANN001
+def test_visit_list_filters_and_models_behave(qtbot, qtmodeltester, open_window) -> None:
     window = open_window()
     notebook = window.workspace.services.notebook
     acme, _ = notebook.create_account("Acme")
@@ -181,7 +186,7 @@ def test_visit_list_filters_and_models_behave(qtbot, qtmodeltester, open_window)
     qtmodeltester.check(section.model)
 
 
-def test_window_layout_is_remembered(qtbot, open_window) -> None:  # noqa: ANN001
+def test_window_layout_is_remembered(qtbot, open_window) -> None:
     window = open_window()
     window.guide_dock.hide()
     window.splitter.setSizes([300, 900])

@@ -86,11 +86,17 @@ def test_export_and_import_run_in_the_background(qtbot, open_window, tmp_path: P
     document["visits"][0]["title"] = "Imported back, edited"
     target.write_text(json.dumps(document), encoding="utf-8")
     window.workspace.import_json()
-    qtbot.waitUntil(lambda: window.workspace.services.notebook.visit(visit.id).title == "Imported back, edited", timeout=10000)
-    qtbot.waitUntil(lambda: window.visit_list.model.data(window.visit_list.model.index(0, 1)) == "Imported back, edited")
+    qtbot.waitUntil(
+        lambda: window.workspace.services.notebook.visit(visit.id).title == "Imported back, edited", timeout=10000
+    )
+    qtbot.waitUntil(
+        lambda: window.visit_list.model.data(window.visit_list.model.index(0, 1)) == "Imported back, edited"
+    )
 
 
-def test_a_malformed_import_file_is_explained_and_changes_nothing(qtbot, open_window, tmp_path: Path, monkeypatch) -> None:
+def test_a_malformed_import_file_is_explained_and_changes_nothing(
+    qtbot, open_window, tmp_path: Path, monkeypatch
+) -> None:
     window = open_window()
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "fieldnotes", "version": 1, "accounts": [', encoding="utf-8")

@@ -10,12 +10,15 @@ from fieldnotes.ui.report_actions import safe_file_name
 from tests.gui.conftest import type_text
 
 
-def _wait_for_report(qtbot, window) -> Path:  # noqa: ANN001
-    qtbot.waitUntil(lambda: window.workspace.reports.preview is not None and window.workspace.reports.preview.isVisible(), timeout=30000)
+def _wait_for_report(qtbot, window) -> Path:
+    qtbot.waitUntil(
+        lambda: window.workspace.reports.preview is not None and window.workspace.reports.preview.isVisible(),
+        timeout=30000,
+    )
     return window.workspace.reports.last_report
 
 
-def test_the_open_visit_becomes_a_pdf_with_a_preview(qtbot, open_window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_open_visit_becomes_a_pdf_with_a_preview(qtbot, open_window, tmp_path: Path) -> None:
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     type_text(window.workspace.editor.text_fields["title"], "Ride-along at Müller & Söhne <Plant 3>")
@@ -34,7 +37,7 @@ def test_the_open_visit_becomes_a_pdf_with_a_preview(qtbot, open_window, tmp_pat
     preview.close()
 
 
-def test_a_selection_of_visits_becomes_a_summary(qtbot, open_window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_selection_of_visits_becomes_a_summary(qtbot, open_window, tmp_path: Path) -> None:
     window = open_window()
     notebook = window.workspace.services.notebook
     ids = []

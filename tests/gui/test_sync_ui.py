@@ -16,7 +16,7 @@ from fieldnotes.ui.sync_actions import ConflictsDialog
 
 
 @pytest.fixture
-def laptop(qtbot, tmp_path: Path):  # noqa: ANN001
+def laptop(qtbot, tmp_path: Path):
     """Open a window on a laptop of its own: a new notebook (so its own site id) and settings."""
     windows: list[MainWindow] = []
 
@@ -40,13 +40,13 @@ def laptop(qtbot, tmp_path: Path):  # noqa: ANN001
         window.workspace.services.close()
 
 
-def _sync(qtbot, window: MainWindow):  # noqa: ANN001, ANN202
+def _sync(qtbot, window: MainWindow):
     with qtbot.waitSignal(window.workspace.sync.finished, timeout=30000) as outcome:
         assert window.workspace.sync.sync_now()
     return outcome.args[0]
 
 
-def test_sync_reports_in_the_status_bar_and_brings_colleagues_visits(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_sync_reports_in_the_status_bar_and_brings_colleagues_visits(qtbot, laptop, tmp_path: Path) -> None:
     team = tmp_path / "team"
     team.mkdir()
     anna = laptop("anna", team)
@@ -61,7 +61,7 @@ def test_sync_reports_in_the_status_bar_and_brings_colleagues_visits(qtbot, lapt
     assert ben.workspace.services.notebook.visit(visit.id).title == "Ride-along at Nordic Pumps"
 
 
-def test_a_missing_team_folder_is_a_status_message_not_an_error(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_missing_team_folder_is_a_status_message_not_an_error(qtbot, laptop, tmp_path: Path) -> None:
     window = laptop("anna", tmp_path / "unplugged-drive")
     error = _sync(qtbot, window)
     assert "unreachable" in str(error) or "not reachable" in str(error)
@@ -69,7 +69,7 @@ def test_a_missing_team_folder_is_a_status_message_not_an_error(qtbot, laptop, t
     assert window.workspace.services.notebook.visit_count() == 0
 
 
-def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, laptop, tmp_path: Path) -> None:
     team = tmp_path / "team"
     team.mkdir()
     anna = laptop("anna", team)
@@ -98,12 +98,13 @@ def test_same_field_edited_on_two_laptops_is_resolved_through_the_dialog(qtbot, 
     _sync(qtbot, ben)
     _sync(qtbot, anna)
     for window in (anna, ben):
-        assert window.workspace.services.notebook.visit(visit.id).next_step == "Trial on line 3 in January, then a quote for two seal kits"
+        next_step = window.workspace.services.notebook.visit(visit.id).next_step
+        assert next_step == "Trial on line 3 in January, then a quote for two seal kits"
         assert window.workspace.sync.sync_service.open_conflict_count() == 0
         assert not window.workspace.sync.review_button.isVisibleTo(window)
 
 
-def test_quitting_syncs_first_when_the_team_folder_is_reachable(qtbot, laptop, tmp_path: Path) -> None:  # noqa: ANN001
+def test_quitting_syncs_first_when_the_team_folder_is_reachable(qtbot, laptop, tmp_path: Path) -> None:
     team = tmp_path / "team"
     team.mkdir()
     anna = laptop("anna", team)
@@ -129,7 +130,7 @@ def _newest_author(database: Path, record_id: str, field: str) -> str:
 
 
 def test_after_renaming_yourself_sync_signs_your_changes_with_the_new_name(
-    qtbot, laptop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    qtbot, laptop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A colleague sees the name chosen under Edit › Your name on a resolved conflict and on a deletion."""
     team = tmp_path / "team"
