@@ -94,8 +94,7 @@ def _query_from(args: argparse.Namespace, text: str = "") -> VisitQuery:
     return VisitQuery(
         text=text,
         account_id=args.account,
-        # Vocabulary.parse is declared to return the base class, not VisitKind.
-        kind=VisitKind.parse(args.kind, "--kind") if args.kind else None,  # type: ignore[arg-type]
+        kind=VisitKind.parse(args.kind, "--kind") if args.kind else None,
         date_from=normalize_date(args.date_from, "--from"),
         date_to=normalize_date(args.date_to, "--to"),
         competitor=args.competitor,

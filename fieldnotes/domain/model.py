@@ -7,11 +7,13 @@ finding and so on) are declared once here with their user-facing labels.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Self
 
 from fieldnotes.domain.errors import ValidationError
 
@@ -24,7 +26,7 @@ class Vocabulary(StrEnum):
         return _LABELS.get(self, self.value.replace("_", " ").capitalize())
 
     @classmethod
-    def parse(cls, value: str, what: str) -> "Vocabulary":
+    def parse(cls, value: str, what: str) -> Self:
         try:
             return cls(value)
         except ValueError:
@@ -143,7 +145,8 @@ class FindingField:
     name: str
     label: str
     type: FieldType
-    choices: type[Vocabulary] | None = None
+    # `builtins.type`: in this class body `type` is the field above.
+    choices: builtins.type[Vocabulary] | None = None
     default: object = None
 
 
@@ -346,7 +349,7 @@ class Visit:
     def findings_of(self, kind: str) -> list[Finding]:
         return sorted((f for f in self.findings if f.kind == kind), key=lambda f: f.position)
 
-    def copy(self) -> "Visit":
+    def copy(self) -> Visit:
         return dataclasses.replace(
             self,
             covered_prompts=list(self.covered_prompts),

@@ -9,8 +9,8 @@ from fieldnotes.domain.model import GUIDE_SECTIONS, Guide, GuidePrompt, new_id
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
-from fieldnotes.storage.database import Database
 from fieldnotes.storage import guide_store as store
+from fieldnotes.storage.database import Database
 from fieldnotes.storage.stamp import Stamp
 
 DEFAULT_GUIDE_FILE = "default.json"
@@ -91,7 +91,9 @@ class Guides:
             store.delete_guide(session, guide_id)
         return Change(guides=True)
 
-    def add_prompt(self, guide_id: str, section: str, text: str, position: int | None = None) -> tuple[GuidePrompt, Change]:
+    def add_prompt(
+        self, guide_id: str, section: str, text: str, position: int | None = None
+    ) -> tuple[GuidePrompt, Change]:
         if not text.strip():
             raise ValidationError("prompt: the text is empty")
         draft = GuidePrompt(new_id(), _check_section(section), text.strip())

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldnotes.domain.clock import utc_now_text
 from fieldnotes.domain.errors import ValidationError
@@ -34,6 +35,9 @@ from fieldnotes.storage.database import Database
 from fieldnotes.storage.records import FINDING_ATTRIBUTE_COLUMNS
 from fieldnotes.storage.schema import field_defaults, json_list_fields, synced_fields
 from fieldnotes.storage.stamp import Stamp
+
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +67,14 @@ class ImportSummary:
 
 
 @cache
-def _validator():  # noqa: ANN202 - a compiled jsonschema_rs validator
+def _validator() -> jsonschema_rs.Validator:
     import jsonschema_rs
 
     schema = json.loads(resource_path("schema", SCHEMA_FILE).read_text(encoding="utf-8"))
     return jsonschema_rs.validator_for(schema, validate_formats=True)
 
 
-def _schema_message(error) -> str:  # noqa: ANN001 - jsonschema_rs.ValidationError
+def _schema_message(error: jsonschema_rs.ValidationError) -> str:
     """The validator's message, with every allowed value spelled out for a closed list."""
     options = getattr(error.kind, "options", None)
     if type(error.kind).__name__ == "Enum" and isinstance(options, list):
@@ -98,7 +102,9 @@ def read_document(path: Path) -> dict:
     except UnicodeDecodeError as error:
         raise ValidationError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
-        raise ValidationError(f"{path}: line {error.lineno} column {error.colno}: malformed JSON ({error.msg})") from None
+        raise ValidationError(
+            f"{path}: line {error.lineno} column {error.colno}: malformed JSON ({error.msg})"
+        ) from None
     validate_document(document, str(path))
     return document
 

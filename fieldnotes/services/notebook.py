@@ -31,8 +31,8 @@ from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
 from fieldnotes.storage import notebook_store as store
 from fieldnotes.storage.database import Database
-from fieldnotes.storage.stamp import Stamp
 from fieldnotes.storage.schema import synced_fields
+from fieldnotes.storage.stamp import Stamp
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class Notebook:
         self, name: str, kind: AccountKind | str = AccountKind.CUSTOMER, notes: str = "",
         account_id: str | None = None,
     ) -> tuple[Account, Change]:
-        values = {
+        values: dict[str, object] = {
             "id": account_id or new_id(),
             "name": self._account_name(name),
             "kind": AccountKind.parse(str(kind), "account kind").value,

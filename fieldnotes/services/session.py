@@ -51,7 +51,7 @@ class Services:
         return self.signature.name
 
     @classmethod
-    def open(cls, path: Path, author: str | None = None) -> "Services":
+    def open(cls, path: Path, author: str | None = None) -> Services:
         """Open (create, migrate) the database at `path` and make sure it has a guide."""
         services = cls(open_database(path), Signature(author or default_author()))
         services.guides.ensure_default()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from fieldnotes.storage.schema import Base, synced_fields
@@ -20,7 +20,7 @@ _CHUNK = 500
 STAMPS = ("created_at", "updated_at", "updated_by")
 
 
-def _table(table_name: str):  # noqa: ANN202 - a sqlalchemy Table
+def _table(table_name: str) -> Table:
     return Base.metadata.tables[table_name]
 
 

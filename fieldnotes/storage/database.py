@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,7 +48,7 @@ def backup_database(path: Path, reason: str) -> Path | None:
     folder.mkdir(parents=True, exist_ok=True)
     # UTC to the microsecond, so that names sort in the order the backups were made even
     # several a second or across a daylight-saving change: pruning keeps the newest by name.
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem}-{reason}-{stamp}-{uuid.uuid4().hex[:6]}.db"
     connection = sqlite3.connect(path)
     try:
@@ -90,7 +90,7 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
         dbapi_connection.execute(pragma)
 
 
-def _begin(connection) -> None:
+def _begin(connection: Connection) -> None:
     if connection.get_execution_options().get("fieldnotes_write"):
         # Take the write lock at the start: a deferred transaction that reads, then writes,
         # fails at once if another window wrote in between.

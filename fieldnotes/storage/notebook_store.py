@@ -9,6 +9,8 @@ it writes, and returns plain domain values, never ORM objects.
 from __future__ import annotations
 
 import json
+from typing import Literal, overload
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -24,14 +26,26 @@ from fieldnotes.storage.records import (
 from fieldnotes.storage.schema import AccountRecord, Base, ContactRecord, FindingRecord, VisitRecord
 from fieldnotes.storage.stamp import Stamp
 
-
 _RECORDS: dict[str, type[Base]] = {
     "account": AccountRecord, "contact": ContactRecord, "visit": VisitRecord, "finding": FindingRecord,
 }
 
 
+@overload
+def _record(session: Session, kind: Literal["account"], record_id: str) -> AccountRecord: ...
+@overload
+def _record(session: Session, kind: Literal["contact"], record_id: str) -> ContactRecord: ...
+@overload
+def _record(session: Session, kind: Literal["visit"], record_id: str) -> VisitRecord: ...
+@overload
+def _record(session: Session, kind: Literal["finding"], record_id: str) -> FindingRecord: ...
+@overload
+def _record(session: Session, kind: str, record_id: str) -> Base: ...
+
+
 def _record(session: Session, kind: str, record_id: str) -> Base:
     record_type = _RECORDS[kind]
+    record: Base | None
     if record_type is VisitRecord:
         record = session.scalar(select(VisitRecord).where(VisitRecord.id == record_id))
     else:
@@ -85,7 +99,7 @@ def account_choices(session: Session) -> list[tuple[str, str]]:
 
 
 def account(session: Session, account_id: str) -> Account:
-    return account_from_record(_record(session, "account", account_id))  # type: ignore[arg-type]
+    return account_from_record(_record(session, "account", account_id))
 
 
 def insert_account(session: Session, values: dict[str, object], stamp: Stamp) -> Account:
@@ -107,14 +121,14 @@ def insert_contact(session: Session, values: dict[str, object], stamp: Stamp) ->
 
 
 def contact_account_id(session: Session, contact_id: str) -> str:
-    return _record(session, "contact", contact_id).account_id  # type: ignore[attr-defined, no-any-return]
+    return _record(session, "contact", contact_id).account_id
 
 
 # --- visits ------------------------------------------------------------------------------
 
 
 def visit(session: Session, visit_id: str) -> Visit:
-    return visit_from_record(_record(session, "visit", visit_id))  # type: ignore[arg-type]
+    return visit_from_record(_record(session, "visit", visit_id))
 
 
 def visit_count(session: Session) -> int:
@@ -123,7 +137,7 @@ def visit_count(session: Session) -> int:
 
 def covered_prompts(session: Session, visit_id: str) -> list[str]:
     record = _record(session, "visit", visit_id)
-    return list(json.loads(record.covered_prompts or "[]"))  # type: ignore[attr-defined]
+    return list(json.loads(record.covered_prompts or "[]"))
 
 
 def insert_visit(session: Session, visit: Visit, stamp: Stamp) -> Visit:
@@ -158,7 +172,7 @@ def _finding_record(finding: Finding, stamp: Stamp) -> FindingRecord:
 
 
 def finding(session: Session, finding_id: str) -> Finding:
-    return finding_from_record(_record(session, "finding", finding_id))  # type: ignore[arg-type]
+    return finding_from_record(_record(session, "finding", finding_id))
 
 
 def findings_in_section(session: Session, visit_id: str, kind: str) -> int:
@@ -178,12 +192,12 @@ def shift_positions(session: Session, visit_id: str, kind: str, from_position: i
 def insert_finding(session: Session, finding: Finding, stamp: Stamp) -> Finding:
     session.add(_finding_record(finding, stamp))
     session.flush()
-    return finding_from_record(_record(session, "finding", finding.id))  # type: ignore[arg-type]
+    return finding_from_record(_record(session, "finding", finding.id))
 
 
 def reorder_section(session: Session, finding_id: str, to_position: int, stamp: Stamp) -> str:
     """Move a finding within its section, keeping positions 0..n-1; returns its visit's id."""
-    record: FindingRecord = _record(session, "finding", finding_id)  # type: ignore[assignment]
+    record = _record(session, "finding", finding_id)
     siblings = list(
         session.scalars(
             select(FindingRecord)

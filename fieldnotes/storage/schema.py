@@ -19,7 +19,7 @@ import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Declared with the light file check, which must not load SQLAlchemy; named here too
@@ -63,7 +63,7 @@ class AccountRecord(Stamped, Base):
     name: Mapped[str] = mapped_column(Text, info=SEARCHED)
     kind: Mapped[str] = mapped_column(String(32))
     notes: Mapped[str] = mapped_column(Text, default="")
-    contacts: Mapped[list["ContactRecord"]] = relationship(
+    contacts: Mapped[list[ContactRecord]] = relationship(
         back_populates="account", cascade="all, delete-orphan", order_by="ContactRecord.name"
     )
 
@@ -104,7 +104,7 @@ class VisitRecord(Base):
     guide_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     covered_prompts: Mapped[str] = mapped_column(Text, default="[]", info=JSON_LIST)
     account: Mapped[AccountRecord | None] = relationship()
-    findings: Mapped[list["FindingRecord"]] = relationship(
+    findings: Mapped[list[FindingRecord]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="FindingRecord.position"
     )
 
@@ -155,7 +155,7 @@ class GuideRecord(Stamped, Base):
 
     __tablename__ = "guide"
     name: Mapped[str] = mapped_column(Text)
-    prompts: Mapped[list["GuidePromptRecord"]] = relationship(
+    prompts: Mapped[list[GuidePromptRecord]] = relationship(
         back_populates="guide", cascade="all, delete-orphan", order_by="GuidePromptRecord.position"
     )
 
@@ -180,7 +180,10 @@ _BY_TABLE: dict[str, type[Base]] = {record.__tablename__: record for record in S
 
 
 def _columns_of(table: str) -> list[Column[object]]:
-    return list(_BY_TABLE[table].__table__.columns)
+    mapped = _BY_TABLE[table].__table__
+    # A declarative class with a `__tablename__` maps a Table (typed as any FromClause).
+    assert isinstance(mapped, Table)
+    return list(mapped.columns)
 
 
 @functools.cache

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import sqlite3
 import threading
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import DatabaseFileError
@@ -137,10 +136,14 @@ def _write(session: Session, sql: str, params: dict[str, object]) -> None:
 
 def driver_connection(session: Session) -> Connection:
     """The sqlite3 connection under a session, inside its transaction: what the queries take."""
-    return session.connection().connection.driver_connection
+    connection = session.connection().connection.driver_connection
+    # None only for a connection the pool has let go of, never one a session holds.
+    assert connection is not None
+    return connection
 
 
-def _scalar(connection: Connection, sql: str, params: dict[str, object]) -> object:
+def _integer(connection: Connection, sql: str, params: dict[str, object]) -> int:
+    """The one number a query returns (a count, a key)."""
     return connection.execute(sql, params).fetchone()[0]
 
 
@@ -244,7 +247,7 @@ def _filters(query: VisitQuery) -> tuple[list[str], dict[str, object]]:
 
 def _hits_up_to(connection: Connection, match: str, bound: int) -> int:
     """How many visits the full-text expression matches, counting no further than `bound`."""
-    return _scalar(
+    return _integer(
         connection,
         "SELECT count(*) FROM (SELECT 1 FROM visit_search WHERE visit_search MATCH :match LIMIT :bound)",
         {"match": match, "bound": bound},
@@ -306,7 +309,7 @@ def _plan(connection: Connection, query: VisitQuery) -> tuple[str, str, dict[str
     params["match"] = match
     if look_up_each:
         # The largest key bounds the number of visits without counting them.
-        visits = _scalar(connection, "SELECT coalesce(max(pk), 0) FROM visit", {})
+        visits = _integer(connection, "SELECT coalesce(max(pk), 0) FROM visit", {})
         dense = max(RANKED_HITS_LIMIT + 1, int(visits * DENSE_SHARE))
     else:
         dense = RANKED_HITS_LIMIT + 1  # only whether to rank matters: hits are gathered anyway
@@ -345,7 +348,9 @@ def count_visits(connection: Connection, query: VisitQuery) -> int:
     match = match_expression(query)
     if match is not None and not clauses:
         # Every index row is a visit: counting them skips a lookup of each visit.
-        return _scalar(connection, "SELECT count(*) FROM visit_search WHERE visit_search MATCH :match", {"match": match})
+        return _integer(
+            connection, "SELECT count(*) FROM visit_search WHERE visit_search MATCH :match", {"match": match}
+        )
     source = "visit v"
     if match is not None:
         clauses.insert(0, "v.pk IN (SELECT rowid FROM visit_search WHERE visit_search MATCH :match)")
@@ -354,7 +359,7 @@ def count_visits(connection: Connection, query: VisitQuery) -> int:
         # visits the filters select and testing each against the set of hits is cheaper.
         source = f"visit v INDEXED BY {_date_ordered_index(query)}"
     where = " AND ".join(clauses) or "1"
-    return _scalar(connection, f"SELECT count(*) FROM {source} WHERE {where}", params)
+    return _integer(connection, f"SELECT count(*) FROM {source} WHERE {where}", params)
 
 
 def visit_rows(connection: Connection, pks: Sequence[int]) -> list[VisitRow]:

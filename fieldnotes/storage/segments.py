@@ -218,7 +218,8 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
             info = SegmentInfo(
                 _text(team, "team id", 64), _text(site, "site id", 32, _SITE),
                 _integer(first, "counter", 1, _MAX_CLOCK), _integer(last, "counter", 1, _MAX_CLOCK),
-                _integer(count, "count", 1, _MAX_CLOCK), _text(written_at, "date", 40), _text(app_version, "version", 40),
+                _integer(count, "count", 1, _MAX_CLOCK), _text(written_at, "date", 40),
+                _text(app_version, "version", 40),
             )
             if info.site != expected_site:
                 raise SegmentRejected("the file belongs to another laptop's folder")

@@ -110,7 +110,7 @@ def text_to_ms(text: str | None) -> int | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return int(moment.timestamp() * 1000)
 
 
@@ -216,7 +216,7 @@ def load_rows(conn: sqlite3.Connection, kind: str, ids: Iterable[str]) -> dict[s
     for chunk in _chunks(ids):
         marks = ", ".join("?" * len(chunk))
         for values in conn.execute(f"SELECT {', '.join(columns)} FROM {kind} WHERE id IN ({marks})", chunk):
-            rows[values[0]] = dict(zip(columns, values))
+            rows[values[0]] = dict(zip(columns, values, strict=True))
     return rows
 
 
@@ -258,7 +258,7 @@ class _Writer:
 
 
 def _now_text() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -620,7 +620,7 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
             state = work.states[key]
             row = work.rows[key]
             values = [state.value(column) for column in columns]
-            if row is not None and all(same_value(row[c], v) for c, v in zip(columns, values)):
+            if row is not None and all(same_value(row[c], v) for c, v in zip(columns, values, strict=True)):
                 continue
             created_at, updated_at, updated_by = _stamps(work.versions[key], state)
             upserts.append((record_id, created_at, updated_at, updated_by, *values))

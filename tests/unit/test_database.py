@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def _revision_in(path: Path) -> str:
 def test_the_code_knows_every_migration_in_order_and_which_is_the_latest() -> None:
     revisions, head = _alembic_revisions()
     assert list(KNOWN_REVISIONS) == revisions
-    assert SCHEMA_HEAD == head
+    assert head == SCHEMA_HEAD
 
 
 @pytest.mark.parametrize("prepare", ["missing", "zero_bytes", "empty_sqlite"], ids=str)
@@ -107,7 +108,7 @@ def test_a_failed_upgrade_puts_back_the_database_as_it_was(database_path, monkey
 
     monkeypatch.setattr(database_module, "SCHEMA_HEAD", "a-later-revision")
     monkeypatch.setattr(database_module, "_run_migrations", half_done_migration)
-    with pytest.raises(DatabaseFileError, match="upgrading the database failed .*it was restored from"):
+    with pytest.raises(DatabaseFileError, match=r"upgrading the database failed .*it was restored from"):
         open_database(database_path)
     monkeypatch.undo()
 
@@ -172,7 +173,7 @@ def test_a_damaged_database_is_refused_with_a_clear_message(tmp_path) -> None:
 # --- SQLite failures are told apart by their error code ---------------------------------
 
 
-def _sqlite_error(action) -> sqlite3.Error:  # noqa: ANN001 - a callable that fails
+def _sqlite_error(action: Callable[[], object]) -> sqlite3.Error:
     """The error a real SQLite failure raises."""
     with pytest.raises(sqlite3.Error) as raised:
         action()

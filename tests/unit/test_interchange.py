@@ -150,8 +150,14 @@ def test_an_import_stopped_after_writing_leaves_the_notebook_unchanged(services)
         (lambda d: d["visits"][3]["needs"][0].update(severity=7), r"visits\[3\]\.needs\[0\]\.severity: 7 is greater"),
         (lambda d: d["visits"][2].update(kind="party"), r"visits\[2\]\.kind: \"party\" is not one of ride_along"),
         (lambda d: d["visits"][4].update(visited_on="2026-02-30"), r"visits\[4\]\.visited_on: '2026-02-30'"),
-        (lambda d: d["visits"][5]["follow_ups"][0].update(due_on="2026-13-01"), r"visits\[5\]\.follow_ups\[0\]\.due_on"),
-        (lambda d: d["visits"][6].update(id=d["visits"][1]["id"]), r"visits\[6\]\.id: .* is used twice \(also at visits\[1\]\)"),
+        (
+            lambda d: d["visits"][5]["follow_ups"][0].update(due_on="2026-13-01"),
+            r"visits\[5\]\.follow_ups\[0\]\.due_on",
+        ),
+        (
+            lambda d: d["visits"][6].update(id=d["visits"][1]["id"]),
+            r"visits\[6\]\.id: .* is used twice \(also at visits\[1\]\)",
+        ),
         (lambda d: d["accounts"][1].pop("name"), r"accounts\[1\]: \"name\" is a required property"),
         (lambda d: d.update(version=2), r"newer fieldnotes \(format version 2\)"),
         (lambda d: d.update(format="something else"), r"not a fieldnotes export"),
@@ -188,7 +194,7 @@ _ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=60)
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    visit_texts=st.fixed_dictionaries({name: _ANY_TEXT for name in VISIT_TEXT_FIELDS}),
+    visit_texts=st.fixed_dictionaries(dict.fromkeys(VISIT_TEXT_FIELDS, _ANY_TEXT)),
     finding_text=_ANY_TEXT,
     quote=_ANY_TEXT,
     competitor=_ANY_TEXT,

@@ -215,7 +215,9 @@ def test_a_severity_outside_one_to_five_is_refused(notebook, visit, severity) ->
 
 
 def test_a_follow_up_due_date_is_checked_and_kept(notebook, visit) -> None:
-    follow_up, _ = notebook.add_finding(visit.id, "follow_up", "Send quote", {"owner": "Claire", "due_on": "2026-08-05"})
+    follow_up, _ = notebook.add_finding(
+        visit.id, "follow_up", "Send quote", {"owner": "Claire", "due_on": "2026-08-05"}
+    )
     assert follow_up.get("due_on") == "2026-08-05"
     with pytest.raises(ValidationError, match="not a date"):
         notebook.update_finding(follow_up.id, due_on="next Tuesday")
@@ -247,7 +249,9 @@ def test_deleting_a_finding_closes_the_gap_and_restoring_puts_it_back(notebook, 
         (2, -5, ["c", "a", "b", "d"]),
     ],
 )
-def test_moving_a_finding_reorders_its_section_and_keeps_positions_contiguous(notebook, visit, moved, to, expected) -> None:
+def test_moving_a_finding_reorders_its_section_and_keeps_positions_contiguous(
+    notebook, visit, moved, to, expected
+) -> None:
     added = [notebook.add_finding(visit.id, "need", text)[0] for text in "abcd"]
     notebook.add_finding(visit.id, "objection", "untouched")
     notebook.move_finding(added[moved].id, to)

@@ -485,9 +485,11 @@ def test_a_folder_vanishing_mid_sync_is_unreachable_and_deletes_nothing(alice, b
 
 
 def test_two_syncs_of_one_notebook_never_run_at_once(alice, share, visit_id) -> None:
-    with SyncLock(alice.path.with_name(alice.path.name + ".sync-lock")):
-        with pytest.raises(SyncBusy, match="already running"):
-            alice.sync_with(share)
+    with (
+        SyncLock(alice.path.with_name(alice.path.name + ".sync-lock")),
+        pytest.raises(SyncBusy, match="already running"),
+    ):
+        alice.sync_with(share)
     alice.sync_with(share)  # the lock is released with its owner
 
 
@@ -608,7 +610,8 @@ def test_a_notebook_from_before_sync_publishes_everything_it_holds_at_its_first_
         command.upgrade(config, "0001")
         connection.exec_driver_sql(
             "INSERT INTO account (id, name, kind, notes, created_at, updated_at, updated_by)"
-            " VALUES ('acc-1', 'Legacy GmbH', 'customer', '', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 'x')"
+            " VALUES ('acc-1', 'Legacy GmbH', 'customer', '',"
+            " '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 'x')"
         )
     engine.dispose()
     from fieldnotes.services.session import Services

@@ -71,7 +71,7 @@ class Model:
 
 def _clock(skews: list[int], current: list[int]):
     def now_text() -> str:
-        moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=skews[current[0]])
+        moment = dt.datetime.now(dt.UTC) + dt.timedelta(days=skews[current[0]])
         return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return now_text
 
@@ -130,7 +130,7 @@ def test_random_edits_deletions_clocks_and_sync_orders_converge_without_losing_a
 
             first = laptops[0].data()
             conflict_sets = [{c.id for c in laptop.sync.conflicts()} for laptop in laptops]
-            for laptop, conflicts in zip(laptops[1:], conflict_sets[1:]):
+            for laptop, conflicts in zip(laptops[1:], conflict_sets[1:], strict=True):
                 assert laptop.data() == first
                 assert conflicts == conflict_sets[0]
             _check_nothing_lost(laptops[0], model, visit_ids)

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
@@ -37,6 +38,9 @@ from fieldnotes.services.reports.visit_report import (
     section_heading,
     severity_badge,
 )
+
+if TYPE_CHECKING:
+    from fieldnotes.services.session import Services
 
 TOP_NEEDS = 12
 TOP_COMPETITORS_IN_CHART = 5
@@ -234,10 +238,10 @@ def summarise(visits: list[Visit]) -> Summary:
     needs, competitors, quotes = counts.needs, counts.competitors, counts.quotes
     need_spellings, competitor_spellings = counts.need_spellings, counts.competitor_spellings
     open_follow_ups = counts.open_follow_ups
-    for key, tally in needs.items():
-        tally.text = need_spellings[key].most_common(1)[0][0]
-    for key, tally in competitors.items():
-        tally.name = competitor_spellings[key].most_common(1)[0][0]
+    for key, need in needs.items():
+        need.text = need_spellings[key].most_common(1)[0][0]
+    for key, competitor in competitors.items():
+        competitor.name = competitor_spellings[key].most_common(1)[0][0]
     need_list = sorted(needs.values(), key=lambda t: (-t.mentions, -t.highest_severity, -t.average_severity,
                                                       t.text.casefold()))
     competitor_list = sorted(competitors.values(), key=lambda t: (-t.mentions, -_THREAT_RANK.get(t.highest_threat, 0),
@@ -333,7 +337,8 @@ def _at_a_glance(summary: Summary) -> list[str]:
     preferred = sorted(summary.channels.items(), key=lambda item: -item[1][1])
     if preferred and preferred[0][1][1]:
         lines.append(f"Channel buyers prefer most: {InformationChannel(preferred[0][0]).label}")
-    overdue = [f for f, _ in summary.open_follow_ups if (f.get("due_on") or "9999") < dt.date.today().isoformat()]
+    today = dt.date.today().isoformat()
+    overdue = [f for f, _ in summary.open_follow_ups if str(f.get("due_on") or "9999") < today]
     if overdue:
         lines.append(f"{len(overdue)} follow-up(s) are past their due date")
     return lines
@@ -341,8 +346,7 @@ def _at_a_glance(summary: Summary) -> list[str]:
 
 def _visits_table(visits: list[Visit]) -> Table:
     sheet = styles.sheet()
-    data: list[list[object]] = [[label for label in
-                                 ("Date", "Account", "Visit", "Salesperson", "Agreed next step")]]
+    data: list[list[object]] = [["Date", "Account", "Visit", "Salesperson", "Agreed next step"]]
     for visit in visits:
         title = visit.title.strip()
         data.append([
@@ -376,8 +380,7 @@ def _needs_section(summary: Summary) -> list[Flowable]:
              + _muted(" (mild) to acute."), sheet.detail),
         charts.horizontal_bars(bars),
     )
-    data: list[list[object]] = [[label for label in
-                                 ("Need or pain point", "Mentions", "Visits", "Severity", "Accounts")]]
+    data: list[list[object]] = [["Need or pain point", "Mentions", "Visits", "Severity", "Accounts"]]
     for tally in shown:
         data.append([
             user_text(tally.text, sheet.cell),
@@ -415,8 +418,7 @@ def _competitor_section(summary: Summary) -> list[Flowable]:
         para(_muted("Mentions per month of the most active competitors."), sheet.detail),
         charts.timeline(summary.months, series),
     )
-    data: list[list[object]] = [[label for label in
-                                 ("Competitor", "Moves", "What they did", "Threat", "Latest seen")]]
+    data: list[list[object]] = [["Competitor", "Moves", "What they did", "Threat", "Latest seen"]]
     for tally in summary.competitors:
         kinds = ", ".join(f"{MoveKind(kind).label.lower()} ×{count}" if count > 1 else MoveKind(kind).label.lower()
                           for kind, count in tally.move_kinds.most_common())
@@ -524,7 +526,7 @@ def _with_chart(heading: list[Flowable], caption: Flowable, chart: Flowable) -> 
     return [*heading[:-1], KeepTogether([heading[-1], caption, chart, Spacer(1, styles.BLOCK_GAP)])]
 
 
-def write_summary_report(services, visit_ids: list[str], target: Path,
+def write_summary_report(services: Services, visit_ids: list[str], target: Path,
                          title: str | None = None,
                          progress: Callable[[int, int], None] | None = None,
                          cancelled: Callable[[], bool] | None = None) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
@@ -30,10 +31,12 @@ from fieldnotes.domain.model import (
 )
 from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter, write_pdf
-from fieldnotes.services.reports.fonts import REGULAR, SEMIBOLD
 from fieldnotes.services.reports.flowables import Boxed, para, user_text
+from fieldnotes.services.reports.fonts import REGULAR, SEMIBOLD
 from fieldnotes.services.reports.text import escape, format_day, format_moment, rich
 
+if TYPE_CHECKING:
+    from fieldnotes.services.session import Services
 
 
 # --- small pieces of markup ------------------------------------------------------------
@@ -171,11 +174,16 @@ def _awareness(finding: Finding) -> list[Flowable]:
     return user_text(finding.text, sheet.finding, lead=lead + " ")
 
 
+def _severity(finding: Finding) -> int:
+    severity = finding.get("severity")
+    return severity if isinstance(severity, int) else 0
+
+
 def _ordered(visit: Visit, kind: FindingKind) -> list[Finding]:
     findings = visit.findings_of(kind.key)
     if kind.key == "need":
         # The cure for an acute pain sells better than prevention: most severe first.
-        findings.sort(key=lambda f: -(f.get("severity") if isinstance(f.get("severity"), int) else 0))
+        findings.sort(key=lambda f: -_severity(f))
     return findings
 
 
@@ -264,8 +272,7 @@ def _contacts(account: Account) -> list[Flowable]:
     sheet = styles.sheet()
     if not account.contacts:
         return []
-    data: list[list[object]] = [[label for label in
-                                 ("Contact", "Role", "Buying role", "Prefers follow-up by")]]
+    data: list[list[object]] = [["Contact", "Role", "Buying role", "Prefers follow-up by"]]
     for contact in account.contacts:
         data.append([
             para(f'<font name="{SEMIBOLD}">{rich(contact.name)}</font>', sheet.cell),
@@ -364,7 +371,7 @@ def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author:
     return write_pdf(Path(target), story, visit_document_info(visit, author), reporter)
 
 
-def write_visit_report(services, visit_id: str, target: Path,
+def write_visit_report(services: Services, visit_id: str, target: Path,
                        progress: Callable[[int, int], None] | None = None,
                        cancelled: Callable[[], bool] | None = None) -> Path:
     """Load a visit and write its PDF report to `target` (see `fieldnotes.services.reports`).

@@ -6,8 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import FieldnotesError, ValidationError
+
+if TYPE_CHECKING:
+    from fieldnotes.services.session import Services
+    from fieldnotes.services.sync.engine import Sync
 
 
 class SyncIncomplete(FieldnotesError):
@@ -18,7 +23,7 @@ def _print(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace) -> tuple[Services, Sync]:
     from fieldnotes.cli import _open_services
     from fieldnotes.services.sync.engine import Sync
 
@@ -73,7 +78,8 @@ def _run_conflicts(args: argparse.Namespace) -> int:
             if len(shown) > 200:
                 shown = shown[:199] + "…"
             _print(f"  {number}) {shown}")
-            _print(f"     by {candidate.author or 'unknown'} on laptop {candidate.site_id[:8]} at {candidate.written_at}")
+            _print(f"     by {candidate.author or 'unknown'} on laptop {candidate.site_id[:8]}"
+                   f" at {candidate.written_at}")
     _print("settle one with: fieldnotes resolve ID --pick N   (or --value TEXT to write a merged value)")
     return 0
 
@@ -107,6 +113,8 @@ def _run_resolve(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "sync": ("publish local changes to a team sync folder and merge everyone else's", (_configure_sync, _run_sync)),
-    "conflicts": ("list open conflicts with every value, who wrote it and when", (_configure_conflicts, _run_conflicts)),
+    "conflicts": (
+        "list open conflicts with every value, who wrote it and when", (_configure_conflicts, _run_conflicts)
+    ),
     "resolve": ("settle a conflict by picking a value or writing a merged one", (_configure_resolve, _run_resolve)),
 }

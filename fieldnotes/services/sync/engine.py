@@ -35,6 +35,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldnotes.domain.clock import utc_now_text
 from fieldnotes.domain.errors import (
@@ -64,6 +65,9 @@ from fieldnotes.storage.segments import (
     read_segment,
     write_segment,
 )
+
+if TYPE_CHECKING:
+    from fieldnotes.services.session import Services
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +147,7 @@ def _record_of(remote: share.RemoteFile, outcome: str, message: str = "") -> syn
 class Sync:
     """Sync one open notebook with a shared folder, and settle conflicts."""
 
-    def __init__(self, services) -> None:  # noqa: ANN001 - fieldnotes.services.session.Services
+    def __init__(self, services: Services) -> None:
         self.services = services
         self.database = services.database
         self._held_back = sync_log.HeldBack()

@@ -146,7 +146,8 @@ class SyncFolder:
         except OSError as error:
             if not (self.path / TEAM_FILE).is_file():
                 raise self.unreachable("it disappeared during the sync") from None
-            raise SyncFolderError(f"{self.path}: {error.strerror or error} ({error.filename or 'sync folder'})") from None
+            where = error.filename or "sync folder"
+            raise SyncFolderError(f"{self.path}: {error.strerror or error} ({where})") from None
 
     def read_team(self) -> Team | None:
         """The folder's team.json, or None when the folder holds no sync data at all."""
@@ -371,7 +372,7 @@ class SyncLock:
             self._stream.close()
             self._stream = None
 
-    def __enter__(self) -> "SyncLock":
+    def __enter__(self) -> SyncLock:
         self.acquire()
         return self
 
