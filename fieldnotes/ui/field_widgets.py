@@ -76,10 +76,11 @@ def set_editor_value(editor: QWidget, spec: FindingField, value: object) -> None
 
 
 def _severity(value: object, missing: int) -> int:
-    """A severity as stored (a whole number, checked by the domain), or `missing` when there is none."""
-    level = value or missing
-    assert isinstance(level, int), f"severity {level!r} is not a whole number"
-    return level
+    """A severity as stored (a whole number, checked by the domain), or `missing` when there is none.
+
+    Anything else shows as missing rather than failing: a view must still open a damaged record.
+    """
+    return value if isinstance(value, int) and not isinstance(value, bool) and value else missing
 
 
 def display_value(spec: FindingField, value: object) -> str:
