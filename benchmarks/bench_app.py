@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.memory import measured_code, measured_module, peak_kib
 from benchmarks.synthetic import cached_database
 
 RUNS = 5
@@ -50,21 +51,21 @@ def _environment(data_folder: Path) -> dict[str, str]:
     return env
 
 
-def _milestones(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], int]:
-    """Seconds from launch to each `startup NAME` line, and the peak resident memory in KiB."""
+def _milestones(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], list[str]]:
+    """Seconds from launch to each `startup NAME` line, and every line the process wrote to stderr."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
     seen: dict[str, float] = {}
+    lines: list[str] = []
     assert process.stderr is not None
     for line in process.stderr:
+        lines.append(line)
         if line.startswith("startup "):
             seen.setdefault(line.split()[1], time.perf_counter() - started)
     process.stderr.close()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    if process.wait() != 0:
         raise RuntimeError(f"{command} exited with {process.returncode}")
-    return seen, usage.ru_maxrss
+    return seen, lines
 
 
 def _median_milestones(command: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -92,8 +93,8 @@ def memory_rows(data_folder: Path) -> list[tuple[str, float, float, str]]:
     env = _environment(data_folder)
     database = cached_database(LARGE_VISITS)
     _milestones([sys.executable, "-m", "fieldnotes", "--db", str(database)], env)
-    _seen, bare_kib = _milestones([sys.executable, "-c", _BARE_WINDOW], env)
-    _seen, app_kib = _milestones([sys.executable, "-m", "fieldnotes", "--db", str(database)], env)
+    bare_kib = peak_kib(_milestones(measured_code(_BARE_WINDOW), env)[1])
+    app_kib = peak_kib(_milestones(measured_module("fieldnotes", "--db", str(database)), env)[1])
     # Reported in the seconds columns' stead as megabytes; the note says so.
     return [(f"peak memory, app open on {LARGE_VISITS:,} visits (MB, not s)", app_kib / 1024 / 1000,
              bare_kib / 1024 / 1000, f"{app_kib / 1024:.0f} MB vs bare window {bare_kib / 1024:.0f} MB; "
