@@ -84,6 +84,8 @@ class FileRecord:
         modified_ns: its modification time (nanoseconds) when it was seen.
         outcome: `APPLIED`, `REJECTED`, `PUBLISHED`, or what `newer_outcome` returns.
         message: why it was rejected or kept aside, for the user.
+        fingerprint: what sync needs to notice later that the file (or its checksum file)
+            changed even where size and time stayed the same; opaque here.
     """
 
     site: str
@@ -92,6 +94,7 @@ class FileRecord:
     modified_ns: int
     outcome: str
     message: str = ""
+    fingerprint: str = ""
 
     @property
     def needed_format(self) -> int | None:
@@ -109,9 +112,9 @@ def newer_outcome(file_format: int) -> str:
 def files_seen(session: Session) -> dict[tuple[str, str], FileRecord]:
     """Every file recorded so far, by (site, name)."""
     return {
-        (site, name): FileRecord(site, name, size, modified_ns, outcome, message)
-        for site, name, size, modified_ns, outcome, message in _connection(session).execute(
-            "SELECT site, name, size, modified_ns, outcome, message FROM sync_segment"
+        (site, name): FileRecord(site, name, size, modified_ns, outcome, message, fingerprint)
+        for site, name, size, modified_ns, outcome, message, fingerprint in _connection(session).execute(
+            "SELECT site, name, size, modified_ns, outcome, message, fingerprint FROM sync_segment"
         )
     }
 
@@ -119,9 +122,9 @@ def files_seen(session: Session) -> dict[tuple[str, str], FileRecord]:
 def published_files(session: Session, site: str) -> list[FileRecord]:
     """The segments this laptop published under `site`, as they were when published."""
     return [
-        FileRecord(site, name, size, modified_ns, PUBLISHED, message)
-        for name, size, modified_ns, message in _connection(session).execute(
-            "SELECT name, size, modified_ns, message FROM sync_segment WHERE site = ? AND outcome = ?",
+        FileRecord(site, name, size, modified_ns, PUBLISHED, message, fingerprint)
+        for name, size, modified_ns, message, fingerprint in _connection(session).execute(
+            "SELECT name, size, modified_ns, message, fingerprint FROM sync_segment WHERE site = ? AND outcome = ?",
             (site, PUBLISHED),
         )
     ]
@@ -130,9 +133,9 @@ def published_files(session: Session, site: str) -> list[FileRecord]:
 def record_files(session: Session, records: Iterable[FileRecord], seen_at: str) -> None:
     """Record (or update) what became of these files."""
     _connection(session).executemany(
-        "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, seen_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(r.site, r.name, r.size, r.modified_ns, r.outcome, r.message, seen_at) for r in records],
+        "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, fingerprint, seen_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r.site, r.name, r.size, r.modified_ns, r.outcome, r.message, r.fingerprint, seen_at) for r in records],
     )
 
 

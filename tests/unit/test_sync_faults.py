@@ -167,7 +167,7 @@ def test_a_publish_killed_mid_way_in_another_process_is_recovered(alice, bob, sh
 
 
 APPLY_STEPS = [
-    "fieldnotes.services.sync.folder.copy_file",
+    "fieldnotes.services.sync.folder.fetch_file",
     "fieldnotes.services.sync.folder.sha256_of",
     "fieldnotes.services.sync.engine.read_segment",
     "fieldnotes.storage.versions.insert_versions",
@@ -379,14 +379,14 @@ def test_a_segment_still_arriving_is_skipped_then_applied_once_complete(alice, b
 
 def test_a_segment_locked_by_another_process_is_retried_next_time(alice, bob, share, visit_id, monkeypatch) -> None:
     segment = _publish_edit(alice, share, visit_id, "Locked for a while")
-    original = share_module.copy_file
+    original = share_module.fetch_file
 
-    def locked(source: Path, target: Path) -> None:
+    def locked(source: Path, target: Path, limit: int) -> None:
         if source == segment:
             raise PermissionError(13, "The process cannot access the file (injected)")
-        original(source, target)
+        original(source, target, limit)
 
-    monkeypatch.setattr(share_module, "copy_file", locked)
+    monkeypatch.setattr(share_module, "fetch_file", locked)
     report = bob.sync_with(share)
     assert report.waiting == 1 and report.rejected == []
     monkeypatch.undo()

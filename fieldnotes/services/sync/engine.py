@@ -22,14 +22,21 @@ Departures from the recommended design, and why:
   concurrent edits is still the latest edit.
 - Which files were applied is recorded per file (name, size, time) instead of a counter
   per laptop: segments apply in any order and a cloud client's copy is harmless.
-- A rejected file is reported once, not at every sync, unless it changes.
+- A rejected file is reported once, not at every sync, unless it changes; a change is
+  noticed from its status and its checksum file's (see `folder.stamp_of`), so a file
+  repaired in place with its old size and time is tried again, without re-reading every
+  refused file at every sync.
+- An emptied team folder is never re-created by itself (it may only be a drive that is
+  not mounted): the user asks for it (`sync(folder, recreate_team=True)`).
 - Snapshots for new laptops are not written: a new laptop replays every segment.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import secrets
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -129,19 +136,24 @@ NEWER_FORMAT_MESSAGE = (
 )
 
 
-NEWER_FORMAT_MESSAGE = (
-    "a colleague uses a newer fieldnotes: some of the team's changes were kept aside; update fieldnotes to merge them"
-)
-
-
 @dataclass
 class _Incoming:
     remote: share.RemoteFile
     versions: list[Version]
 
 
-def _record_of(remote: share.RemoteFile, outcome: str, message: str = "") -> sync_log.FileRecord:
-    return sync_log.FileRecord(remote.site, remote.path.name, remote.size, remote.modified_ns, outcome, message)
+#: Free space kept on this laptop's disk beyond a file being received.
+FREE_SPACE_MARGIN = 64 << 20
+
+
+def _record_of(remote: share.RemoteFile, outcome: str, message: str = "", fingerprint: str = "") \
+        -> sync_log.FileRecord:
+    return sync_log.FileRecord(remote.site, remote.name, remote.size, remote.modified_ns, outcome, message,
+                               fingerprint)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"
 
 
 class Sync:
@@ -169,10 +181,22 @@ class Sync:
 
     # --- the sync --------------------------------------------------------------------
 
-    def sync(self, folder: Path, progress: Progress | None = None, cancelled: Cancelled | None = None) -> SyncReport:
+    def sync(self, folder: Path, progress: Progress | None = None, cancelled: Cancelled | None = None, *,
+             recreate_team: bool = False) -> SyncReport:
         """Publish local changes to `folder` and merge everyone else's.
 
+        Args:
+            folder: the team's sync folder.
+            progress: called with (done, total) as files are received.
+            cancelled: asked between files whether to stop.
+            recreate_team: the user confirmed that the team's folder was emptied: write its
+                team.json again (this notebook's team) and publish everything this laptop
+                published before. Only for a notebook that synced with a team, and only
+                when the folder has no team.json.
+
         Raises:
+            TeamFolderEmptied: the folder is there but has no team.json (emptied, or a
+                drive not mounted); nothing changed.
             FolderUnreachable: the folder is missing, emptied or went away; nothing changed.
             SyncBusy: another sync of this database is running.
             SyncTeamMismatch: the folder is another team's, or not a sync folder.
@@ -180,14 +204,17 @@ class Sync:
             DatabaseFileError: the local disk is full or failing; nothing was half-applied.
         """
         target = share.SyncFolder(Path(folder))
-        target.check_present()
+        if recreate_team:
+            self._check_recreate(target)
+        else:
+            target.check_present()
         report = SyncReport()
         self._held_back = sync_log.HeldBack()
         with share.SyncLock(self._lock_path):
             started = time.perf_counter()
             backup_database(self.database.path, "sync")
             report.timings["backup"] = time.perf_counter() - started
-            team = self._team(target)
+            team = self._team(target, recreate_team)
             with self.database.writing() as session:
                 sync_log.join_team(session, team.team_id)
             self._check_identity(target)
@@ -208,24 +235,44 @@ class Sync:
         report.finished_at = utc_now_text()
         return report
 
-    def _team(self, target: share.SyncFolder) -> share.Team:
+    def _check_recreate(self, target: share.SyncFolder) -> None:
+        """Refuse to re-create a team folder that needs no re-creating; say why in one line."""
+        with self.database.reading() as session:
+            known_team = sync_log.team_id(session)
+        if known_team is None:
+            raise SyncTeamMismatch(
+                f"{target.shown}: this notebook has never synced with a team, so there is no team folder to "
+                "re-create; sync without re-creating to set up a new team folder"
+            )
+        if not target.path.is_dir() and not target.path.parent.is_dir():
+            raise target.unreachable("neither it nor the folder it belongs in exists")
+        if target.path.is_dir() and target.read_team() is not None:
+            raise SyncTeamMismatch(
+                f"{target.shown}: the folder already has its {share.TEAM_FILE}; nothing to re-create, "
+                "sync as usual"
+            )
+
+    def _team(self, target: share.SyncFolder, recreate: bool = False) -> share.Team:
         with self.database.reading() as session:
             known_team = sync_log.team_id(session)
         team = target.read_team()
         if team is None:
             if known_team is not None:
-                raise target.unreachable(
-                    "it is empty or its team.json is missing; if the drive is not mounted, mount it"
-                )
-            if not target.is_empty():
-                raise SyncTeamMismatch(
-                    f"{target.path}: not a fieldnotes sync folder, and not empty; "
-                    "choose an empty folder or the team's existing sync folder"
-                )
-            team = target.create_team(uuid.uuid4().hex)
+                if not recreate:
+                    raise target.emptied()
+                logger.warning("re-creating the team folder %s for team %s at the user's request",
+                               target.shown, known_team)
+                team = target.create_team(known_team)
+            else:
+                if not target.is_empty():
+                    raise SyncTeamMismatch(
+                        f"{target.shown}: not a fieldnotes sync folder, and not empty; "
+                        "choose an empty folder or the team's existing sync folder"
+                    )
+                team = target.create_team(uuid.uuid4().hex)
         if known_team is not None and team.team_id != known_team:
             raise SyncTeamMismatch(
-                f"{target.path}: this is another team's sync folder; this notebook syncs with a different one"
+                f"{target.shown}: this is another team's sync folder; this notebook syncs with a different one"
             )
         return team
 
@@ -250,12 +297,19 @@ class Sync:
             sync_log.use_large_cache(session)
             change = sync_log.capture_local_edits(session, self.author)
             site = sync_log.site_id(session)
-            published = [(record.name, record.size, record.modified_ns)
+            published = [(record.name, record.size, record.modified_ns, record.fingerprint)
                          for record in sync_log.published_files(session, site)]
         target.clean_own_leftovers(site)
         if newer_format:
             return 0, change
-        damaged = target.damaged_own_segments(site, published)
+        damaged, intact = target.check_own_segments(site, published)
+        if intact:  # only its status changed (a cloud client touched it): remember it as it is now
+            with self.database.writing() as session:
+                sync_log.record_files(session, [
+                    sync_log.FileRecord(site, name, now.size, now.modified_ns, sync_log.PUBLISHED,
+                                        fingerprint=now.fingerprint)
+                    for name, now in intact
+                ], utc_now_text())
         sent = 0
         if damaged:
             logger.warning("publishing again %d segment(s) of this laptop that went missing or changed on the share",
@@ -290,8 +344,8 @@ class Sync:
             final = target.publish(local, site, info.first_counter, info.last_counter)
         finally:
             local.unlink(missing_ok=True)
-        size, modified_ns = target.stat_own(final)
-        published = sync_log.FileRecord(site, final.name, size, modified_ns, sync_log.PUBLISHED)
+        published = sync_log.FileRecord(site, final.path.name, final.size, final.modified_ns, sync_log.PUBLISHED,
+                                        fingerprint=final.fingerprint)
         with self.database.writing() as session:
             sync_log.record_published(session, published, info.last_counter,
                                       [name for name, _first, _last in replaced], utc_now_text())
@@ -301,31 +355,31 @@ class Sync:
         with self.database.reading() as session:
             own_site = sync_log.site_id(session)
             seen = sync_log.files_seen(session)
-        candidates = []
+        candidates: list[tuple[share.RemoteFile, sync_log.FileRecord | None]] = []
         for remote in target.remote_files(own_site):
-            previous = seen.get((remote.site, remote.path.name))
+            previous = seen.get((remote.site, remote.name))
             if previous is not None:
                 if previous.outcome == sync_log.APPLIED:
                     continue
                 if (previous.size, previous.modified_ns) == (remote.size, remote.modified_ns):
-                    if previous.outcome == sync_log.REJECTED:
+                    if previous.outcome == sync_log.REJECTED and self._unchanged(target, remote, previous):
                         continue
                     needed = previous.needed_format
                     if needed is not None and needed > SEGMENT_FORMAT:
                         report.newer_format = True
                         continue
-            candidates.append(remote)
+            candidates.append((remote, previous))
         total = len(candidates) + 1
         change = Change()
         batch: list[_Incoming] = []
         outcomes: list[sync_log.FileRecord] = []
         size = 0
-        for index, remote in enumerate(candidates):
+        for index, (remote, previous) in enumerate(candidates):
             if cancelled is not None and cancelled():
                 raise OperationCancelled("sync cancelled; what was merged so far is complete, the rest comes next time")
             if progress is not None:
                 progress(index, total)
-            versions = self._fetch(target, team, remote, report, outcomes)
+            versions = self._fetch(target, team, remote, previous, report, outcomes)
             if versions is not None:
                 batch.append(_Incoming(remote, versions))
                 size += len(versions)
@@ -340,33 +394,76 @@ class Sync:
             progress(total, total)
         return change
 
-    def _fetch(self, target: share.SyncFolder, team: share.Team, remote: share.RemoteFile, report: SyncReport,
+    @staticmethod
+    def _unchanged(target: share.SyncFolder, remote: share.RemoteFile, previous: sync_log.FileRecord) -> bool:
+        """True when a refused file and its checksum file are as they were when it was refused."""
+        recorded = share.read_fingerprint(previous.fingerprint)
+        if not recorded:
+            return False  # refused before fingerprints were kept: look once more
+        return recorded.get("file") == remote.stamp and recorded.get("checksum") == target.checksum_stamp(remote)
+
+    def _fetch(self, target: share.SyncFolder, team: share.Team, remote: share.RemoteFile,
+               previous: sync_log.FileRecord | None, report: SyncReport,
                outcomes: list[sync_log.FileRecord]) -> list[Version] | None:
         """Copy one remote file locally and validate it; None when it is not to be applied now."""
-        name = f"{remote.site[:8]}/{remote.path.name}"
+        name = f"{remote.site[:8]}/{remote.name}"
+        checksum_stamp = target.checksum_stamp(remote) if remote.strict else ""
+
+        def refuse(reason: str, content_digest: str = "") -> None:
+            message = f"{name}: {reason}; skipped"
+            fingerprint = share.rejected_fingerprint(remote.stamp, checksum_stamp, content_digest)
+            outcomes.append(_record_of(remote, sync_log.REJECTED, message, fingerprint))
+            earlier = share.read_fingerprint(previous.fingerprint) if previous is not None else {}
+            if previous is not None and previous.outcome == sync_log.REJECTED and previous.message == message \
+                    and earlier.get("content", content_digest) == content_digest:
+                return  # the same bytes refused for the same reason: reported already
+            report.rejected.append(message)
+
+        if not remote.regular:
+            refuse("not a regular file (a link, a folder, a pipe or a device); it is never opened")
+            return None
+        if remote.size > share.MAX_SEGMENT_FILE_BYTES:
+            refuse(f"{_megabytes(remote.size)}, larger than any file fieldnotes writes "
+                   f"({_megabytes(share.MAX_SEGMENT_FILE_BYTES)} at most); not copied")
+            return None
         expected = None
         if remote.strict:
             expected = target.expected_checksum(remote)
             if expected is None:
                 report.waiting += 1  # still arriving: no checksum yet
                 return None
+        if not self._room_for(remote.size):
+            report.rejected.append(
+                f"{name}: not enough free space on this laptop to receive it ({_megabytes(remote.size)}); "
+                "free some space and sync again"
+            )
+            return None
         local = self._work_folder / f"incoming-{secrets.token_hex(4)}.db"
         try:
             try:
-                share.copy_file(remote.path, local)
+                share.fetch_file(remote.path, local, share.MAX_SEGMENT_FILE_BYTES)
             except FileNotFoundError:
                 report.waiting += 1  # renamed or removed by a cloud client meanwhile
+                return None
+            except share.NotARegularFile:
+                refuse("not a regular file (a link, a folder, a pipe or a device); it is never opened")
+                return None
+            except share.FileTooLarge as error:
+                refuse(f"grew past {_megabytes(error.limit)} while it was copied, larger than any file "
+                       "fieldnotes writes; not copied")
                 return None
             except OSError as error:
                 if not target.path.joinpath(share.TEAM_FILE).is_file():
                     raise target.unreachable("it disappeared during the sync") from None
+                if error.errno == errno.ENOSPC:
+                    report.rejected.append(f"{name}: this laptop's disk is full; free some space and sync again")
+                    return None
                 report.waiting += 1  # locked by another process or still downloading: next time
-                logger.info("skipped %s for now: %s", remote.path, error)
+                logger.info("skipped %s for now: %s", share.stored_name(str(remote.path)), error)
                 return None
-            if expected is not None and share.sha256_of(local) != expected:
-                message = f"{name}: does not match its checksum (damaged, or still arriving); skipped"
-                outcomes.append(_record_of(remote, sync_log.REJECTED, message))
-                report.rejected.append(message)
+            digest = share.sha256_of(local)
+            if expected is not None and digest != expected:
+                refuse("does not match its checksum (damaged, or still arriving)", digest)
                 return None
             try:
                 _info, versions = read_segment(local, remote.site, team.team_id)
@@ -375,13 +472,19 @@ class Sync:
                 outcomes.append(_record_of(remote, sync_log.newer_outcome(newer.file_format), NEWER_FORMAT_MESSAGE))
                 return None
             except SegmentRejected as rejection:
-                message = f"{name}: {rejection}; skipped"
-                outcomes.append(_record_of(remote, sync_log.REJECTED, message))
-                report.rejected.append(message)
+                refuse(str(rejection), digest)
                 return None
             return versions
         finally:
             local.unlink(missing_ok=True)
+
+    def _room_for(self, size: int) -> bool:
+        """Whether this laptop's disk can take a copy of a file of `size` bytes and still breathe."""
+        try:
+            free = shutil.disk_usage(self._work_folder).free
+        except OSError:
+            return True  # cannot tell: the copy itself reports a full disk
+        return free >= size + FREE_SPACE_MARGIN
 
     def _apply(self, batch: list[_Incoming], outcomes: list[sync_log.FileRecord], report: SyncReport) -> Change:
         """Apply validated segments and record every file's outcome, in one transaction."""
