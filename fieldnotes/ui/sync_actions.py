@@ -4,6 +4,8 @@ Sync runs on a worker thread and the app stays usable. It runs on demand (Ctrl+S
 every few minutes and when quitting, whenever the team folder is reachable; a missing
 drive is a line in the status bar, never an error dialog. Conflicts are listed in a
 "needs review" dialog that shows every value, who wrote it, on which laptop and when.
+A team folder found emptied is never re-created by itself (it may be a drive that is
+not mounted): a "Re-create team folder" button appears, and asks before it does.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -206,7 +209,13 @@ class SyncActions(QObject):
         self.review_button.setFlat(True)
         self.review_button.setStyleSheet("color: #b35c00; font-weight: bold;")
         self.review_button.clicked.connect(self.review_conflicts)
+        self.recreate_button = QPushButton("Re-create team folder…")
+        self.recreate_button.setObjectName("recreateTeamFolder")
+        self.recreate_button.setToolTip("The team folder is empty: write it again from this laptop")
+        self.recreate_button.clicked.connect(self.recreate_team)
+        self.recreate_button.setVisible(False)
         frame.add_status_widget(self.review_button)
+        frame.add_status_widget(self.recreate_button)
         frame.add_status_widget(self.status)
         self.timer = QTimer(self)
         self.timer.timeout.connect(lambda: self.sync_now(quiet=True))
@@ -255,21 +264,50 @@ class SyncActions(QObject):
         if quiet and not folder.is_dir():
             self.status.setText(f"Sync: team folder not reachable ({local_time_now()})")
             return False
+        self._start(folder, quiet=quiet, recreate_team=False)
+        return True
+
+    def recreate_team(self) -> bool:
+        """After the user confirms, write the emptied team folder again and publish this laptop's changes.
+
+        Returns:
+            True when the re-creating sync was started.
+        """
+        folder = self.folder
+        if folder is None or self.running:
+            return False
+        answer = QMessageBox.question(
+            self._frame.dialog_parent(), "Re-create team folder",
+            f"The team folder {folder} is empty.\n\n"
+            "Only go on if it was really emptied (deleted by someone, or by a cloud client). If it is on a "
+            "drive that is not connected or not mounted, cancel, connect the drive and sync again.\n\n"
+            "Re-creating writes the team's team.json into this folder again, with this notebook's team, "
+            "and publishes every change this laptop has published before. The other laptops publish theirs "
+            "at their next sync.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self._start(folder, quiet=False, recreate_team=True)
+        return True
+
+    def _start(self, folder: Path, *, quiet: bool, recreate_team: bool) -> None:
         self.running = True
         self._workspace.editing.flush()
-        self.status.setText("Syncing…")
+        self.status.setText("Re-creating the team folder…" if recreate_team else "Syncing…")
         sync = self.sync_service
         # A sync on the timer never blocks the window, and a missing drive is a line in the status bar.
         self.task = self._workspace.operations.run_in_background(
             "Syncing with the team folder",
-            lambda progress, cancelled: sync.sync(folder, progress, cancelled),
+            lambda progress, cancelled: sync.sync(folder, progress, cancelled, recreate_team=recreate_team),
             self._succeeded, modal=not quiet, on_failure=self._failed, on_cancelled=self._cancelled,
             on_finished=self._stopped,
         )
-        return True
 
     def _succeeded(self, report: SyncReport) -> None:
         self.last_report = report
+        self.recreate_button.setVisible(False)
         text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
         self.status.setText(text)
         self.status.setToolTip("\n".join(report.rejected) or text)
@@ -282,6 +320,9 @@ class SyncActions(QObject):
         self._update_review_button()
 
     def _failed(self, error: FieldnotesError) -> None:
+        from fieldnotes.services.sync.errors import TeamFolderEmptied
+
+        self.recreate_button.setVisible(isinstance(error, TeamFolderEmptied))
         self.status.setText(f"Sync failed {local_time_now()}")
         self.status.setToolTip(str(error))
         self._frame.show_status(str(error), 20000)

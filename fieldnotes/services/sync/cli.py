@@ -1,4 +1,4 @@
-"""The sync commands: `fieldnotes sync FOLDER`, `fieldnotes conflicts`, `fieldnotes resolve`."""
+"""The sync commands: `fieldnotes sync FOLDER [--recreate-team]`, `fieldnotes conflicts`, `fieldnotes resolve`."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ def _open(args: argparse.Namespace) -> tuple[Services, Sync]:
 
 def _configure_sync(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, help="the team's sync folder on a shared drive or synced cloud folder")
+    parser.add_argument(
+        "--recreate-team", action="store_true",
+        help="the team folder was emptied (not merely unplugged): write its team.json again with this notebook's "
+             "team and publish everything this laptop published; the other laptops publish theirs at their next sync",
+    )
 
 
 def _run_sync(args: argparse.Namespace) -> int:
@@ -40,10 +45,16 @@ def _run_sync(args: argparse.Namespace) -> int:
 
     services, sync = _open(args)
     try:
-        report = sync.sync(args.folder)
+        report = sync.sync(args.folder, recreate_team=args.recreate_team)
     finally:
         services.close()
-    _print(f"synced with {args.folder}: {report.describe()}")
+    from fieldnotes.services.sync.folder import stored_name
+
+    shown = stored_name(str(args.folder))
+    if args.recreate_team:
+        _print(f"re-created the team folder {shown}; the other laptops publish their changes again at "
+               "their next sync")
+    _print(f"synced with {shown}: {report.describe()}")
     if report.conflicts:
         _print("see them with: fieldnotes conflicts")
     problems = list(report.rejected)
