@@ -22,12 +22,20 @@ from fieldnotes.services.sync import folder as share_module
 from fieldnotes.services.sync.folder import SyncLock
 from fieldnotes.storage import segments
 from fieldnotes.storage import versions as version_log
+from tests.unit.mounts import mount_tmpfs, unmount
 from tests.unit.sync_support import Laptop, sync_all
 
 
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "Team.fieldnotes-sync"
+@pytest.fixture(params=["same disk", pytest.param("tmpfs", marks=pytest.mark.slow)])
+def share(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The team folder: beside the notebooks, or on a real second file system (a tmpfs of its own)."""
+    if request.param == "tmpfs":
+        mount_point = tmp_path / "second-filesystem"
+        mount_tmpfs(mount_point, "64m")
+        request.addfinalizer(lambda: unmount(mount_point))
+        folder = mount_point / "Team.fieldnotes-sync"
+    else:
+        folder = tmp_path / "Team.fieldnotes-sync"
     folder.mkdir()
     return folder
 

@@ -142,8 +142,8 @@ class _Incoming:
     versions: list[Version]
 
 
-#: Free space kept on this laptop's disk beyond a file being received.
-FREE_SPACE_MARGIN = 64 << 20
+#: Free space left on this laptop's disk beyond a file being received and what applying it writes.
+FREE_SPACE_MARGIN = 4 << 20
 
 
 def _record_of(remote: share.RemoteFile, outcome: str, message: str = "", fingerprint: str = "") \
@@ -479,12 +479,12 @@ class Sync:
             local.unlink(missing_ok=True)
 
     def _room_for(self, size: int) -> bool:
-        """Whether this laptop's disk can take a copy of a file of `size` bytes and still breathe."""
+        """Whether this laptop's disk can take a file of `size` bytes, and as much again for applying it."""
         try:
             free = shutil.disk_usage(self._work_folder).free
         except OSError:
             return True  # cannot tell: the copy itself reports a full disk
-        return free >= size + FREE_SPACE_MARGIN
+        return free >= 2 * size + FREE_SPACE_MARGIN
 
     def _apply(self, batch: list[_Incoming], outcomes: list[sync_log.FileRecord], report: SyncReport) -> Change:
         """Apply validated segments and record every file's outcome, in one transaction."""

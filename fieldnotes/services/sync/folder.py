@@ -340,6 +340,11 @@ class SyncFolder:
         except OSError as error:
             if not self._team_file_present():
                 raise self.unreachable("it disappeared during the sync") from None
+            if error.errno == errno.ENOSPC:
+                raise SyncFolderError(
+                    f"{self.shown}: the drive of the sync folder is full; nothing was lost, your changes are "
+                    "published at the next sync once there is room on it"
+                ) from None
             where = stored_name(str(error.filename or "sync folder"))
             raise SyncFolderError(f"{self.shown}: {error.strerror or error} ({where})") from None
 
