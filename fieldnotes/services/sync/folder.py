@@ -456,7 +456,12 @@ class SyncFolder:
                     logger.warning("ignored %s: a laptop's folder must be a folder, not a link or a file",
                                    stored_name(site_entry.path))
                     continue
-                for entry in list_folder(Path(site_entry.path)):
+                try:
+                    entries = list_folder(Path(site_entry.path))
+                except (PermissionError, NotADirectoryError) as error:  # one unreadable folder stops nothing
+                    logger.warning("ignored %s for now: %s", stored_name(site_entry.path), error.strerror or error)
+                    continue
+                for entry in entries:
                     if entry.name.startswith(".") or not entry.name.endswith(".db"):
                         continue
                     try:
