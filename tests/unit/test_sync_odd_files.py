@@ -285,6 +285,16 @@ def test_a_laptops_own_folder_that_is_a_link_is_never_written_through(alice, bob
     assert carol_sees  # everything alice published before is there again for a new laptop
 
 
+def test_folders_planted_in_a_laptops_own_folder_do_not_stop_its_sync(alice, bob, share, visit_id) -> None:
+    own = _site_folder(share, alice)
+    (own / ".partial-planted").mkdir()
+    (own / "000000000900-000000000901-0badf00d.db").mkdir()
+    alice.notebook.update_visit(visit_id, notes="Published around the planted folders")
+    alice.sync_with(share)
+    bob.sync_with(share)
+    assert bob.notebook.visit(visit_id).notes == "Published around the planted folders"
+
+
 # --- a huge file ---------------------------------------------------------------------------------
 
 

@@ -300,6 +300,22 @@ def _checksum_digest(data: bytes) -> str:
     return digest if re.fullmatch(r"[0-9a-f]{64}", digest) else ""
 
 
+def _remove_own_file(path: Path) -> int:
+    """Remove a name in this laptop's own folder (a link itself, never its target); 1 when removed.
+
+    A folder planted under such a name is left, with a note in the log: what it replaces
+    is published under a new name anyway.
+    """
+    if is_real_folder(path):
+        logger.warning("left %s alone: a folder where this laptop expects one of its files", stored_name(str(path)))
+        return 0
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return 0
+    return 1
+
+
 class SyncFolder:
     """One shared sync folder as this laptop sees it."""
 
@@ -510,8 +526,7 @@ class SyncFolder:
                 path = Path(entry.path)
                 unmarked = SEGMENT_NAME.match(entry.name) and not os.path.lexists(path.with_suffix(".sha256"))
                 if entry.name.startswith(_TEMPORARY_PREFIX) or unmarked:
-                    path.unlink(missing_ok=True)
-                    removed += 1
+                    removed += _remove_own_file(path)
         return removed
 
     def check_own_segments(
@@ -548,8 +563,8 @@ class SyncFolder:
                     intact.append((name, now))
                     continue
                 if folder is not None:
-                    (folder / name).unlink(missing_ok=True)
-                    (folder / checksum).unlink(missing_ok=True)
+                    _remove_own_file(folder / name)
+                    _remove_own_file(folder / checksum)
                 damaged.append((name, int(match.group(1)), int(match.group(2))))
         return damaged, intact
 
