@@ -320,7 +320,7 @@ class SyncActions(QObject):
         self._update_review_button()
 
     def _failed(self, error: FieldnotesError) -> None:
-        from fieldnotes.services.sync.errors import TeamFolderEmptied
+        from fieldnotes.services.sync import TeamFolderEmptied
 
         self.recreate_button.setVisible(isinstance(error, TeamFolderEmptied))
         self.status.setText(f"Sync failed {local_time_now()}")

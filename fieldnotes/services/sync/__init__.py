@@ -2,7 +2,9 @@
 
 Public API: `Sync(services)` with `sync(folder, progress, cancelled) -> SyncReport`,
 `conflicts() -> list[Conflict]`, `resolve(conflict_id, value) -> Change` and
-`open_conflict_count()`; `FolderUnreachable` when the share is missing or emptied.
+`open_conflict_count()`; `FolderUnreachable` when the share is missing, and its kind
+`TeamFolderEmptied` when the folder is there without its team.json
+(`sync(folder, recreate_team=True)` re-creates it when the user asks).
 """
 
 from fieldnotes.services.sync.conflicts import DELETE, KEEP, Candidate, Conflict
@@ -13,6 +15,7 @@ from fieldnotes.services.sync.errors import (
     SyncBusy,
     SyncFolderError,
     SyncTeamMismatch,
+    TeamFolderEmptied,
 )
 
 __all__ = [
@@ -27,4 +30,5 @@ __all__ = [
     "SyncFolderError",
     "SyncReport",
     "SyncTeamMismatch",
+    "TeamFolderEmptied",
 ]

@@ -450,7 +450,7 @@ class Sync:
                 return None
             except share.FileTooLarge as error:
                 refuse(f"grew past {_megabytes(error.limit)} while it was copied, larger than any file "
-                       "fieldnotes writes; not copied")
+                       "fieldnotes writes; the copy was dropped")
                 return None
             except OSError as error:
                 if not target.path.joinpath(share.TEAM_FILE).is_file():
