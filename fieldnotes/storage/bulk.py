@@ -57,6 +57,24 @@ def upsert(session: Session, table_name: str, new_rows: list[dict], existing: se
             session.execute(update(table).where(table.c.id == row["id"]).values(**values))
 
 
+def children_of_other_parents(session: Session, table_name: str, parent_column: str,
+                              children: dict[str, str]) -> dict[str, str]:
+    """Which of these children (id -> parent id) the table holds under another parent.
+
+    Returns:
+        child id -> the parent it belongs to now, for each one that belongs elsewhere.
+    """
+    table = _table(table_name)
+    key, parent = table.c.id, table.c[parent_column]
+    wanted = list(children)
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for child_id, owner in session.execute(select(key, parent).where(key.in_(wanted[start : start + _CHUNK]))):
+            if owner != children[child_id]:
+                found[child_id] = owner
+    return found
+
+
 def replace_children(session: Session, table_name: str, parent_column: str, parent_ids: set[str],
                      new_rows: list[dict]) -> None:
     """Make these parents' children exactly `new_rows`."""
