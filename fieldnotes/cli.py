@@ -144,6 +144,7 @@ def _print_rows(rows: Sequence) -> None:
 
 
 def _run_list(args: argparse.Namespace) -> int:
+    resolve_account_option(args)
     query = _query_from(args)
     with _open_reader(args) as reader:
         rows = reader.visit_rows(query, args.limit)
@@ -159,6 +160,7 @@ def _configure_search(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_search(args: argparse.Namespace) -> int:
+    resolve_account_option(args)
     query = _query_from(args, " ".join(args.text))
     with _open_reader(args) as reader:
         rows = reader.visit_rows(query, args.limit)
@@ -204,6 +206,7 @@ def _configure_contacts(parser: argparse.ArgumentParser) -> None:
 def _run_contacts(args: argparse.Namespace) -> int:
     from fieldnotes.domain.model import BuyingRole
 
+    resolve_account_option(args)
     with _open_reader(args) as reader:
         contacts = reader.contacts(args.account)
     if args.json:
@@ -317,8 +320,10 @@ def _check_database_option(args: argparse.Namespace, given: bool) -> None:
             raise ValidationError(f"--db: cannot create the folder {folder} ({error.strerror})") from None
 
 
-def _resolve_account_option(args: argparse.Namespace) -> None:
+def resolve_account_option(args: argparse.Namespace) -> None:
     """Turn an --account given as a name into the account's id (an id is kept as it is).
+
+    Every command with an --account option calls this before using it.
 
     Raises:
         ValidationError: no account has that id or name, or several have that name.
@@ -326,6 +331,8 @@ def _resolve_account_option(args: argparse.Namespace) -> None:
     from fieldnotes.storage.read_only import name_key
 
     wanted = args.account
+    if not wanted:
+        return
     with _open_reader(args) as reader:
         accounts = reader.account_names()
     if any(account_id == wanted for account_id, _ in accounts):
@@ -367,8 +374,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         _check_database_option(args, db_given)
-        if getattr(args, "account", None):
-            _resolve_account_option(args)
         return args.run(args)
     except FieldnotesError as error:
         sys.stderr.write(f"fieldnotes: error: {error}\n")

@@ -29,6 +29,7 @@ from fieldnotes.domain.model import (
 )
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
+from fieldnotes.services.guides import SHIPPED_GUIDE_STAMP
 from fieldnotes.services.signature import Signature
 from fieldnotes.storage import bulk
 from fieldnotes.storage.database import Database, WriteSession
@@ -373,7 +374,10 @@ class Interchange:
                 row("guide_prompt", p, guide_id=g["id"], position=i) for g in guides for i, p in enumerate(g["prompts"])
             ]
             known_guides = bulk.ids(session, "guide")
-            bulk.upsert(session, "guide", guide_rows, known_guides, stamp)
+            # The shipped guide as nobody has edited it takes the file's stamps, so that an
+            # export imported into a new notebook exports again unchanged.
+            shipped = bulk.ids_stamped(session, "guide", SHIPPED_GUIDE_STAMP)
+            bulk.upsert(session, "guide", guide_rows, known_guides, stamp, adopt_stamps=shipped)
             bulk.replace_children(session, "guide_prompt", "guide_id", {g["id"] for g in guides}, prompt_rows)
             all_guides = known_guides | {g["id"] for g in guides}
             report(2, total_steps)

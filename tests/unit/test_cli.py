@@ -326,3 +326,32 @@ def test_an_unknown_or_ambiguous_account_is_a_one_line_error(filled_database, ca
         captured = capsys.readouterr()
         assert captured.out == ""
         _assert_one_line_error(captured.err, "--account", *expected)
+
+
+# --- round trip ----------------------------------------------------------------------------
+
+
+def _without_export_time(path: Path) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith('"exported_at"'))
+
+
+@pytest.mark.parametrize("edit_the_guide", [False, True], ids=["shipped-guide", "edited-guide"])
+def test_export_import_export_into_a_new_notebook_is_byte_identical_but_for_the_export_time(
+    filled_database, tmp_path, capsys, edit_the_guide
+) -> None:
+    if edit_the_guide:
+        from fieldnotes.services.session import Services
+
+        services = Services.open(filled_database, author="tester")
+        try:
+            guide = services.guides.guides()[0]
+            services.guides.rename_guide(guide.id, "Our own guide")
+        finally:
+            services.close()
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert main(["--db", str(filled_database), "export", str(first)]) == EXIT_OK
+    assert main(["--db", str(tmp_path / "new.db"), "import", str(first)]) == EXIT_OK
+    assert main(["--db", str(tmp_path / "new.db"), "export", str(second)]) == EXIT_OK
+    assert _without_export_time(first) == _without_export_time(second)
+    assert ("Our own guide" in first.read_text(encoding="utf-8")) is edit_the_guide
