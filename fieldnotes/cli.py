@@ -102,6 +102,8 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
+    if not args.file.name or args.file.is_dir():
+        raise ValidationError(f"{args.file}: is a folder; name the JSON file to write")
     services = _open_services(args)
     try:
         count = services.interchange.export_file(args.file)
@@ -351,8 +353,45 @@ def resolve_account_option(args: argparse.Namespace) -> None:
     raise ValidationError(f"--account: {wanted!r} names {len(found)} accounts: {shown}{more}; give the id")
 
 
+def _tolerate_undecodable_text() -> None:
+    """Let names that are not valid UTF-8 (file names, arguments) be printed, not crash.
+
+    Python hands such bytes over as lone surrogates; they are written escaped (`\\udcff`),
+    as Python writes them in its own error messages.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse text arguments holding bytes that are not UTF-8 (file names may hold them).
+
+    Raises:
+        ValidationError: naming the argument.
+    """
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    shown = f"--{name.replace('_', '-')}" if name not in ("text", "visit_ids", "conflict_id") else name
+                    raise ValidationError(f"{shown}: holds bytes that are not UTF-8 text") from None
+
+
+def _one_line(message: str) -> str:
+    """A message as one line: line breaks and other control characters a name brought in, escaped."""
+    return "".join(
+        character if character.isprintable() or character == " " else repr(character)[1:-1] for character in message
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerate_undecodable_text()
     # Opening the app needs only the global options: read those alone, so that start-up does
     # not import what the commands need (the storage layer, report and sync engines).
     launcher = argparse.ArgumentParser(prog="fieldnotes", add_help=False)
@@ -373,10 +412,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.db = default_database_path()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
+        _check_text_arguments(args)
         _check_database_option(args, db_given)
         return args.run(args)
     except FieldnotesError as error:
-        sys.stderr.write(f"fieldnotes: error: {error}\n")
+        sys.stderr.write(f"fieldnotes: error: {_one_line(str(error))}\n")
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # The reader went away (`fieldnotes list | head`): not an error. Point stdout at

@@ -68,11 +68,12 @@ def _document_with(extra: str) -> str:
         (_document_with("NaN"), "NaN"),
         (_document_with('"\\ud800"'), "\\ud800"),
         (_document_with('"ok \\udfff"'), "\\udfff"),
+        (_document_with('{"line\\nbreak": "\\ud800"}'), "note.line\\nbreak"),
         ("[" * 100_000 + "]" * 100_000, "nested deeper than"),
         (_document_with("[" * 70 + "]" * 70), "nested deeper than"),
     ],
     ids=["5000-digits", "negative-5000-digits", "infinite", "nan", "lone-high-surrogate", "lone-low-surrogate",
-         "100000-deep", "70-deep"],
+         "key-with-a-line-break", "100000-deep", "70-deep"],
 )
 def test_importing_json_no_fieldnotes_file_holds_is_refused_in_one_line(
     filled_database, tmp_path, capsys, text, expected
@@ -97,6 +98,23 @@ def test_a_contact_id_that_belongs_to_another_accounts_contact_is_refused(filled
     _assert_refused(["--db", str(filled_database), "import", str(source)], capsys,
                     "accounts[0].contacts[0].id", taken["id"], "already belongs to another account")
     assert _fingerprint(filled_database) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["search", "caf\udce9"], ["list", "--account", "\udcff"], ["report", "\udcff", "-o", "x.pdf"]],
+    ids=["search-words", "account", "visit-id"],
+)
+def test_an_argument_with_bytes_that_are_not_utf8_is_refused_in_one_line(filled_database, capsys, command) -> None:
+    """A shell hands over such bytes as they are, from a file name in another encoding."""
+    _assert_refused(["--db", str(filled_database), *command], capsys, "holds bytes that are not UTF-8 text")
+
+
+@pytest.mark.parametrize("target", ["", ".", "exports"], ids=["empty", "dot", "a-folder"])
+def test_exporting_to_a_folder_is_refused_in_one_line(filled_database, tmp_path, monkeypatch, capsys, target) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "exports").mkdir()
+    _assert_refused(["--db", str(filled_database), "export", target], capsys, "is a folder")
 
 
 # --- notebooks that are not plain files ----------------------------------------------------
