@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -136,33 +137,65 @@ def _refused_constant(name: str) -> float:
     raise _RefusedNumber(f"{name}, which is not a JSON number")
 
 
-def _check_text_and_depth(value: object, source: str) -> None:
-    """Refuse text that cannot be stored (lone surrogates) and nesting no file needs.
+#: A JSON escape of half a surrogate pair: the only way text that is not characters gets
+#: into a file that decoded as UTF-8.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
-    Walks with an explicit stack so that depth costs no recursion.
-    """
+
+def _children(item: object) -> list[tuple[str, object]]:
+    """The members of a JSON container with their steps in a path (`.key`, `[index]`)."""
+    if isinstance(item, dict):
+        return [(f".{key}", child) for key, child in item.items()]
+    if isinstance(item, list):
+        return [(f"[{index}]", child) for index, child in enumerate(item)]
+    return []
+
+
+def _first_offence(value: object, offends: Callable[[object, int], bool]) -> tuple[str, object] | None:
+    """The path and value of the first value (depth first) that `offends(value, depth)`, or None."""
     stack: list[tuple[object, str, int]] = [(value, "", 0)]
     while stack:
         item, where, depth = stack.pop()
-        if isinstance(item, str):
+        if offends(item, depth):
+            return where.lstrip(".") or "(top level)", item
+        stack.extend((child, where + step, depth + 1) for step, child in reversed(_children(item)))
+    return None
+
+
+def _lone_surrogate_in(item: object) -> str | None:
+    """The first lone surrogate in a string (or in a dict's keys), or None."""
+    texts = [item] if isinstance(item, str) else list(item) if isinstance(item, dict) else []
+    for text in texts:
+        if isinstance(text, str):
             try:
-                item.encode("utf-8")
+                text.encode("utf-8")
             except UnicodeEncodeError as error:
-                code = ord(item[error.start])
-                raise ValidationError(
-                    f"{source}: {where or '(top level)'}: holds \\u{code:04x}, half of a character "
-                    "pair without its other half"
-                ) from None
-            continue
-        if isinstance(item, (dict, list)):
-            if depth >= MAX_NESTING:
-                raise ValidationError(f"{source}: {where}: nested deeper than {MAX_NESTING} levels")
-            if isinstance(item, dict):
-                for key, child in item.items():
-                    stack.append((key, where, depth + 1))
-                    stack.append((child, f"{where}.{key}" if where else key, depth + 1))
-            else:
-                stack.extend((child, f"{where}[{index}]", depth + 1) for index, child in enumerate(item))
+                return text[error.start]
+    return None
+
+
+def _check_text_and_depth(value: object, source: str, may_hold_surrogates: bool) -> None:
+    """Refuse text that cannot be stored (lone surrogates) and nesting no file needs.
+
+    The common case costs one pass over the containers; paths are worked out only for a
+    file that is refused. Strings are looked at only when the file escapes a surrogate.
+    """
+    level: list[object] = [value]
+    for _depth in range(MAX_NESTING + 1):
+        level = [child for item in level if isinstance(item, (dict, list))
+                 for child in (item.values() if isinstance(item, dict) else item) if isinstance(child, (dict, list))]
+        if not level:
+            break
+    else:
+        too_deep = _first_offence(value, lambda item, depth: depth >= MAX_NESTING and isinstance(item, (dict, list)))
+        raise ValidationError(f"{source}: {too_deep[0] if too_deep else '(top level)'}: "
+                              f"nested deeper than {MAX_NESTING} levels")
+    if may_hold_surrogates:
+        found = _first_offence(value, lambda item, _depth: _lone_surrogate_in(item) is not None)
+        if found is not None:
+            where, item = found
+            raise ValidationError(f"{source}: {where}: holds \\u{ord(_lone_surrogate_in(item) or '?'):04x}, "
+                                  "half of a character pair without its other half")
 
 
 def parse_json_text(text: str, source: str) -> Any:
@@ -187,7 +220,7 @@ def parse_json_text(text: str, source: str) -> Any:
         raise ValidationError(f"{source}: holds {error}, larger than any value a fieldnotes file holds") from None
     except RecursionError:
         raise ValidationError(f"{source}: nested deeper than {MAX_NESTING} levels") from None
-    _check_text_and_depth(document, source)
+    _check_text_and_depth(document, source, _SURROGATE_ESCAPE.search(text) is not None)
     return document
 
 
