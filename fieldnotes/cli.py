@@ -13,7 +13,6 @@ ReportLab load only for the commands that write or draw.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import sys
@@ -33,8 +32,6 @@ EXIT_OK = 0
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
-
-log = logging.getLogger("fieldnotes.cli")
 
 #: Commands added by other modules: name -> (configure parser, run). Keeps this file the one
 #: place where the command line is assembled.
@@ -185,12 +182,14 @@ def _configure_accounts(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_accounts(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     from fieldnotes.domain.model import AccountKind
 
     with _open_reader(args) as reader:
         accounts = reader.accounts()
     if args.json:
-        _print_json([dataclasses.asdict(account) for account in accounts])
+        _print_json([asdict(account) for account in accounts])
     else:
         for account in accounts:
             _print("\t".join([account.id, account.name or "(unnamed)", _label(AccountKind, account.kind),
@@ -206,13 +205,15 @@ def _configure_contacts(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_contacts(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     from fieldnotes.domain.model import BuyingRole
 
     resolve_account_option(args)
     with _open_reader(args) as reader:
         contacts = reader.contacts(args.account)
     if args.json:
-        _print_json([dataclasses.asdict(contact) for contact in contacts])
+        _print_json([asdict(contact) for contact in contacts])
     else:
         for contact in contacts:
             _print("\t".join([contact.id, contact.name or "(unnamed)", contact.role or "-",
@@ -267,12 +268,20 @@ class _PrintVersion(argparse.Action):
         parser.exit()
 
 
-def _add_global_options(parser: argparse.ArgumentParser) -> None:
-    from fieldnotes.locations import default_database_path
+def _add_global_options(parser: argparse.ArgumentParser, for_help: bool = False) -> None:
+    """The options before the command; `for_help` spells out the default notebook's path.
 
+    Only the help shows that path: finding the user's data folder loads platformdirs, which
+    a command given --db does not need.
+    """
+    where = "the notebook in your data folder"
+    if for_help:
+        from fieldnotes.locations import default_database_path
+
+        where = str(default_database_path())
     parser.add_argument("--version", action=_PrintVersion, nargs=0, help="show the version and exit")
     parser.add_argument("--db", type=Path, default=None, metavar="FILE",
-                        help=f"database file to use (default: {default_database_path()})")
+                        help=f"database file to use (default: {where})")
     parser.add_argument("--author", default=None, help="name stamped on changes (default: your login name)")
     parser.add_argument("--create-folder", action="store_true",
                         help="create the folder of --db when it does not exist (otherwise that is an error)")
@@ -284,7 +293,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="fieldnotes",
         description="Offline notebook for field visits. Without a command, opens the app.",
     )
-    _add_global_options(parser)
+    _add_global_options(parser, for_help=command not in COMMANDS and command not in FEATURE_COMMANDS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     if command in COMMANDS:
         chosen = [command]
