@@ -35,8 +35,8 @@ _SEARCH_SQL = (
     "WHERE visit_search MATCH ? ORDER BY bm25(visit_search, 10.0, 4.0, 1.0)"
 )
 _ACCOUNTS_SQL = (
-    "SELECT a.id, a.name, a.kind, count(v.pk), max(v.visited_on) FROM account a "
-    "LEFT JOIN visit v ON v.account_id = a.id GROUP BY a.id ORDER BY lower(a.name), a.id"
+    "SELECT a.id, a.name, a.kind, (SELECT count(*) FROM visit v WHERE v.account_id = a.id), "
+    "(SELECT max(v.visited_on) FROM visit v WHERE v.account_id = a.id) FROM account a ORDER BY lower(a.name), a.id"
 )
 _CONFLICTS_SQL = "SELECT count(*) FROM sync_conflict"
 
