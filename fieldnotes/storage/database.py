@@ -160,16 +160,31 @@ class Database:
         self.engine.dispose()
 
 
-def check_folder_takes_a_new_notebook(path: Path) -> None:
-    """Refuse to start a notebook in a folder that cannot be written, before writing anything.
+def check_notebook_can_be_written(path: Path, new: bool) -> None:
+    """Refuse, before writing anything, a notebook that cannot be written where it lies.
+
+    SQLite keeps its journal beside the notebook, so the folder must be writable as well
+    as the file. Checked with `os.access`, which knows read-only mounts and permissions
+    (though not for root, who may write anyway).
 
     Raises:
-        DatabaseReadOnly: the folder (or the file already there) cannot be written.
+        DatabaseReadOnly: the folder or the file cannot be written.
     """
+    if new:
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise DatabaseReadOnly(
+                f"{path}: cannot create a notebook here: the folder {path.parent} cannot be written"
+            )
+        if path.exists() and not os.access(path, os.W_OK):
+            raise DatabaseReadOnly(f"{path}: cannot create a notebook here: the file is read-only")
+        return
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise DatabaseReadOnly(f"{path}: cannot create a notebook here: the folder {path.parent} cannot be written")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise DatabaseReadOnly(f"{path}: cannot create a notebook here: the file is read-only")
+        raise DatabaseReadOnly(
+            f"{path}: its folder {path.parent} cannot be written, and fieldnotes keeps its working files "
+            "beside the notebook; copy the notebook to a folder you can write to"
+        )
+    if not os.access(path, os.W_OK):
+        raise DatabaseReadOnly(f"{path}: the notebook file is read-only; changes cannot be saved")
 
 
 def open_database(path: Path) -> Database:
@@ -184,8 +199,7 @@ def open_database(path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseFileError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
-    if revision is None:
-        check_folder_takes_a_new_notebook(path)
+    check_notebook_can_be_written(path, new=revision is None)
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _configure_connection)
     event.listen(engine, "begin", _begin)

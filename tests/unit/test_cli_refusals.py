@@ -252,3 +252,19 @@ def test_create_folder_makes_the_missing_folder_of_db(tmp_path, capsys) -> None:
     database = tmp_path / "team" / "2026" / "notebook.db"
     assert main(["--db", str(database), "--create-folder", "import", str(sample_team_path())]) == EXIT_OK
     assert database.is_file()
+
+
+def test_a_notebook_without_a_write_ahead_log_on_read_only_media_lists_but_refuses_changes(
+    filled_database, tmp_path, capsys
+) -> None:
+    connection = sqlite3.connect(filled_database)
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+    with _read_only_folder(tmp_path / "shared", {"notebook.db": filled_database}) as folder:
+        notebook = folder / "notebook.db"
+        capsys.readouterr()
+        assert main(["--db", str(notebook), "list", "--limit", "2"]) == EXIT_OK
+        assert len(capsys.readouterr().out.splitlines()) == 2
+        _assert_refused(["--db", str(notebook), "import", str(sample_team_path())], capsys,
+                        f"its folder {folder} cannot be written")
+        assert sorted(path.name for path in folder.iterdir()) == ["notebook.db"]
