@@ -355,3 +355,11 @@ def test_export_import_export_into_a_new_notebook_is_byte_identical_but_for_the_
     assert main(["--db", str(tmp_path / "new.db"), "export", str(second)]) == EXIT_OK
     assert _without_export_time(first) == _without_export_time(second)
     assert ("Our own guide" in first.read_text(encoding="utf-8")) is edit_the_guide
+
+
+def test_report_takes_an_account_by_name_too(filled_database, tmp_path, capsys) -> None:
+    capsys.readouterr()
+    target = tmp_path / "eloi.pdf"
+    assert main(["--db", str(filled_database), "report", "--account", "Saint Eloi", "-o", str(target)]) == EXIT_OK
+    assert "wrote a summary of 2 visit(s)" in capsys.readouterr().out
+    assert target.stat().st_size > 0
