@@ -14,6 +14,10 @@ from fieldnotes.storage.database import Database
 from fieldnotes.storage.stamp import Stamp
 
 DEFAULT_GUIDE_FILE = "default.json"
+#: The stamps of the shipped guide, the same in every notebook: it was written once, by
+#: fieldnotes, not by whoever opened a new notebook and when. An export of a new notebook
+#: thus imports into another and exports again unchanged.
+SHIPPED_GUIDE_STAMP = Stamp("fieldnotes", "2026-01-01T00:00:00.000Z")
 
 
 def _check_section(section: str) -> str:
@@ -54,7 +58,7 @@ class Guides:
                 if store.has_guide(session, shipped.id):
                     return shipped.id
                 return store.oldest_guide_id(session) or shipped.id
-            store.insert_guide(session, shipped, self._stamp())
+            store.insert_guide(session, shipped, SHIPPED_GUIDE_STAMP)
         return shipped.id
 
     def guides(self) -> list[Guide]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import shutil
 import sqlite3
 import uuid
@@ -23,13 +24,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldnotes.domain.errors import DatabaseFileError
+from fieldnotes.domain.errors import DatabaseFileError, DatabaseReadOnly
 from fieldnotes.storage import search_index
 from fieldnotes.storage.identity import SQLITE_HEADER, inspect_database_file  # noqa: F401 - part of this API
 from fieldnotes.storage.schema import SCHEMA_HEAD, MetaEntry
 from fieldnotes.storage.sqlite_errors import known_failure
 
 log = logging.getLogger(__name__)
+
+#: What `Database.writing` hands out, for the services that pass it on to storage functions.
+WriteSession = Session
 
 BACKUPS_KEPT = 5
 #: How long a statement waits for another connection's lock before failing as busy.
@@ -156,6 +160,33 @@ class Database:
         self.engine.dispose()
 
 
+def check_notebook_can_be_written(path: Path, new: bool) -> None:
+    """Refuse, before writing anything, a notebook that cannot be written where it lies.
+
+    SQLite keeps its journal beside the notebook, so the folder must be writable as well
+    as the file. Checked with `os.access`, which knows read-only mounts and permissions
+    (though not for root, who may write anyway).
+
+    Raises:
+        DatabaseReadOnly: the folder or the file cannot be written.
+    """
+    if new:
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise DatabaseReadOnly(
+                f"{path}: cannot create a notebook here: the folder {path.parent} cannot be written"
+            )
+        if path.exists() and not os.access(path, os.W_OK):
+            raise DatabaseReadOnly(f"{path}: cannot create a notebook here: the file is read-only")
+        return
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseReadOnly(
+            f"{path}: its folder {path.parent} cannot be written, and fieldnotes keeps its working files "
+            "beside the notebook; copy the notebook to a folder you can write to"
+        )
+    if not os.access(path, os.W_OK):
+        raise DatabaseReadOnly(f"{path}: the notebook file is read-only; changes cannot be saved")
+
+
 def open_database(path: Path) -> Database:
     """Open (creating and migrating when needed) the fieldnotes database at `path`.
 
@@ -168,6 +199,7 @@ def open_database(path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseFileError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
+    check_notebook_can_be_written(path, new=revision is None)
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _configure_connection)
     event.listen(engine, "begin", _begin)

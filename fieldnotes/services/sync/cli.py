@@ -71,16 +71,25 @@ def _configure_conflicts(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_conflicts(args: argparse.Namespace) -> int:
-    services, sync = _open(args)
-    try:
-        conflicts = sync.conflicts()
-    finally:
-        services.close()
+    from fieldnotes.cli import _note, _open_reader
+
+    # Most of the time there is none: counting them needs plain sqlite3 alone, while
+    # describing them needs the version log (and SQLAlchemy with it).
+    with _open_reader(args) as reader:
+        waiting = reader.open_conflict_count()
+    conflicts = []
+    if waiting:
+        services, sync = _open(args)
+        try:
+            conflicts = sync.conflicts()
+        finally:
+            services.close()
     if args.json:
         _print(json.dumps([conflict.as_json() for conflict in conflicts], ensure_ascii=False, indent=1))
-        return 0
     if not conflicts:
-        _print("no open conflicts")
+        _note("no open conflicts")
+        return 0
+    if args.json:
         return 0
     for conflict in conflicts:
         _print(f"{conflict.id}  {conflict.label}")
