@@ -284,6 +284,10 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = undo, redo
 
         self._build_view_menu(workspace)
+        from fieldnotes.ui.keys import WindowKeys
+
+        self.keys = WindowKeys(self, editing.flush)
+        self.keys.install()
         editing.visitLoaded.connect(self._visit_loaded)
         editing.saved.connect(lambda: self._show_save_state(SAVED_TEXT))
         editing.saveFailed.connect(self._save_failed)
