@@ -191,10 +191,10 @@ class FindingSection(QWidget):
         self.quick_text = QLineEdit(self, placeholderText=f"{kind.text_label} — type and press Enter")
         self.quick_text.setObjectName(f"quickAdd-{kind.key}")
         self.quick_text.setAccessibleName(kind.text_label)
-        self.quick_text.setMinimumWidth(self.quick_text.fontMetrics().horizontalAdvance("x" * 24))
         self.quick_fields: dict[str, QWidget] = {}
-        quick_row = QHBoxLayout()
-        quick_row.addWidget(self.quick_text, 5)
+        # The finding takes the whole first line; its fields follow on the second, in Tab order,
+        # so that neither is squeezed on a laptop screen.
+        fields_row = QHBoxLayout()
         for spec in kind.fields:
             if spec.type is FieldType.LONG_TEXT:
                 continue
@@ -204,12 +204,22 @@ class FindingSection(QWidget):
             self.quick_fields[spec.name] = editor
             if spec.type is FieldType.TEXT:
                 editor.setMinimumWidth(editor.fontMetrics().horizontalAdvance(spec.label) + 24)
-            quick_row.addWidget(editor, 0 if spec.type is not FieldType.TEXT else 2)
+            fields_row.addWidget(editor, 2 if spec.type in (FieldType.TEXT, FieldType.DATE) else 0)
             editor.installEventFilter(self)  # Enter adds the finding from any box of the row
         self.add_button = QPushButton("Add", self)
         self.add_button.setToolTip("Add the finding (Enter in any box of this row)")
         self.add_button.clicked.connect(self.add_from_quick_row)
-        quick_row.addWidget(self.add_button)
+        text_row = QHBoxLayout()
+        text_row.addWidget(self.quick_text, 1)
+        quick_row = QVBoxLayout()
+        quick_row.addLayout(text_row)
+        if self.quick_fields:
+            if not any(spec.type in (FieldType.TEXT, FieldType.DATE) for spec in kind.fields):
+                fields_row.addStretch(1)
+            fields_row.addWidget(self.add_button)
+            quick_row.addLayout(fields_row)
+        else:
+            text_row.addWidget(self.add_button)
         self.quick_text.returnPressed.connect(self.add_from_quick_row)
 
         self.table = QTableView(self)
@@ -226,6 +236,9 @@ class FindingSection(QWidget):
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        # A narrow column shows the start of its name, cut with an ellipsis, not its middle.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, spec in enumerate(kind.fields, start=1):
             mode = (

@@ -187,8 +187,8 @@ class VisitListPane(QWidget):
         self.severity_filter.addItem("Any severity", None)
         for level in range(2, 6):
             self.severity_filter.addItem(f"Severity ≥ {level}", level)
-        self.date_from = self._date_edit("From: any date", "Visits on or after this date")
-        self.date_to = self._date_edit("To: any date", "Visits on or before this date")
+        self.date_from = self._date_edit("From date", "Visits on or after this date")
+        self.date_to = self._date_edit("To date", "Visits on or before this date")
 
         self.table = QTableView()
         self.table.setModel(self.model)
