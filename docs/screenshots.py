@@ -74,6 +74,9 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     editor.show_section("overview", focus=False)
     app.processEvents()
     window.grab().save(str(out / f"{name}-visit.png"))
+    editor.show_section("need")
+    app.processEvents()
+    window.grab().save(str(out / f"{name}-needs.png"))
     editor.show_section("buying_centre")
     app.processEvents()
     window.grab().save(str(out / f"{name}-buying-centre.png"))
@@ -107,7 +110,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for the PNG files")
     parser.add_argument("--replace-readme-screenshot", action="store_true",
-                        help="also copy the 1366×768 light visit picture to docs/screenshot.png")
+                        help="also copy the 1366×768 light picture of a visit's needs to docs/screenshot.png")
     parser.add_argument("--one", nargs=3, metavar=("WIDTH", "HEIGHT", "THEME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -126,7 +129,7 @@ def main() -> int:
                            check=True, env=environment)
         config.unlink()
     if args.replace_readme_screenshot:
-        (ROOT / "docs" / "screenshot.png").write_bytes((args.out / "1366x768-light-visit.png").read_bytes())
+        (ROOT / "docs" / "screenshot.png").write_bytes((args.out / "1366x768-light-needs.png").read_bytes())
     return 0
 
 

@@ -167,6 +167,8 @@ class _FieldDelegate(QStyledItemDelegate):
         spec = self._spec(index)
         if spec is None:
             super().setModelData(editor, model, index)
+        elif isinstance(editor, DateField) and not editor.is_complete():
+            return  # a half-typed date leaves the stored one as it was, rather than emptying it
         else:
             model.setData(index, editor_value(editor, spec), Qt.ItemDataRole.EditRole)
 

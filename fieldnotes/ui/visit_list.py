@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +37,8 @@ from fieldnotes.ui.field_widgets import DateField
 
 PAGE_SIZE = 200
 SEARCH_DELAY_MS = 120
+#: Below this width (pixels) the list leaves out its Kind column, so that titles stay readable.
+NARROW_LIST_WIDTH = 420
 
 _COLUMNS = ("Date", "Title", "Account", "Kind", "Salesperson")
 Index = QModelIndex | QPersistentModelIndex
@@ -220,6 +222,10 @@ class VisitListPane(QWidget):
         filters_top = QHBoxLayout()
         for widget in (self.account_filter, self.kind_filter, self.competitor_filter):
             filters_top.addWidget(widget, 1)
+        for combo in (self.account_filter, self.kind_filter, self.competitor_filter, self.severity_filter):
+            # The filters share the list's width evenly; their drop-down lists still show whole names.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         filters_bottom = QHBoxLayout()
         for widget in (self.severity_filter, self.date_from, self.date_to):
             filters_bottom.addWidget(widget, 1)
@@ -249,6 +255,12 @@ class VisitListPane(QWidget):
         edit.setToolTip(f"{tip}. {edit.toolTip()}; empty for any date")
         edit.setAccessibleName(tip)
         return edit
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A narrow list (a laptop screen) keeps room for the titles: the kind is a filter and shows
+        # in the editor; it comes back as a column when the list is widened.
+        self.table.setColumnHidden(3, event.size().width() < NARROW_LIST_WIDTH)
+        super().resizeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Down from the search box goes to the results, as in a browser's address bar.

@@ -329,3 +329,27 @@ def test_a_key_a_one_line_field_keeps_for_itself_still_runs_the_window_command(q
     keys.press(Qt.Key.Key_A, CTRL)
     assert triggered == [True]
     assert window.workspace.editor.sections["need"].quick_text.selectedText() == ""
+
+
+def test_a_due_date_is_changed_in_the_table_by_typing_and_a_half_typed_one_changes_nothing(qtbot, open_window) -> None:
+    window = open_window()
+    window.actions_by_name["new_visit"].trigger()
+    keys = Keyboard(qtbot)
+    window.actions_by_name["section_follow_up"].trigger()
+    section = window.workspace.editor.sections["follow_up"]
+    keys.type("Send the offer")
+    keys.press(Qt.Key.Key_Return)
+    section.table.setFocus()
+    section.table.setCurrentIndex(section.model.index(0, section.model.column_of("due_on")))
+    keys.press(Qt.Key.Key_F2)
+    keys.type("2026-12-10")
+    keys.press(Qt.Key.Key_Return)
+    assert keys.focused() is section.table
+    assert _stored(window).findings_of("follow_up")[0].get("due_on") == "2026-12-10"
+    keys.press(Qt.Key.Key_F2)
+    keys.press(Qt.Key.Key_End)
+    for _ in range(3):
+        keys.press(Qt.Key.Key_Backspace)
+    keys.press(Qt.Key.Key_8, CTRL)  # leaves the cell with "2026-12" for the entry row
+    assert keys.focused() is section.quick_text
+    assert _stored(window).findings_of("follow_up")[0].get("due_on") == "2026-12-10"

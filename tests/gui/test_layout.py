@@ -67,3 +67,21 @@ def test_the_report_preview_fits_the_screen_with_its_buttons(qtbot, open_window,
     preview.show()
     room = available_size(preview)
     assert preview.width() <= room.width() and preview.height() <= room.height()
+
+
+def test_visit_titles_stay_readable_in_the_list_on_a_laptop(qtbot, open_window) -> None:
+    window = open_window()
+    notebook = window.workspace.services.notebook
+    _visit, change = notebook.create_visit(None, title="Stadtwerke Lüneburg: tender clarification")
+    window.workspace.notifier.publish(change)
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    QApplication.processEvents()
+    visit_list = window.visit_list
+    title_width = visit_list.table.columnWidth(1)
+    assert title_width >= visit_list.table.fontMetrics().horizontalAdvance("Stadtwerke Lüne"), title_width
+    window.resize(QSize(1920, 1080) - FRAME_ALLOWANCE)
+    QApplication.processEvents()
+    window.splitter.setSizes([600, window.splitter.width() - 600])
+    QApplication.processEvents()
+    assert not visit_list.table.isColumnHidden(3)  # a wide list shows the kind again
