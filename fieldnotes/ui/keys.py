@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
@@ -30,8 +30,17 @@ def _own_history(widget: QWidget, redo: bool) -> bool:
     return False
 
 
+def _is_command_key(combination: QKeyCombination) -> bool:
+    """Keys with Ctrl, Alt or Meta, and function keys: never text editing's plain keys (Delete, Enter...)."""
+    if combination.keyboardModifiers() & (
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+    ):
+        return True
+    return Qt.Key.Key_F1.value <= combination.key().value <= Qt.Key.Key_F35.value
+
+
 class WindowKeys(QObject):
-    """Installed on the application; acts only on key claims made inside `window`.
+    """Watches the widget that has the keyboard focus in `window` and answers its key claims.
 
     Args:
         window: the window whose actions must win.
@@ -47,8 +56,6 @@ class WindowKeys(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.ShortcutOverride or not isinstance(watched, QWidget):
             return False
-        if watched.window() is not self._window:
-            return False
         assert isinstance(event, QKeyEvent)  # a ShortcutOverride is a key event
         pressed = QKeySequence(event.keyCombination())
         undo = event.matches(QKeySequence.StandardKey.Undo)
@@ -59,7 +66,7 @@ class WindowKeys(QObject):
             self._before_history()
             return True  # left unclaimed: the window's Undo / Redo runs
         # Left unclaimed, the key runs the window's action instead of moving the cursor.
-        return self._is_window_shortcut(pressed)
+        return _is_command_key(event.keyCombination()) and self._is_window_shortcut(pressed)
 
     def _is_window_shortcut(self, pressed: QKeySequence) -> bool:
         for action in self._window.findChildren(QAction):
@@ -68,7 +75,18 @@ class WindowKeys(QObject):
         return False
 
     def install(self) -> None:
-        """Start answering the key claims of the window's widgets."""
+        """Start answering the key claims of whichever widget of the window has the focus.
+
+        Only the focused widget is watched (key events go to it), so the rest of the
+        application's events never pass through Python here.
+        """
         application = QApplication.instance()
-        if application is not None:  # removed by Qt when this filter goes with its window
-            application.installEventFilter(self)
+        if isinstance(application, QApplication):
+            application.focusChanged.connect(self._focus_changed)
+            self._focus_changed(None, application.focusWidget())
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if old is not None:
+            old.removeEventFilter(self)
+        if new is not None and new.window() is self._window:
+            new.installEventFilter(self)

@@ -353,3 +353,42 @@ def test_a_due_date_is_changed_in_the_table_by_typing_and_a_half_typed_one_chang
     keys.press(Qt.Key.Key_8, CTRL)  # leaves the cell with "2026-12" for the entry row
     assert keys.focused() is section.quick_text
     assert _stored(window).findings_of("follow_up")[0].get("due_on") == "2026-12-10"
+
+
+def test_plain_editing_keys_stay_with_the_field_even_when_the_window_binds_them(qtbot, open_window) -> None:
+    window = open_window()
+    window.actions_by_name["new_visit"].trigger()
+    keys = Keyboard(qtbot)
+    triggered = []
+    delete = QAction("Delete something", window)
+    delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+    delete.triggered.connect(lambda: triggered.append(True))
+    window.addAction(delete)
+    window.actions_by_name["section_need"].trigger()
+    keys.type("xabc")
+    keys.press(Qt.Key.Key_Home)
+    keys.press(Qt.Key.Key_Delete)
+    assert window.workspace.editor.sections["need"].quick_text.text() == "abc"
+    assert triggered == []
+
+
+def test_ctrl_z_in_a_choice_or_number_field_takes_back_the_finding_just_added(qtbot, open_window) -> None:
+    window = open_window()
+    window.actions_by_name["new_visit"].trigger()
+    keys = Keyboard(qtbot)
+    window.actions_by_name["section_need"].trigger()
+    section = window.workspace.editor.sections["need"]
+    for text in ("Downtime", "Paperwork"):
+        keys.type(text)
+        keys.press(Qt.Key.Key_Return)
+    keys.tab()
+    assert keys.focused() is section.quick_fields["severity"]
+    keys.press(Qt.Key.Key_Z, CTRL)
+    assert [f.text for f in _stored(window).findings_of("need")] == ["Downtime"]
+    window.actions_by_name["section_information_source"].trigger()
+    keys.type("Trade fair")
+    keys.press(Qt.Key.Key_Return)
+    keys.tab()
+    assert keys.focused() is window.workspace.editor.sections["information_source"].quick_fields["channel"]
+    keys.press(Qt.Key.Key_Z, CTRL)
+    assert _stored(window).findings_of("information_source") == []
