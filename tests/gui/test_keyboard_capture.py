@@ -257,6 +257,12 @@ def test_the_calendar_opens_at_the_date_shown_and_picks_with_enter(qtbot, open_w
     assert due.calendar is not None
     qtbot.waitUntil(due.calendar.isVisible)
     assert due.calendar.selectedDate().toString("yyyy-MM-dd") == parse_date_text("today")
+    keys.press(Qt.Key.Key_Escape)  # closes the calendar, nothing picked
+    qtbot.waitUntil(lambda: not due.calendar.isVisible())
+    assert keys.focused() is due
+    assert due.text() == ""
+    keys.press(Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(due.calendar.isVisible)
     keys.press(Qt.Key.Key_Right)
     keys.press(Qt.Key.Key_Return)
     assert keys.focused() is due
