@@ -36,6 +36,9 @@ def _dark_palette():  # type: ignore[no-untyped-def]  # PySide6 is imported only
         (roles.Link, "#7fb0ff"), (roles.Mid, "#444444"), (roles.Dark, "#1a1a1a"), (roles.Light, "#505050"),
     ):
         palette.setColor(role, QColor(color))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(disabled, role, QColor("#7a7a7a"))
     return palette
 
 

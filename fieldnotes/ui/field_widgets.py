@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from PySide6.QtCore import QDate, QObject, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QPainter, QPixmap, QValidator
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QPainter, QPalette, QPixmap, QValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -48,12 +48,11 @@ class _DateValidator(QValidator):
         return QValidator.State.Acceptable
 
 
-def _calendar_icon(size: int = 16) -> QIcon:
-    """A small calendar glyph drawn here, so the button looks the same on every platform."""
+def _calendar_icon(ink: QColor, size: int = 16) -> QIcon:
+    """A small calendar glyph drawn here in the text's colour, so it shows on light and dark themes."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    ink = QColor(110, 110, 110)
     painter.setPen(ink)
     painter.drawRect(QRect(1, 2, size - 3, size - 4))
     painter.fillRect(QRect(1, 2, size - 2, 4), ink)
@@ -84,13 +83,22 @@ class DateField(QLineEdit):
         hint = "yyyy-mm-dd hh:mm" if with_time else "yyyy-mm-dd"
         self.setPlaceholderText(empty_text)
         self.setToolTip(f"Type {hint}, today, tomorrow or +7 (days); Alt+Down opens a calendar")
-        self.calendar_action = QAction(_calendar_icon(), "Pick a date", self)
+        self.calendar_action = QAction(self._icon(), "Pick a date", self)
         self.calendar_action.triggered.connect(self.open_calendar)
         self.addAction(self.calendar_action, QLineEdit.ActionPosition.TrailingPosition)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance(hint + "  ") + 30)
         self.popup: QFrame | None = None
         self.calendar: QCalendarWidget | None = None
         self.editingFinished.connect(self._finish)
+
+    def _icon(self) -> QIcon:
+        ink = self.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+        return _calendar_icon(ink)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # a theme switched while the app runs
+            self.calendar_action.setIcon(self._icon())
+        super().changeEvent(event)
 
     # --- value ---------------------------------------------------------------------
 
