@@ -398,3 +398,26 @@ def test_ctrl_z_in_a_choice_or_number_field_takes_back_the_finding_just_added(qt
     assert keys.focused() is window.workspace.editor.sections["information_source"].quick_fields["channel"]
     keys.press(Qt.Key.Key_Z, CTRL)
     assert _stored(window).findings_of("information_source") == []
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_a_due_date_is_picked_from_the_calendar_inside_a_table_cell(qtbot, open_window) -> None:
+    window = open_window()
+    window.actions_by_name["new_visit"].trigger()
+    keys = Keyboard(qtbot)
+    window.actions_by_name["section_follow_up"].trigger()
+    section = window.workspace.editor.sections["follow_up"]
+    keys.type("Send the offer")
+    keys.press(Qt.Key.Key_Return)
+    section.table.setFocus()
+    section.table.setCurrentIndex(section.model.index(0, section.model.column_of("due_on")))
+    keys.press(Qt.Key.Key_F2)
+    cell_editor = keys.focused()
+    assert isinstance(cell_editor, DateField)
+    keys.press(Qt.Key.Key_F4)
+    keys.press(Qt.Key.Key_Right)
+    keys.press(Qt.Key.Key_Return)  # picks the day; the cell is still being edited
+    assert keys.focused() is cell_editor
+    keys.press(Qt.Key.Key_Return)
+    assert keys.focused() is section.table
+    assert _stored(window).findings_of("follow_up")[0].get("due_on") == parse_date_text("tomorrow")
