@@ -4,7 +4,8 @@
 
 Each picture is rendered offscreen on a screen of its size (Qt's offscreen platform, which draws
 exactly like a real screen), with the window sized as the app sizes it there. Besides the main
-window, each run saves the visit report preview and the section most likely to run out of room,
+window (the visit, its needs, the buying centre and the follow-ups: the sections with the most
+entry fields), each run saves the report preview and the accounts and guide dialogs,
 and prints the widths the editor and the list were given, so a squeezed layout shows in numbers too.
 """
 
@@ -105,6 +106,20 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     print(f"{name}: report preview {geometry.width()}×{geometry.height()}, fits the screen: {fits}")
     preview.grab().save(str(out / f"{name}-report-preview.png"))
     preview.close()
+
+    from fieldnotes.ui.accounts_dialog import AccountsDialog
+    from fieldnotes.ui.guide_editor import GuideEditorDialog
+
+    for label, dialog in (
+        ("accounts", AccountsDialog(services.notebook, workspace.operations, window, visit.account_id)),
+        ("guide-editor", GuideEditorDialog(services.guides, workspace.operations, window, None)),
+    ):
+        dialog.show()
+        app.processEvents()
+        fits = screen.contains(dialog.frameGeometry())
+        print(f"{name}: {label} dialog {dialog.width()}×{dialog.height()}, fits the screen: {fits}")
+        dialog.grab().save(str(out / f"{name}-{label}.png"))
+        dialog.close()
     window.close()
     services.close()
 

@@ -85,3 +85,27 @@ def test_visit_titles_stay_readable_in_the_list_on_a_laptop(qtbot, open_window) 
     window.splitter.setSizes([600, window.splitter.width() - 600])
     QApplication.processEvents()
     assert not visit_list.table.isColumnHidden(3)  # a wide list shows the kind again
+
+
+def test_every_dialog_fits_a_laptop_screen(qtbot, open_window) -> None:
+    from fieldnotes.ui.accounts_dialog import AccountsDialog
+    from fieldnotes.ui.guide_editor import GuideEditorDialog
+    from fieldnotes.ui.sync_actions import ConflictsDialog, SyncSettingsDialog
+
+    window = open_window()
+    services, operations = window.workspace.services, window.workspace.operations
+    dialogs = [
+        AccountsDialog(services.notebook, operations, window, None),
+        GuideEditorDialog(services.guides, operations, window, None),
+        SyncSettingsDialog("", 5, window),
+        ConflictsDialog(window.workspace.sync.sync_service, operations, window),
+    ]
+    screen = window.screen().availableGeometry()
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        assert screen.contains(dialog.frameGeometry()), type(dialog).__name__
+        needed = dialog.minimumSizeHint()
+        assert needed.width() <= screen.width() and needed.height() <= screen.height(), type(dialog).__name__
+        dialog.close()
