@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 import fieldnotes
 from fieldnotes import APP_DISPLAY_NAME
+from fieldnotes.ui.screen_fit import available_size, resize_to_fit
 from fieldnotes.ui.settings import WindowState
 
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ if TYPE_CHECKING:
     from fieldnotes.ui.workspace import Workspace
 
 SAVED_TEXT = "All changes saved"
+#: The first size of the window where the screen has room for it.
+PREFERRED_SIZE = (1440, 900)
+#: The visit list's first width, at least and at most (pixels); extra width goes to the editor.
+LIST_WIDTH = (300, 440)
+GUIDE_WIDTH = 320
 
 
 class MainWindow(QMainWindow):
@@ -58,7 +64,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_DISPLAY_NAME)
         if icon is not None:
             self.setWindowIcon(icon)
-        self.resize(1440, 860)
         self.setObjectName("mainWindow")
         # An empty frame until the notebook opens: the first paint must not wait for anything.
         self.setCentralWidget(QWidget())
@@ -72,8 +77,20 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
         geometry = WindowState.GEOMETRY.get(store)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        if not (isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry)):
+            self._size_for_screen()
+
+    def _size_for_screen(self) -> None:
+        """Most of a large screen; on a screen smaller than the preferred size (a 13-inch laptop), all of it."""
+        room = available_size(self)
+        width = max(PREFERRED_SIZE[0], room.width() * 9 // 10)
+        height = max(PREFERRED_SIZE[1], room.height() * 9 // 10)
+        if not resize_to_fit(self, width, height):
+            self.setWindowState(self.windowState() | QtCore.Qt.WindowState.WindowMaximized)
+
+    def _list_width(self) -> int:
+        """The visit list's first width: a quarter of the window, within bounds; the editor gets the rest."""
+        return max(LIST_WIDTH[0], min(LIST_WIDTH[1], self.width() // 4))
 
     # --- actions -------------------------------------------------------------------
 
@@ -217,7 +234,7 @@ class MainWindow(QMainWindow):
         self._opening_label = QLabel("Opening your notebook…")
         self._opening_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.splitter.addWidget(self._opening_label)
-        self.splitter.setSizes([620, 700])
+        self.splitter.setSizes([self._list_width(), max(self.width() - self._list_width(), 1)])
         self.setCentralWidget(self.splitter)
         visit_list.apply_query()
         return visit_list
@@ -243,9 +260,9 @@ class MainWindow(QMainWindow):
         self._opening_label.setParent(None)  # out of the splitter now, so its saved sizes fit
         self._opening_label.deleteLater()
         self.splitter.addWidget(workspace.editor)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([620, 700])
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 0)  # when the window grows, the editor takes the room
+        self.splitter.setStretchFactor(1, 1)
         self.banner.setStyleSheet("#banner { background: #fff3cd; } QLabel { color: #5c4400; }")
         self.banner_label.setWordWrap(True)
         dismiss = QPushButton("Dismiss")
@@ -269,7 +286,9 @@ class MainWindow(QMainWindow):
         self.guide_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.guide_dock)
-        self.resizeDocks([self.guide_dock], [360], QtCore.Qt.Orientation.Horizontal)
+        self.resizeDocks([self.guide_dock], [GUIDE_WIDTH], QtCore.Qt.Orientation.Horizontal)
+        list_width = self._list_width()
+        self.splitter.setSizes([list_width, max(self.width() - list_width - GUIDE_WIDTH, 1)])
 
         editing = workspace.editing
         undo = editing.undo_group.createUndoAction(self, "&Undo")
@@ -284,6 +303,10 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = undo, redo
 
         self._build_view_menu(workspace)
+        from fieldnotes.ui.keys import WindowKeys
+
+        self.keys = WindowKeys(self, editing.flush)
+        self.keys.install()
         editing.visitLoaded.connect(self._visit_loaded)
         editing.saved.connect(lambda: self._show_save_state(SAVED_TEXT))
         editing.saveFailed.connect(self._save_failed)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.ui.frame import Frame
+from fieldnotes.ui.screen_fit import resize_to_fit
 
 if TYPE_CHECKING:
     from fieldnotes.ui.workspace import Workspace
@@ -66,7 +67,8 @@ class ReportPreview(QDialog):
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(f"Report preview — {path.name}")
-        self.resize(900, 1000)
+        # A page at preview scale is about 800 px wide; on a small screen the dialog shrinks and scrolls.
+        resize_to_fit(self, 900, 1000)
         pages = QWidget()
         column = QVBoxLayout(pages)
         column.setSpacing(16)

@@ -7,11 +7,8 @@ scrolls as fast as a list of ten.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QEvent,
     QModelIndex,
     QObject,
@@ -20,11 +17,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,9 +33,12 @@ from PySide6.QtWidgets import (
 from fieldnotes.domain.model import VisitKind, VisitRow
 from fieldnotes.services.changes import Change
 from fieldnotes.services.search import Search, VisitQuery
+from fieldnotes.ui.field_widgets import DateField
 
 PAGE_SIZE = 200
 SEARCH_DELAY_MS = 120
+#: Below this width (pixels) the list leaves out its Kind column, so that titles stay readable.
+NARROW_LIST_WIDTH = 420
 
 _COLUMNS = ("Date", "Title", "Account", "Kind", "Salesperson")
 Index = QModelIndex | QPersistentModelIndex
@@ -190,8 +189,8 @@ class VisitListPane(QWidget):
         self.severity_filter.addItem("Any severity", None)
         for level in range(2, 6):
             self.severity_filter.addItem(f"Severity ≥ {level}", level)
-        self.date_from = self._date_edit("From: any date", "Visits on or after this date")
-        self.date_to = self._date_edit("To: any date", "Visits on or before this date")
+        self.date_from = self._date_edit("From date", "Visits on or after this date")
+        self.date_to = self._date_edit("To date", "Visits on or before this date")
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -202,6 +201,7 @@ class VisitListPane(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
@@ -222,6 +222,10 @@ class VisitListPane(QWidget):
         filters_top = QHBoxLayout()
         for widget in (self.account_filter, self.kind_filter, self.competitor_filter):
             filters_top.addWidget(widget, 1)
+        for combo in (self.account_filter, self.kind_filter, self.competitor_filter, self.severity_filter):
+            # The filters share the list's width evenly; their drop-down lists still show whole names.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         filters_bottom = QHBoxLayout()
         for widget in (self.severity_filter, self.date_from, self.date_to):
             filters_bottom.addWidget(widget, 1)
@@ -240,21 +244,23 @@ class VisitListPane(QWidget):
         for combo in (self.account_filter, self.kind_filter, self.competitor_filter, self.severity_filter):
             combo.currentIndexChanged.connect(self.apply_query)
         for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(self.apply_query)
+            edit.valueChanged.connect(self.apply_query)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.activated.connect(lambda index: self._on_current_row(index, QModelIndex()))
         self.search_box.installEventFilter(self)
 
     @staticmethod
-    def _date_edit(empty_text: str, tip: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setToolTip(tip + " (Delete clears)")
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(QDate(1999, 12, 31))
-        edit.setSpecialValueText(empty_text)
-        edit.setDate(edit.minimumDate())
+    def _date_edit(empty_text: str, tip: str) -> DateField:
+        edit = DateField(empty_text=empty_text)
+        edit.setToolTip(f"{tip}. {edit.toolTip()}; empty for any date")
+        edit.setAccessibleName(tip)
         return edit
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A narrow list (a laptop screen) keeps room for the titles: the kind is a filter and shows
+        # in the editor; it comes back as a column when the list is widened.
+        self.table.setColumnHidden(3, event.size().width() < NARROW_LIST_WIDTH)
+        super().resizeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Down from the search box goes to the results, as in a browser's address bar.
@@ -286,19 +292,13 @@ class VisitListPane(QWidget):
             combo.setCurrentIndex(max(position, 0))
             combo.blockSignals(False)
 
-    def _date_value(self, edit: QDateEdit) -> str | None:
-        if edit.date() == edit.minimumDate():
-            return None
-        value = edit.date()
-        return dt.date(value.year(), value.month(), value.day()).isoformat()
-
     def current_query(self) -> VisitQuery:
         return VisitQuery(
             text=self.search_box.text(),
             account_id=self.account_filter.currentData(),
             kind=self.kind_filter.currentData(),
-            date_from=self._date_value(self.date_from),
-            date_to=self._date_value(self.date_to),
+            date_from=self.date_from.value(),
+            date_to=self.date_to.value(),
             competitor=self.competitor_filter.currentData(),
             min_severity=self.severity_filter.currentData(),
         )
