@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from fieldnotes.domain.changes import Change
+from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_LIST_ITEMS, is_record_id, text_too_long
 from fieldnotes.domain.model import (
     FINDING_ATTRIBUTES,
     FINDING_KINDS_BY_KEY,
@@ -36,6 +38,8 @@ from fieldnotes.domain.model import (
     FieldType,
     FollowUpChannel,
     VisitKind,
+    normalize_date,
+    normalize_visited_on,
 )
 from fieldnotes.domain.versioning import (
     EXISTS_FIELD,
@@ -67,7 +71,6 @@ for _child, (_parent, _column, _nullable) in PARENTS.items():
     CHILDREN.setdefault(_parent, []).append((_child, _column))
 
 _LEAVES_FIRST = ("finding", "guide_prompt", "contact", "visit", "account", "guide")
-_MAX_TEXT = 1_000_000
 _CHUNK = 400
 _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 
@@ -149,7 +152,7 @@ def column_problem(kind: str, column: str, value: object) -> str | None:
             return None if value in _FINDING_CHOICES[column] else "not a known choice"
     if not isinstance(value, _TEXT):
         return "expected text"
-    if len(value) > _MAX_TEXT:
+    if text_too_long(value):
         return "text too long"
     allowed = _VOCABULARIES.get((kind, column))
     if allowed is not None and value not in allowed:
@@ -162,6 +165,86 @@ def column_problem(kind: str, column: str, value: object) -> str | None:
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             return "not a JSON list of prompt ids"
     return None
+
+
+# --- values no notebook may hold ------------------------------------------------------
+#
+# What the JSON import refuses, refused from the share too: ids that are not UUIDs, dates
+# that are not ISO 8601, sizes over the domain's limits. Unlike `column_problem`, nothing
+# here could be made valid by a newer fieldnotes (an unknown choice could; it is held
+# back instead), so a segment holding such a value is refused whole on every laptop alike.
+
+_REFERENCES = frozenset({"guide_id"} | {column for _parent, column, _nullable in PARENTS.values()})
+
+
+def _reference_problem(value: object) -> str | None:
+    return None if value is None or is_record_id(value) else "not a record id (a UUID)"
+
+
+def _visited_on_problem(value: object) -> str | None:
+    try:
+        normalize_visited_on(value)  # type: ignore[arg-type]  # a non-text value is refused by the call
+    except ValidationError:
+        return "not an ISO 8601 date or date-time"
+    return None
+
+
+def _due_on_problem(value: object) -> str | None:
+    try:
+        normalize_date(value, "due_on")
+    except ValidationError:
+        return "not a date (YYYY-MM-DD)"
+    return None
+
+
+def _prompt_list_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None  # a type `column_problem` holds back
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return "not a JSON list"
+    if not isinstance(items, list) or not all(is_record_id(item) for item in items):
+        return "not a list of prompt ids"
+    return f"more than {MAX_LIST_ITEMS:,} items" if len(items) > MAX_LIST_ITEMS else None
+
+
+def _exists_problem(value: object) -> str | None:
+    return None if type(value) is int and value in (0, 1) else "not a creation or a deletion"
+
+
+_VALUE_RULES: dict[tuple[str, str], Callable[[object], str | None]] = {
+    **{(kind, column): _reference_problem for kind, columns in TRACKED.items() for column in columns
+       if column in _REFERENCES},
+    ("visit", "visited_on"): _visited_on_problem,
+    ("finding", "due_on"): _due_on_problem,
+    ("visit", "covered_prompts"): _prompt_list_problem,
+    **{(kind, EXISTS_FIELD): _exists_problem for kind in TRACKED},
+}
+
+
+def version_problem(version: Version, known_ids: set[str] | None = None) -> str | None:
+    """Why no notebook may hold this version (as a JSON import would refuse it), or None.
+
+    Args:
+        version: a version written here or read from the share.
+        known_ids: record ids already found valid, to check each record once in a batch;
+            valid ids are added to it.
+    """
+    if len(version.author) > MAX_AUTHOR_CHARS:
+        return f"the author's name is longer than {MAX_AUTHOR_CHARS} characters"
+    if isinstance(version.value, str) and text_too_long(version.value):
+        return f"{version.field}: {text_too_long(version.value)}"
+    if version.kind not in TRACKED:
+        return None  # a kind of a newer fieldnotes: kept for it, never shown here
+    if known_ids is None or version.record_id not in known_ids:
+        if not is_record_id(version.record_id):
+            return f"{version.kind} id {version.record_id[:40]!r} is not a UUID"
+        if known_ids is not None:
+            known_ids.add(version.record_id)
+    rule = _VALUE_RULES.get((version.kind, version.field))
+    problem = rule(version.value) if rule is not None else None
+    return f"{version.kind} {version.field}: {problem}" if problem else None
 
 
 # --- reading ---------------------------------------------------------------------------
