@@ -443,23 +443,110 @@ def write_version(session: Session, kind: str, record_id: str, name: str, value:
 # --- remote versions -------------------------------------------------------------------
 
 
-def insert_versions(session: Session, versions: Sequence[Version]) -> tuple[int, set[Key]]:
-    """Add versions (those already known are ignored).
+@dataclass
+class _Inserted:
+    """What `insert_versions` did.
 
-    Returns:
-        How many were new here, and the records all of them belong to.
+    Attributes:
+        added: how many versions were new here.
+        keys: the records they (and any version a collision moved) belong to.
+        collisions: (site, counter) of each identity newly found holding two different
+            contents; both are kept (see `_keep_both_contents`).
     """
+
+    added: int
+    keys: set[Key]
+    collisions: list[tuple[str, int]] = field(default_factory=list)
+
+
+def insert_versions(session: Session, versions: Sequence[Version]) -> _Inserted:
+    """Add versions: those already known are ignored, and none is lost to a reused identity."""
     conn = connection(session)
+    rows = [_stored(version) for version in versions]
     cursor = conn.executemany(
-        f"INSERT OR IGNORE INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_stored(version) for version in versions],
+        f"INSERT OR IGNORE INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
     )
     # executemany sums the rows each insert added: the ignored ones count nothing.
-    added = max(cursor.rowcount, 0)
+    inserted = _Inserted(max(cursor.rowcount, 0), {(version.kind, version.record_id) for version in versions})
+    if inserted.added < len(rows):  # some identities were known: are they the same versions?
+        inserted.collisions, moved = _keep_both_contents(conn, versions)
+        inserted.keys |= moved
     if versions:
         highest = max(version.hlc for version in versions)
         conn.execute("UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1", (highest,))
-    return added, {(version.kind, version.record_id) for version in versions}
+    return inserted
+
+
+# --- one identity, two contents ----------------------------------------------------------
+#
+# A (site, counter) names one version. Two copies of one notebook file that published
+# before either saw the other, or a file planted on the share, can give one identity two
+# contents. Ignoring the second would lose it on some laptops and not others. Instead every
+# laptop makes the same choice, whatever the order the contents arrive in: the content
+# with the smallest digest keeps the identity (versions naming it as parent name that
+# one), and every other content is kept under an identity derived from the original and
+# its digest, where it is a head like any concurrent edit, so nothing is lost and a
+# differing value shows as a conflict.
+
+
+def _content_digest(row: tuple[object, ...]) -> str:
+    """A digest of what a `field_version` row says, without its identity (site, counter)."""
+    return hashlib.sha256(json.dumps(row[2:], ensure_ascii=False).encode()).hexdigest()
+
+
+def collision_identity(site: str, counter: int, digest: str) -> tuple[str, int]:
+    """The identity a content that lost (site, counter) to another content is kept under."""
+    return hashlib.sha256(f"{site}:{counter}:{digest}".encode()).hexdigest()[:32], counter
+
+
+def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[Version]
+                        ) -> tuple[list[tuple[str, int]], set[Key]]:
+    """Keep every content of identities that arrived with a content other than the one stored.
+
+    Returns:
+        The identities where something new was kept, and the records concerned.
+    """
+    incoming: dict[tuple[str, int], set[tuple[object, ...]]] = {}
+    for version in versions:
+        incoming.setdefault((version.site, version.counter), set()).add(_stored(version))
+    stored: dict[tuple[str, int], tuple[object, ...]] = {}
+    counters_by_site: dict[str, list[int]] = {}
+    for site, counter in incoming:
+        counters_by_site.setdefault(site, []).append(counter)
+    for site, counters in counters_by_site.items():
+        for chunk in _chunks(sorted(counters)):
+            marks = ", ".join("?" * len(chunk))
+            for row in conn.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter IN ({marks})", (site, *chunk)
+            ):
+                stored[(row[0], row[1])] = tuple(row)
+    collisions: list[tuple[str, int]] = []
+    moved: set[Key] = set()
+    for identity, contents in incoming.items():
+        holder = stored[identity]
+        if contents <= {holder}:
+            continue  # the same version again
+        by_digest = {_content_digest(content): content for content in contents | {holder}}
+        winner = min(by_digest)
+        changed = False
+        for digest, content in by_digest.items():
+            if digest != winner:
+                kept_as = collision_identity(*identity, digest)
+                changed |= conn.execute(
+                    f"INSERT OR IGNORE INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*kept_as, *content[2:]),
+                ).rowcount > 0
+            moved.add((str(content[2]), str(content[3])))
+        if _content_digest(holder) != winner:
+            conn.execute(
+                "UPDATE field_version SET kind = ?, record_id = ?, field = ?, value = ?, hlc = ?, author = ?,"
+                " written_at = ?, parents = ? WHERE site = ? AND counter = ?",
+                (*by_digest[winner][2:], *identity),
+            )
+            changed = True
+        if changed:
+            collisions.append(identity)
+    return collisions, moved
 
 
 def unpublished_versions(session: Session, limit: int | None = None) -> list[Version]:

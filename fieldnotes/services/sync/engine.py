@@ -445,7 +445,7 @@ class Sync:
                 sync_log.use_large_cache(session)
                 change = sync_log.capture_local_edits(session, self.author)
                 versions = [version for item in batch for version in item.versions]
-                added, applied = sync_log.apply_versions(session, versions, self._held_back)
+                applied = sync_log.apply_versions(session, versions, self._held_back)
                 records = [_record_of(item.remote, sync_log.APPLIED) for item in batch] + outcomes
                 sync_log.record_files(session, records, utc_now_text())
         except DatabaseFileError as error:
@@ -453,9 +453,14 @@ class Sync:
                 f"sync could not merge the team's changes: {error}. Nothing from the share was applied; "
                 "your notebook is as it was before this sync"
             ) from error
-        report.received += added
+        report.received += applied.added
         report.held_back = len(self._held_back)
-        return Change.union(change, applied)
+        for site, counter in applied.collisions:
+            message = (f"laptop {site[:8]}: change #{counter} arrived with two different contents "
+                       "(a copied notebook, or a file planted on the share); both were kept")
+            logger.warning("%s", message)
+            report.collisions.append(message)
+        return Change.union(change, applied.change)
 
     # --- conflicts -------------------------------------------------------------------
 
