@@ -17,9 +17,8 @@ import pytest
 
 from fieldnotes.domain.versioning import EXISTS_FIELD, Version
 from fieldnotes.services.session import Services
-from fieldnotes.services.sync import Sync, SyncReport
 from fieldnotes.services.sync import folder as share_module
-from fieldnotes.storage import database, segments
+from fieldnotes.storage import segments
 from tests.unit.sync_support import Laptop, sync_all
 
 
@@ -51,36 +50,6 @@ def visit_id(alice: Laptop, bob: Laptop, share: Path) -> str:
     return visit.id
 
 
-class _Copy:
-    """A notebook file copied from a laptop, opened as the second laptop would open it."""
-
-    def __init__(self, laptop: Laptop, folder: Path, looks_like_the_original: bool = False) -> None:
-        laptop.services.database.engine.dispose()  # the file is whole on disk, as a copy would take it
-        self.path = folder / "notebook.db"
-        self.path.parent.mkdir(parents=True)
-        shutil.copyfile(laptop.path, self.path)
-        if looks_like_the_original:
-            # Some file systems give a copy the same device and file numbers: nothing at
-            # opening tells it apart from the original, so it keeps the original's site id.
-            connection = sqlite3.connect(self.path)
-            with connection:
-                connection.execute("UPDATE meta SET value = ? WHERE key = 'file_identity'",
-                                   (database.file_identity(self.path),))
-            connection.close()
-        self.services = Services.open(self.path, author="alice-on-the-desktop")
-        self.sync = Sync(self.services)
-        self.notebook = self.services.notebook
-
-    def sync_with(self, share: Path) -> SyncReport:
-        return self.sync.sync(share)
-
-    def data(self) -> dict:
-        return Laptop.data(self)  # type: ignore[arg-type]  # reads only `path`, which a copy has too
-
-    def close(self) -> None:
-        self.services.close()
-
-
 def _cloud_view(share: Path, name: str) -> Path:
     """The share as one laptop's cloud client shows it before it has brought in the others' files."""
     view = share.parent / f"view-of-{name}"
@@ -103,7 +72,7 @@ def _cloud_brings_together(views: list[Path], share: Path) -> None:
 def test_a_notebook_copied_to_a_second_laptop_and_synced_at_the_same_time_loses_no_edit(
     alice, bob, share, visit_id, tmp_path, looks_like_the_original
 ) -> None:
-    desktop = _Copy(alice, tmp_path / "desktop", looks_like_the_original)
+    desktop = Laptop.copy_of(alice, tmp_path, "desktop", looks_like_the_original)
     try:
         alice.notebook.update_visit(visit_id, summary="From the laptop")
         desktop.notebook.update_visit(visit_id, notes="From the desktop")
