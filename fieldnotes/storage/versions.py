@@ -4,7 +4,8 @@ versions, and rewriting the visible tables from what the versions resolve to.
 Local edits are noted by triggers (migration 0002) in `sync_dirty`; `capture_local_changes`
 turns each noted record into versions of the fields whose value differs from what the log
 resolves to, so a day of autosaves becomes one version per changed field. Remote versions
-are inserted as a set (`INSERT OR IGNORE` on their identity), and `materialize` rewrites
+are inserted as a set (`INSERT OR IGNORE` on their identity; an identity that arrives with
+other contents keeps both, see `_keep_both_contents`), and `materialize` rewrites
 the affected rows with the triggers silenced. A row is only ever written exactly as its
 versions resolve, never approximately: a record whose parent has not arrived yet, or whose
 values this version of fieldnotes cannot show, is held back until it can be written whole.

@@ -23,6 +23,11 @@ Departures from the recommended design, and why:
 - Which files were applied is recorded per file (name, size, time) instead of a counter
   per laptop: segments apply in any order and a cloud client's copy is harmless.
 - A rejected file is reported once, not at every sync, unless it changes.
+- A version's identity is not trusted to name one content: a copied notebook file takes a
+  new site id when opened (`storage.database`), and an identity that still arrives with
+  two contents keeps both on every laptop alike (`storage.versions`), reported here.
+- A change of this laptop that no segment may hold is set aside and reported; the rest
+  is published (`_publish_checked`).
 - Snapshots for new laptops are not written: a new laptop replays every segment.
 """
 
