@@ -400,7 +400,8 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 # log already holds (a change that did not stamp the row, such as renumbering).
                 newest = record.newest()
                 written_at = str(row["updated_at"] or "")
-                editor = str(row["updated_by"] or "") or author
+                # A stamp from before names had a limit is cut to it, so the edit can still be published.
+                editor = (str(row["updated_by"] or "") or author)[:MAX_AUTHOR_CHARS]
                 if text_to_ms(written_at) is None or (newest is not None and written_at <= newest.written_at):
                     written_at, editor = now, author
                 physical = text_to_ms(written_at) or 0

@@ -123,3 +123,22 @@ def test_a_notebook_already_holding_an_oversized_note_keeps_publishing_everythin
     finally:
         alice.close()
         bob.close()
+
+
+def test_an_edit_stamped_with_an_overlong_name_before_names_had_a_limit_still_reaches_the_team(
+    template_database, tmp_path, share
+) -> None:
+    alice = Laptop(template_database, tmp_path, "alice")
+    bob = Laptop(template_database, tmp_path, "bob")
+    try:
+        visit, _ = alice.notebook.create_visit(title="Stamped long ago")
+        alice.sync_with(share)
+        _plant_value(alice.path, visit.id, summary="Typed under a long name", updated_by=TOO_LONG_NAME,
+                     updated_at="2099-01-01T00:00:00.000Z")
+        report = alice.sync_with(share)
+        assert report.set_aside == [] and report.sent > 0
+        bob.sync_with(share)
+        assert bob.notebook.visit(visit.id).summary == "Typed under a long name"
+    finally:
+        alice.close()
+        bob.close()
