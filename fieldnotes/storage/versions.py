@@ -165,7 +165,8 @@ def column_problem(kind: str, column: str, value: object) -> str | None:
             return "not a JSON list"
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             return "not a JSON list of prompt ids"
-    return None
+    rule = _VALUE_RULES.get((kind, column))  # what an import would refuse (ids, dates, sizes)
+    return rule(value) if rule is not None else None
 
 
 # --- values no notebook may hold ------------------------------------------------------

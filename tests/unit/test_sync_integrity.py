@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldnotes.domain.errors import ValidationError
 from fieldnotes.domain.versioning import EXISTS_FIELD, Version
 from fieldnotes.services.session import Services
 from fieldnotes.services.sync import folder as share_module
@@ -176,3 +177,15 @@ def test_a_planted_segment_with_values_an_import_would_refuse_is_refused_and_nev
         assert fresh.notebook.visit(visit_id).title == "Line 3 retrofit"
     finally:
         fresh.close()
+
+
+def test_a_conflict_cannot_be_settled_with_a_value_an_import_would_refuse(alice, bob, share, visit_id) -> None:
+    alice.notebook.update_visit(visit_id, visited_on="2026-03-01")
+    bob.notebook.update_visit(visit_id, visited_on="2026-03-02")
+    sync_all([alice, bob], share)
+    conflict = next(c for c in alice.sync.conflicts() if c.field == "visited_on")
+    with pytest.raises(ValidationError, match="not an ISO 8601 date"):
+        alice.sync.resolve(conflict.id, "next tuesday")
+    alice.sync.resolve(conflict.id, "2026-03-03")
+    sync_all([alice, bob], share)
+    assert bob.notebook.visit(visit_id).visited_on == "2026-03-03"
