@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldnotes.cli import EXIT_OK, main
 from fieldnotes.domain.errors import ValidationError
 from fieldnotes.domain.versioning import EXISTS_FIELD, Version
 from fieldnotes.services.session import Services
@@ -120,7 +121,7 @@ def _versions_of(laptop: Laptop) -> list[Version]:
 
 
 def test_a_planted_segment_reusing_a_laptops_change_numbers_leaves_every_laptop_alike(
-    alice, bob, share, visit_id, template_database, tmp_path
+    alice, bob, share, visit_id, template_database, tmp_path, capsys
 ) -> None:
     bob.notebook.update_visit(visit_id, summary="Bob's real summary")
     bob.sync_with(share)
@@ -133,6 +134,8 @@ def test_a_planted_segment_reusing_a_laptops_change_numbers_leaves_every_laptop_
 
     carol = Laptop(template_database, tmp_path, "carol")
     try:
+        assert main(["--db", str(carol.path), "--author", "carol", "sync", str(share)]) == EXIT_OK
+        assert "arrived with two different contents" in capsys.readouterr().out  # `fieldnotes sync` says so
         reports = [laptop.sync_with(share) for _ in range(2) for laptop in (alice, bob, carol)]
         assert alice.data() == bob.data() == carol.data()
         assert any(report.collisions for report in reports)
