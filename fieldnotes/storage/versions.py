@@ -526,9 +526,9 @@ def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[Version]
     collisions: list[tuple[str, int]] = []
     moved: set[Key] = set()
     for identity, contents in incoming.items():
-        holder = stored[identity]
-        if contents <= {holder}:
-            continue  # the same version again
+        holder = stored.get(identity)
+        if holder is None or contents <= {holder}:
+            continue  # the same version again (or a row SQLite refused, which nothing can show)
         by_digest = {_content_digest(content): content for content in contents | {holder}}
         winner = min(by_digest)
         changed = False
