@@ -81,10 +81,14 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     def open_notebook() -> None:
         app.setApplicationVersion(fieldnotes.__version__)
         from fieldnotes.domain.errors import FieldnotesError
+        from fieldnotes.domain.limits import author_name_problem
         from fieldnotes.services.session import Services
 
+        saved_name = Preferences.AUTHOR.get(store)
+        if saved_name and author_name_problem(saved_name):
+            saved_name = ""  # saved before names had a limit: the login name until the user picks another
         try:
-            services = Services.open(path, author=author or Preferences.AUTHOR.get(store) or None)
+            services = Services.open(path, author=author or saved_name or None)
         except FieldnotesError as error:
             QMessageBox.critical(window, "fieldnotes cannot open the notebook",
                                  f"{error}\n\nNothing was changed in that file.")

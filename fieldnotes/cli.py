@@ -282,9 +282,20 @@ def _add_global_options(parser: argparse.ArgumentParser, for_help: bool = False)
     parser.add_argument("--version", action=_PrintVersion, nargs=0, help="show the version and exit")
     parser.add_argument("--db", type=Path, default=None, metavar="FILE",
                         help=f"database file to use (default: {where})")
-    parser.add_argument("--author", default=None, help="name stamped on changes (default: your login name)")
+    parser.add_argument("--author", default=None, type=_author_name,
+                        help="name stamped on changes (default: your login name)")
     parser.add_argument("--create-folder", action="store_true",
                         help="create the folder of --db when it does not exist (otherwise that is an error)")
+
+
+def _author_name(text: str) -> str:
+    """`--author` checked against the same limit as Edit › Your name, before anything opens."""
+    from fieldnotes.domain.limits import author_name_problem
+
+    problem = author_name_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

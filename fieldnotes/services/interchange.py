@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldnotes.domain.clock import utc_now_text
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_LIST_ITEMS, MAX_TEXT_CHARS
 from fieldnotes.domain.model import (
     FINDING_KINDS,
     FINDING_KINDS_BY_KEY,
@@ -73,14 +74,45 @@ def _validator() -> jsonschema_rs.Validator:
     import jsonschema_rs
 
     schema = json.loads(resource_path("schema", SCHEMA_FILE).read_text(encoding="utf-8"))
-    return jsonschema_rs.validator_for(schema, validate_formats=True)
+    limited: dict = with_size_limits(schema)  # type: ignore[assignment]  # a dict stays a dict
+    return jsonschema_rs.validator_for(limited, validate_formats=True)
+
+
+def with_size_limits(node: object, name: str = "") -> object:
+    """The schema with the domain's size limits (`fieldnotes.domain.limits`) on every text and list.
+
+    The limits are declared once, in the domain; the schema file states shapes, and the
+    sizes are added here so that they can never differ from what the app and sync accept.
+    """
+    if isinstance(node, list):
+        return [with_size_limits(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    limited = {key: with_size_limits(value, key) if key != "properties" else
+               {prop: with_size_limits(sub, prop) for prop, sub in value.items()}
+               for key, value in node.items()}
+    if limited.get("type") == "string" and "maxLength" not in limited:
+        limited["maxLength"] = MAX_AUTHOR_CHARS if name == "updated_by" else MAX_TEXT_CHARS
+    if limited.get("type") == "array" and name == "covered_prompts" and "maxItems" not in limited:
+        limited["maxItems"] = MAX_LIST_ITEMS
+    return limited
 
 
 def _schema_message(error: jsonschema_rs.ValidationError) -> str:
-    """The validator's message, with every allowed value spelled out for a closed list."""
+    """The validator's message, with every allowed value spelled out for a closed list.
+
+    A value over a size limit is described by its size, never quoted (it may be a
+    million characters long).
+    """
     options = getattr(error.kind, "options", None)
-    if type(error.kind).__name__ == "Enum" and isinstance(options, list):
+    kind = type(error.kind).__name__
+    if kind == "Enum" and isinstance(options, list):
         return f"{json.dumps(error.instance, ensure_ascii=False)} is not one of {', '.join(map(str, options))}"
+    limit = getattr(error.kind, "limit", None)
+    if kind == "MaxLength" and isinstance(error.instance, str):
+        return f"{len(error.instance):,} characters is too long (at most {limit:,})"
+    if kind == "MaxItems" and isinstance(error.instance, list):
+        return f"{len(error.instance):,} items is too many (at most {limit:,})"
     return error.message
 
 

@@ -103,6 +103,20 @@ def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+#: The `meta` key holding the identity of the file the site id was made for.
+_FILE_IDENTITY = "file_identity"
+
+
+def file_identity(path: Path) -> str:
+    """What tells this file apart from a copy of it: its device and file number.
+
+    A copy (another laptop, a restored backup, a file moved to another drive) is always a
+    new file; the same file opened again, renamed or not, keeps both numbers.
+    """
+    stat = path.stat()
+    return f"{stat.st_dev}:{stat.st_ino}"
+
+
 class Database:
     """An open fieldnotes database: hands out read and write sessions."""
 
@@ -141,11 +155,30 @@ class Database:
             raise failure from error
 
     def _ensure_site_id(self) -> str:
+        """This notebook's site id: made once, and made anew when the file is a copy.
+
+        Versions are named by (site id, counter). A copy of the file (to a second laptop,
+        or a backup put back) would go on writing the counters the original writes too,
+        so a file that is not the one its site id was made for takes a new one before it
+        can publish anything; what it published under the old one stays as it is.
+        """
+        marker = file_identity(self.path)
         with self.writing() as session:
             entry = session.get(MetaEntry, "site_id")
+            known = session.get(MetaEntry, _FILE_IDENTITY)
             if entry is None:
                 entry = MetaEntry(key="site_id", value=uuid.uuid4().hex)
                 session.add(entry)
+            elif known is not None and known.value != marker:
+                from fieldnotes.storage.versions import take_new_identity
+
+                new_site = take_new_identity(session)
+                log.info("%s is a copy of another notebook file; it now syncs as %s", self.path, new_site)
+                known.value = marker
+                return new_site
+            # A notebook from before file identities were recorded is taken as the original.
+            if known is None:
+                session.add(MetaEntry(key=_FILE_IDENTITY, value=marker))
             return entry.value
 
     def meta(self, key: str) -> str | None:

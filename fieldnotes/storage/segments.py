@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldnotes import __version__
+from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS
 from fieldnotes.domain.versioning import Version
 from fieldnotes.storage.sqlite_errors import known_failure
+from fieldnotes.storage.versions import version_problem
 
 #: `PRAGMA application_id` of a segment file ("FNSg").
 SEGMENT_APPLICATION_ID = 0x464E5367
@@ -45,7 +47,7 @@ _SCHEMA: tuple[tuple[str, str, str], ...] = (
     ),
 )
 MAX_SEGMENT_BYTES = 1 << 30
-MAX_VALUE_CHARS = 1_000_000
+MAX_VALUE_CHARS = MAX_TEXT_CHARS
 _SITE = re.compile(r"[0-9a-f]{32}\Z")
 _KIND = re.compile(r"[a-z][a-z_]{0,31}\Z")
 _FIELD = re.compile(r"_?[a-z][a-z0-9_]{0,63}\Z")
@@ -235,7 +237,7 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
                 " OR typeof(value) NOT IN ('null', 'integer', 'text')"
                 f" OR (typeof(value) = 'text' AND length(value) > {MAX_VALUE_CHARS})"
                 f" OR typeof(hlc) != 'integer' OR hlc < 0 OR hlc > {_MAX_CLOCK}"
-                " OR typeof(author) != 'text' OR length(author) > 200"
+                f" OR typeof(author) != 'text' OR length(author) > {MAX_AUTHOR_CHARS}"
                 " OR typeof(written_at) != 'text' OR length(written_at) > 40"
                 f" OR typeof(parents) != 'text' OR length(parents) > {60 * _MAX_PARENTS}"
                 " OR parents GLOB '*[^0-9a-f: ]*') FROM version"
@@ -251,6 +253,7 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
                 _text(name, "field name", 65, _FIELD)
             site = info.site
             versions: list[Version] = []
+            known_ids: set[str] = set()
             for counter, kind, record_id, name, value, hlc, author, version_written_at, parents in connection.execute(
                 "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents"
                 " FROM version ORDER BY counter"
@@ -258,8 +261,12 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
                 parent_keys = tuple(parents.split(" ")) if parents else ()
                 if not all(_PARENT.match(parent) for parent in parent_keys):
                     raise SegmentRejected("the file holds an invalid parent list")
-                versions.append(Version(site, counter, kind, record_id, name, value, hlc, author, version_written_at,
-                                        parent_keys))
+                version = Version(site, counter, kind, record_id, name, value, hlc, author, version_written_at,
+                                  parent_keys)
+                problem = version_problem(version, known_ids)
+                if problem:  # what an import would refuse is refused from the share too
+                    raise SegmentRejected(f"the file holds a value no notebook may hold: change #{counter}: {problem}")
+                versions.append(version)
         except sqlite3.DatabaseError as error:
             raise SegmentRejected(f"the file is damaged ({error})") from None
         return info, versions

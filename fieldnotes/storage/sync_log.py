@@ -216,16 +216,27 @@ def capture_local_edits(session: Session, author: str) -> Change:
     return settle(session, captured.to_settle)
 
 
-def apply_versions(session: Session, versions: Sequence[Version], held_back: HeldBack) -> tuple[int, Change]:
-    """Add versions from other laptops and rewrite what they resolve to.
+@dataclass(frozen=True)
+class Applied:
+    """What applying versions from other laptops did.
 
-    Returns:
-        How many of them were new here, and what changed.
+    Attributes:
+        added: how many of them were new here.
+        change: what changed in the visible data.
+        collisions: (site, counter) of each identity newly found with two different
+            contents (a copied notebook, or a file planted on the share); both were kept.
     """
-    added, keys = version_log.insert_versions(session, versions)
-    if not keys:
-        return added, Change()
-    return added, settle(session, keys, held_back)
+
+    added: int
+    change: Change
+    collisions: list[tuple[str, int]]
+
+
+def apply_versions(session: Session, versions: Sequence[Version], held_back: HeldBack) -> Applied:
+    """Add versions from other laptops and rewrite what they resolve to."""
+    inserted = version_log.insert_versions(session, versions)
+    change = settle(session, inserted.keys, held_back) if inserted.keys else Change()
+    return Applied(inserted.added, change, inserted.collisions)
 
 
 # --- conflicts -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from fieldnotes.domain.limits import author_name_problem
 from fieldnotes.domain.model import Visit
 from fieldnotes.services.changes import Change
 from fieldnotes.services.session import Services
@@ -190,9 +191,14 @@ class Workspace(QObject):
         signature = self.services.signature
         name, accepted = QInputDialog.getText(self._frame.dialog_parent(), "Your name",
                                               "Name stamped on your changes:", text=signature.name)
-        if accepted and name.strip():
-            Preferences.AUTHOR.set(self.store, name.strip())
-            signature.name = name.strip()
+        if not accepted or not name.strip():
+            return
+        problem = author_name_problem(name.strip())
+        if problem:  # the name in use stays; nothing is saved
+            self._frame.show_status(f"Your name: {problem}", 10000)
+            return
+        Preferences.AUTHOR.set(self.store, name.strip())
+        signature.name = name.strip()
 
     def run_task(self, title: str, work: Work[Result], on_done: Callable[[Result], None]) -> Task:
         """Save pending typing, then run long work in the background (see `Operations.run_in_background`)."""

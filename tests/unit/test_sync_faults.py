@@ -618,7 +618,7 @@ def test_a_notebook_from_before_sync_publishes_everything_it_holds_at_its_first_
         command.upgrade(config, "0001")
         connection.exec_driver_sql(
             "INSERT INTO account (id, name, kind, notes, created_at, updated_at, updated_by)"
-            " VALUES ('acc-1', 'Legacy GmbH', 'customer', '',"
+            " VALUES ('0a0c0000-0000-4000-8000-000000000001', 'Legacy GmbH', 'customer', '',"
             " '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 'x')"
         )
     engine.dispose()
@@ -634,7 +634,7 @@ def test_a_notebook_from_before_sync_publishes_everything_it_holds_at_its_first_
     newcomer = Services.open(tmp_path / "new.db", author="newcomer")
     try:
         Sync(newcomer).sync(share)
-        assert newcomer.notebook.account("acc-1").name == "Legacy GmbH"
+        assert newcomer.notebook.account("0a0c0000-0000-4000-8000-000000000001").name == "Legacy GmbH"
     finally:
         newcomer.close()
 

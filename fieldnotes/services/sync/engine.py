@@ -28,6 +28,11 @@ Departures from the recommended design, and why:
   refused file at every sync.
 - An emptied team folder is never re-created by itself (it may only be a drive that is
   not mounted): the user asks for it (`sync(folder, recreate_team=True)`).
+- A version's identity is not trusted to name one content: a copied notebook file takes a
+  new site id when opened (`storage.database`), and an identity that still arrives with
+  two contents keeps both on every laptop alike (`storage.versions`), reported here.
+- A change of this laptop that no segment may hold is set aside and reported; the rest
+  is published (`_publish_checked`).
 - Snapshots for new laptops are not written: a new laptop replays every segment.
 """
 
@@ -103,6 +108,11 @@ class SyncReport:
         held_back: records that cannot be shown yet (their parent has not arrived, or a
             newer fieldnotes wrote values this version does not know).
         timings: seconds spent per phase (backup, publish, receive).
+        set_aside: one message per change of this laptop that could not be published
+            (a value no notebook may hold, from before such values were refused); the
+            rest was published.
+        collisions: one message per change number that arrived with two different
+            contents (a copied notebook, or a file planted on the share); both are kept.
     """
 
     sent: int = 0
@@ -115,6 +125,8 @@ class SyncReport:
     waiting: int = 0
     held_back: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    set_aside: list[str] = field(default_factory=list)
+    collisions: list[str] = field(default_factory=list)
 
     @property
     def in_sync(self) -> bool:
@@ -128,6 +140,11 @@ class SyncReport:
             parts.append(f"{self.waiting} file(s) still arriving")
         if self.held_back:
             parts.append(f"{self.held_back} record(s) held back until everything arrives")
+        if self.set_aside:
+            parts.append(f"{len(self.set_aside)} change(s) of yours could not be published ({self.set_aside[0]})")
+        if self.collisions:
+            parts.append(f"{len(self.collisions)} change number(s) arrived with two different contents, "
+                         f"both kept ({self.collisions[0]})")
         return "; ".join(parts)
 
 
@@ -163,6 +180,7 @@ class Sync:
         self.services = services
         self.database = services.database
         self._held_back = sync_log.HeldBack()
+        self._set_aside: list[str] = []
 
     @property
     def author(self) -> str:
@@ -210,6 +228,7 @@ class Sync:
             target.check_present()
         report = SyncReport()
         self._held_back = sync_log.HeldBack()
+        self._set_aside = report.set_aside
         with share.SyncLock(self._lock_path):
             started = time.perf_counter()
             backup_database(self.database.path, "sync")
@@ -317,17 +336,58 @@ class Sync:
             with self.database.reading() as session:
                 again = version_log.own_versions_in(session, [(first, last) for _name, first, last in damaged])
             for start in range(0, len(again), SEGMENT_VERSIONS):
-                self._publish_segment(target, team, site, again[start : start + SEGMENT_VERSIONS], damaged)
+                sent += self._publish_checked(target, team, site, again[start : start + SEGMENT_VERSIONS], damaged)
                 damaged = []
-                sent += len(again[start : start + SEGMENT_VERSIONS])
         while True:  # a segment at a time, so that a first sync of a big notebook stays small in memory
             with self.database.reading() as session:
                 versions = version_log.unpublished_versions(session, SEGMENT_VERSIONS)
             if not versions:
                 return sent, change
-            self._publish_segment(target, team, site, versions, damaged)
+            sent += self._publish_checked(target, team, site, versions, damaged)
             damaged = []
-            sent += len(versions)
+
+    def _publish_checked(self, target: share.SyncFolder, team: share.Team, site: str, versions: list[Version],
+                         replaced: list[tuple[str, int, int]]) -> int:
+        """Publish these versions, setting aside (and reporting) any a segment may not hold.
+
+        A version no notebook may hold (from before such values were refused where they
+        enter) would make every laptop refuse the whole segment, and the publisher's own
+        check would stop every later sync: it is left out instead, so everything else
+        still reaches the team. Should the segment's own check refuse it for any other
+        reason, the versions are halved until the refused ones are found.
+
+        Returns:
+            How many versions were published.
+        """
+        known_ids: set[str] = set()
+        publishable = []
+        for version in versions:
+            problem = version_log.version_problem(version, known_ids)
+            if problem:
+                self._note_set_aside(version, problem)
+            else:
+                publishable.append(version)
+        published = 0
+        if publishable:
+            try:
+                self._publish_segment(target, team, site, publishable, replaced)
+                published = len(publishable)
+            except SegmentRejected as rejection:
+                if len(publishable) == 1:
+                    self._note_set_aside(publishable[0], str(rejection))
+                else:
+                    half = len(publishable) // 2
+                    published = (self._publish_checked(target, team, site, publishable[:half], replaced)
+                                 + self._publish_checked(target, team, site, publishable[half:], []))
+        with self.database.writing() as session:  # set-aside versions are not tried again at every sync
+            sync_log.mark_published(session, versions[-1].counter)
+        return published
+
+    def _note_set_aside(self, version: Version, problem: str) -> None:
+        message = (f"change #{version.counter} ({version.kind.replace('_', ' ')} {version.field}) "
+                   f"stays on this laptop only: {problem}")
+        logger.warning("not published: %s", message)
+        self._set_aside.append(message)
 
     def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, versions: list[Version],
                          replaced: list[tuple[str, int, int]]) -> None:
@@ -493,7 +553,7 @@ class Sync:
                 sync_log.use_large_cache(session)
                 change = sync_log.capture_local_edits(session, self.author)
                 versions = [version for item in batch for version in item.versions]
-                added, applied = sync_log.apply_versions(session, versions, self._held_back)
+                applied = sync_log.apply_versions(session, versions, self._held_back)
                 records = [_record_of(item.remote, sync_log.APPLIED) for item in batch] + outcomes
                 sync_log.record_files(session, records, utc_now_text())
         except DatabaseFileError as error:
@@ -501,9 +561,14 @@ class Sync:
                 f"sync could not merge the team's changes: {error}. Nothing from the share was applied; "
                 "your notebook is as it was before this sync"
             ) from error
-        report.received += added
+        report.received += applied.added
         report.held_back = len(self._held_back)
-        return Change.union(change, applied)
+        for site, counter in applied.collisions:
+            message = (f"laptop {site[:8]}: change #{counter} arrived with two different contents "
+                       "(a copied notebook, or a file planted on the share); both were kept")
+            logger.warning("%s", message)
+            report.collisions.append(message)
+        return Change.union(change, applied.change)
 
     # --- conflicts -------------------------------------------------------------------
 
