@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import fieldnotes
 from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.wording import counted
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -72,7 +73,7 @@ def _run_export(args: argparse.Namespace) -> int:
         count = services.interchange.export_file(args.file)
     finally:
         services.close()
-    _print(f"exported {count} visit(s) to {args.file}")
+    _print(f"exported {counted(count, 'visit')} to {args.file}")
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.ui.frame import Frame
 from fieldnotes.ui.operations import Operations
@@ -275,7 +276,7 @@ class SyncActions(QObject):
         self.status.setToolTip("\n".join(report.rejected) or text)
         if report.rejected:
             self._frame.show_status(
-                f"Sync skipped {len(report.rejected)} file(s) on the share: {report.rejected[0]}", 20000)
+                f"Sync skipped {counted(len(report.rejected), 'file')} on the share: {report.rejected[0]}", 20000)
         if report.newer_format:
             self._frame.show_banner("A colleague uses a newer fieldnotes: some of the team's changes were kept "
                                     "aside. Update fieldnotes to merge them.")
@@ -298,7 +299,7 @@ class SyncActions(QObject):
 
     def _update_review_button(self) -> None:
         count = self.sync_service.open_conflict_count()
-        self.review_button.setText(f"{count} conflict{'s' if count != 1 else ''} to review")
+        self.review_button.setText(f"{counted(count, 'conflict')} to review")
         self.review_button.setVisible(count > 0)
 
     def review_conflicts(self) -> None:

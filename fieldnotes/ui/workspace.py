@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from fieldnotes.domain.model import Visit
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.session import Services
 from fieldnotes.ui.editing import VisitEditing
@@ -221,7 +222,7 @@ class Workspace(QObject):
         self.run_task(
             "Exporting visits",
             lambda progress, cancelled: interchange.export_file(path, progress),
-            lambda count: self._frame.show_status(f"Exported {count} visit(s) to {path}", 10000),
+            lambda count: self._frame.show_status(f"Exported {counted(count, 'visit')} to {path}", 10000),
         )
 
     def load_sample(self) -> None:

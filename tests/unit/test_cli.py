@@ -98,17 +98,17 @@ def test_list_filters_by_competitor_and_severity(filled_database, capsys) -> Non
 def test_export_writes_a_file_that_imports_again(filled_database, tmp_path, capsys) -> None:
     exported = tmp_path / "export.json"
     assert main(["--db", str(filled_database), "export", str(exported)]) == EXIT_OK
-    assert "exported 16 visit(s)" in capsys.readouterr().out
+    assert "exported 16 visits" in capsys.readouterr().out
     other = tmp_path / "other.db"
     assert main(["--db", str(other), "import", str(exported)]) == EXIT_OK
-    assert "imported 16 visit(s)" in capsys.readouterr().out
+    assert "imported 16 visits" in capsys.readouterr().out
 
 
 def test_a_zero_byte_database_file_is_treated_as_a_new_notebook(tmp_path, capsys) -> None:
     database = tmp_path / "touched.db"
     database.touch()
     assert main(["--db", str(database), "import", str(sample_team_path())]) == EXIT_OK
-    assert "imported 16 visit(s)" in capsys.readouterr().out
+    assert "imported 16 visits" in capsys.readouterr().out
     connection = sqlite3.connect(database)
     try:
         assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

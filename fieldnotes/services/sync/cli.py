@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import FieldnotesError, ValidationError
+from fieldnotes.domain.wording import counted
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -50,7 +51,7 @@ def _run_sync(args: argparse.Namespace) -> int:
     if report.newer_format:
         problems.append(NEWER_FORMAT_MESSAGE)
     if problems:
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        more = f" (and {counted(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
         raise SyncIncomplete(f"{problems[0]}{more}")
     return 0
 

@@ -44,6 +44,7 @@ from fieldnotes.domain.errors import (
     ValidationError,
 )
 from fieldnotes.domain.versioning import EXISTS_FIELD, Version
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.sync import folder as share
 from fieldnotes.services.sync.conflicts import (
@@ -114,13 +115,13 @@ class SyncReport:
         return not self.rejected and not self.newer_format
 
     def describe(self) -> str:
-        parts = [f"sent {self.sent} change(s), received {self.received}"]
+        parts = [f"sent {counted(self.sent, 'change')}, received {self.received}"]
         if self.conflicts:
-            parts.append(f"{self.conflicts} conflict(s) need review")
+            parts.append(f"{counted(self.conflicts, 'conflict')} {'needs' if self.conflicts == 1 else 'need'} review")
         if self.waiting:
-            parts.append(f"{self.waiting} file(s) still arriving")
+            parts.append(f"{counted(self.waiting, 'file')} still arriving")
         if self.held_back:
-            parts.append(f"{self.held_back} record(s) held back until everything arrives")
+            parts.append(f"{counted(self.held_back, 'record')} held back until everything arrives")
         return "; ".join(parts)
 
 
