@@ -1,0 +1,55 @@
+"""The visit list: the window never waits for a count, stale counts are ignored, Delete deletes."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from fieldnotes.services.search import Search
+from fieldnotes.ui import visit_list
+from fieldnotes.ui.visit_list import VisitListModel
+
+
+def _add_visits(window, count: int) -> list[str]:
+    notebook = window.workspace.services.notebook
+    account, _ = notebook.create_account("Acme")
+    ids = []
+    for day in range(1, count + 1):
+        visit, change = notebook.create_visit(account.id, title=f"Visit {day}", visited_on=f"2026-05-{day:02d}")
+        window.workspace.notifier.publish(change)
+        ids.append(visit.id)
+    return ids
+
+
+def test_a_slow_count_never_freezes_the_window(qtbot, qtmodeltester, open_window, monkeypatch) -> None:
+    window = open_window()
+    _add_visits(window, 7)
+    monkeypatch.setattr(visit_list, "PAGE_SIZE", 3)
+    release = threading.Event()
+    real_count = Search.count
+
+    def slow_count(self, query):
+        release.wait(5)
+        return real_count(self, query)
+
+    monkeypatch.setattr(Search, "count", slow_count)
+    pane = window.visit_list
+    started = time.perf_counter()
+    pane.apply_query()
+    assert time.perf_counter() - started < 1
+    assert pane.model.rowCount() == 3
+    assert pane.count_label.text() == "3+ visits, counting…"
+    release.set()
+    qtbot.waitUntil(lambda: pane.count_label.text() == "7 visits", timeout=5000)
+    assert pane.model.rowCount() == 7
+    assert pane.model.data(pane.model.index(6, 1)) == "Visit 1"
+    qtmodeltester.check(pane.model)
+
+
+def test_the_count_of_an_earlier_search_never_replaces_the_current_one(qtbot, open_window, monkeypatch) -> None:
+    window = open_window()
+    _add_visits(window, 7)
+    monkeypatch.setattr(visit_list, "PAGE_SIZE", 3)
+    model: VisitListModel = window.visit_list.model
+    model._on_counted(model._generation - 1, 500)  # a count that arrives after the query changed
+    assert model.rowCount() == 7
