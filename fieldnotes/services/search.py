@@ -40,5 +40,13 @@ class Search:
         """Every competitor named in a finding, for the filter's choices."""
         return search_index.competitors(self._connections.get())
 
+    def known_names(self, field: str) -> list[str]:
+        """Every spelling of a kind of name (`search_index.NAME_FIELDS`), the most used first."""
+        return search_index.known_names(self._connections.get(), field)
+
+    def contact_names(self, account_id: str) -> list[str]:
+        """The names of an account's contacts."""
+        return search_index.contact_names(self._connections.get(), account_id)
+
     def close(self) -> None:
         self._connections.close()

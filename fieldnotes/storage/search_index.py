@@ -518,3 +518,43 @@ def competitors(connection: Connection) -> list[str]:
         "ORDER BY lower(competitor)"
     )
     return [row[0] for row in rows if row[0]]
+
+
+#: Where each kind of name is written: (table, column, kind of finding or None).
+_NAME_COLUMNS: dict[str, tuple[str, str, str | None]] = {
+    "competitor": ("finding", "competitor", "competitor_move"),
+    "owner": ("finding", "owner", "follow_up"),
+    "person": ("finding", "person", "buying_centre"),
+    "salesperson": ("visit", "salesperson", None),
+}
+NAME_FIELDS = tuple(_NAME_COLUMNS)
+
+
+def known_names(connection: Connection, field: str) -> list[str]:
+    """Every spelling of a kind of name the notebook holds, the most used first.
+
+    Args:
+        connection: a reading connection.
+        field: one of `NAME_FIELDS`.
+
+    Returns:
+        The distinct non-blank values, most frequent first, then by name. The names of
+        contacts are part of "person".
+    """
+    table, column, kind = _NAME_COLUMNS[field]
+    where = f"trim({column}) != ''" + (" AND kind = :kind" if kind else "")
+    sql = f"SELECT trim({column}) AS name, count(*) AS uses FROM {table} WHERE {where} GROUP BY name"
+    if field == "person":
+        sql += " UNION ALL SELECT trim(name), 1 FROM contact WHERE trim(name) != ''"
+        sql = f"SELECT name, sum(uses) AS uses FROM ({sql}) GROUP BY name"
+    rows = connection.execute(f"{sql} ORDER BY uses DESC, lower(name)", {"kind": kind} if kind else {})
+    return [row[0] for row in rows]
+
+
+def contact_names(connection: Connection, account_id: str) -> list[str]:
+    """The names of an account's contacts, by name."""
+    rows = connection.execute(
+        "SELECT name FROM contact WHERE account_id = :account AND trim(name) != '' ORDER BY lower(name)",
+        {"account": account_id},
+    )
+    return [row[0] for row in rows]

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.model import FieldType, Finding, FindingField, FindingKind
+from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import display_value, editor_value, make_editor, set_editor_value
 
@@ -138,6 +139,7 @@ class _FieldDelegate(QStyledItemDelegate):
         if spec is None:
             return super().createEditor(parent, option, index)
         editor = make_editor(spec, parent)
+        attach_name_completion(editor, spec.name, self._model._editing)
         editor.setAutoFillBackground(True)
         return editor
 
@@ -185,6 +187,7 @@ class FindingSection(QWidget):
             self.quick_fields[spec.name] = editor
             quick_row.addWidget(editor, 1 if spec.type is not FieldType.TEXT else 2)
             if isinstance(editor, QLineEdit):
+                attach_name_completion(editor, spec.name, editing)
                 editor.returnPressed.connect(self.add_from_quick_row)
         self.add_button = QPushButton("Add")
         self.add_button.clicked.connect(self.add_from_quick_row)

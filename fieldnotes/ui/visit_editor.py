@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.model import FINDING_KINDS, VISIT_TEXT_FIELDS, Visit, VisitKind
+from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.findings import FindingSection
 
@@ -188,6 +189,7 @@ class VisitEditor(QWidget):
         form.addRow("&Kind", self.kind_combo)
         form.addRow("&Date and time", self.date_edit)
         form.addRow("&Salesperson", self.text_fields["salesperson"])
+        attach_name_completion(self.text_fields["salesperson"], "salesperson", self._editing)
         form.addRow("Atte&ndees", self.text_fields["attendees"])
         form.addRow("&Objective", self.text_fields["objective"])
         form.addRow("Su&mmary", self.text_fields["summary"])

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from fieldnotes.domain.model import Visit
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
+from fieldnotes.services.names import KnownNames
 from fieldnotes.services.session import Services
+from fieldnotes.ui.completion import NameCompletion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.frame import Frame
 from fieldnotes.ui.guide_panel import GuidePanel
@@ -55,6 +57,10 @@ class Workspace(QObject):
         self.notifier = ChangeNotifier(self)
         self.operations = Operations(self.notifier, frame, self)
         self.editing = VisitEditing(services.notebook, self.operations, self)
+        # Before the editor: its name fields find the completion through the editing.
+        self.names = NameCompletion(KnownNames(services.search), self)
+        self.names.register(self.editing)
+        self.names.refresh()
         self.visit_list = visit_list
         self.editor = VisitEditor(self.editing)
         self.guide_panel = GuidePanel(services.guides, self.editing)
@@ -86,6 +92,8 @@ class Workspace(QObject):
 
     def _on_change(self, change: Change) -> None:
         self.visit_list.on_change(change)
+        if change.visit_ids or change.account_ids or change.visit_list:
+            self.names.refresh_soon()
         if change.account_ids or change.visit_list:
             self._reload_choices()
         elif change.visit_ids and change.origin is self.editing:
@@ -106,6 +114,7 @@ class Workspace(QObject):
             self.visit_list.reload_filter_choices(accounts, competitors)
 
     def _visit_loaded(self, visit: object) -> None:
+        self.names.set_account(visit.account_id if isinstance(visit, Visit) else None)
         if visit is None:
             self.visit_list.apply_query()
 
