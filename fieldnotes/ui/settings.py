@@ -45,6 +45,8 @@ class Preferences:
     AUTO_SYNC_MINUTES = Setting("preferences/auto_sync_minutes", int, 5)
     SYNC_ON_QUIT = Setting("preferences/sync_on_quit", bool, True)
     SAMPLE_OFFERED = Setting("preferences/sample_offered", bool, False)
+    #: The first start asked the user's name (asked once, even if they declined).
+    NAME_ASKED = Setting("preferences/name_asked", bool, False)
 
 
 class WindowState:

@@ -8,6 +8,7 @@ drive is a line in the status bar, never an error dialog. Conflicts are listed i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,7 +78,10 @@ class SyncSettingsDialog(QDialog):
         )
         explanation.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Team &folder", row)
+        # A label of its own: a row that is a layout gets no buddy, and "&f" would show as typed.
+        folder_label = QLabel("Team &folder")
+        folder_label.setBuddy(self.folder_edit)
+        form.addRow(folder_label, row)
         form.addRow("Sync &every", self.minutes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -271,9 +275,7 @@ class SyncActions(QObject):
 
     def _succeeded(self, report: SyncReport) -> None:
         self.last_report = report
-        text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
-        self.status.setText(text)
-        self.status.setToolTip("\n".join(report.rejected) or text)
+        self._show_report()
         if report.rejected:
             self._frame.show_status(
                 f"Sync skipped {counted(len(report.rejected), 'file')} on the share: {report.rejected[0]}", 20000)
@@ -297,6 +299,16 @@ class SyncActions(QObject):
 
     # --- conflicts -----------------------------------------------------------------
 
+    def _show_report(self) -> None:
+        """The last sync in the status line, with the conflicts still open now (not then)."""
+        report = self.last_report
+        if report is None:
+            return
+        report = dataclasses.replace(report, conflicts=self.sync_service.open_conflict_count())
+        text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
+        self.status.setText(text)
+        self.status.setToolTip("\n".join(report.rejected) or text)
+
     def _update_review_button(self) -> None:
         count = self.sync_service.open_conflict_count()
         self.review_button.setText(f"{counted(count, 'conflict')} to review")
@@ -310,6 +322,7 @@ class SyncActions(QObject):
 
     def _resolved(self, _change: Change) -> None:
         self._update_review_button()
+        self._show_report()
 
     # --- quitting ------------------------------------------------------------------
 

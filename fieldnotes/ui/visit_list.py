@@ -179,8 +179,11 @@ class VisitListModel(QAbstractTableModel):
         return cached
 
     def row_of(self, visit_id: str) -> int | None:
-        """Row of a visit among those already fetched (None when not loaded or not listed)."""
+        """Row of a visit among the pages already fetched (None when not loaded or not listed)."""
         for page_number, page in self._pages.items():
+            missing = [pk for pk in page if pk not in self._rows]
+            for fetched in self._search.rows(missing) if missing else ():
+                self._rows[fetched.pk] = fetched
             for offset, pk in enumerate(page):
                 row = self._rows.get(pk)
                 if row is not None and row.id == visit_id:
@@ -230,6 +233,10 @@ class VisitListPane(QWidget):
     """Search box, filters and the list of visits; emits the id of the visit to show."""
 
     visitActivated = Signal(str)
+    #: Delete pressed in the list: delete the selected visits.
+    deleteRequested = Signal()
+    #: Ctrl+Z pressed in the list: put back the visits deleted last.
+    undoRequested = Signal()
 
     def __init__(self, search: Search, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -308,6 +315,7 @@ class VisitListPane(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.activated.connect(lambda index: self._on_current_row(index, QModelIndex()))
         self.search_box.installEventFilter(self)
+        self.table.installEventFilter(self)
         self.model.countChanged.connect(self._update_count)
 
     @staticmethod
@@ -322,6 +330,15 @@ class VisitListPane(QWidget):
         return edit
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and isinstance(event, QKeyEvent):
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            delete = event.key() == Qt.Key.Key_Delete and not event.modifiers()
+            if (undo or delete) and event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # the list's own keys, before any window shortcut
+                return True
+            if (undo or delete) and event.type() == QEvent.Type.KeyPress:
+                (self.undoRequested if undo else self.deleteRequested).emit()
+                return True
         # Down from the search box goes to the results, as in a browser's address bar.
         if (
             watched is self.search_box
