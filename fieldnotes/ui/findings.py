@@ -37,6 +37,7 @@ from fieldnotes.domain.model import FieldType, Finding, FindingField, FindingKin
 from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import display_value, editor_value, make_editor, set_editor_value
+from fieldnotes.ui.marks import finding_mark
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -93,6 +94,8 @@ class FindingsModel(QAbstractTableModel):
         if finding is None:
             return None
         name = self._columns[index.column()]
+        if (mark := finding_mark(finding, name, role)) is not None:
+            return mark
         if name == "text":
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
                 return finding.text

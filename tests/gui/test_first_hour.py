@@ -163,3 +163,22 @@ def test_the_status_line_stops_counting_a_conflict_once_it_is_resolved(qtbot, tm
     finally:
         for window in (anna, ben):
             window.workspace.services.close()
+
+
+def test_an_overdue_follow_up_is_marked_in_its_section(qtbot, open_window) -> None:
+    window = open_window()
+    visit_id = _visit_in(window, "At the brewery")
+    notebook = window.workspace.services.notebook
+    notebook.add_finding(visit_id, "follow_up", "Send the quote", {"owner": "Ben", "due_on": "2020-01-31"})
+    notebook.add_finding(visit_id, "follow_up", "Book the trial", {"owner": "Ben", "due_on": "2020-01-31",
+                                                                   "done": True})
+    notebook.add_finding(visit_id, "follow_up", "Call back", {"owner": "Ben", "due_on": "2999-01-31"})
+    window.workspace.editing.open(visit_id)
+    model = window.workspace.editor.sections["follow_up"].model
+    due = model.column_of("due_on")
+    shown = {model.finding(row).text: model.data(model.index(row, due)) for row in range(model.rowCount())}
+    assert shown == {"Send the quote": "2020-01-31 · overdue", "Book the trial": "2020-01-31",
+                     "Call back": "2999-01-31"}
+    overdue_row = next(row for row in range(3) if model.finding(row).text == "Send the quote")
+    assert model.data(model.index(overdue_row, 0), Qt.ItemDataRole.ForegroundRole) is not None
+    assert "Overdue" in model.data(model.index(overdue_row, 0), Qt.ItemDataRole.ToolTipRole)

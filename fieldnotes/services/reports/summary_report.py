@@ -6,7 +6,6 @@ into pages with charts and tables; `write_summary_report()` loads, builds and wr
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.follow_ups import finding_is_overdue
 from fieldnotes.domain.model import (
     Finding,
     InformationChannel,
@@ -338,8 +338,7 @@ def _at_a_glance(summary: Summary) -> list[str]:
     preferred = sorted(summary.channels.items(), key=lambda item: -item[1][1])
     if preferred and preferred[0][1][1]:
         lines.append(f"Channel buyers prefer most: {InformationChannel(preferred[0][0]).label}")
-    today = dt.date.today().isoformat()
-    overdue = [f for f, _ in summary.open_follow_ups if str(f.get("due_on") or "9999") < today]
+    overdue = [f for f, _ in summary.open_follow_ups if finding_is_overdue(f)]
     if overdue:
         one = len(overdue) == 1
         verb, their = ("is", "its") if one else ("are", "their")
