@@ -49,6 +49,9 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     app.setWindowIcon(icon)
 
     store = settings_store()
+    from fieldnotes.ui.theme import apply_saved_appearance
+
+    apply_saved_appearance(app, store)
     window = MainWindow(store, icon)
     window.show()
     _trace("window-shown")

@@ -199,6 +199,7 @@ class FindingSection(QWidget):
 
         self.table = QTableView()
         self.table.setObjectName(f"findings-{kind.key}")
+        self.table.setAccessibleName(kind.title)
         self.table.setModel(self.model)
         self.table.setItemDelegate(_FieldDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

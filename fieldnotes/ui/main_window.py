@@ -16,6 +16,7 @@ from PySide6 import QtCore
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 import fieldnotes
 from fieldnotes import APP_DISPLAY_NAME
+from fieldnotes.ui.accessibility import install_accessible_names
 from fieldnotes.ui.settings import WindowState
 
 if TYPE_CHECKING:
@@ -53,6 +55,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: QSettings, icon: QIcon | None = None) -> None:
         super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_accessible_names(app)
         self.store = store
         self.workspace: Workspace | None = None
         self.visit_list: VisitListPane | None = None
@@ -131,6 +136,10 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
 
         self.view_menu = bar.addMenu("&View")
+        appearance = QAction("&Appearance…", self)
+        appearance.setObjectName("appearance")
+        appearance.triggered.connect(self.edit_appearance)
+        self.view_menu.addAction(appearance)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -371,6 +380,12 @@ class MainWindow(QMainWindow):
         rows = "".join(f"<tr><td><b>{html.escape(keys)}</b></td><td>&nbsp;&nbsp;{html.escape(text)}</td></tr>"
                        for keys, text in self.shortcut_rows())
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def edit_appearance(self) -> None:
+        """Theme (system, light, dark) and larger text."""
+        from fieldnotes.ui.theme import edit_appearance
+
+        edit_appearance(self.store, self)
 
     def show_about(self) -> None:
         where = f"<p>Notebook: {self.workspace.database_path}</p>" if self.workspace is not None else ""

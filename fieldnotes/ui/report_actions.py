@@ -81,6 +81,7 @@ class ReportPreview(QDialog):
             more = counted(page_count - len(images), "more page")
             column.addWidget(QLabel(f"… and {more}: open the report to see them all."))
         scroll = QScrollArea()
+        scroll.setAccessibleName("Report pages")
         scroll.setWidget(pages)
         scroll.setWidgetResizable(True)
         scroll.setStyleSheet("QScrollArea { background: #6f6f6f; }")

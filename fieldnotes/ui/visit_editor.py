@@ -78,6 +78,7 @@ class VisitEditor(QWidget):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("sectionList")
+        self.navigation.setAccessibleName("Sections of the visit")
         self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("Awareness of our offering (99)") + 24)
         self.pages = QStackedWidget()
         self.sections: dict[str, FindingSection] = {}
@@ -199,6 +200,7 @@ class VisitEditor(QWidget):
         content = QWidget()
         content.setLayout(form)
         scroll = QScrollArea()
+        scroll.setAccessibleName("The visit's fields")
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)

@@ -267,6 +267,7 @@ class VisitListPane(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setObjectName("visitList")
+        self.table.setAccessibleName("Visits")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
