@@ -40,6 +40,10 @@ class Search:
         """Every competitor named in a finding, for the filter's choices."""
         return search_index.competitors(self._connections.get())
 
+    def where_matched(self, query: VisitQuery, pks: Sequence[int]) -> dict[int, tuple[list[str], str]]:
+        """For each visit, where the query's words matched: the fields and an excerpt."""
+        return search_index.match_snippets(self._connections.get(), query, pks)
+
     def known_names(self, field: str) -> list[str]:
         """Every spelling of a kind of name (`search_index.NAME_FIELDS`), the most used first."""
         return search_index.known_names(self._connections.get(), field)

@@ -558,3 +558,68 @@ def contact_names(connection: Connection, account_id: str) -> list[str]:
         {"account": account_id},
     )
     return [row[0] for row in rows]
+
+
+#: The index's columns, as the list names them where the words matched.
+_INDEX_COLUMNS = ("title", "account", "text")
+#: Words shown around the first matched word of an excerpt.
+EXCERPT_WORDS = 12
+
+
+def _matched_spans(text: str, words: list[str], prefix_last: bool) -> list[tuple[int, int]]:
+    """Where in `text` the query's words are, as the index folds them (accents, case)."""
+    spans = []
+    for token in _WORD.finditer(text):
+        folded = fold(token.group())
+        if folded in words or (prefix_last and folded.startswith(words[-1])):
+            spans.append(token.span())
+    return spans
+
+
+def _excerpt(text: str, spans: list[tuple[int, int]]) -> str:
+    """A few words around the first match, the matched words between « and »."""
+    tokens = list(_WORD.finditer(text))
+    first = next(i for i, token in enumerate(tokens) if token.start() == spans[0][0])
+    start = max(0, first - EXCERPT_WORDS // 3)
+    end = min(len(tokens), start + EXCERPT_WORDS)
+    begin, finish = tokens[start].start(), tokens[end - 1].end()
+    marked, position = [], begin
+    for span_start, span_end in spans:
+        if span_start < begin or span_end > finish:
+            continue
+        marked += [text[position:span_start], "«", text[span_start:span_end], "»"]
+        position = span_end
+    marked.append(text[position:finish])
+    excerpt = " ".join("".join(marked).split())
+    return ("…" if start > 0 else "") + excerpt + ("…" if end < len(tokens) else "")
+
+
+def match_snippets(connection: Connection, query: VisitQuery, pks: Sequence[int]) -> dict[int, tuple[list[str], str]]:
+    """Where the query's words matched in each of these visits.
+
+    Read from the index's stored text by key and matched here: asking FTS5 for snippets
+    re-reads the whole list of visits of each word (3-5 ms a visit at 100,000 visits).
+
+    Returns:
+        For each visit: the columns any word matched in ("title", "account", "text") and
+        a short excerpt of the text (else the account, else the title) with the matched
+        words between « and ». Empty without words to match.
+    """
+    words = [fold(word) for word in query.words]
+    if not words or not pks:
+        return {}
+    prefix_last = query.prefix_last_word
+    found: dict[int, tuple[list[str], str]] = {}
+    for chunk in _chunks(list(pks)):
+        rows = connection.execute(
+            f"SELECT rowid, title, account, body FROM visit_search WHERE rowid IN ({_placeholders(len(chunk))})",
+            _numbered(chunk),
+        )
+        for pk, *texts in rows:
+            matched = [(name, text or "", _matched_spans(text or "", words, prefix_last))
+                       for name, text in zip(_INDEX_COLUMNS, texts, strict=True)]
+            columns = [name for name, _text, spans in matched if spans]
+            # The text tells most about why a visit matched; the title is on the row already.
+            best = next(((text, spans) for _name, text, spans in reversed(matched) if spans), None)
+            found[pk] = (columns, _excerpt(*best) if best else "")
+    return found

@@ -49,7 +49,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 SEARCH_DELAY_MS = 120
 
-_COLUMNS = ("Date", "Title", "Account", "Kind", "Salesperson")
+_COLUMNS = ("Date", "Title", "Account", "Kind", "Salesperson", "Where it matched")
+MATCH_COLUMN = 5
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -98,6 +99,7 @@ class VisitListModel(QAbstractTableModel):
         self._generation = 0
         self._pages: dict[int, list[int]] = {}
         self._rows: dict[int, VisitRow] = {}
+        self._matches: dict[int, tuple[list[str], str]] = {}
         self._count_signals = _CountSignals()
         self._count_signals.counted.connect(self._on_counted)
 
@@ -119,6 +121,7 @@ class VisitListModel(QAbstractTableModel):
         self._query = query
         self._pages.clear()
         self._rows.clear()
+        self._matches.clear()
         first_page = self._search.find(query, 0, PAGE_SIZE)
         self._pages[0] = first_page
         self._count = len(first_page)
@@ -152,6 +155,7 @@ class VisitListModel(QAbstractTableModel):
         stale = [pk for pk, row in self._rows.items() if row.id in visit_ids]
         for pk in stale:
             del self._rows[pk]
+            self._matches.pop(pk, None)
         if stale:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(_COLUMNS) - 1))
 
@@ -177,6 +181,17 @@ class VisitListModel(QAbstractTableModel):
                 self._rows[fetched.pk] = fetched
             cached = self._rows.get(pk)
         return cached
+
+    def _where_matched(self, row: VisitRow, role: int) -> str | None:
+        """Where the searched words are in this visit: the fields, and an excerpt."""
+        if not self._query.words:
+            return None
+        if row.pk not in self._matches:
+            self._matches.update(self._search.where_matched(self._query, [row.pk]))
+        columns, excerpt = self._matches.get(row.pk, ([], ""))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Matched in the {', '.join(columns)}:\n{excerpt}" if columns else None
+        return excerpt or (f"in the {', '.join(columns)}" if columns else "")
 
     def row_of(self, visit_id: str) -> int | None:
         """Row of a visit among the pages already fetched (None when not loaded or not listed)."""
@@ -216,6 +231,8 @@ class VisitListModel(QAbstractTableModel):
         if role == self.VisitIdRole:
             return row.id
         column = index.column()
+        if column == MATCH_COLUMN:
+            return self._where_matched(row, role)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.title or '(untitled visit)'}\n{row.visited_on.replace('T', ' ')} · {row.kind.label}"
         if column == 0:
@@ -287,6 +304,7 @@ class VisitListPane(QWidget):
         header.resizeSection(3, 105)
         header.resizeSection(4, 100)
         self.table.setColumnHidden(4, True)  # the salesperson: searchable, rarely needed at a glance
+        self.table.setColumnHidden(MATCH_COLUMN, True)  # shown while words are searched
         self.count_label = QLabel()
         self.count_label.setObjectName("visitCount")
 
@@ -389,7 +407,12 @@ class VisitListPane(QWidget):
     def apply_query(self) -> None:
         self._search_timer.stop()
         current = self.current_visit_id()
-        self.model.set_query(self.current_query())
+        query = self.current_query()
+        self.model.set_query(query)
+        searching = bool(query.words)
+        if self.table.isColumnHidden(MATCH_COLUMN) == searching:
+            self.table.setColumnHidden(MATCH_COLUMN, not searching)
+            self.table.horizontalHeader().resizeSection(MATCH_COLUMN, 320)
         self._update_count()
         if current is not None:
             self.select_visit(current, emit=False)

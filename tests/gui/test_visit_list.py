@@ -53,3 +53,21 @@ def test_the_count_of_an_earlier_search_never_replaces_the_current_one(qtbot, op
     model: VisitListModel = window.visit_list.model
     model._on_counted(model._generation - 1, 500)  # a count that arrives after the query changed
     assert model.rowCount() == 7
+
+
+def test_while_searching_the_list_shows_where_the_words_matched(qtbot, open_window) -> None:
+    window = open_window()
+    notebook = window.workspace.services.notebook
+    visit, change = notebook.create_visit(title="Brewery", visited_on="2026-05-01")
+    notebook.update_visit(visit.id, summary="They want quieter pumps for the bottling line.")
+    window.workspace.notifier.publish(change)
+    pane = window.visit_list
+    assert pane.table.isColumnHidden(visit_list.MATCH_COLUMN)
+    pane.search_box.setText("quiet")
+    pane.apply_query()
+    assert not pane.table.isColumnHidden(visit_list.MATCH_COLUMN)
+    excerpt = pane.model.data(pane.model.index(0, visit_list.MATCH_COLUMN))
+    assert "want «quieter» pumps" in excerpt
+    pane.search_box.clear()
+    pane.apply_query()
+    assert pane.table.isColumnHidden(visit_list.MATCH_COLUMN)

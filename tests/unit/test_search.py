@@ -287,3 +287,20 @@ def test_no_filter_makes_the_list_read_every_finding_of_a_kind_once_per_visit(
             if correlated and line.startswith("SEARCH f"):
                 assert "visit_id=?" in line, plan
             assert "id=? AND rowid=?" not in line, plan
+
+
+def test_results_say_where_the_words_matched(services, notebook_visits) -> None:
+    query = VisitQuery(text="quieter espr")
+    pks = services.search.find(query)
+    where = services.search.where_matched(query, pks)
+    columns, excerpt = where[pks[0]]
+    assert columns == ["title", "text"]
+    assert "wants «quieter» pumps for the «espresso» bar" in excerpt
+
+
+def test_where_a_word_matched_ignores_accents_and_names_the_account(services, notebook_visits) -> None:
+    query = VisitQuery(text="luneburg ")
+    pks = services.search.find(query)
+    columns, excerpt = services.search.where_matched(query, pks)[pks[0]]
+    assert columns == ["account"]
+    assert excerpt == "Stadtwerke «Lüneburg»"
