@@ -167,9 +167,11 @@ class ConflictsDialog(QDialog):
             return
         self.heading.setText(f"<b>{conflict.label}</b>")
         for index, candidate in enumerate(conflict.candidates):
-            text = (f"{candidate.description}\n    — {candidate.author or 'someone'} on laptop "
-                    f"{candidate.site_id[:8]}, {local_time(candidate.written_at)}")
+            laptop = candidate.laptop or f"laptop {candidate.site_id[:8]}"
+            text = (f"{candidate.description}\n    — {candidate.author or 'someone'} on {laptop}, "
+                    f"{local_time(candidate.written_at)}")
             button = QRadioButton(text)
+            button.setToolTip(f"Laptop id {candidate.site_id}")
             button.setChecked(index == 0)
             self.choice_group.addButton(button, index)
             self.choices.addWidget(button)

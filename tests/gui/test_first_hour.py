@@ -137,7 +137,7 @@ def _laptop(qtbot, tmp_path: Path, name: str, team: Path) -> MainWindow:
     return window
 
 
-def test_the_status_line_stops_counting_a_conflict_once_it_is_resolved(qtbot, tmp_path: Path) -> None:
+def test_a_conflict_names_the_laptops_and_the_status_line_stops_counting_it_once_resolved(qtbot, tmp_path: Path) -> None:
     team = tmp_path / "team"
     team.mkdir()
     anna, ben = _laptop(qtbot, tmp_path, "anna", team), _laptop(qtbot, tmp_path, "ben", team)
@@ -157,6 +157,8 @@ def test_the_status_line_stops_counting_a_conflict_once_it_is_resolved(qtbot, tm
         dialog = ConflictsDialog(ben.workspace.sync.sync_service, ben.workspace.operations, ben)
         qtbot.addWidget(dialog)
         dialog.resolved.connect(ben.workspace.sync._resolved)
+        shown = " ".join(button.text() for button in dialog.choice_group.buttons())
+        assert "ben on this laptop" in shown and "anna on anna’s laptop" in shown
         dialog.merged.setPlainText("Trial, then a quote")
         dialog.resolve_current()
         assert "conflict" not in ben.workspace.sync.status.text()

@@ -79,8 +79,8 @@ def _run_conflicts(args: argparse.Namespace) -> int:
             if len(shown) > 200:
                 shown = shown[:199] + "…"
             _print(f"  {number}) {shown}")
-            _print(f"     by {candidate.author or 'unknown'} on laptop {candidate.site_id[:8]}"
-                   f" at {candidate.written_at}")
+            laptop = candidate.laptop or f"laptop {candidate.site_id[:8]}"
+            _print(f"     by {candidate.author or 'unknown'} on {laptop} at {candidate.written_at}")
     _print("settle one with: fieldnotes resolve ID --pick N   (or --value TEXT to write a merged value)")
     return 0
 

@@ -28,6 +28,7 @@ Departures from the recommended design, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 import time
@@ -53,6 +54,7 @@ from fieldnotes.services.sync.conflicts import (
     Conflict,
     candidates_of,
     field_label,
+    laptop_label,
     record_label,
 )
 from fieldnotes.services.sync.errors import ConflictNotFound, SyncTeamMismatch
@@ -414,11 +416,14 @@ class Sync:
         """Every open conflict with all its values, who wrote each, where and when."""
         with self.database.reading() as session:
             found = sync_log.open_conflicts(session)
+            candidates = [candidates_of(item.state, item.field, item.newest_child) for item in found]
+            own_site = sync_log.site_id(session)
+            users = sync_log.site_users(session, {c.site_id for listed in candidates for c in listed})
         return [
             Conflict(item.id, item.kind, item.record_id, item.visit_id, item.field,
                      f"{record_label(item.kind, item.names)}: {field_label(item.kind, item.field)}",
-                     candidates_of(item.state, item.field, item.newest_child))
-            for item in found
+                     [dataclasses.replace(c, laptop=laptop_label(c.site_id, own_site, users)) for c in listed])
+            for item, listed in zip(found, candidates, strict=True)
         ]
 
     def conflict(self, conflict_id: str) -> Conflict:
