@@ -61,6 +61,29 @@ def display_date(visited_on: str) -> str:
 
 class _CountSignals(QObject):
     counted = Signal(int, int)  # generation of the query, number of visits (-1: failed)
+    paged = Signal(int, int, object, object)  # generation, page number, keys, rows (None: failed)
+
+
+class _PageJob(QRunnable):
+    """Fetches one page of keys and their rows on a worker thread (a deep page can take seconds)."""
+
+    def __init__(self, search: Search, query: VisitQuery, generation: int, page_number: int,
+                 signals: _CountSignals) -> None:
+        super().__init__()
+        self._search = search
+        self._query = query
+        self._generation = generation
+        self._page_number = page_number
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            pks = self._search.find(self._query, self._page_number * PAGE_SIZE, PAGE_SIZE)
+            rows: list[VisitRow] | None = self._search.rows(pks)
+        except Exception:  # the rows stay "Loading…"; the log says why
+            log.exception("fetching page %d of %r failed", self._page_number, self._query)
+            pks, rows = [], None
+        self._signals.paged.emit(self._generation, self._page_number, pks, rows)
 
 
 class _CountJob(QRunnable):
@@ -100,8 +123,11 @@ class VisitListModel(QAbstractTableModel):
         self._pages: dict[int, list[int]] = {}
         self._rows: dict[int, VisitRow] = {}
         self._matches: dict[int, tuple[list[str], str]] = {}
+        self._page_wanted: int | None = None  # the page the view asked for last
+        self._page_loading: int | None = None  # the page being fetched (one at a time)
         self._count_signals = _CountSignals()
         self._count_signals.counted.connect(self._on_counted)
+        self._count_signals.paged.connect(self._on_paged)
 
     # --- queries -------------------------------------------------------------------
 
@@ -122,6 +148,7 @@ class VisitListModel(QAbstractTableModel):
         self._pages.clear()
         self._rows.clear()
         self._matches.clear()
+        self._page_wanted = None
         first_page = self._search.find(query, 0, PAGE_SIZE)
         self._pages[0] = first_page
         self._count = len(first_page)
@@ -160,12 +187,46 @@ class VisitListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(_COLUMNS) - 1))
 
     def _pk_at(self, row: int) -> int | None:
+        """The key at a row, or None while its page is being fetched (never waits for it)."""
         page_number, offset = divmod(row, PAGE_SIZE)
         page = self._pages.get(page_number)
         if page is None:
-            page = self._search.find(self._query, page_number * PAGE_SIZE, PAGE_SIZE)
-            self._pages[page_number] = page
+            self._request_page(page_number)
+            return None
         return page[offset] if offset < len(page) else None
+
+    def _request_page(self, page_number: int) -> None:
+        """Fetch a page on the thread pool; while one is fetched, only the latest asked waits.
+
+        Dragging the scroll bar asks for every page it passes; fetching them all would keep
+        the pool busy with pages nobody looks at any more.
+        """
+        if page_number == self._page_loading:
+            return
+        self._page_wanted = page_number
+        if self._page_loading is None:
+            self._start_page()
+
+    def _start_page(self) -> None:
+        page_number, self._page_wanted = self._page_wanted, None
+        if page_number is None:
+            return
+        self._page_loading = page_number
+        QThreadPool.globalInstance().start(
+            _PageJob(self._search, self._query, self._generation, page_number, self._count_signals))
+
+    def _on_paged(self, generation: int, page_number: int, pks: list[int], rows: list[VisitRow] | None) -> None:
+        self._page_loading = None
+        if generation == self._generation and rows is not None:
+            self._pages[page_number] = pks
+            for fetched in rows:
+                self._rows[fetched.pk] = fetched
+            first = page_number * PAGE_SIZE
+            last = min(first + PAGE_SIZE, self._count) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(_COLUMNS) - 1))
+        if self._page_wanted is not None and self._page_wanted not in self._pages:
+            self._start_page()
 
     def visit_row(self, row: int) -> VisitRow | None:
         if not 0 <= row < self._count:
@@ -227,7 +288,8 @@ class VisitListModel(QAbstractTableModel):
             return None
         row = self.visit_row(index.row())
         if row is None:
-            return None
+            loading = role == Qt.ItemDataRole.DisplayRole and index.column() == 1
+            return "Loading…" if loading and 0 <= index.row() < self._count else None
         if role == self.VisitIdRole:
             return row.id
         column = index.column()

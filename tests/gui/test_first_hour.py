@@ -137,7 +137,9 @@ def _laptop(qtbot, tmp_path: Path, name: str, team: Path) -> MainWindow:
     return window
 
 
-def test_a_conflict_names_the_laptops_and_the_status_line_stops_counting_it_once_resolved(qtbot, tmp_path: Path) -> None:
+def test_a_conflict_names_the_laptops_and_the_status_line_stops_counting_it_once_resolved(
+    qtbot, tmp_path: Path
+) -> None:
     team = tmp_path / "team"
     team.mkdir()
     anna, ben = _laptop(qtbot, tmp_path, "anna", team), _laptop(qtbot, tmp_path, "ben", team)

@@ -42,7 +42,7 @@ def test_a_slow_count_never_freezes_the_window(qtbot, qtmodeltester, open_window
     release.set()
     qtbot.waitUntil(lambda: pane.count_label.text() == "7 visits", timeout=5000)
     assert pane.model.rowCount() == 7
-    assert pane.model.data(pane.model.index(6, 1)) == "Visit 1"
+    qtbot.waitUntil(lambda: pane.model.data(pane.model.index(6, 1)) == "Visit 1", timeout=5000)
     qtmodeltester.check(pane.model)
 
 
@@ -71,3 +71,28 @@ def test_while_searching_the_list_shows_where_the_words_matched(qtbot, open_wind
     pane.search_box.clear()
     pane.apply_query()
     assert pane.table.isColumnHidden(visit_list.MATCH_COLUMN)
+
+
+def test_scrolling_to_a_page_not_yet_fetched_never_waits_for_it(qtbot, qtmodeltester, open_window, monkeypatch) -> None:
+    window = open_window()
+    _add_visits(window, 7)
+    monkeypatch.setattr(visit_list, "PAGE_SIZE", 3)
+    release = threading.Event()
+    real_find = Search.find
+
+    def slow_deep_pages(self, query, offset=0, limit=None):
+        if offset:
+            release.wait(5)
+        return real_find(self, query, offset, limit)
+
+    monkeypatch.setattr(Search, "find", slow_deep_pages)
+    pane = window.visit_list
+    pane.apply_query()
+    qtbot.waitUntil(lambda: pane.model.count_known, timeout=5000)
+    started = time.perf_counter()
+    assert pane.model.data(pane.model.index(5, 1)) == "Loading…"
+    assert time.perf_counter() - started < 1
+    release.set()
+    qtbot.waitUntil(lambda: pane.model.data(pane.model.index(5, 1)) == "Visit 2", timeout=5000)
+    assert pane.model.data(pane.model.index(6, 1)) == "Visit 1"
+    qtmodeltester.check(pane.model)
