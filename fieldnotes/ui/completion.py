@@ -122,12 +122,22 @@ class NameCompletion(QObject):
         line_edit.setCompleter(completer)
         line_edit.editingFinished.connect(lambda: self.check(line_edit, field))
 
+    def remember(self, field: str, name: str) -> None:
+        """Offer a name entered just now from here on, without reading the lists again."""
+        model = self._models[field]
+        if name and name not in model.stringList():
+            model.setStringList([*model.stringList(), name])
+
     def check(self, line_edit: QLineEdit, field: str) -> str | None:
-        """Point out a known name close to what the line edit holds; returns that name."""
+        """Point out a known name close to what the line edit holds; returns that name.
+
+        A name that is new and not close to a known one is remembered for completion.
+        """
         typed = line_edit.text().strip()
         close = KnownNames.similar(typed, self.known(field))
         if close is None:
             line_edit.setToolTip("")
+            self.remember(field, typed)
             return None
         hint = f"“{typed}” is not in this notebook yet. Did you mean “{close}”?"
         line_edit.setToolTip(hint)

@@ -61,3 +61,15 @@ def test_a_new_spelling_close_to_a_known_competitor_is_pointed_out(qtbot, open_w
         field.editingFinished.emit()
     assert pointed_out.args == ["competitor", "Aquaries", "Aquaris"]
     assert "Did you mean “Aquaris”" in field.toolTip()
+
+
+def test_a_name_entered_in_one_visit_is_offered_in_the_next(qtbot, open_window) -> None:
+    window = open_window()
+    visit_id = _notebook_with_a_competitor(window)
+    window.workspace.names.refresh()
+    qtbot.waitUntil(lambda: window.workspace.names.known("competitor") == ["Aquaris"], timeout=5000)
+    window.workspace.editing.open(visit_id)
+    field = window.workspace.editor.sections["competitor_move"].quick_fields["competitor"]
+    field.setText("Pumpwerk Stahl")
+    field.editingFinished.emit()
+    assert window.workspace.names.known("competitor") == ["Aquaris", "Pumpwerk Stahl"]
