@@ -22,13 +22,14 @@ Counting the vocabulary table instead (fts5vocab) reads a word's whole list of v
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +55,31 @@ class ReadConnections:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._active = 0
+        self._closed = False
+
+    @contextlib.contextmanager
+    def using(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, for one read; `close` waits for every read in progress.
+
+        Raises:
+            DatabaseFileError: the connections were closed (the notebook is closing).
+        """
+        with self._lock:
+            if self._closed:
+                raise DatabaseFileError(f"{self.database_path}: closed")
+            self._active += 1
+        try:
+            yield self.get()
+        except sqlite3.OperationalError as error:
+            if self._closed:  # interrupted by `close`
+                raise DatabaseFileError(f"{self.database_path}: closed") from error
+            raise
+        finally:
+            with self._lock:
+                self._active -= 1
+                self._idle.notify_all()
 
     def get(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""
@@ -75,12 +101,22 @@ class ReadConnections:
         return connection
 
     def close(self) -> None:
+        """Stop the reads in progress on worker threads, wait for them, and close every connection.
+
+        Closing a connection another thread is reading through crashes the process.
+        """
         with self._lock:
+            self._closed = True
+            for connection in self._opened:
+                connection.interrupt()
+            self._idle.wait_for(lambda: self._active == 0, timeout=CLOSE_WAIT_S)
             for connection in self._opened:
                 connection.close()
             self._opened.clear()
         self._local = threading.local()
 
+#: How long closing waits for reads in progress after interrupting them.
+CLOSE_WAIT_S = 10.0
 #: Page cache of each reading connection, in KiB.
 READ_CACHE_KIB = 32_768
 #: Queries with at most this many hits are ranked by relevance, larger ones listed newest first.

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QRunnable, QStringListModel, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QToolTip, QWidget
 
+from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.services.names import NAME_FIELDS, KnownNames
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ class _LoadNames(QRunnable):
     def run(self) -> None:
         try:
             names = self._read()
+        except FieldnotesError as error:  # the notebook is closing, or its file went away
+            log.info("reading the names the notebook knows stopped: %s", error)
+            return
         except Exception:  # completion is a convenience: without lists, typing still works
             log.exception("reading the names the notebook knows failed")
             return

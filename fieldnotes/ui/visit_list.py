@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.model import VisitKind, VisitRow
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
@@ -80,6 +81,9 @@ class _PageJob(QRunnable):
         try:
             pks = self._search.find(self._query, self._page_number * PAGE_SIZE, PAGE_SIZE)
             rows: list[VisitRow] | None = self._search.rows(pks)
+        except FieldnotesError as error:  # the notebook is closing, or its file went away
+            log.info("fetching page %d of %r stopped: %s", self._page_number, self._query, error)
+            pks, rows = [], None
         except Exception:  # the rows stay "Loading…"; the log says why
             log.exception("fetching page %d of %r failed", self._page_number, self._query)
             pks, rows = [], None
@@ -100,6 +104,9 @@ class _CountJob(QRunnable):
     def run(self) -> None:
         try:
             total = self._search.count(self._query)
+        except FieldnotesError as error:  # the notebook is closing, or its file went away
+            log.info("counting the visits of %r stopped: %s", self._query, error)
+            total = -1
         except Exception:  # a count that fails leaves the first page shown; the log says why
             log.exception("counting the visits of %r failed", self._query)
             total = -1
@@ -238,7 +245,12 @@ class VisitListModel(QAbstractTableModel):
         if cached is None:
             page = self._pages[row // PAGE_SIZE]
             missing = [p for p in page if p not in self._rows]
-            for fetched in self._search.rows(missing):
+            try:
+                fetched_rows = self._search.rows(missing)
+            except FieldnotesError as error:  # a view painting while its notebook closes
+                log.info("the visit list could not read its rows: %s", error)
+                return None
+            for fetched in fetched_rows:
                 self._rows[fetched.pk] = fetched
             cached = self._rows.get(pk)
         return cached

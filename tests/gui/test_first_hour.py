@@ -166,6 +166,7 @@ def test_a_conflict_names_the_laptops_and_the_status_line_stops_counting_it_once
         assert "conflict" not in ben.workspace.sync.status.text()
     finally:
         for window in (anna, ben):
+            window.close()
             window.workspace.services.close()
 
 

@@ -268,7 +268,7 @@ def test_no_filter_makes_the_list_read_every_finding_of_a_kind_once_per_visit(
     searched the findings by kind and severity instead of by visit; and two sets iterated
     one inside the other."""
     query = _query(services, notebook_visits, combo)
-    connection = services.search._connections.get()
+    connection = services.search._connections.get()  # the connection the search reads through
     statements: list[tuple[str, object]] = []
     connection.set_trace_callback(lambda sql: statements.append((sql, None)))
     try:
@@ -304,3 +304,31 @@ def test_where_a_word_matched_ignores_accents_and_names_the_account(services, no
     columns, excerpt = services.search.where_matched(query, pks)[pks[0]]
     assert columns == ["account"]
     assert excerpt == "Stadtwerke «Lüneburg»"
+
+
+def test_closing_while_another_thread_searches_stops_it_with_a_known_error(services, notebook_visits) -> None:
+    """The app closes the notebook while a count or a completion list may still be read."""
+    import threading
+
+    from fieldnotes.domain.errors import DatabaseFileError
+
+    outcome: list[BaseException] = []
+    started = threading.Event()
+
+    def search_until_closed() -> None:
+        try:
+            while True:
+                services.search.count(VisitQuery(text="customer", min_severity=2))
+                services.search.known_names("competitor")
+                started.set()
+        except BaseException as error:  # what stopped it is the point of the test
+            outcome.append(error)
+            started.set()
+
+    worker = threading.Thread(target=search_until_closed)
+    worker.start()
+    started.wait(5)
+    services.search.close()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], DatabaseFileError)
