@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -409,6 +410,9 @@ class VisitListPane(QWidget):
         self.table.activated.connect(lambda index: self._on_current_row(index, QModelIndex()))
         self.search_box.installEventFilter(self)
         self.table.installEventFilter(self)
+        #: Whether Ctrl+Z in the list has deleted visits to put back; otherwise the key is
+        #: left to the window (the visit's own undo).
+        self.undo_available: Callable[[], bool] = lambda: False
         self.model.countChanged.connect(self._update_count)
 
     @staticmethod
@@ -424,7 +428,7 @@ class VisitListPane(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and isinstance(event, QKeyEvent):
-            undo = event.matches(QKeySequence.StandardKey.Undo)
+            undo = event.matches(QKeySequence.StandardKey.Undo) and self.undo_available()
             delete = event.key() == Qt.Key.Key_Delete and not event.modifiers()
             if (undo or delete) and event.type() == QEvent.Type.ShortcutOverride:
                 event.accept()  # the list's own keys, before any window shortcut

@@ -90,6 +90,7 @@ class Workspace(QObject):
         frame.add_status_widget(self.undo_delete_button)
         self.visit_list.deleteRequested.connect(self.delete_visit)
         self.visit_list.undoRequested.connect(self.undo_delete)
+        self.visit_list.undo_available = lambda: bool(self._deleted)
         self.editing.visitLoaded.connect(self._visit_loaded)
         # Built last: both read the attributes above.
         self.reports = ReportActions(self, frame)
