@@ -1,6 +1,6 @@
 """How counts are written for people: "1 visit", "16 visits", "1,204 follow-ups".
 
-One helper for the app, the command line and the reports, so that no message says
+One function for the app, the command line and the reports, so that no message says
 "visit" followed by "(s)".
 """
 
