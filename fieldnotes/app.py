@@ -49,6 +49,9 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     app.setWindowIcon(icon)
 
     store = settings_store()
+    from fieldnotes.ui.theme import apply_saved_appearance
+
+    apply_saved_appearance(app, store)
     window = MainWindow(store, icon)
     window.show()
     _trace("window-shown")
@@ -108,7 +111,7 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
         if os.environ.get("FIELDNOTES_QUIT_AFTER_START") == "1":
             QTimer.singleShot(0, window.close)
             return
-        QTimer.singleShot(0, workspace.offer_sample)
+        QTimer.singleShot(0, workspace.welcome)
 
     # A zero-time timer fires once the event loop has painted the window.
     QTimer.singleShot(0, show_list_first)

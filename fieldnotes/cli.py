@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import fieldnotes
 from fieldnotes.domain.errors import DatabaseFileError, FieldnotesError, ValidationError
+from fieldnotes.domain.wording import counted
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -106,7 +107,7 @@ def _run_export(args: argparse.Namespace) -> int:
         count = services.interchange.export_file(args.file)
     finally:
         services.close()
-    _print(f"exported {count} visit(s) to {args.file}")
+    _print(f"exported {counted(count, 'visit')} to {args.file}")
     return EXIT_OK
 
 
@@ -193,7 +194,7 @@ def _run_accounts(args: argparse.Namespace) -> int:
     else:
         for account in accounts:
             _print("\t".join([account.id, account.name or "(unnamed)", _label(AccountKind, account.kind),
-                              f"{account.visits} visit(s)", account.last_visit or "-"]))
+                              counted(account.visits, "visit"), account.last_visit or "-"]))
     if not accounts:
         _note("no accounts yet")
     return EXIT_OK

@@ -29,6 +29,7 @@ from fieldnotes.domain.model import (
     normalize_date,
     normalize_visited_on,
 )
+from fieldnotes.domain.wording import counted
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
 from fieldnotes.services.guides import SHIPPED_GUIDE_STAMP
@@ -63,10 +64,11 @@ class ImportSummary:
 
     def describe(self) -> str:
         text = (
-            f"{self.visits} visit(s) with {self.findings} finding(s), {self.accounts} account(s) "
-            f"with {self.contacts} contact(s)"
+            f"{counted(self.visits, 'visit')} with {counted(self.findings, 'finding')}, "
+            f"{counted(self.accounts, 'account')} "
+            f"with {counted(self.contacts, 'contact')}"
         )
-        return text + (f", {self.guides} guide(s)" if self.guides else "")
+        return text + (f", {counted(self.guides, 'guide')}" if self.guides else "")
 
 
 @cache

@@ -28,6 +28,7 @@ from fieldnotes.domain.model import (
     new_id,
     normalize_visited_on,
 )
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
 from fieldnotes.storage import notebook_store as store
@@ -135,7 +136,8 @@ class Notebook:
             visits = store.visits_of_account(session, account_id)
             if visits:
                 raise ValidationError(
-                    f"account {account.name!r} has {visits} visit(s); delete them or move them to another account first"
+                    f"account {account.name!r} has {counted(visits, 'visit')}; "
+                    "delete them or move them to another account first"
                 )
             store.delete(session, "account", account_id)
         return Change(account_ids=frozenset({account_id}))

@@ -25,7 +25,7 @@ APPLICATION_ID = 0x464E6F74
 #: Every alembic revision this version of the code knows, oldest first. Read without
 #: importing alembic so that an up-to-date database opens fast; a test keeps this list
 #: equal to the revisions in `migrations/versions`.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
@@ -37,6 +37,7 @@ EXPECTED_SCHEMA: dict[str, tuple[int, str]] = {
     "0002": (32, "49a35168f96bddbf0fe9bb292c7b1350"),
     "0003": (33, "7c4c2b2b239bbe538a8c53ec9d7c7286"),
     "0004": (33, "7c4c2b2b239bbe538a8c53ec9d7c7286"),
+    "0005": (34, "1ebf0003f2ebc1cb024579f69276a60d"),
 }
 
 

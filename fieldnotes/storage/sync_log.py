@@ -289,6 +289,19 @@ def open_conflicts(session: Session) -> list[OpenConflict]:
     return found
 
 
+def site_users(session: Session, sites: Iterable[str]) -> dict[str, str]:
+    """Who wrote the newest version of each of these laptops (sites), where any is known."""
+    connection = _connection(session)
+    users = {}
+    for site in set(sites):
+        row = connection.execute(
+            "SELECT author FROM field_version WHERE site = ? ORDER BY counter DESC LIMIT 1", (site,)
+        ).fetchone()
+        if row is not None and str(row[0]).strip():
+            users[site] = str(row[0]).strip()
+    return users
+
+
 def conflict_subject(session: Session, conflict: str) -> tuple[str, str, str] | None:
     """The (kind, record id, field) an open conflict is about, or None when it is not open."""
     row = _connection(session).execute(

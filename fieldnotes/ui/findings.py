@@ -38,8 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.model import FieldType, Finding, FindingField, FindingKind
+from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import DateField, display_value, editor_value, make_editor, set_editor_value
+from fieldnotes.ui.marks import finding_mark
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -107,6 +109,8 @@ class FindingsModel(QAbstractTableModel):
         if finding is None:
             return None
         name = self._columns[index.column()]
+        if (mark := finding_mark(finding, name, role)) is not None:
+            return mark
         if name == "text":
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
                 return finding.text
@@ -153,6 +157,7 @@ class _FieldDelegate(QStyledItemDelegate):
         if spec is None:
             return super().createEditor(parent, option, index)
         editor = make_editor(spec, parent)
+        attach_name_completion(editor, spec.name, self._model._editing)
         editor.setAutoFillBackground(True)
         return editor
 
@@ -208,6 +213,7 @@ class FindingSection(QWidget):
                 editor.setMinimumWidth(editor.fontMetrics().horizontalAdvance(spec.label) + 24)
             fields_row.addWidget(editor, 2 if spec.type in (FieldType.TEXT, FieldType.DATE) else 0)
             editor.installEventFilter(self)  # Enter adds the finding from any box of the row
+            attach_name_completion(editor, spec.name, editing)
         self.add_button = QPushButton("Add", self)
         self.add_button.setToolTip("Add the finding (Enter in any box of this row)")
         self.add_button.clicked.connect(self.add_from_quick_row)
@@ -226,6 +232,7 @@ class FindingSection(QWidget):
 
         self.table = QTableView(self)
         self.table.setObjectName(f"findings-{kind.key}")
+        self.table.setAccessibleName(kind.title)
         self.table.setModel(self.model)
         self.table.setItemDelegate(_FieldDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

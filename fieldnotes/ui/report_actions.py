@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldnotes.domain.wording import counted
 from fieldnotes.ui.frame import Frame
 from fieldnotes.ui.screen_fit import resize_to_fit
 
@@ -79,8 +80,10 @@ class ReportPreview(QDialog):
             label.setStyleSheet("background: white; border: 1px solid #b8b8b8;")
             column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
         if page_count > len(images):
-            column.addWidget(QLabel(f"… and {page_count - len(images)} more page(s): open the report to see them all."))
+            more = counted(page_count - len(images), "more page")
+            column.addWidget(QLabel(f"… and {more}: open the report to see them all."))
         scroll = QScrollArea()
+        scroll.setAccessibleName("Report pages")
         scroll.setWidget(pages)
         scroll.setWidgetResizable(True)
         scroll.setStyleSheet("QScrollArea { background: #6f6f6f; }")
@@ -97,7 +100,7 @@ class ReportPreview(QDialog):
         folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Saved to <b>{path}</b> — {page_count} page(s)"))
+        layout.addWidget(QLabel(f"Saved to <b>{path}</b> — {counted(page_count, 'page')}"))
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
 

@@ -10,6 +10,7 @@ not mounted): a "Re-create team folder" button appears, and asks before it does.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.ui.frame import Frame
 from fieldnotes.ui.operations import Operations
@@ -79,7 +81,10 @@ class SyncSettingsDialog(QDialog):
         )
         explanation.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Team &folder", row)
+        # A label of its own: a row that is a layout gets no buddy, and "&f" would show as typed.
+        folder_label = QLabel("Team &folder")
+        folder_label.setBuddy(self.folder_edit)
+        form.addRow(folder_label, row)
         form.addRow("Sync &every", self.minutes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -110,6 +115,7 @@ class ConflictsDialog(QDialog):
         self.resize(860, 520)
         self.list = QListWidget()
         self.list.setObjectName("conflictList")
+        self.list.setAccessibleName("Conflicts to review")
         self.list.currentRowChanged.connect(self._show)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -117,6 +123,7 @@ class ConflictsDialog(QDialog):
         self.choice_group = QButtonGroup(self)
         self.merged = QPlainTextEdit()
         self.merged.setObjectName("mergedValue")
+        self.merged.setAccessibleName("Merged value")
         self.merged.setPlaceholderText("Or write a merged value here, then Resolve")
         self.merged.setMaximumHeight(110)
         self.resolve_button = QPushButton("Resolve")
@@ -163,9 +170,11 @@ class ConflictsDialog(QDialog):
             return
         self.heading.setText(f"<b>{conflict.label}</b>")
         for index, candidate in enumerate(conflict.candidates):
-            text = (f"{candidate.description}\n    — {candidate.author or 'someone'} on laptop "
-                    f"{candidate.site_id[:8]}, {local_time(candidate.written_at)}")
+            laptop = candidate.laptop or f"laptop {candidate.site_id[:8]}"
+            text = (f"{candidate.description}\n    — {candidate.author or 'someone'} on {laptop}, "
+                    f"{local_time(candidate.written_at)}")
             button = QRadioButton(text)
+            button.setToolTip(f"Laptop id {candidate.site_id}")
             button.setChecked(index == 0)
             self.choice_group.addButton(button, index)
             self.choices.addWidget(button)
@@ -308,12 +317,10 @@ class SyncActions(QObject):
     def _succeeded(self, report: SyncReport) -> None:
         self.last_report = report
         self.recreate_button.setVisible(False)
-        text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
-        self.status.setText(text)
-        self.status.setToolTip("\n".join(report.rejected) or text)
+        self._show_report()
         if report.rejected:
             self._frame.show_status(
-                f"Sync skipped {len(report.rejected)} file(s) on the share: {report.rejected[0]}", 20000)
+                f"Sync skipped {counted(len(report.rejected), 'file')} on the share: {report.rejected[0]}", 20000)
         if report.newer_format:
             self._frame.show_banner("A colleague uses a newer fieldnotes: some of the team's changes were kept "
                                     "aside. Update fieldnotes to merge them.")
@@ -337,9 +344,19 @@ class SyncActions(QObject):
 
     # --- conflicts -----------------------------------------------------------------
 
+    def _show_report(self) -> None:
+        """The last sync in the status line, with the conflicts still open now (not then)."""
+        report = self.last_report
+        if report is None:
+            return
+        report = dataclasses.replace(report, conflicts=self.sync_service.open_conflict_count())
+        text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
+        self.status.setText(text)
+        self.status.setToolTip("\n".join(report.rejected) or text)
+
     def _update_review_button(self) -> None:
         count = self.sync_service.open_conflict_count()
-        self.review_button.setText(f"{count} conflict{'s' if count != 1 else ''} to review")
+        self.review_button.setText(f"{counted(count, 'conflict')} to review")
         self.review_button.setVisible(count > 0)
 
     def review_conflicts(self) -> None:
@@ -350,6 +367,7 @@ class SyncActions(QObject):
 
     def _resolved(self, _change: Change) -> None:
         self._update_review_button()
+        self._show_report()
 
     # --- quitting ------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.model import FINDING_KINDS, VISIT_TEXT_FIELDS, Visit, VisitKind
+from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import DateField
 from fieldnotes.ui.findings import FindingSection
@@ -77,6 +78,7 @@ class VisitEditor(QWidget):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("sectionList")
+        self.navigation.setAccessibleName("Sections of the visit")
         self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("Awareness of our offering (99)") + 24)
         self.pages = QStackedWidget()
         self.sections: dict[str, FindingSection] = {}
@@ -188,6 +190,7 @@ class VisitEditor(QWidget):
         form.addRow("&Kind", self.kind_combo)
         form.addRow("&Date and time", self.date_edit)
         form.addRow("&Salesperson", self.text_fields["salesperson"])
+        attach_name_completion(self.text_fields["salesperson"], "salesperson", self._editing)
         form.addRow("Atte&ndees", self.text_fields["attendees"])
         form.addRow("&Objective", self.text_fields["objective"])
         form.addRow("Su&mmary", self.text_fields["summary"])
@@ -197,6 +200,7 @@ class VisitEditor(QWidget):
         content = QWidget()
         content.setLayout(form)
         scroll = QScrollArea()
+        scroll.setAccessibleName("The visit's fields")
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)

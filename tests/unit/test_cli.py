@@ -112,17 +112,17 @@ def test_list_filters_by_competitor_and_severity(filled_database, capsys) -> Non
 def test_export_writes_a_file_that_imports_again(filled_database, tmp_path, capsys) -> None:
     exported = tmp_path / "export.json"
     assert main(["--db", str(filled_database), "export", str(exported)]) == EXIT_OK
-    assert "exported 16 visit(s)" in capsys.readouterr().out
+    assert "exported 16 visits" in capsys.readouterr().out
     other = tmp_path / "other.db"
     assert main(["--db", str(other), "import", str(exported)]) == EXIT_OK
-    assert "imported 16 visit(s)" in capsys.readouterr().out
+    assert "imported 16 visits" in capsys.readouterr().out
 
 
 def test_a_zero_byte_database_file_is_treated_as_a_new_notebook(tmp_path, capsys) -> None:
     database = tmp_path / "touched.db"
     database.touch()
     assert main(["--db", str(database), "import", str(sample_team_path())]) == EXIT_OK
-    assert "imported 16 visit(s)" in capsys.readouterr().out
+    assert "imported 16 visits" in capsys.readouterr().out
     connection = sqlite3.connect(database)
     try:
         assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -284,7 +284,7 @@ def test_accounts_lists_every_account_with_its_id_kind_visits_and_last_visit(fil
     lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     assert len(lines) == 7
     eloi = next(line for line in lines if line[1] == "Brasserie Saint-Éloi")
-    assert eloi[2:] == ["Customer", "2 visit(s)", "2026-10-14T10:30"]
+    assert eloi[2:] == ["Customer", "2 visits", "2026-10-14T10:30"]
     assert main(["--db", str(filled_database), "accounts", "--json"]) == EXIT_OK
     listed = json.loads(capsys.readouterr().out)
     assert {"id": eloi[0], "name": "Brasserie Saint-Éloi", "kind": "customer", "visits": 2,
@@ -361,5 +361,5 @@ def test_report_takes_an_account_by_name_too(filled_database, tmp_path, capsys) 
     capsys.readouterr()
     target = tmp_path / "eloi.pdf"
     assert main(["--db", str(filled_database), "report", "--account", "Saint Eloi", "-o", str(target)]) == EXIT_OK
-    assert "wrote a summary of 2 visit(s)" in capsys.readouterr().out
+    assert "wrote a summary of 2 visits" in capsys.readouterr().out
     assert target.stat().st_size > 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.wording import counted
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             visit_ids = _filtered_visit_ids(services, args) if filtered else list(dict.fromkeys(args.visit_ids))
             written = write_summary_report(services, visit_ids, args.output, title=args.title)
-            message = f"wrote a summary of {len(visit_ids)} visit(s) to {written}"
+            message = f"wrote a summary of {counted(len(visit_ids), 'visit')} to {written}"
     finally:
         services.close()
     sys.stdout.write(message + "\n")

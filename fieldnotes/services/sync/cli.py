@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import FieldnotesError, ValidationError
+from fieldnotes.domain.wording import counted
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -61,7 +62,7 @@ def _run_sync(args: argparse.Namespace) -> int:
     if report.newer_format:
         problems.append(NEWER_FORMAT_MESSAGE)
     if problems:
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        more = f" (and {counted(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
         raise SyncIncomplete(f"{problems[0]}{more}")
     return 0
 
@@ -98,8 +99,8 @@ def _run_conflicts(args: argparse.Namespace) -> int:
             if len(shown) > 200:
                 shown = shown[:199] + "…"
             _print(f"  {number}) {shown}")
-            _print(f"     by {candidate.author or 'unknown'} on laptop {candidate.site_id[:8]}"
-                   f" at {candidate.written_at}")
+            laptop = candidate.laptop or f"laptop {candidate.site_id[:8]}"
+            _print(f"     by {candidate.author or 'unknown'} on {laptop} at {candidate.written_at}")
     _print("settle one with: fieldnotes resolve ID --pick N   (or --value TEXT to write a merged value)")
     return 0
 

@@ -38,6 +38,7 @@ Departures from the recommended design, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import logging
 import secrets
@@ -56,6 +57,7 @@ from fieldnotes.domain.errors import (
     ValidationError,
 )
 from fieldnotes.domain.versioning import EXISTS_FIELD, Version
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.sync import folder as share
 from fieldnotes.services.sync.conflicts import (
@@ -64,6 +66,7 @@ from fieldnotes.services.sync.conflicts import (
     Conflict,
     candidates_of,
     field_label,
+    laptop_label,
     record_label,
 )
 from fieldnotes.services.sync.errors import ConflictNotFound, SyncTeamMismatch
@@ -133,17 +136,19 @@ class SyncReport:
         return not self.rejected and not self.newer_format
 
     def describe(self) -> str:
-        parts = [f"sent {self.sent} change(s), received {self.received}"]
+        parts = [f"sent {counted(self.sent, 'change')}, received {self.received}"]
         if self.conflicts:
-            parts.append(f"{self.conflicts} conflict(s) need review")
+            parts.append(f"{counted(self.conflicts, 'conflict')} {'needs' if self.conflicts == 1 else 'need'} review")
         if self.waiting:
-            parts.append(f"{self.waiting} file(s) still arriving")
+            parts.append(f"{counted(self.waiting, 'file')} still arriving")
         if self.held_back:
-            parts.append(f"{self.held_back} record(s) held back until everything arrives")
+            parts.append(f"{counted(self.held_back, 'record')} held back until everything arrives")
         if self.set_aside:
-            parts.append(f"{len(self.set_aside)} change(s) of yours could not be published ({self.set_aside[0]})")
+            parts.append(
+                f"{counted(len(self.set_aside), 'change')} of yours could not be published ({self.set_aside[0]})"
+            )
         if self.collisions:
-            parts.append(f"{len(self.collisions)} change number(s) arrived with two different contents, "
+            parts.append(f"{counted(len(self.collisions), 'change number')} arrived with two different contents, "
                          f"both kept ({self.collisions[0]})")
         return "; ".join(parts)
 
@@ -581,11 +586,14 @@ class Sync:
         """Every open conflict with all its values, who wrote each, where and when."""
         with self.database.reading() as session:
             found = sync_log.open_conflicts(session)
+            candidates = [candidates_of(item.state, item.field, item.newest_child) for item in found]
+            own_site = sync_log.site_id(session)
+            users = sync_log.site_users(session, {c.site_id for listed in candidates for c in listed})
         return [
             Conflict(item.id, item.kind, item.record_id, item.visit_id, item.field,
                      f"{record_label(item.kind, item.names)}: {field_label(item.kind, item.field)}",
-                     candidates_of(item.state, item.field, item.newest_child))
-            for item in found
+                     [dataclasses.replace(c, laptop=laptop_label(c.site_id, own_site, users)) for c in listed])
+            for item, listed in zip(found, candidates, strict=True)
         ]
 
     def conflict(self, conflict_id: str) -> Conflict:
