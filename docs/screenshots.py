@@ -24,25 +24,6 @@ THEMES = ("light", "dark")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _dark_palette():  # type: ignore[no-untyped-def]  # PySide6 is imported only in the child process
-    from PySide6.QtGui import QColor, QPalette
-
-    palette = QPalette()
-    roles = QPalette.ColorRole
-    for role, color in (
-        (roles.Window, "#2b2b2b"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1f1f1f"),
-        (roles.AlternateBase, "#2a2a2a"), (roles.Text, "#e6e6e6"), (roles.Button, "#353535"),
-        (roles.ButtonText, "#e6e6e6"), (roles.Highlight, "#3d6fb4"), (roles.HighlightedText, "#ffffff"),
-        (roles.ToolTipBase, "#353535"), (roles.ToolTipText, "#e6e6e6"), (roles.PlaceholderText, "#8c8c8c"),
-        (roles.Link, "#7fb0ff"), (roles.Mid, "#444444"), (roles.Dark, "#1a1a1a"), (roles.Light, "#505050"),
-    ):
-        palette.setColor(role, QColor(color))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.WindowText, roles.Text, roles.ButtonText):
-        palette.setColor(disabled, role, QColor("#7a7a7a"))
-    return palette
-
-
 def shoot(width: int, height: int, theme: str, out: Path) -> None:
     """Render the window on the sample team into `out`; runs in a process whose screen is width×height."""
     from PySide6.QtCore import QSettings
@@ -53,11 +34,10 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     from fieldnotes.ui.main_window import MainWindow
     from fieldnotes.ui.report_actions import ReportPreview, render_pages
     from fieldnotes.ui.settings import Preferences
+    from fieldnotes.ui.theme import apply_appearance
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyle("Fusion")
-    if theme == "dark":
-        app.setPalette(_dark_palette())
+    apply_appearance(app, theme, larger_text=False)  # the app's own light and dark themes
     folder = Path(tempfile.mkdtemp(prefix="fieldnotes-shots-"))
     store = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     Preferences.SAMPLE_OFFERED.set(store, True)

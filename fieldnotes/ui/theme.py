@@ -8,7 +8,7 @@ quarter; every layout follows because none fixes a pixel font size.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QProxyStyle,
+    QStyle,
     QStyleFactory,
+    QStyleOption,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +42,31 @@ _DISABLED_DARK = {
     QPalette.ColorRole.WindowText: "#7a7a7a", QPalette.ColorRole.Text: "#7a7a7a",
     QPalette.ColorRole.ButtonText: "#7a7a7a",
 }
+
+
+#: The outline of an empty check box on a dark palette.
+_DARK_INDICATOR_OUTLINE = "#8c8c8c"
+
+
+class _OutlinedIndicators(QProxyStyle):
+    """Fusion with check boxes that stay visible when empty on a dark palette.
+
+    Fusion outlines a check box in a shade darker than the window: on a dark window that is
+    darker than the box itself, so an unticked box (in the guide, in tables) disappears.
+    """
+
+    _INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck)
+
+    def drawPrimitive(
+        self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter, widget: QWidget | None = None
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element in self._INDICATORS:
+            painter.save()
+            painter.setPen(QColor(_DARK_INDICATOR_OUTLINE))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
+            painter.restore()
 
 
 def _palette(theme: str, style_palette: QPalette) -> QPalette:
@@ -68,9 +96,12 @@ def apply_appearance(app: QApplication, theme: str, larger_text: bool) -> None:
         app.setProperty("fieldnotesBaseStyle", app.style().name())
     base_font: QFont = app.property("fieldnotesBaseFont")
     hints = app.styleHints()
-    if theme in ("light", "dark"):
+    if theme == "dark":
+        app.setStyle(_OutlinedIndicators(QStyleFactory.create("Fusion")))
+        hints.setColorScheme(Qt.ColorScheme.Dark)
+    elif theme == "light":
         app.setStyle(QStyleFactory.create("Fusion"))
-        hints.setColorScheme(Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
+        hints.setColorScheme(Qt.ColorScheme.Light)
     else:
         app.setStyle(QStyleFactory.create(str(app.property("fieldnotesBaseStyle"))))
         hints.unsetColorScheme()

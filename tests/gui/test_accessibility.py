@@ -100,3 +100,17 @@ def test_cancelling_the_appearance_dialog_puts_the_saved_look_back(qtbot, open_w
     dialog.reject()
     assert app.font().pointSizeF() == pytest.approx(base_size)
     assert Preferences.LARGER_TEXT.get(window.store) is False
+
+
+def test_an_unticked_box_stays_visible_in_the_dark_theme(qtbot, restored_appearance) -> None:
+    """An empty check box in the guide or a table must not vanish into a dark background."""
+    from PySide6.QtWidgets import QCheckBox
+
+    apply_appearance(restored_appearance, "dark", False)
+    box = QCheckBox()
+    qtbot.addWidget(box)
+    box.resize(box.sizeHint())
+    image = box.grab().toImage()
+    background = box.palette().color(QPalette.ColorRole.Window).lightness()
+    brightest = max(image.pixelColor(x, y).lightness() for x in range(image.width()) for y in range(image.height()))
+    assert brightest - background > 60
