@@ -51,6 +51,42 @@ class Version(NamedTuple):
         return version_key(self.site, self.counter)
 
 
+class RecordVersion(NamedTuple):
+    """One laptop's change to one record: the fields it set, under one identity.
+
+    This is how versions are stored and exchanged: a record created with twenty fields
+    is one record version, not twenty. For the merge rule it stands for one `Version`
+    per field (`field_versions`), all with its site, counter, clock and parents; a
+    parent names a record version, and only the fields the naming version sets are
+    replaced by it (heads are computed field by field).
+    """
+
+    site: str
+    counter: int
+    kind: str
+    record_id: str
+    fields: dict[str, object]
+    hlc: int
+    author: str
+    written_at: str
+    parents: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return version_key(self.site, self.counter)
+
+    def field_versions(self) -> list[Version]:
+        """The per-field versions the merge rule resolves."""
+        return [Version(self.site, self.counter, self.kind, self.record_id, name, value, self.hlc, self.author,
+                        self.written_at, self.parents) for name, value in self.fields.items()]
+
+    @classmethod
+    def of(cls, version: Version) -> RecordVersion:
+        """A record version setting the one field of `version`."""
+        return cls(version.site, version.counter, version.kind, version.record_id, {version.field: version.value},
+                   version.hlc, version.author, version.written_at, version.parents)
+
+
 def version_key(site: str, counter: int) -> str:
     """The text that names a version in another version's parents."""
     return f"{site}:{counter}"

@@ -20,7 +20,7 @@ APPLICATION_ID = 0x464E6F74
 #: Every alembic revision this version of the code knows, oldest first. Read without
 #: importing alembic so that an up-to-date database opens fast; a test keeps this list
 #: equal to the revisions in `migrations/versions`.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 

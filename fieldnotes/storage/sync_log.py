@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from fieldnotes.domain.changes import Change
-from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, Version
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, RecordVersion, Version
 from fieldnotes.storage import versions as version_log
 from fieldnotes.storage.versions import Key
 
@@ -213,7 +213,7 @@ def capture_local_edits(session: Session, author: str) -> Change:
     return settle(session, captured.to_settle)
 
 
-def apply_versions(session: Session, versions: Sequence[Version], held_back: HeldBack) -> tuple[int, Change]:
+def apply_versions(session: Session, versions: Sequence[RecordVersion], held_back: HeldBack) -> tuple[int, Change]:
     """Add versions from other laptops and rewrite what they resolve to.
 
     Returns:

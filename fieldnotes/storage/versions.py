@@ -2,8 +2,9 @@
 versions, and rewriting the visible tables from what the versions resolve to.
 
 Local edits are noted by triggers (migration 0002) in `sync_dirty`; `capture_local_changes`
-turns each noted record into versions of the fields whose value differs from what the log
-resolves to, so a day of autosaves becomes one version per changed field. Remote versions
+turns each noted record into one record version holding the fields whose value differs
+from what the log resolves to, so a day of autosaves becomes one row per changed record
+(migration 0004). Remote versions
 are inserted as a set (`INSERT OR IGNORE` on their identity), and `materialize` rewrites
 the affected rows with the triggers silenced. A row is only ever written exactly as its
 versions resolve, never approximately: a record whose parent has not arrived yet, or whose
@@ -40,6 +41,7 @@ from fieldnotes.domain.model import (
 from fieldnotes.domain.versioning import (
     EXISTS_FIELD,
     RecordState,
+    RecordVersion,
     Version,
     parse_parents,
     resolve_record,
@@ -74,21 +76,28 @@ _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 Key = tuple[str, str]  # (kind, record id)
 
 
-#: Columns of `field_version`, in the order `_stored` and `_loaded` use.
-_VERSION_COLUMNS = "site, counter, kind, record_id, field, value, hlc, author, written_at, parents"
+#: Columns of `record_version`, in the order `_stored` and `_loaded` use.
+_VERSION_COLUMNS = "site, counter, kind, record_id, fields, hlc, author, written_at, parents"
+_INSERT_VERSION = f"INSERT OR IGNORE INTO record_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
-def _stored(version: Version) -> tuple[object, ...]:
-    """A version as a `field_version` row (parents as space-separated keys)."""
-    return (version.site, version.counter, version.kind, version.record_id, version.field, version.value,
+def fields_text(fields: dict[str, object]) -> str:
+    """The JSON object a record version's fields are stored and exchanged as."""
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _stored(version: RecordVersion) -> tuple[object, ...]:
+    """A record version as a `record_version` row (parents as space-separated keys)."""
+    return (version.site, version.counter, version.kind, version.record_id, fields_text(version.fields),
             version.hlc, version.author, version.written_at, " ".join(version.parents))
 
 
-def _loaded(rows: Iterable[tuple]) -> list[Version]:
-    """Versions from `field_version` rows selected as `_VERSION_COLUMNS`."""
+def _loaded(rows: Iterable[tuple]) -> list[RecordVersion]:
+    """Record versions from `record_version` rows selected as `_VERSION_COLUMNS`."""
     return [
-        Version(site, counter, kind, record_id, name, value, hlc, author, written_at, parse_parents(parents))
-        for site, counter, kind, record_id, name, value, hlc, author, written_at, parents in rows
+        RecordVersion(site, counter, kind, record_id, json.loads(fields), hlc, author, written_at,
+                      parse_parents(parents))
+        for site, counter, kind, record_id, fields, hlc, author, written_at, parents in rows
     ]
 
 
@@ -200,11 +209,11 @@ def load_versions(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, li
     ids = sorted({record_id for _, record_id in wanted})
     for chunk in _chunks(ids):
         marks = ", ".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE record_id IN ({marks})", chunk)
+        rows = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM record_version WHERE record_id IN ({marks})", chunk)
         for version in _loaded(rows):
             versions = found.get((version.kind, version.record_id))
             if versions is not None:
-                versions.append(version)
+                versions.extend(version.field_versions())
     return found
 
 
@@ -238,21 +247,19 @@ class _Writer:
     rows: list[tuple[object, ...]] = field(default_factory=list)
     written: int = 0
 
-    def write(self, kind: str, record_id: str, name: str, value: object, parents: Iterable[str],
-              author: str, written_at: str, physical_ms: int) -> Version:
+    def write(self, kind: str, record_id: str, fields: dict[str, object], parents: Iterable[str],
+              author: str, written_at: str, physical_ms: int) -> RecordVersion:
         self.counter += 1
         self.hlc = max(physical_ms << _HLC_SHIFT, self.hlc + 1)
-        version = Version(self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
-                          tuple(sorted(parents)))
+        version = RecordVersion(self.site, self.counter, kind, record_id, fields, self.hlc, author, written_at,
+                                tuple(sorted(set(parents))))
         self.rows.append(_stored(version))
         self.written += 1
         return version
 
     def flush(self, conn: sqlite3.Connection) -> None:
         if self.rows:
-            conn.executemany(
-                f"INSERT INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows
-            )
+            conn.executemany(_INSERT_VERSION, self.rows)
             self.rows = []
         conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (self.counter, self.hlc))
 
@@ -266,7 +273,7 @@ class _Captured:
     """What `capture_local_changes` did.
 
     Attributes:
-        versions: how many versions were written.
+        versions: how many record versions were written.
         records: the records they belong to.
         to_settle: records whose rows or conflicts may now differ from what their versions
             resolve to (deleted, restored, or in conflict before); the rest already match.
@@ -295,8 +302,10 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
         if kind in TRACKED:
             by_kind.setdefault(kind, []).append(record_id)
     touched: set[Key] = set()
-    for kind, ids in by_kind.items():
-        columns = TRACKED[kind]
+    # Parents before children, so that a laptop receiving them in counter order can show
+    # each record as it arrives instead of holding children back until their parent comes.
+    for kind, columns in TRACKED.items():
+        ids = by_kind.get(kind, [])
         for chunk in _chunks(ids):
             rows = load_rows(conn, kind, chunk)
             histories = load_versions(conn, [(kind, record_id) for record_id in chunk])
@@ -307,7 +316,7 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 now = (now_text or _now_text)()
                 if row is None:
                     if versions:
-                        writer.write(kind, record_id, EXISTS_FIELD, 0, record.all_head_keys(), author, now,
+                        writer.write(kind, record_id, {EXISTS_FIELD: 0}, record.all_head_keys(), author, now,
                                      text_to_ms(now) or 0)
                         touched.add((kind, record_id))
                         to_settle.add((kind, record_id))
@@ -320,22 +329,25 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 if text_to_ms(written_at) is None or (newest is not None and written_at <= newest.written_at):
                     written_at, editor = now, author
                 physical = text_to_ms(written_at) or 0
-                before = writer.written
+                changed: dict[str, object] = {}
+                parents: list[str] = []
                 if not record.own_alive and (kind, record_id) not in flagged:
                     if versions:
                         to_settle.add((kind, record_id))
-                    writer.write(kind, record_id, EXISTS_FIELD, 1, [v.key for v in record.exists_heads], editor,
-                                 written_at, physical)
+                    changed[EXISTS_FIELD] = 1
+                    parents.extend(v.key for v in record.exists_heads)
                 for name in columns:
                     value = row[name]
                     field_state = record.fields.get(name)
                     if field_state is None:
                         if value is not None:
-                            writer.write(kind, record_id, name, value, (), editor, written_at, physical)
+                            changed[name] = value
                     elif not same_value(value, field_state.value):
-                        writer.write(kind, record_id, name, value, [v.key for v in field_state.heads], editor,
-                                     written_at, physical)
-                if writer.written > before:
+                        changed[name] = value
+                        parents.extend(v.key for v in field_state.heads)
+                if changed:
+                    # One version for the record: its parents replace only the fields it sets.
+                    writer.write(kind, record_id, changed, parents, editor, written_at, physical)
                     touched.add((kind, record_id))
                     if (kind, record_id) in in_conflict:
                         to_settle.add((kind, record_id))
@@ -352,25 +364,22 @@ def write_version(session: Session, kind: str, record_id: str, name: str, value:
     state = read_state(conn)
     writer = _Writer(site_id(conn), state.counter, state.hlc)
     now = (now_text or _now_text)()
-    version = writer.write(kind, record_id, name, value, parents, author, now, text_to_ms(now) or 0)
+    version = writer.write(kind, record_id, {name: value}, parents, author, now, text_to_ms(now) or 0)
     writer.flush(conn)
-    return version
+    return version.field_versions()[0]
 
 
 # --- remote versions -------------------------------------------------------------------
 
 
-def insert_versions(session: Session, versions: Sequence[Version]) -> tuple[int, set[Key]]:
-    """Add versions (those already known are ignored).
+def insert_versions(session: Session, versions: Sequence[RecordVersion]) -> tuple[int, set[Key]]:
+    """Add record versions (those already known are ignored).
 
     Returns:
         How many were new here, and the records all of them belong to.
     """
     conn = connection(session)
-    cursor = conn.executemany(
-        f"INSERT OR IGNORE INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_stored(version) for version in versions],
-    )
+    cursor = conn.executemany(_INSERT_VERSION, [_stored(version) for version in versions])
     # executemany sums the rows each insert added: the ignored ones count nothing.
     added = max(cursor.rowcount, 0)
     if versions:
@@ -379,24 +388,25 @@ def insert_versions(session: Session, versions: Sequence[Version]) -> tuple[int,
     return added, {(version.kind, version.record_id) for version in versions}
 
 
-def unpublished_versions(session: Session, limit: int | None = None) -> list[Version]:
+def unpublished_versions(session: Session, limit: int | None = None) -> list[RecordVersion]:
     """This site's versions not yet written to the share, oldest first (at most `limit`)."""
     conn = connection(session)
     state = read_state(conn)
     return _loaded(conn.execute(
-        f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
+        f"SELECT {_VERSION_COLUMNS} FROM record_version WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
         (site_id(conn), state.published, -1 if limit is None else limit),
     ))
 
 
-def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[Version]:
+def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[RecordVersion]:
     """This site's versions with counters in these inclusive ranges (to publish them again)."""
     conn = connection(session)
     site = site_id(conn)
-    versions: list[Version] = []
+    versions: list[RecordVersion] = []
     for first, last in ranges:
         versions.extend(_loaded(conn.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter BETWEEN ? AND ? ORDER BY counter",
+            f"SELECT {_VERSION_COLUMNS} FROM record_version WHERE site = ? AND counter BETWEEN ? AND ?"
+            " ORDER BY counter",
             (site, first, last),
         )))
     return versions
@@ -419,7 +429,7 @@ def take_new_identity(session: Session) -> str:
     state = read_state(conn)
     new = uuid.uuid4().hex
     unpublished = _loaded(conn.execute(
-        f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter > ? ORDER BY counter",
+        f"SELECT {_VERSION_COLUMNS} FROM record_version WHERE site = ? AND counter > ? ORDER BY counter",
         (old, state.published),
     ))
     renamed = {version.key: version_key(new, index) for index, version in enumerate(unpublished, start=1)}
@@ -428,11 +438,8 @@ def take_new_identity(session: Session) -> str:
                          parents=tuple(sorted(renamed.get(parent, parent) for parent in version.parents)))
         for index, version in enumerate(unpublished, start=1)
     ]
-    conn.execute("DELETE FROM field_version WHERE site = ? AND counter > ?", (old, state.published))
-    conn.executemany(
-        f"INSERT INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_stored(version) for version in moved],
-    )
+    conn.execute("DELETE FROM record_version WHERE site = ? AND counter > ?", (old, state.published))
+    conn.executemany(_INSERT_VERSION, [_stored(version) for version in moved])
     conn.execute("UPDATE meta SET value = ? WHERE key = 'site_id'", (new,))
     conn.execute("UPDATE sync_state SET counter = ?, published = 0 WHERE id = 1", (len(moved),))
     # What this laptop published under its old name is now input like any other laptop's.
@@ -452,6 +459,7 @@ class _Materialized:
     account_ids: set[str] = field(default_factory=set)
     guides: bool = False
     held_back: dict[Key, str] = field(default_factory=dict)
+    waiting: dict[Key, str] = field(default_factory=dict)  # record -> the parent id it waits for
     rows_written: int = 0
     shown: set[Key] = field(default_factory=set)
 
@@ -508,17 +516,15 @@ def _expand(work: _Workset, keys: set[Key]) -> None:
                         more.add((parent_kind, parent_id))
         # Children that arrived before their parent and wait, unshown, for it.
         for kind, ids in parents_by_kind.items():
-            for child_kind, column in CHILDREN.get(kind, ()):
-                for chunk in _chunks(sorted(ids)):
-                    marks = ", ".join("?" * len(chunk))
-                    waiting = work.conn.execute(
-                        "SELECT DISTINCT fv.record_id FROM field_version fv"
-                        " WHERE fv.field IN ('visit_id', 'account_id', 'guide_id') AND fv.field = ?"
-                        f" AND fv.value IN ({marks}) AND fv.kind = ?"
-                        f" AND NOT EXISTS (SELECT 1 FROM {child_kind} c WHERE c.id = fv.record_id)",
-                        (column, *chunk, child_kind),
-                    )
-                    more.update((child_kind, child_id) for (child_id,) in waiting)
+            child_kinds = [child_kind for child_kind, _column in CHILDREN.get(kind, ())]
+            if not child_kinds:
+                continue
+            for chunk in _chunks(sorted(ids)):
+                marks = ", ".join("?" * len(chunk))
+                waiting = work.conn.execute(
+                    f"SELECT kind, record_id FROM sync_waiting WHERE parent_id IN ({marks})", chunk
+                )
+                more.update((child_kind, child_id) for child_kind, child_id in waiting if child_kind in child_kinds)
         frontier = work.add(more)
 
 
@@ -582,7 +588,7 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
             if problem is None and kind in PARENTS:
                 parent_kind, column, _nullable = PARENTS[kind]
                 parent_id = state.value(column)
-                if parent_id is not None:
+                if isinstance(parent_id, str):
                     parent_key = (parent_kind, str(parent_id))
                     if parent_key in work.states:
                         present = writable.get(parent_key, False)
@@ -592,6 +598,7 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
                         ).fetchone() is not None
                     if not present:
                         problem = f"waiting for its {parent_kind}"
+                        result.waiting[key] = parent_id
             if problem is None:
                 writable[key] = True
                 result.shown.add(key)
@@ -637,7 +644,16 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
         result.rows_written += len(upserts)
         _note_change(result, kind, changed_ids, work)
     refresh_conflicts(session, work.states, {key for key, ok in writable.items() if ok}, alive)
+    _note_waiting(conn, work.states, result.waiting)
     return result
+
+
+def _note_waiting(conn: sqlite3.Connection, settled: Iterable[Key], waiting: dict[Key, str]) -> None:
+    """Keep `sync_waiting` listing exactly the settled records that wait for their parent."""
+    conn.executemany("DELETE FROM sync_waiting WHERE kind = ? AND record_id = ?",
+                     [key for key in settled if key not in waiting])
+    conn.executemany("INSERT OR REPLACE INTO sync_waiting (kind, record_id, parent_id) VALUES (?, ?, ?)",
+                     [(kind, record_id, parent_id) for (kind, record_id), parent_id in waiting.items()])
 
 
 def _note_change(result: _Materialized, kind: str, ids: list[str], work: _Workset) -> None:

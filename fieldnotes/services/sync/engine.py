@@ -43,7 +43,7 @@ from fieldnotes.domain.errors import (
     OperationCancelled,
     ValidationError,
 )
-from fieldnotes.domain.versioning import EXISTS_FIELD, Version
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordVersion
 from fieldnotes.services.changes import Change
 from fieldnotes.services.sync import folder as share
 from fieldnotes.services.sync.conflicts import (
@@ -137,7 +137,7 @@ NEWER_FORMAT_MESSAGE = (
 @dataclass
 class _Incoming:
     remote: share.RemoteFile
-    versions: list[Version]
+    versions: list[RecordVersion]
 
 
 def _record_of(remote: share.RemoteFile, outcome: str, message: str = "") -> sync_log.FileRecord:
@@ -275,7 +275,8 @@ class Sync:
             damaged = []
             sent += len(versions)
 
-    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, versions: list[Version],
+    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str,
+                         versions: list[RecordVersion],
                          replaced: list[tuple[str, int, int]]) -> None:
         local = self._work_folder / f"outgoing-{secrets.token_hex(4)}.db"
         try:
@@ -341,7 +342,7 @@ class Sync:
         return change
 
     def _fetch(self, target: share.SyncFolder, team: share.Team, remote: share.RemoteFile, report: SyncReport,
-               outcomes: list[sync_log.FileRecord]) -> list[Version] | None:
+               outcomes: list[sync_log.FileRecord]) -> list[RecordVersion] | None:
         """Copy one remote file locally and validate it; None when it is not to be applied now."""
         name = f"{remote.site[:8]}/{remote.path.name}"
         expected = None

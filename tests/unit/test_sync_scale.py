@@ -1,0 +1,162 @@
+"""Sync at the size of a team that brings its history: what is stored per change, what
+older files and notebooks still give, and what a sync writes besides the merge."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fieldnotes.domain.versioning import RecordVersion
+from fieldnotes.services.session import Services
+from fieldnotes.storage import segments
+from fieldnotes.storage.versions import TRACKED
+from tests.unit.sync_support import Laptop, sync_all
+
+
+@pytest.fixture
+def share(tmp_path: Path) -> Path:
+    folder = tmp_path / "Team.fieldnotes-sync"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def alice(template_database: Path, tmp_path: Path):
+    laptop = Laptop(template_database, tmp_path, "alice")
+    yield laptop
+    laptop.close()
+
+
+@pytest.fixture
+def bob(template_database: Path, tmp_path: Path):
+    laptop = Laptop(template_database, tmp_path, "bob")
+    yield laptop
+    laptop.close()
+
+
+def _rows(path: Path, sql: str, *parameters: object) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql, parameters).fetchall()
+    finally:
+        connection.close()
+
+
+def test_a_new_visit_with_findings_is_one_stored_version_per_record(alice, share) -> None:
+    """A visit with many fields and its findings cost one log row each, not one per field."""
+    account, _ = alice.notebook.create_account("Hafenwerk", notes="Port authority")
+    visit, _ = alice.notebook.create_visit(account.id, title="Dock inspection")
+    alice.notebook.update_visit(visit.id, summary="Seals", notes="Pumps")
+    for text in ("Seal leaks", "Wants a quote", "Budget in Q3"):
+        alice.notebook.add_finding(visit.id, "need", text)
+    alice.sync_with(share)
+    per_record = _rows(alice.path, "SELECT kind, record_id, count(*) FROM record_version GROUP BY kind, record_id")
+    assert {kind for kind, _, _ in per_record} >= {"account", "visit", "finding"}
+    assert all(count == 1 for _, _, count in per_record)
+
+
+def test_a_laptop_publishes_visits_before_their_findings(alice, bob, share) -> None:
+    """A colleague's laptop can show every finding as soon as it reads it: its visit came first."""
+    account, _ = alice.notebook.create_account("Hafenwerk")
+    visit, _ = alice.notebook.create_visit(account.id, title="Dock inspection")
+    alice.notebook.add_finding(visit.id, "need", "Seal leaks")
+    alice.sync_with(share)
+    order = dict(_rows(
+        alice.path, "SELECT kind, min(counter) FROM record_version GROUP BY kind"))
+    assert order["account"] < order["visit"] < order["finding"]
+    report = bob.sync_with(share)
+    assert report.held_back == 0
+    assert [f.text for f in bob.notebook.visit(visit.id).findings] == ["Seal leaks"]
+
+
+def _write_format_one_segment(path: Path, team: str, site: str, rows: list[tuple]) -> None:
+    """A segment as fieldnotes wrote them before versions were stored by record."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute(f"PRAGMA application_id = {segments.SEGMENT_APPLICATION_ID}")
+        connection.execute("PRAGMA user_version = 1")
+        for _, _, sql in segments._SCHEMAS[1]:
+            connection.execute(sql)
+        connection.execute("INSERT INTO segment VALUES (1, ?, ?, ?, ?, ?, '2026-11-23T10:00:00.000Z', '0.1.0')",
+                           (team, site, rows[0][0], rows[-1][0], len(rows)))
+        connection.executemany("INSERT INTO version VALUES (?, ?, ?, ?, ?, ?, 'carol', '2026-11-23T10:00:00.000Z', ?)",
+                               rows)
+        connection.commit()
+    finally:
+        connection.close()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.with_suffix(".sha256").write_text(f"{digest}  {path.name}\n")
+
+
+def test_a_segment_from_a_fieldnotes_that_stored_one_row_per_field_still_applies(alice, bob, share) -> None:
+    sync_all([alice, bob], share)
+    team = _rows(bob.path, "SELECT team_id FROM sync_state")[0][0]
+    site = "c" * 32
+    folder = share / "sites" / site
+    folder.mkdir(parents=True)
+    account_id = "a" * 8 + "-aaaa-4aaa-8aaa-" + "a" * 12
+    clock = 1 << 50
+    rows = [
+        (1, "account", account_id, "name", "Brasserie Saint-Eloi", clock, ""),
+        (2, "account", account_id, "kind", "customer", clock + 1, ""),
+        (3, "account", account_id, "notes", "", clock + 2, ""),
+        (4, "account", account_id, "name", "Brasserie Saint-Éloi", clock + 3, f"{site}:1"),
+    ]
+    _write_format_one_segment(folder / "000000000001-000000000004-0000beef.db", team, site, rows)
+    report = bob.sync_with(share)
+    assert report.rejected == [] and report.received == len(rows) and report.held_back == 0
+    assert _rows(bob.path, "SELECT name, kind FROM account WHERE id = ?", account_id) == [
+        ("Brasserie Saint-Éloi", "customer")]
+
+
+def test_a_notebook_synced_before_versions_were_stored_by_record_keeps_its_history(tmp_path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from fieldnotes.storage import database
+
+    path = tmp_path / "notebook.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(database._MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+    engine.dispose()
+    site = "d" * 32
+    visit_id, finding_id = "e" * 8 + "-eeee-4eee-8eee-" + "e" * 12, "f" * 8 + "-ffff-4fff-8fff-" + "f" * 12
+    stamp = "2026-11-23T10:00:00.000Z"
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.executemany(
+            "INSERT INTO field_version VALUES (?, ?, ?, ?, ?, ?, ?, 'dora', ?, ?)",
+            [(site, 1, "finding", finding_id, "visit_id", visit_id, 1 << 50, stamp, ""),
+             (site, 2, "finding", finding_id, "kind", "need", 1 << 50, stamp, ""),
+             (site, 3, "finding", finding_id, "text", "Arrived before its visit", 1 << 50, stamp, ""),
+             (site, 4, "finding", finding_id, "position", 0, 1 << 50, stamp, "")],
+        )
+    connection.close()
+    services = Services.open(path, author="tester")
+    try:
+        from fieldnotes.storage import sync_log
+
+        assert _rows(path, "SELECT kind, record_id, parent_id FROM sync_waiting") == [
+            ("finding", finding_id, visit_id)]
+        stored = _rows(path, "SELECT counter, fields FROM record_version ORDER BY counter")
+        assert stored[1] == (2, '{"kind":"need"}') and stored[3] == (4, '{"position":0}')
+        visit_fields: dict[str, object] = dict.fromkeys(TRACKED["visit"], "")
+        visit_fields.update(account_id=None, guide_id=None, kind="customer_visit", visited_on="2026-11-23",
+                            covered_prompts="[]", title="The visit it waited for")
+        with services.database.writing() as session:
+            sync_log.apply_versions(
+                session, [RecordVersion(site, 5, "visit", visit_id, visit_fields, (1 << 50) + 5, "dora", stamp)],
+                sync_log.HeldBack())
+        assert [f.text for f in services.notebook.visit(visit_id).findings] == ["Arrived before its visit"]
+        assert _rows(path, "SELECT count(*) FROM sync_waiting") == [(0,)]
+    finally:
+        services.close()
