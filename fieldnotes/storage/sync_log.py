@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from fieldnotes.domain.changes import Change
 from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, RecordVersion, Version
 from fieldnotes.storage import versions as version_log
+from fieldnotes.storage.database import PreImageJournal
 from fieldnotes.storage.versions import Key
 
 #: Outcomes of a file on the share, as recorded in `sync_segment.outcome`.
@@ -196,24 +197,29 @@ class HeldBack:
         self.reasons.update(waiting)
 
 
-def settle(session: Session, keys: Iterable[Key], held_back: HeldBack | None = None) -> Change:
-    """Rewrite the visible rows and open conflicts of these records from their versions."""
+def settle(session: Session, keys: Iterable[Key], held_back: HeldBack | None = None,
+           journal: PreImageJournal | None = None) -> Change:
+    """Rewrite the visible rows and open conflicts of these records from their versions.
+
+    With a `journal`, the rows about to be overwritten or deleted are saved in it first.
+    """
     with applying(session):
-        result = version_log.materialize(session, keys)
+        result = version_log.materialize(session, keys, journal.save if journal is not None else None)
     if held_back is not None:
         held_back._note(result.shown, result.held_back)
     return result.change()
 
 
-def capture_local_edits(session: Session, author: str) -> Change:
+def capture_local_edits(session: Session, author: str, journal: PreImageJournal | None = None) -> Change:
     """Turn the edits the triggers noted into versions of this laptop, and settle what they affect."""
     captured = version_log.capture_local_changes(session, author)
     if not captured.to_settle:
         return Change()
-    return settle(session, captured.to_settle)
+    return settle(session, captured.to_settle, journal=journal)
 
 
-def apply_versions(session: Session, versions: Sequence[RecordVersion], held_back: HeldBack) -> tuple[int, Change]:
+def apply_versions(session: Session, versions: Sequence[RecordVersion], held_back: HeldBack,
+                   journal: PreImageJournal | None = None) -> tuple[int, Change]:
     """Add versions from other laptops and rewrite what they resolve to.
 
     Returns:
@@ -222,7 +228,7 @@ def apply_versions(session: Session, versions: Sequence[RecordVersion], held_bac
     added, keys = version_log.insert_versions(session, versions)
     if not keys:
         return added, Change()
-    return added, settle(session, keys, held_back)
+    return added, settle(session, keys, held_back, journal)
 
 
 # --- conflicts -----------------------------------------------------------------------------

@@ -536,10 +536,16 @@ def _stamps(versions: list[Version], state: RecordState) -> tuple[str, str, str]
     return (min(created) if created else updated_at), updated_at, updated_by
 
 
-def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
+#: Called with the connection and, per table, the ids of rows about to be written or
+#: deleted, before anything is written (to save their pre-images).
+BeforeWrite = Callable[[sqlite3.Connection, dict[str, list[str]]], None]
+
+
+def materialize(session: Session, keys: Iterable[Key], before_write: BeforeWrite | None = None) -> _Materialized:
     """Rewrite the visible rows of these records (and of parents and children they affect).
 
     The caller silences the edit-noting triggers (`sync_log.applying`) around this call.
+    `before_write`, when given, is told which rows are about to change, before they do.
     """
     conn = connection(session)
     work = _Workset(conn)
@@ -605,17 +611,11 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
             else:
                 result.held_back[key] = problem
 
-    # Deletions, children first (the cascades then find nothing left to do).
-    for kind in _LEAVES_FIRST:
-        doomed = [rid for rid in keys_by_kind.get(kind, []) if not alive[(kind, rid)] and work.rows[(kind, rid)]]
-        if not doomed:
-            continue
-        for chunk in _chunks(doomed):
-            marks = ", ".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM {kind} WHERE id IN ({marks})", chunk)
-        result.rows_written += len(doomed)
-        _note_change(result, kind, doomed, work)
-    # Inserts and updates, parents first.
+    doomed_by_kind = {
+        kind: [rid for rid in keys_by_kind.get(kind, []) if not alive[(kind, rid)] and work.rows[(kind, rid)]]
+        for kind in _LEAVES_FIRST
+    }
+    upserts_by_kind: dict[str, tuple[list[tuple[object, ...]], list[str]]] = {}
     for kind in reversed(_LEAVES_FIRST):
         columns = TRACKED[kind]
         upserts = []
@@ -632,6 +632,38 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
             created_at, updated_at, updated_by = _stamps(work.versions[key], state)
             upserts.append((record_id, created_at, updated_at, updated_by, *values))
             changed_ids.append(record_id)
+        upserts_by_kind[kind] = (upserts, changed_ids)
+    if before_write is not None:
+        touched_rows: dict[str, list[str]] = {}
+        for kind in _LEAVES_FIRST:
+            ids = doomed_by_kind[kind] + upserts_by_kind[kind][1]
+            if ids:
+                touched_rows.setdefault(kind, []).extend(ids)
+            # Rows the deletions cascade to, even those not settled here.
+            for child_kind, column in CHILDREN.get(kind, ()):
+                for chunk in _chunks(doomed_by_kind[kind]):
+                    marks = ", ".join("?" * len(chunk))
+                    touched_rows.setdefault(child_kind, []).extend(
+                        child_id for (child_id,) in conn.execute(
+                            f"SELECT id FROM {child_kind} WHERE {column} IN ({marks})", chunk))
+        touched_rows = {kind: sorted(set(ids)) for kind, ids in touched_rows.items() if ids}
+        if touched_rows:
+            before_write(conn, touched_rows)
+
+    # Deletions, children first (the cascades then find nothing left to do).
+    for kind in _LEAVES_FIRST:
+        doomed = doomed_by_kind[kind]
+        if not doomed:
+            continue
+        for chunk in _chunks(doomed):
+            marks = ", ".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM {kind} WHERE id IN ({marks})", chunk)
+        result.rows_written += len(doomed)
+        _note_change(result, kind, doomed, work)
+    # Inserts and updates, parents first.
+    for kind in reversed(_LEAVES_FIRST):
+        columns = TRACKED[kind]
+        upserts, changed_ids = upserts_by_kind[kind]
         if not upserts:
             continue
         names = ("id", "created_at", "updated_at", "updated_by", *columns)

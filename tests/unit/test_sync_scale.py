@@ -160,3 +160,35 @@ def test_a_notebook_synced_before_versions_were_stored_by_record_keeps_its_histo
         assert _rows(path, "SELECT count(*) FROM sync_waiting") == [(0,)]
     finally:
         services.close()
+
+
+def test_rows_a_sync_overwrote_or_added_come_back_from_its_journal(alice, bob, share) -> None:
+    account, _ = alice.notebook.create_account("Hafenwerk")
+    visit, _ = alice.notebook.create_visit(account.id, title="Dock inspection")
+    alice.notebook.update_visit(visit.id, summary="Before the sync")
+    sync_all([alice, bob], share)
+    alice.notebook.update_visit(visit.id, summary="Changed by Alice")
+    added, _ = alice.notebook.create_visit(account.id, title="Added by Alice")
+    alice.sync_with(share)
+    bob.sync_with(share)
+    assert bob.notebook.visit(visit.id).summary == "Changed by Alice"
+    journals = sorted((bob.path.parent / "backups").glob("notebook-sync-journal-*.db"))
+    assert journals, "the sync kept no record of the rows it changed"
+    assert not [path for path in (bob.path.parent / "backups").glob("*.db") if "journal" not in path.name], \
+        "a sync copied the whole notebook"
+    restored = bob.services.database.restore_pre_images(journals[-1], list(TRACKED))
+    assert restored == 2
+    assert bob.notebook.visit(visit.id).summary == "Before the sync"
+    assert added.id not in {row[0] for row in _rows(bob.path, "SELECT id FROM visit")}
+
+
+def test_the_journal_of_a_sync_holds_only_the_rows_it_changed(alice, bob, share) -> None:
+    account, _ = alice.notebook.create_account("Hafenwerk")
+    visits = [alice.notebook.create_visit(account.id, title=f"Visit {index}")[0] for index in range(30)]
+    sync_all([alice, bob], share)
+    alice.notebook.update_visit(visits[0].id, summary="The only change")
+    alice.sync_with(share)
+    bob.sync_with(share)
+    [journal] = sorted((bob.path.parent / "backups").glob("notebook-sync-journal-*.db"))[-1:]
+    assert _rows(journal, "SELECT id, summary FROM visit") == [(visits[0].id, "")]
+    assert _rows(journal, "SELECT count(*) FROM journal_added") == [(0,)]

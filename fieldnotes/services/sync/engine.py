@@ -5,7 +5,9 @@ How it fits together (the share layout is in `folder.py`, the file format in
 local version log in `fieldnotes.storage.versions`, and sync's bookkeeping in
 `fieldnotes.storage.sync_log`; this module only orchestrates them):
 
-1. One sync per database at a time (`SyncLock`), and a `VACUUM INTO` backup first.
+1. One sync per database at a time (`SyncLock`). Every row the sync overwrites or deletes
+   is first saved, as it was, in a small journal next to the backups (`PreImageJournal`):
+   the protection of a full backup, at a cost that grows with the changes.
 2. Local edits noted by triggers become field versions (`capture_local_changes`).
 3. This laptop's unpublished versions are written to a local segment file, checked, and
    published under its own folder on the share; only then is the published counter moved.
@@ -23,7 +25,12 @@ Departures from the recommended design, and why:
 - Which files were applied is recorded per file (name, size, time) instead of a counter
   per laptop: segments apply in any order and a cloud client's copy is harmless.
 - A rejected file is reported once, not at every sync, unless it changes.
-- Snapshots for new laptops are not written: a new laptop replays every segment.
+- Snapshots for new laptops are not written: a new laptop replays every segment. Versions
+  are stored by record (one row per changed record) and published parents first, which
+  makes that replay a bulk insert (see `docs/sync-history.md` for snapshots and erasure).
+- Instead of a `VACUUM INTO` copy of the whole notebook before each sync (seconds at
+  10,000 visits, growing with the notebook), the rows the sync changes are journalled;
+  migrations still take a full backup.
 """
 
 from __future__ import annotations
@@ -57,7 +64,7 @@ from fieldnotes.services.sync.conflicts import (
 from fieldnotes.services.sync.errors import ConflictNotFound, SyncTeamMismatch
 from fieldnotes.storage import sync_log
 from fieldnotes.storage import versions as version_log
-from fieldnotes.storage.database import backup_database
+from fieldnotes.storage.database import PreImageJournal
 from fieldnotes.storage.segments import (
     SEGMENT_FORMAT,
     SegmentFromNewerVersion,
@@ -151,6 +158,7 @@ class Sync:
         self.services = services
         self.database = services.database
         self._held_back = sync_log.HeldBack()
+        self._journal: PreImageJournal | None = None
 
     @property
     def author(self) -> str:
@@ -183,10 +191,8 @@ class Sync:
         target.check_present()
         report = SyncReport()
         self._held_back = sync_log.HeldBack()
-        with share.SyncLock(self._lock_path):
-            started = time.perf_counter()
-            backup_database(self.database.path, "sync")
-            report.timings["backup"] = time.perf_counter() - started
+        with share.SyncLock(self._lock_path), PreImageJournal(self.database.path) as journal:
+            self._journal = journal
             team = self._team(target)
             with self.database.writing() as session:
                 sync_log.join_team(session, team.team_id)
@@ -204,6 +210,7 @@ class Sync:
             with self.database.writing() as session:
                 sync_log.note_sync_finished(session, utc_now_text())
                 report.conflicts = sync_log.conflict_count(session)
+        report.timings["backup"] = journal.seconds  # saving and flushing the pre-images
         report.change = Change.union(published_change, change)
         report.finished_at = utc_now_text()
         return report
@@ -248,7 +255,7 @@ class Sync:
     def _publish(self, target: share.SyncFolder, team: share.Team, newer_format: bool) -> tuple[int, Change]:
         with self.database.writing() as session:
             sync_log.use_large_cache(session)
-            change = sync_log.capture_local_edits(session, self.author)
+            change = sync_log.capture_local_edits(session, self.author, self._journal)
             site = sync_log.site_id(session)
             published = [(record.name, record.size, record.modified_ns)
                          for record in sync_log.published_files(session, site)]
@@ -389,9 +396,9 @@ class Sync:
         try:
             with self.database.writing() as session:
                 sync_log.use_large_cache(session)
-                change = sync_log.capture_local_edits(session, self.author)
+                change = sync_log.capture_local_edits(session, self.author, self._journal)
                 versions = [version for item in batch for version in item.versions]
-                added, applied = sync_log.apply_versions(session, versions, self._held_back)
+                added, applied = sync_log.apply_versions(session, versions, self._held_back, self._journal)
                 records = [_record_of(item.remote, sync_log.APPLIED) for item in batch] + outcomes
                 sync_log.record_files(session, records, utc_now_text())
         except DatabaseFileError as error:
