@@ -181,7 +181,7 @@ def _merged_list(by_key: dict[str, Version], field_heads: list[Version]) -> list
     return merged
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldState:
     """What one field of a record resolves to."""
 
@@ -190,7 +190,7 @@ class FieldState:
     conflicting: list[Version]  # one head per distinct value when they disagree, else empty
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordState:
     """Everything known of one record, resolved.
 
@@ -232,6 +232,19 @@ def resolve_record(kind: str, record_id: str, versions: Iterable[Version]) -> Re
     for version in versions:
         by_field.setdefault(version.field, []).append(version)
     state = RecordState(kind, record_id)
+    if all(len(field_versions) == 1 for field_versions in by_field.values()):
+        # One version per field (a record as it was created, the common case when a laptop
+        # joins): each is its field's only head; the general rule below gives the same.
+        creation = by_field.pop(EXISTS_FIELD, None)
+        if creation is None or creation[0].value:
+            state.fields = {name: FieldState(field_versions, field_versions[0].value, [])
+                            for name, field_versions in by_field.items()}
+            if creation is None:
+                state.own_alive = bool(state.fields)
+            else:
+                state.exists_heads, state.unseen, state.own_alive = creation, list(creation), True
+            return state
+        by_field[EXISTS_FIELD] = creation
     for name, field_versions in by_field.items():
         field_heads = heads(field_versions)
         if name == EXISTS_FIELD:

@@ -203,11 +203,54 @@ def settle(session: Session, keys: Iterable[Key], held_back: HeldBack | None = N
 
     With a `journal`, the rows about to be overwritten or deleted are saved in it first.
     """
+    return _settle_chunks(session, [list(keys)], held_back, journal)
+
+
+def _settle_chunks(session: Session, chunks: Iterable[list[Key]], held_back: HeldBack | None,
+                   journal: PreImageJournal | None) -> Change:
+    changes = []
     with applying(session):
-        result = version_log.materialize(session, keys, journal.save if journal is not None else None)
-    if held_back is not None:
-        held_back._note(result.shown, result.held_back)
-    return result.change()
+        for chunk in chunks:
+            result = version_log.materialize(session, chunk, journal.save if journal is not None else None)
+            if held_back is not None:
+                held_back._note(result.shown, result.held_back)
+            changes.append(result.change())
+    return Change.union(*changes)
+
+
+#: Records resolved together, about (their versions, states and rows are held in memory).
+_SETTLE_CHUNK = 4_000
+
+
+def _family_chunks(versions: Sequence[RecordVersion], keys: set[Key]) -> list[list[Key]]:
+    """The records in chunks of about `_SETTLE_CHUNK`, each record with its family.
+
+    A record and everything these versions put under it (an account, its visits, their
+    findings) are settled together, exactly as if all were settled at once: whether a
+    deleted parent stays because a new child needs it is decided with the child at hand.
+    Families that share nothing are independent, so settling them apart changes nothing
+    and keeps memory bounded.
+    """
+    parent_of: dict[Key, Key] = {}
+    for version in versions:
+        link = version_log.PARENTS.get(version.kind)
+        if link is not None:
+            parent_id = version.fields.get(link[1])
+            if isinstance(parent_id, str):
+                parent_of[(version.kind, version.record_id)] = (link[0], parent_id)
+    families: dict[Key, list[Key]] = {}
+    for key in keys:
+        root, seen = key, {key}
+        while root in parent_of and parent_of[root] not in seen:
+            root = parent_of[root]
+            seen.add(root)
+        families.setdefault(root, []).append(key)
+    chunks: list[list[Key]] = [[]]
+    for family in families.values():
+        if len(chunks[-1]) >= _SETTLE_CHUNK:
+            chunks.append([])
+        chunks[-1].extend(family)
+    return chunks
 
 
 def capture_local_edits(session: Session, author: str, journal: PreImageJournal | None = None) -> Change:
@@ -225,10 +268,20 @@ def apply_versions(session: Session, versions: Sequence[RecordVersion], held_bac
     Returns:
         How many of them were new here, and what changed.
     """
+    fresh = version_log.fresh_records(session, versions)
     added, keys = version_log.insert_versions(session, versions)
     if not keys:
         return added, Change()
-    return added, settle(session, keys, held_back, journal)
+    # Records seen for the first time, whole in one version (a laptop joining a team),
+    # are written straight from it; the rest are resolved field by field.
+    with applying(session):
+        written, result = version_log.write_fresh(session, fresh, journal.save if journal is not None else None)
+    if held_back is not None:
+        held_back._note(result.shown, {})
+    # What waited for a record written here is settled with the rest.
+    rest = (keys - written) | version_log.waiting_for(session, written)
+    settled = _settle_chunks(session, _family_chunks(versions, rest), held_back, journal) if rest else Change()
+    return added, Change.union(result.change(), settled)
 
 
 # --- conflicts -----------------------------------------------------------------------------

@@ -76,9 +76,26 @@ _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 Key = tuple[str, str]  # (kind, record id)
 
 
-#: Columns of `record_version`, in the order `_stored` and `_loaded` use.
-_VERSION_COLUMNS = "site, counter, kind, record_id, fields, hlc, author, written_at, parents"
-_INSERT_VERSION = f"INSERT OR IGNORE INTO record_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#: Record versions with their site's id, in the order `_stored` and `_loaded` use. Rows
+#: name their site by a small number (`sync_site`): a site id in every row and in the
+#: identity index would cost a third of what the versions themselves take.
+_SELECT_VERSIONS = (
+    "SELECT s.site, v.counter, v.kind, v.record_id, v.fields, v.hlc, v.author, v.written_at, v.parents"
+    " FROM record_version v JOIN sync_site s ON s.number = v.site_number"
+)
+_INSERT_VERSION = (
+    "INSERT OR IGNORE INTO record_version"
+    " (site_number, counter, kind, record_id, fields, hlc, author, written_at, parents)"
+    " VALUES ((SELECT number FROM sync_site WHERE site = ?), ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SITE_NUMBER = "(SELECT number FROM sync_site WHERE site = ?)"
+
+
+def _insert_versions(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> sqlite3.Cursor:
+    """Insert `_stored` rows, numbering their sites first; known identities are ignored."""
+    sites = {row[0] for row in rows}
+    conn.executemany("INSERT OR IGNORE INTO sync_site (site) VALUES (?)", [(site,) for site in sites])
+    return conn.executemany(_INSERT_VERSION, rows)
 
 
 def fields_text(fields: dict[str, object]) -> str:
@@ -93,7 +110,7 @@ def _stored(version: RecordVersion) -> tuple[object, ...]:
 
 
 def _loaded(rows: Iterable[tuple]) -> list[RecordVersion]:
-    """Record versions from `record_version` rows selected as `_VERSION_COLUMNS`."""
+    """Record versions from rows selected by `_SELECT_VERSIONS`."""
     return [
         RecordVersion(site, counter, kind, record_id, json.loads(fields), hlc, author, written_at,
                       parse_parents(parents))
@@ -209,7 +226,7 @@ def load_versions(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, li
     ids = sorted({record_id for _, record_id in wanted})
     for chunk in _chunks(ids):
         marks = ", ".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM record_version WHERE record_id IN ({marks})", chunk)
+        rows = conn.execute(f"{_SELECT_VERSIONS} WHERE v.record_id IN ({marks})", chunk)
         for version in _loaded(rows):
             versions = found.get((version.kind, version.record_id))
             if versions is not None:
@@ -259,7 +276,7 @@ class _Writer:
 
     def flush(self, conn: sqlite3.Connection) -> None:
         if self.rows:
-            conn.executemany(_INSERT_VERSION, self.rows)
+            _insert_versions(conn, self.rows)
             self.rows = []
         conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (self.counter, self.hlc))
 
@@ -290,6 +307,9 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
     dirty = conn.execute("SELECT kind, record_id FROM sync_dirty").fetchall()
     if not dirty:
         return _Captured(0, set())
+    # Emptied first (same transaction): the pages it frees then hold the new versions
+    # instead of staying free in the file.
+    conn.execute("DELETE FROM sync_dirty")
     state = read_state(conn)
     writer = _Writer(site_id(conn), state.counter, state.hlc)
     in_conflict: dict[Key, set[str]] = {}
@@ -353,7 +373,6 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                         to_settle.add((kind, record_id))
             writer.flush(conn)
     writer.flush(conn)
-    conn.execute("DELETE FROM sync_dirty")
     return _Captured(writer.written, touched, to_settle)
 
 
@@ -379,7 +398,7 @@ def insert_versions(session: Session, versions: Sequence[RecordVersion]) -> tupl
         How many were new here, and the records all of them belong to.
     """
     conn = connection(session)
-    cursor = conn.executemany(_INSERT_VERSION, [_stored(version) for version in versions])
+    cursor = _insert_versions(conn, [_stored(version) for version in versions])
     # executemany sums the rows each insert added: the ignored ones count nothing.
     added = max(cursor.rowcount, 0)
     if versions:
@@ -388,12 +407,146 @@ def insert_versions(session: Session, versions: Sequence[RecordVersion]) -> tupl
     return added, {(version.kind, version.record_id) for version in versions}
 
 
+def _known_ids(conn: sqlite3.Connection, sql: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        found.update(record_id for (record_id,) in conn.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk))
+    return found
+
+
+def fresh_records(session: Session, versions: Sequence[RecordVersion]) -> dict[Key, RecordVersion]:
+    """The records these versions bring for the first time, each whole in one version.
+
+    A record is fresh when this notebook has no version and no row of it and the batch
+    holds exactly one version of it, which does not delete it: what it resolves to is that
+    version's fields, with nothing to merge. Call before `insert_versions`.
+    """
+    single: dict[Key, RecordVersion] = {}
+    excluded: set[Key] = set()
+    for version in versions:
+        key = (version.kind, version.record_id)
+        if key in single or key in excluded:
+            excluded.add(key)  # several versions: they must be merged
+        elif version.kind in TRACKED and version.fields.get(EXISTS_FIELD, 1) == 1:
+            single[key] = version
+        else:
+            excluded.add(key)  # a deletion, or a kind this version does not show
+    for key in excluded:
+        single.pop(key, None)
+    if not single:
+        return {}
+    conn = connection(session)
+    known = _known_ids(conn, "SELECT DISTINCT record_id FROM record_version WHERE record_id IN ({marks})",
+                       sorted({record_id for _, record_id in single}))
+    by_kind: dict[str, list[str]] = {}
+    for kind, record_id in single:
+        by_kind.setdefault(kind, []).append(record_id)
+    for kind, ids in by_kind.items():
+        known.update(_known_ids(conn, f"SELECT id FROM {kind} WHERE id IN ({{marks}})", ids))
+    return {key: version for key, version in single.items() if key[1] not in known}
+
+
+def waiting_for(session: Session, parents: Iterable[Key]) -> set[Key]:
+    """Records waiting in `sync_waiting` for one of these parents."""
+    conn = connection(session)
+    child_kinds: dict[str, set[str]] = {}
+    for kind, record_id in parents:
+        if kind in CHILDREN:
+            child_kinds.setdefault(record_id, set()).update(child for child, _column in CHILDREN[kind])
+    found: set[Key] = set()
+    for chunk in _chunks(sorted(child_kinds)):
+        marks = ", ".join("?" * len(chunk))
+        for kind, record_id, parent_id in conn.execute(
+            f"SELECT kind, record_id, parent_id FROM sync_waiting WHERE parent_id IN ({marks})", chunk
+        ):
+            if kind in child_kinds[parent_id]:
+                found.add((kind, record_id))
+    return found
+
+
+def write_fresh(session: Session, fresh: dict[Key, RecordVersion],
+                before_write: BeforeWrite | None = None) -> tuple[set[Key], _Materialized]:
+    """Write the rows of fresh records (see `fresh_records`) straight from their one version.
+
+    What `materialize` would write, without resolving field by field: a fresh record has
+    no conflict and no history. Records it cannot decide alone are left to `materialize`:
+    a value this version cannot show, or a parent that is neither written here nor
+    already shown (it may be on its way, or deleted and kept for this very child).
+
+    Returns:
+        The records written, and what changed.
+    """
+    conn = connection(session)
+    result = _Materialized()
+    written: set[Key] = set()
+    rows_by_kind: dict[str, list[tuple[object, ...]]] = {}
+    # Parents first, so that a child finds its parent among the records written here.
+    for kind in reversed(_LEAVES_FIRST):
+        columns = TRACKED[kind]
+        candidates = [(record_id, version) for (record_kind, record_id), version in fresh.items()
+                      if record_kind == kind]
+        if not candidates:
+            continue
+        parent = PARENTS.get(kind)
+        present: set[str] = set()
+        if parent is not None:
+            parent_kind, column, _nullable = parent
+            wanted = sorted({str(version.fields[column]) for _, version in candidates
+                             if isinstance(version.fields.get(column), str)})
+            already = {record_id for (written_kind, record_id) in written if written_kind == parent_kind}
+            present = already | _known_ids(
+                conn, f"SELECT id FROM {parent_kind} WHERE id IN ({{marks}})", [i for i in wanted if i not in already])
+        rows = []
+        for record_id, version in candidates:
+            fields = version.fields
+            values = [fields.get(column) for column in columns]
+            if any(column_problem(kind, column, value) for column, value in zip(columns, values, strict=True)):
+                continue
+            if parent is not None:
+                parent_id = fields.get(parent[1])
+                if isinstance(parent_id, str) and parent_id not in present:
+                    continue
+            created_at = version.written_at
+            rows.append((record_id, created_at, version.written_at, version.author, *values))
+            written.add((kind, record_id))
+        rows_by_kind[kind] = rows
+    if not written:
+        return written, result
+    if before_write is not None:
+        touched: dict[str, list[str]] = {}
+        for kind, record_id in written:
+            touched.setdefault(kind, []).append(record_id)
+        before_write(conn, {kind: sorted(ids) for kind, ids in touched.items()})
+    for kind in reversed(_LEAVES_FIRST):
+        kind_rows = rows_by_kind.get(kind, [])
+        if not kind_rows:
+            continue
+        names = ("id", "created_at", "updated_at", "updated_by", *TRACKED[kind])
+        conn.executemany(f"INSERT INTO {kind} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                         kind_rows)
+        result.rows_written += len(kind_rows)
+        ids = [str(row[0]) for row in kind_rows]
+        if kind == "visit":
+            result.visit_ids.update(ids)
+            result.visit_list_changed = True
+        elif kind == "account":
+            result.account_ids.update(ids)
+        elif kind in ("finding", "contact"):
+            column = PARENTS[kind][1]
+            target = result.visit_ids if kind == "finding" else result.account_ids
+            target.update(str(fresh[(kind, record_id)].fields[column]) for record_id in ids)
+        else:
+            result.guides = True
+    result.shown = written
+    return written, result
+
+
 def unpublished_versions(session: Session, limit: int | None = None) -> list[RecordVersion]:
     """This site's versions not yet written to the share, oldest first (at most `limit`)."""
     conn = connection(session)
     state = read_state(conn)
     return _loaded(conn.execute(
-        f"SELECT {_VERSION_COLUMNS} FROM record_version WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
+        f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter > ? ORDER BY v.counter LIMIT ?",
         (site_id(conn), state.published, -1 if limit is None else limit),
     ))
 
@@ -405,8 +558,8 @@ def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list
     versions: list[RecordVersion] = []
     for first, last in ranges:
         versions.extend(_loaded(conn.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM record_version WHERE site = ? AND counter BETWEEN ? AND ?"
-            " ORDER BY counter",
+            f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter BETWEEN ? AND ?"
+            " ORDER BY v.counter",
             (site, first, last),
         )))
     return versions
@@ -429,7 +582,7 @@ def take_new_identity(session: Session) -> str:
     state = read_state(conn)
     new = uuid.uuid4().hex
     unpublished = _loaded(conn.execute(
-        f"SELECT {_VERSION_COLUMNS} FROM record_version WHERE site = ? AND counter > ? ORDER BY counter",
+        f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter > ? ORDER BY v.counter",
         (old, state.published),
     ))
     renamed = {version.key: version_key(new, index) for index, version in enumerate(unpublished, start=1)}
@@ -438,8 +591,9 @@ def take_new_identity(session: Session) -> str:
                          parents=tuple(sorted(renamed.get(parent, parent) for parent in version.parents)))
         for index, version in enumerate(unpublished, start=1)
     ]
-    conn.execute("DELETE FROM record_version WHERE site = ? AND counter > ?", (old, state.published))
-    conn.executemany(_INSERT_VERSION, [_stored(version) for version in moved])
+    conn.execute(f"DELETE FROM record_version WHERE site_number = {_SITE_NUMBER} AND counter > ?",
+                 (old, state.published))
+    _insert_versions(conn, [_stored(version) for version in moved])
     conn.execute("UPDATE meta SET value = ? WHERE key = 'site_id'", (new,))
     conn.execute("UPDATE sync_state SET counter = ?, published = 0 WHERE id = 1", (len(moved),))
     # What this laptop published under its old name is now input like any other laptop's.
@@ -579,15 +733,18 @@ def materialize(session: Session, keys: Iterable[Key], before_write: BeforeWrite
 
     # Writable: alive, every value showable, and the parent present (parents first).
     writable: dict[Key, bool] = {}
+    values_of: dict[Key, list[object]] = {}
     for kind in reversed(_LEAVES_FIRST):
+        columns = TRACKED[kind]
         for record_id in keys_by_kind.get(kind, []):
             key = (kind, record_id)
             if not alive[key]:
                 continue
             state = work.states[key]
             problem = None
-            for column in TRACKED[kind]:
-                reason = column_problem(kind, column, state.value(column))
+            values = values_of[key] = [state.value(column) for column in columns]
+            for column, value in zip(columns, values, strict=True):
+                reason = column_problem(kind, column, value)
                 if reason:
                     problem = f"{column}: {reason}"
                     break
@@ -626,7 +783,7 @@ def materialize(session: Session, keys: Iterable[Key], before_write: BeforeWrite
                 continue
             state = work.states[key]
             row = work.rows[key]
-            values = [state.value(column) for column in columns]
+            values = values_of[key]
             if row is not None and all(same_value(row[c], v) for c, v in zip(columns, values, strict=True)):
                 continue
             created_at, updated_at, updated_by = _stamps(work.versions[key], state)

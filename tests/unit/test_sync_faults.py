@@ -355,7 +355,8 @@ def test_a_cloud_clients_conflicted_copy_is_merged_without_duplicates(alice, bob
     connection = sqlite3.connect(bob.path)
     try:
         duplicates = connection.execute(
-            "SELECT count(*) FROM (SELECT site, counter FROM record_version GROUP BY site, counter HAVING count(*) > 1)"
+            "SELECT count(*) FROM (SELECT site_number, counter FROM record_version"
+            " GROUP BY site_number, counter HAVING count(*) > 1)"
         ).fetchone()[0]
     finally:
         connection.close()

@@ -192,3 +192,18 @@ def test_the_journal_of_a_sync_holds_only_the_rows_it_changed(alice, bob, share)
     [journal] = sorted((bob.path.parent / "backups").glob("notebook-sync-journal-*.db"))[-1:]
     assert _rows(journal, "SELECT id, summary FROM visit") == [(visits[0].id, "")]
     assert _rows(journal, "SELECT count(*) FROM journal_added") == [(0,)]
+
+
+def test_a_record_created_and_deleted_elsewhere_stays_deleted_whatever_order_its_versions_come_in(
+        services) -> None:
+    """A laptop joining late gets both versions in one batch, the deletion possibly first."""
+    from fieldnotes.storage import sync_log
+
+    site, account_id, stamp = "e" * 32, "0" * 8 + "-0000-4000-8000-" + "0" * 12, "2026-11-23T10:00:00.000Z"
+    created = RecordVersion(site, 1, "account", account_id, {"_exists": 1, "name": "Gone", "kind": "customer",
+                                                             "notes": ""}, 1 << 50, "erin", stamp)
+    deleted = RecordVersion(site, 2, "account", account_id, {"_exists": 0}, (1 << 50) + 1, "erin", stamp,
+                            (f"{site}:1",))
+    with services.database.writing() as session:
+        sync_log.apply_versions(session, [deleted, created], sync_log.HeldBack())
+    assert _rows(services.database.path, "SELECT id FROM account WHERE id = ?", account_id) == []

@@ -81,10 +81,12 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-#: Versions applied per local transaction: bounds memory when a new laptop replays years.
-APPLY_BATCH_VERSIONS = 100_000
-#: Versions per segment file, so that a first sync of a big notebook is several files.
-SEGMENT_VERSIONS = 50_000
+#: Record versions applied per local transaction: bounds memory when a new laptop replays
+#: years (a record version holds a whole record, up to a few KB in memory).
+APPLY_BATCH_VERSIONS = 20_000
+#: Record versions per segment file, so that a first sync of a big notebook is several
+#: files, each read whole in little memory.
+SEGMENT_VERSIONS = 20_000
 
 
 @dataclass

@@ -10,7 +10,8 @@ is unchanged: a row stands for one version per field it sets.
 Records that arrived before their parent (a finding before its visit) are listed in
 `sync_waiting` with the parent they wait for, so that they are found when it comes; an
 index over every version's reference would cost more than the versions' own identity.
-Existing per-field rows become one-field rows with their identity.
+Rows name their site by a number (`sync_site`), which keeps each row and the identity
+index small. Existing per-field rows become one-field rows with their identity.
 
 Revision ID: 0004
 Revises: 0003
@@ -29,19 +30,22 @@ _PARENT_COLUMNS = {"contact": "account_id", "visit": "account_id", "guide_prompt
 
 
 def upgrade() -> None:
+    op.execute("CREATE TABLE sync_site (number INTEGER PRIMARY KEY, site TEXT NOT NULL UNIQUE)")
+    op.execute("INSERT INTO sync_site (site) SELECT DISTINCT site FROM field_version ORDER BY site")
     op.execute(
         "CREATE TABLE record_version ("
-        " site TEXT NOT NULL, counter INTEGER NOT NULL,"
+        " site_number INTEGER NOT NULL REFERENCES sync_site (number), counter INTEGER NOT NULL,"
         " kind TEXT NOT NULL, record_id TEXT NOT NULL, fields TEXT NOT NULL,"
         " hlc INTEGER NOT NULL, author TEXT NOT NULL, written_at TEXT NOT NULL, parents TEXT NOT NULL)"
     )
     op.execute(
-        "INSERT INTO record_version (site, counter, kind, record_id, fields, hlc, author, written_at, parents)"
-        " SELECT site, counter, kind, record_id, json_object(field, value), hlc, author, written_at, parents"
-        " FROM field_version ORDER BY site, counter"
+        "INSERT INTO record_version (site_number, counter, kind, record_id, fields, hlc, author, written_at, parents)"
+        " SELECT s.number, fv.counter, fv.kind, fv.record_id, json_object(fv.field, fv.value), fv.hlc, fv.author,"
+        " fv.written_at, fv.parents FROM field_version fv JOIN sync_site s ON s.site = fv.site"
+        " ORDER BY fv.site, fv.counter"
     )
     # A rowid table: rows hold whole records, which a WITHOUT ROWID tree packs poorly.
-    op.execute("CREATE UNIQUE INDEX ix_record_version_identity ON record_version (site, counter)")
+    op.execute("CREATE UNIQUE INDEX ix_record_version_identity ON record_version (site_number, counter)")
     op.execute("CREATE INDEX ix_record_version_record ON record_version (record_id)")
     op.execute(
         "CREATE TABLE sync_waiting (kind TEXT NOT NULL, record_id TEXT NOT NULL, parent_id TEXT NOT NULL,"
