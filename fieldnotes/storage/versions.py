@@ -497,11 +497,17 @@ def write_fresh(session: Session, fresh: dict[Key, RecordVersion],
             present = already | _known_ids(
                 conn, f"SELECT id FROM {parent_kind} WHERE id IN ({{marks}})", [i for i in wanted if i not in already])
         rows = []
+        known = set(columns)
+        required = known - {column for record_kind, column in _NULLABLE if record_kind == kind}
         for record_id, version in candidates:
             fields = version.fields
-            values = [fields.get(column) for column in columns]
-            if any(column_problem(kind, column, value) for column, value in zip(columns, values, strict=True)):
+            # A missing field is null: fine where null is allowed, which the check of the
+            # present fields then leaves out.
+            if not required.issubset(fields) or any(
+                column_problem(kind, name, value) for name, value in fields.items() if name in known
+            ):
                 continue
+            values = [fields.get(column) for column in columns]
             if parent is not None:
                 parent_id = fields.get(parent[1])
                 if isinstance(parent_id, str) and parent_id not in present:
