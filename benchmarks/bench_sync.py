@@ -183,7 +183,8 @@ def _measure(visits: int, changes: int, seed: int) -> dict[str, float]:
             figures["bob_total"] = time.perf_counter() - started
             figures["apply"] = report.timings["receive"]
             figures["backup"] = report.timings["backup"]
-            assert report.received >= 2 * changes and report.sent >= 2 * changes, report
+            # One record version per changed visit (its summary and notes together).
+            assert report.received >= changes and report.sent >= changes, (report.received, report.sent)
             assert bob.notebook.visit(alice_ids[0]).notes.startswith("alice called back")
         finally:
             bob.close()

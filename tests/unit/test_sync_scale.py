@@ -207,3 +207,17 @@ def test_a_record_created_and_deleted_elsewhere_stays_deleted_whatever_order_its
     with services.database.writing() as session:
         sync_log.apply_versions(session, [deleted, created], sync_log.HeldBack())
     assert _rows(services.database.path, "SELECT id FROM account WHERE id = ?", account_id) == []
+
+
+def test_only_the_newest_sync_journals_are_kept(services) -> None:
+    from fieldnotes.storage.database import JOURNALS_KEPT, PreImageJournal
+    from fieldnotes.storage.versions import connection
+
+    visit, _ = services.notebook.create_visit(title="Kept in every journal")
+    made = []
+    for _ in range(JOURNALS_KEPT + 3):
+        with services.database.writing() as session, PreImageJournal(services.database.path) as journal:
+            journal.save(connection(session), {"visit": [visit.id]})
+        made.append(journal.path)
+    kept = sorted((services.database.path.parent / "backups").glob("*-sync-journal-*.db"))
+    assert kept == sorted(made[-JOURNALS_KEPT:])
