@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import os
 import shutil
 import sqlite3
 import time
@@ -100,6 +99,24 @@ class PreImageJournal:
         one from before the sync.
         """
         started = time.perf_counter()
+        try:
+            journal = self._open()
+            journal.execute("BEGIN")
+            self._save(connection, ids_by_table)
+            # Committed (and so on disk) before the sync's own transaction can commit.
+            journal.execute("COMMIT")
+        except sqlite3.Error as error:
+            failure = known_failure(error, self.path or self.database_path)
+            if failure is None:
+                raise
+            raise type(failure)(f"{self.path}: could not save the rows this sync changes ({failure}); "
+                                "nothing was changed") from error
+        except OSError as error:
+            raise DatabaseFileError(f"{self.database_path.parent / 'backups'}: could not save the rows this sync "
+                                    f"changes ({error.strerror or error}); nothing was changed") from error
+        self.seconds += time.perf_counter() - started
+
+    def _save(self, connection: sqlite3.Connection, ids_by_table: dict[str, list[str]]) -> None:
         for table, all_ids in ids_by_table.items():
             ids = [record_id for record_id in all_ids if (table, record_id) not in self._saved]
             self._saved.update((table, record_id) for record_id in ids)
@@ -118,7 +135,6 @@ class PreImageJournal:
                 present = {row[columns.index("id")] for row in rows}
                 journal.executemany("INSERT INTO journal_added (kind, id) VALUES (?, ?)",
                                     [(table, record_id) for record_id in chunk if record_id not in present])
-        self.seconds += time.perf_counter() - started
 
     def _open(self) -> sqlite3.Connection:
         if self._journal is None:
@@ -127,25 +143,18 @@ class PreImageJournal:
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f")
             self.path = folder / f"{self.database_path.stem}-{self.reason}-journal-{stamp}-{uuid.uuid4().hex[:6]}.db"
             self._journal = sqlite3.connect(self.path, isolation_level=None)
-            self._journal.execute("PRAGMA journal_mode = OFF")
-            self._journal.execute("BEGIN")
+            self._journal.execute("PRAGMA synchronous = FULL")
             self._journal.execute("CREATE TABLE journal_added (kind TEXT NOT NULL, id TEXT NOT NULL)")
         return self._journal
 
     def close(self) -> Path | None:
-        """Flush the file to disk and prune old journals; return its path (None when nothing was saved)."""
+        """Close the file (each save was committed to disk) and prune old journals; return its path
+        (None when nothing was saved)."""
         if self._journal is None:
             return None
-        try:
-            self._journal.execute("COMMIT")
-        finally:
-            self._journal.close()
-            self._journal = None
+        self._journal.close()
+        self._journal = None
         assert self.path is not None
-        started = time.perf_counter()
-        with self.path.open("rb+") as stream:
-            os.fsync(stream.fileno())
-        self.seconds += time.perf_counter() - started
         folder = self.path.parent
         for old in sorted(folder.glob(f"{self.database_path.stem}-{self.reason}-journal-*.db"))[:-JOURNALS_KEPT]:
             old.unlink(missing_ok=True)
@@ -157,9 +166,9 @@ class PreImageJournal:
     def __exit__(self, *_exception: object) -> None:
         try:
             self.close()
-        except (OSError, sqlite3.Error):
-            # The sync's own outcome matters more; an unfinished journal is pruned later.
-            log.exception("could not finish the sync journal %s", self.path)
+        except OSError:
+            # Pruning old journals failed: the sync's own outcome matters more.
+            log.exception("could not prune the sync journals next to %s", self.path)
 
 
 def _restore_pre_images(connection: sqlite3.Connection, journal_path: Path, tables_parents_first: list[str]) -> int:

@@ -221,3 +221,30 @@ def test_only_the_newest_sync_journals_are_kept(services) -> None:
         made.append(journal.path)
     kept = sorted((services.database.path.parent / "backups").glob("*-sync-journal-*.db"))
     assert kept == sorted(made[-JOURNALS_KEPT:])
+
+
+def test_a_full_disk_while_saving_what_a_sync_changes_stops_it_and_says_so(alice, bob, share,
+                                                                          monkeypatch) -> None:
+    from fieldnotes.domain.errors import DatabaseFileError
+    from fieldnotes.storage.database import PreImageJournal
+
+    account, _ = alice.notebook.create_account("Hafenwerk")
+    visits = [alice.notebook.create_visit(account.id, title=f"Visit {index}")[0] for index in range(20)]
+    for visit in visits:
+        alice.notebook.update_visit(visit.id, notes="A long note " * 400)
+    sync_all([alice, bob], share)
+    for visit in visits:
+        alice.notebook.update_visit(visit.id, notes="Shortened")
+    alice.sync_with(share)
+    before = bob.data()
+    original = PreImageJournal._open
+
+    def on_a_full_disk(journal: PreImageJournal) -> sqlite3.Connection:
+        connection = original(journal)
+        connection.execute("PRAGMA max_page_count = 3")
+        return connection
+
+    monkeypatch.setattr(PreImageJournal, "_open", on_a_full_disk)
+    with pytest.raises(DatabaseFileError, match="could not save the rows this sync changes"):
+        bob.sync_with(share)
+    assert bob.data() == before

@@ -8,7 +8,8 @@ local version log in `fieldnotes.storage.versions`, and sync's bookkeeping in
 1. One sync per database at a time (`SyncLock`). Every row the sync overwrites or deletes
    is first saved, as it was, in a small journal next to the backups (`PreImageJournal`):
    the protection of a full backup, at a cost that grows with the changes.
-2. Local edits noted by triggers become field versions (`capture_local_changes`).
+2. Local edits noted by triggers become record versions, one per changed record holding
+   the fields that changed (`capture_local_changes`).
 3. This laptop's unpublished versions are written to a local segment file, checked, and
    published under its own folder on the share; only then is the published counter moved.
 4. Every other laptop's complete segment not yet applied is copied locally, verified
@@ -19,7 +20,7 @@ local version log in `fieldnotes.storage.versions`, and sync's bookkeeping in
 Departures from the recommended design, and why:
 - Versions are made at sync time from the noted records rather than by the triggers
   themselves: a record edited a hundred times between syncs costs one noted row and one
-  version per changed field, and the version compares against exactly what the log
+  record version, and the version compares against exactly what the log
   resolves to. Versions are stamped with the record's own edit time, so the default among
   concurrent edits is still the latest edit.
 - Which files were applied is recorded per file (name, size, time) instead of a counter
