@@ -49,6 +49,9 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     app.setWindowIcon(icon)
 
     store = settings_store()
+    from fieldnotes.ui.theme import apply_saved_appearance
+
+    apply_saved_appearance(app, store)
     window = MainWindow(store, icon)
     window.show()
     _trace("window-shown")
@@ -81,10 +84,14 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
     def open_notebook() -> None:
         app.setApplicationVersion(fieldnotes.__version__)
         from fieldnotes.domain.errors import FieldnotesError
+        from fieldnotes.domain.limits import author_name_problem
         from fieldnotes.services.session import Services
 
+        saved_name = Preferences.AUTHOR.get(store)
+        if saved_name and author_name_problem(saved_name):
+            saved_name = ""  # saved before names had a limit: the login name until the user picks another
         try:
-            services = Services.open(path, author=author or Preferences.AUTHOR.get(store) or None)
+            services = Services.open(path, author=author or saved_name or None)
         except FieldnotesError as error:
             QMessageBox.critical(window, "fieldnotes cannot open the notebook",
                                  f"{error}\n\nNothing was changed in that file.")
@@ -104,7 +111,7 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
         if os.environ.get("FIELDNOTES_QUIT_AFTER_START") == "1":
             QTimer.singleShot(0, window.close)
             return
-        QTimer.singleShot(0, workspace.offer_sample)
+        QTimer.singleShot(0, workspace.welcome)
 
     # A zero-time timer fires once the event loop has painted the window.
     QTimer.singleShot(0, show_list_first)

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Self
 
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.limits import check_text_size
 
 
 class Vocabulary(StrEnum):
@@ -426,7 +427,7 @@ def coerce_finding_attribute(kind: FindingKind, name: str, value: object, what: 
         return ""
     if not isinstance(value, str):
         raise ValidationError(f"{what}: expected text, got {value!r}")
-    return value
+    return check_text_size(value, what)
 
 
 # --- interview guides ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.limits import check_text_size
 from fieldnotes.domain.model import GUIDE_SECTIONS, Guide, GuidePrompt, new_id
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
@@ -14,6 +15,10 @@ from fieldnotes.storage.database import Database
 from fieldnotes.storage.stamp import Stamp
 
 DEFAULT_GUIDE_FILE = "default.json"
+#: The stamps of the shipped guide, the same in every notebook: it was written once, by
+#: fieldnotes, not by whoever opened a new notebook and when. An export of a new notebook
+#: thus imports into another and exports again unchanged.
+SHIPPED_GUIDE_STAMP = Stamp("fieldnotes", "2026-01-01T00:00:00.000Z")
 
 
 def _check_section(section: str) -> str:
@@ -54,7 +59,7 @@ class Guides:
                 if store.has_guide(session, shipped.id):
                     return shipped.id
                 return store.oldest_guide_id(session) or shipped.id
-            store.insert_guide(session, shipped, self._stamp())
+            store.insert_guide(session, shipped, SHIPPED_GUIDE_STAMP)
         return shipped.id
 
     def guides(self) -> list[Guide]:
@@ -66,7 +71,7 @@ class Guides:
             return store.guide(session, guide_id)
 
     def create_guide(self, name: str, copy_of: str | None = None) -> tuple[Guide, Change]:
-        name = name.strip()
+        name = check_text_size(name.strip(), "guide name")
         if not name:
             raise ValidationError("guide name: a name is required")
         prompts = []
@@ -81,7 +86,7 @@ class Guides:
         if not name.strip():
             raise ValidationError("guide name: a name is required")
         with self.database.writing() as session:
-            store.rename_guide(session, guide_id, name.strip(), self._stamp())
+            store.rename_guide(session, guide_id, check_text_size(name.strip(), "guide name"), self._stamp())
         return Change(guides=True)
 
     def delete_guide(self, guide_id: str) -> Change:
@@ -96,7 +101,7 @@ class Guides:
     ) -> tuple[GuidePrompt, Change]:
         if not text.strip():
             raise ValidationError("prompt: the text is empty")
-        draft = GuidePrompt(new_id(), _check_section(section), text.strip())
+        draft = GuidePrompt(new_id(), _check_section(section), check_text_size(text.strip(), "prompt"))
         with self.database.writing() as session:
             prompt = store.insert_prompt(session, guide_id, draft, position, self._stamp())
         return prompt, Change(guides=True)
@@ -106,7 +111,7 @@ class Guides:
         if text is not None:
             if not text.strip():
                 raise ValidationError("prompt: the text is empty")
-            values["text"] = text.strip()
+            values["text"] = check_text_size(text.strip(), "prompt")
         if section is not None:
             values["section"] = _check_section(section)
         with self.database.writing() as session:

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fieldnotes.domain.clock import utc_now_text
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_LIST_ITEMS, MAX_TEXT_CHARS
 from fieldnotes.domain.model import (
     FINDING_KINDS,
     FINDING_KINDS_BY_KEY,
@@ -27,11 +29,13 @@ from fieldnotes.domain.model import (
     normalize_date,
     normalize_visited_on,
 )
+from fieldnotes.domain.wording import counted
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
+from fieldnotes.services.guides import SHIPPED_GUIDE_STAMP
 from fieldnotes.services.signature import Signature
 from fieldnotes.storage import bulk
-from fieldnotes.storage.database import Database
+from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.records import FINDING_ATTRIBUTE_COLUMNS
 from fieldnotes.storage.schema import field_defaults, json_list_fields, synced_fields
 from fieldnotes.storage.stamp import Stamp
@@ -60,10 +64,11 @@ class ImportSummary:
 
     def describe(self) -> str:
         text = (
-            f"{self.visits} visit(s) with {self.findings} finding(s), {self.accounts} account(s) "
-            f"with {self.contacts} contact(s)"
+            f"{counted(self.visits, 'visit')} with {counted(self.findings, 'finding')}, "
+            f"{counted(self.accounts, 'account')} "
+            f"with {counted(self.contacts, 'contact')}"
         )
-        return text + (f", {self.guides} guide(s)" if self.guides else "")
+        return text + (f", {counted(self.guides, 'guide')}" if self.guides else "")
 
 
 @cache
@@ -71,14 +76,45 @@ def _validator() -> jsonschema_rs.Validator:
     import jsonschema_rs
 
     schema = json.loads(resource_path("schema", SCHEMA_FILE).read_text(encoding="utf-8"))
-    return jsonschema_rs.validator_for(schema, validate_formats=True)
+    limited: dict = with_size_limits(schema)  # type: ignore[assignment]  # a dict stays a dict
+    return jsonschema_rs.validator_for(limited, validate_formats=True)
+
+
+def with_size_limits(node: object, name: str = "") -> object:
+    """The schema with the domain's size limits (`fieldnotes.domain.limits`) on every text and list.
+
+    The limits are declared once, in the domain; the schema file states shapes, and the
+    sizes are added here so that they can never differ from what the app and sync accept.
+    """
+    if isinstance(node, list):
+        return [with_size_limits(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    limited = {key: with_size_limits(value, key) if key != "properties" else
+               {prop: with_size_limits(sub, prop) for prop, sub in value.items()}
+               for key, value in node.items()}
+    if limited.get("type") == "string" and "maxLength" not in limited:
+        limited["maxLength"] = MAX_AUTHOR_CHARS if name == "updated_by" else MAX_TEXT_CHARS
+    if limited.get("type") == "array" and name == "covered_prompts" and "maxItems" not in limited:
+        limited["maxItems"] = MAX_LIST_ITEMS
+    return limited
 
 
 def _schema_message(error: jsonschema_rs.ValidationError) -> str:
-    """The validator's message, with every allowed value spelled out for a closed list."""
+    """The validator's message, with every allowed value spelled out for a closed list.
+
+    A value over a size limit is described by its size, never quoted (it may be a
+    million characters long).
+    """
     options = getattr(error.kind, "options", None)
-    if type(error.kind).__name__ == "Enum" and isinstance(options, list):
+    kind = type(error.kind).__name__
+    if kind == "Enum" and isinstance(options, list):
         return f"{json.dumps(error.instance, ensure_ascii=False)} is not one of {', '.join(map(str, options))}"
+    limit = getattr(error.kind, "limit", None)
+    if kind == "MaxLength" and isinstance(error.instance, str):
+        return f"{len(error.instance):,} characters is too long (at most {limit:,})"
+    if kind == "MaxItems" and isinstance(error.instance, list):
+        return f"{len(error.instance):,} items is too many (at most {limit:,})"
     return error.message
 
 
@@ -98,15 +134,152 @@ def read_document(path: Path) -> dict:
     except OSError as error:
         raise ValidationError(f"{path}: cannot be read ({error.strerror})") from None
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except json.JSONDecodeError as error:
-        raise ValidationError(
-            f"{path}: line {error.lineno} column {error.colno}: malformed JSON ({error.msg})"
-        ) from None
+    document = parse_json_text(text, str(path))
     validate_document(document, str(path))
     return document
+
+
+#: Longest run of digits accepted in a JSON number: no value fieldnotes stores comes near
+#: it, and Python refuses to convert integers of more than 4,300 digits at all.
+MAX_NUMBER_DIGITS = 40
+#: Deepest nesting of arrays and objects accepted: a fieldnotes file nests about five
+#: levels; the JSON parser itself gives up somewhere under a thousand.
+MAX_NESTING = 64
+
+
+class _RefusedNumber(ValueError):
+    """A number in the JSON text that no field could hold; raised from the parser's hooks."""
+
+
+def _parsed_integer(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _RefusedNumber(f"a number of {len(digits.lstrip('-'))} digits")
+    return int(digits)
+
+
+def _parsed_float(digits: str) -> float:
+    value = float(digits)
+    if len(digits) > MAX_NUMBER_DIGITS * 2 or value in (float("inf"), float("-inf")):
+        raise _RefusedNumber(f"the number {digits[:20]}{'…' if len(digits) > 20 else ''}")
+    return value
+
+
+def _refused_constant(name: str) -> float:
+    raise _RefusedNumber(f"{name}, which is not a JSON number")
+
+
+#: A JSON escape of half a surrogate pair: the only way text that is not characters gets
+#: into a file that decoded as UTF-8.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _children(item: object) -> list[tuple[str, object]]:
+    """The members of a JSON container with their steps in a path (`.key`, `[index]`)."""
+    if isinstance(item, dict):
+        return [(f".{key}", child) for key, child in item.items()]
+    if isinstance(item, list):
+        return [(f"[{index}]", child) for index, child in enumerate(item)]
+    return []
+
+
+def _first_offence(value: object, offends: Callable[[object, int], bool]) -> tuple[str, object] | None:
+    """The path and value of the first value (depth first) that `offends(value, depth)`, or None."""
+    stack: list[tuple[object, str, int]] = [(value, "", 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if offends(item, depth):
+            return where.lstrip(".") or "(top level)", item
+        stack.extend((child, where + step, depth + 1) for step, child in reversed(_children(item)))
+    return None
+
+
+def _lone_surrogate_in(item: object) -> str | None:
+    """The first lone surrogate in a string (or in a dict's keys), or None."""
+    texts = [item] if isinstance(item, str) else list(item) if isinstance(item, dict) else []
+    for text in texts:
+        if isinstance(text, str):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return text[error.start]
+    return None
+
+
+def _check_text_and_depth(value: object, source: str, may_hold_surrogates: bool) -> None:
+    """Refuse text that cannot be stored (lone surrogates) and nesting no file needs.
+
+    The common case costs one pass over the containers; paths are worked out only for a
+    file that is refused. Strings are looked at only when the file escapes a surrogate.
+    """
+    level: list[object] = [value]
+    for _depth in range(MAX_NESTING + 1):
+        level = [child for item in level if isinstance(item, (dict, list))
+                 for child in (item.values() if isinstance(item, dict) else item) if isinstance(child, (dict, list))]
+        if not level:
+            break
+    else:
+        too_deep = _first_offence(value, lambda item, depth: depth >= MAX_NESTING and isinstance(item, (dict, list)))
+        raise ValidationError(f"{source}: {too_deep[0] if too_deep else '(top level)'}: "
+                              f"nested deeper than {MAX_NESTING} levels")
+    if may_hold_surrogates:
+        found = _first_offence(value, lambda item, _depth: _lone_surrogate_in(item) is not None)
+        if found is not None:
+            where, item = found
+            raise ValidationError(f"{source}: {where}: holds \\u{ord(_lone_surrogate_in(item) or '?'):04x}, "
+                                  "half of a character pair without its other half")
+
+
+def parse_json_text(text: str, source: str) -> Any:
+    """Parse the JSON text of an interchange file, refusing what no fieldnotes file holds.
+
+    Beyond malformed JSON: numbers longer than `MAX_NUMBER_DIGITS` digits, infinite or
+    `NaN` numbers, text with a lone surrogate (an escape such as `\\ud800`, which is not a
+    character and cannot be stored) and nesting deeper than `MAX_NESTING` levels.
+
+    Raises:
+        ValidationError: naming `source` and what is wrong in one line.
+    """
+    try:
+        document = json.loads(
+            text, parse_int=_parsed_integer, parse_float=_parsed_float, parse_constant=_refused_constant
+        )
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            f"{source}: line {error.lineno} column {error.colno}: malformed JSON ({error.msg})"
+        ) from None
+    except _RefusedNumber as error:
+        raise ValidationError(f"{source}: holds {error}, larger than any value a fieldnotes file holds") from None
+    except RecursionError:
+        raise ValidationError(f"{source}: nested deeper than {MAX_NESTING} levels") from None
+    _check_text_and_depth(document, source, _SURROGATE_ESCAPE.search(text) is not None)
+    return document
+
+
+def _check_children_stay_with_their_parent(session: WriteSession, source: str, parents: list[dict], where: str,
+                                           key: str, table_name: str, parent_column: str) -> None:
+    """Refuse a contact (or prompt) whose id already belongs to another account (or guide).
+
+    Ids are kept on import, and one record cannot sit under two parents.
+
+    Args:
+        where: the parents' place in the file (`accounts`); `key` their children's list.
+    """
+    place: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for parent_index, parent in enumerate(parents):
+        for child_index, child in enumerate(parent.get(key, [])):
+            place[child["id"]] = f"{where}[{parent_index}].{key}[{child_index}]"
+            owners[child["id"]] = parent["id"]
+    elsewhere = bulk.children_of_other_parents(session, table_name, parent_column, owners)
+    if elsewhere:
+        child_id, owner = next(iter(elsewhere.items()))
+        raise ValidationError(
+            f"{source}: {place[child_id]}.id: {child_id} already belongs to another {where[:-1]} "
+            f"({owner}) in this notebook"
+        )
 
 
 def validate_document(document: object, source: str) -> None:
@@ -252,6 +425,11 @@ class Interchange:
                 if account_id is not None and account_id not in file_accounts and account_id not in known_accounts:
                     raise ValidationError(f"{source}: visits[{index}].account_id: no account with id {account_id}")
 
+            _check_children_stay_with_their_parent(session, source, accounts, "accounts", "contacts", "contact",
+                                                   "account_id")
+            _check_children_stay_with_their_parent(session, source, guides, "guides", "prompts", "guide_prompt",
+                                                   "guide_id")
+
             account_rows = [row("account", a) for a in accounts]
             contact_rows = [row("contact", c, account_id=a["id"]) for a in accounts for c in a["contacts"]]
             bulk.upsert(session, "account", account_rows, known_accounts, stamp)
@@ -263,7 +441,10 @@ class Interchange:
                 row("guide_prompt", p, guide_id=g["id"], position=i) for g in guides for i, p in enumerate(g["prompts"])
             ]
             known_guides = bulk.ids(session, "guide")
-            bulk.upsert(session, "guide", guide_rows, known_guides, stamp)
+            # The shipped guide as nobody has edited it takes the file's stamps, so that an
+            # export imported into a new notebook exports again unchanged.
+            shipped = bulk.ids_stamped(session, "guide", SHIPPED_GUIDE_STAMP)
+            bulk.upsert(session, "guide", guide_rows, known_guides, stamp, adopt_stamps=shipped)
             bulk.replace_children(session, "guide_prompt", "guide_id", {g["id"] for g in guides}, prompt_rows)
             all_guides = known_guides | {g["id"] for g in guides}
             report(2, total_steps)

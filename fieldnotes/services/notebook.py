@@ -12,6 +12,7 @@ import logging
 
 from fieldnotes.domain.clock import local_now_minutes
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.limits import MAX_LIST_ITEMS, check_text_size, is_record_id
 from fieldnotes.domain.model import (
     VISIT_TEXT_FIELDS,
     Account,
@@ -27,6 +28,7 @@ from fieldnotes.domain.model import (
     new_id,
     normalize_visited_on,
 )
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
 from fieldnotes.storage import notebook_store as store
@@ -48,7 +50,18 @@ def _require_text(value: object, what: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(f"{what}: expected text, got {value!r}")
-    return value
+    return check_text_size(value, what)
+
+
+def _prompt_ids(value: object) -> list[str]:
+    """The prompts a visit covered, as the JSON format and sync accept them."""
+    items = list(value)  # type: ignore[call-overload]  # any iterable of ids; anything else is a bug
+    if len(items) > MAX_LIST_ITEMS:
+        raise ValidationError(f"covered prompts: {len(items):,} is too many (at most {MAX_LIST_ITEMS:,})")
+    for item in items:
+        if not is_record_id(item):
+            raise ValidationError(f"covered prompts: {str(item)[:40]!r} is not a prompt id")
+    return items
 
 
 class Notebook:
@@ -123,7 +136,8 @@ class Notebook:
             visits = store.visits_of_account(session, account_id)
             if visits:
                 raise ValidationError(
-                    f"account {account.name!r} has {visits} visit(s); delete them or move them to another account first"
+                    f"account {account.name!r} has {counted(visits, 'visit')}; "
+                    "delete them or move them to another account first"
                 )
             store.delete(session, "account", account_id)
         return Change(account_ids=frozenset({account_id}))
@@ -219,7 +233,7 @@ class Notebook:
             elif name in ("account_id", "guide_id"):
                 values[name] = None if value is None else str(value)
             elif name == "covered_prompts":
-                values[name] = json.dumps(list(value))  # type: ignore[call-overload]
+                values[name] = json.dumps(_prompt_ids(value))
             else:
                 raise ValidationError(f"a visit has no field {name!r}")
         with self.database.writing() as session:
@@ -229,6 +243,7 @@ class Notebook:
         return Change(visit_ids=frozenset({visit_id}), visit_list=bool(_LISTED_FIELDS & set(fields)), origin=origin)
 
     def set_prompt_covered(self, visit_id: str, prompt_id: str, covered: bool, origin: object = None) -> Change:
+        _prompt_ids([prompt_id])
         with self.database.writing() as session:
             prompts = store.covered_prompts(session, visit_id)
             if covered and prompt_id not in prompts:

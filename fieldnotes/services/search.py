@@ -24,21 +24,44 @@ class Search:
 
     def find(self, query: VisitQuery, offset: int = 0, limit: int | None = None) -> list[int]:
         """Local keys of matching visits, best (or newest) first."""
-        return search_index.find_visit_pks(self._connections.get(), query, offset, limit)
+        with self._connections.using() as connection:
+            return search_index.find_visit_pks(connection, query, offset, limit)
 
     def count(self, query: VisitQuery) -> int:
-        return search_index.count_visits(self._connections.get(), query)
+        with self._connections.using() as connection:
+            return search_index.count_visits(connection, query)
 
     def rows(self, pks: Sequence[int]) -> list[VisitRow]:
-        return search_index.visit_rows(self._connections.get(), pks)
+        with self._connections.using() as connection:
+            return search_index.visit_rows(connection, pks)
 
     def find_rows(self, query: VisitQuery, limit: int | None = None) -> list[VisitRow]:
-        connection = self._connections.get()
-        return search_index.visit_rows(connection, search_index.find_visit_pks(connection, query, 0, limit))
+        with self._connections.using() as connection:
+            return search_index.visit_rows(connection, search_index.find_visit_pks(connection, query, 0, limit))
 
     def competitors(self) -> list[str]:
         """Every competitor named in a finding, for the filter's choices."""
-        return search_index.competitors(self._connections.get())
+        with self._connections.using() as connection:
+            return search_index.competitors(connection)
+
+    def where_matched(self, query: VisitQuery, pks: Sequence[int]) -> dict[int, tuple[list[str], str]]:
+        """For each visit, where the query's words matched: the fields and an excerpt."""
+        with self._connections.using() as connection:
+            return search_index.match_snippets(connection, query, pks)
+
+    def known_names(self, field: str) -> list[str]:
+        """Every spelling of a kind of name (`search_index.NAME_FIELDS`), the most used first."""
+        with self._connections.using() as connection:
+            return search_index.known_names(connection, field)
+
+    def contact_names(self, account_id: str) -> list[str]:
+        """The names of an account's contacts."""
+        with self._connections.using() as connection:
+            return search_index.contact_names(connection, account_id)
 
     def close(self) -> None:
+        """Stop searches in progress on other threads and close the connections.
+
+        After this, every method raises `DatabaseFileError`.
+        """
         self._connections.close()

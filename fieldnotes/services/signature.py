@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fieldnotes.domain.limits import check_author_name
+
 
 class Signature:
     """The user's name as stamped on changes, held once for every service of an open notebook.
@@ -10,10 +12,22 @@ class Signature:
     they stamp, so a rename (Edit › Your name) reaches edits, imports, guides and sync at once.
     """
 
-    __slots__ = ("name",)
+    __slots__ = ("_name",)
 
     def __init__(self, name: str) -> None:
+        self._name = ""
         self.name = name
+
+    @property
+    def name(self) -> str:
+        """The name stamped on changes right now."""
+        return self._name
+
+    @name.setter
+    def name(self, name: str) -> None:
+        # Every way of naming the author (command line, Edit › Your name, the saved
+        # preference) passes here, so an overlong name never reaches a version.
+        self._name = check_author_name(name, "author name") if name.strip() else name
 
     @classmethod
     def of(cls, author: Signature | str) -> Signature:
@@ -21,4 +35,4 @@ class Signature:
         return author if isinstance(author, Signature) else cls(author)
 
     def __repr__(self) -> str:
-        return f"Signature({self.name!r})"
+        return f"Signature({self._name!r})"

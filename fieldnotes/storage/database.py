@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import shutil
 import sqlite3
 import time
@@ -24,13 +25,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldnotes.domain.errors import DatabaseFileError
+from fieldnotes.domain.errors import DatabaseFileError, DatabaseReadOnly
 from fieldnotes.storage import search_index
 from fieldnotes.storage.identity import SQLITE_HEADER, inspect_database_file  # noqa: F401 - part of this API
 from fieldnotes.storage.schema import SCHEMA_HEAD, MetaEntry
 from fieldnotes.storage.sqlite_errors import known_failure
 
 log = logging.getLogger(__name__)
+
+#: What `Database.writing` hands out, for the services that pass it on to storage functions.
+WriteSession = Session
 
 BACKUPS_KEPT = 5
 #: How long a statement waits for another connection's lock before failing as busy.
@@ -239,6 +243,20 @@ def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+#: The `meta` key holding the identity of the file the site id was made for.
+_FILE_IDENTITY = "file_identity"
+
+
+def file_identity(path: Path) -> str:
+    """What tells this file apart from a copy of it: its device and file number.
+
+    A copy (another laptop, a restored backup, a file moved to another drive) is always a
+    new file; the same file opened again, renamed or not, keeps both numbers.
+    """
+    stat = path.stat()
+    return f"{stat.st_dev}:{stat.st_ino}"
+
+
 class Database:
     """An open fieldnotes database: hands out read and write sessions."""
 
@@ -277,11 +295,30 @@ class Database:
             raise failure from error
 
     def _ensure_site_id(self) -> str:
+        """This notebook's site id: made once, and made anew when the file is a copy.
+
+        Versions are named by (site id, counter). A copy of the file (to a second laptop,
+        or a backup put back) would go on writing the counters the original writes too,
+        so a file that is not the one its site id was made for takes a new one before it
+        can publish anything; what it published under the old one stays as it is.
+        """
+        marker = file_identity(self.path)
         with self.writing() as session:
             entry = session.get(MetaEntry, "site_id")
+            known = session.get(MetaEntry, _FILE_IDENTITY)
             if entry is None:
                 entry = MetaEntry(key="site_id", value=uuid.uuid4().hex)
                 session.add(entry)
+            elif known is not None and known.value != marker:
+                from fieldnotes.storage.versions import take_new_identity
+
+                new_site = take_new_identity(session)
+                log.info("%s is a copy of another notebook file; it now syncs as %s", self.path, new_site)
+                known.value = marker
+                return new_site
+            # A notebook from before file identities were recorded is taken as the original.
+            if known is None:
+                session.add(MetaEntry(key=_FILE_IDENTITY, value=marker))
             return entry.value
 
     def meta(self, key: str) -> str | None:
@@ -308,6 +345,33 @@ class Database:
         self.engine.dispose()
 
 
+def check_notebook_can_be_written(path: Path, new: bool) -> None:
+    """Refuse, before writing anything, a notebook that cannot be written where it lies.
+
+    SQLite keeps its journal beside the notebook, so the folder must be writable as well
+    as the file. Checked with `os.access`, which knows read-only mounts and permissions
+    (though not for root, who may write anyway).
+
+    Raises:
+        DatabaseReadOnly: the folder or the file cannot be written.
+    """
+    if new:
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise DatabaseReadOnly(
+                f"{path}: cannot create a notebook here: the folder {path.parent} cannot be written"
+            )
+        if path.exists() and not os.access(path, os.W_OK):
+            raise DatabaseReadOnly(f"{path}: cannot create a notebook here: the file is read-only")
+        return
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseReadOnly(
+            f"{path}: its folder {path.parent} cannot be written, and fieldnotes keeps its working files "
+            "beside the notebook; copy the notebook to a folder you can write to"
+        )
+    if not os.access(path, os.W_OK):
+        raise DatabaseReadOnly(f"{path}: the notebook file is read-only; changes cannot be saved")
+
+
 def open_database(path: Path) -> Database:
     """Open (creating and migrating when needed) the fieldnotes database at `path`.
 
@@ -320,6 +384,7 @@ def open_database(path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseFileError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
+    check_notebook_can_be_written(path, new=revision is None)
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _configure_connection)
     event.listen(engine, "begin", _begin)

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Declared with the light file check, which must not load SQLAlchemy; named here too
@@ -112,6 +113,8 @@ class VisitRecord(Base):
         Index("ix_visit_visited_on", "visited_on", "pk"),
         Index("ix_visit_account", "account_id", "visited_on"),
         Index("ix_visit_kind", "kind", "visited_on"),
+        # A finding filter's visits, tested and sorted without reading their rows (migration 0004).
+        Index("ix_visit_id_date", "id", "visited_on", "kind", "account_id"),
     )
 
 
@@ -144,9 +147,10 @@ class FindingRecord(Stamped, Base):
     visit: Mapped[VisitRecord] = relationship(back_populates="findings")
 
     __table_args__ = (
-        Index("ix_finding_visit", "visit_id", "kind", "position"),
-        Index("ix_finding_competitor", "kind", "competitor"),
-        Index("ix_finding_severity", "kind", "severity"),
+        # Filters test a visit, or read the visits they keep, from these alone (migration 0004).
+        Index("ix_finding_visit", "visit_id", "kind", "position", "severity", "competitor"),
+        Index("ix_finding_severity_visit", "kind", "severity", "visit_id"),
+        Index("ix_finding_competitor_visit", "kind", sql_text("competitor COLLATE NOCASE"), "visit_id"),
     )
 
 

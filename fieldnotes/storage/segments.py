@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldnotes import __version__
+from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS
 from fieldnotes.domain.versioning import RecordVersion
 from fieldnotes.storage.sqlite_errors import known_failure
+from fieldnotes.storage.versions import version_problem
 
 #: `PRAGMA application_id` of a segment file ("FNSg").
 SEGMENT_APPLICATION_ID = 0x464E5367
@@ -67,7 +69,7 @@ _SCHEMAS: dict[int, tuple[tuple[str, str, str], ...]] = {
 #: The format `write_segment` writes.
 _WRITTEN_FORMAT = 2
 MAX_SEGMENT_BYTES = 1 << 30
-MAX_VALUE_CHARS = 1_000_000
+MAX_VALUE_CHARS = MAX_TEXT_CHARS
 #: A record version's fields as JSON: every field at its largest, escaped, has room.
 _MAX_FIELDS_CHARS = 64 * 6 * MAX_VALUE_CHARS
 _MAX_FIELDS = 256
@@ -259,6 +261,12 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
                 versions = _per_field_versions(connection, info)
             else:
                 versions = _record_versions(connection, info)
+            known_ids: set[str] = set()
+            for version in versions:
+                problem = version_problem(version, known_ids)
+                if problem:  # what an import would refuse is refused from the share too
+                    raise SegmentRejected(
+                        f"the file holds a value no notebook may hold: change #{version.counter}: {problem}")
         except sqlite3.DatabaseError as error:
             raise SegmentRejected(f"the file is damaged ({error})") from None
         return info, versions
@@ -271,7 +279,7 @@ _COMMON_CHECKS = (
     "typeof(kind) != 'text' OR length(kind) > 32"
     " OR typeof(record_id) != 'text' OR length(record_id) NOT BETWEEN 1 AND 64"
     f" OR typeof(hlc) != 'integer' OR hlc < 0 OR hlc > {_MAX_CLOCK}"
-    " OR typeof(author) != 'text' OR length(author) > 200"
+    f" OR typeof(author) != 'text' OR length(author) > {MAX_AUTHOR_CHARS}"
     " OR typeof(written_at) != 'text' OR length(written_at) > 40"
     f" OR typeof(parents) != 'text' OR length(parents) > {60 * _MAX_PARENTS}"
     " OR parents GLOB '*[^0-9a-f: ]*'"

@@ -85,6 +85,8 @@ class FileRecord:
         modified_ns: its modification time (nanoseconds) when it was seen.
         outcome: `APPLIED`, `REJECTED`, `PUBLISHED`, or what `newer_outcome` returns.
         message: why it was rejected or kept aside, for the user.
+        fingerprint: what sync needs to notice later that the file (or its checksum file)
+            changed even where size and time stayed the same; opaque here.
     """
 
     site: str
@@ -93,6 +95,7 @@ class FileRecord:
     modified_ns: int
     outcome: str
     message: str = ""
+    fingerprint: str = ""
 
     @property
     def needed_format(self) -> int | None:
@@ -110,9 +113,9 @@ def newer_outcome(file_format: int) -> str:
 def files_seen(session: Session) -> dict[tuple[str, str], FileRecord]:
     """Every file recorded so far, by (site, name)."""
     return {
-        (site, name): FileRecord(site, name, size, modified_ns, outcome, message)
-        for site, name, size, modified_ns, outcome, message in _connection(session).execute(
-            "SELECT site, name, size, modified_ns, outcome, message FROM sync_segment"
+        (site, name): FileRecord(site, name, size, modified_ns, outcome, message, fingerprint)
+        for site, name, size, modified_ns, outcome, message, fingerprint in _connection(session).execute(
+            "SELECT site, name, size, modified_ns, outcome, message, fingerprint FROM sync_segment"
         )
     }
 
@@ -120,9 +123,9 @@ def files_seen(session: Session) -> dict[tuple[str, str], FileRecord]:
 def published_files(session: Session, site: str) -> list[FileRecord]:
     """The segments this laptop published under `site`, as they were when published."""
     return [
-        FileRecord(site, name, size, modified_ns, PUBLISHED, message)
-        for name, size, modified_ns, message in _connection(session).execute(
-            "SELECT name, size, modified_ns, message FROM sync_segment WHERE site = ? AND outcome = ?",
+        FileRecord(site, name, size, modified_ns, PUBLISHED, message, fingerprint)
+        for name, size, modified_ns, message, fingerprint in _connection(session).execute(
+            "SELECT name, size, modified_ns, message, fingerprint FROM sync_segment WHERE site = ? AND outcome = ?",
             (site, PUBLISHED),
         )
     ]
@@ -131,9 +134,9 @@ def published_files(session: Session, site: str) -> list[FileRecord]:
 def record_files(session: Session, records: Iterable[FileRecord], seen_at: str) -> None:
     """Record (or update) what became of these files."""
     _connection(session).executemany(
-        "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, seen_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(r.site, r.name, r.size, r.modified_ns, r.outcome, r.message, seen_at) for r in records],
+        "INSERT OR REPLACE INTO sync_segment (site, name, size, modified_ns, outcome, message, fingerprint, seen_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r.site, r.name, r.size, r.modified_ns, r.outcome, r.message, r.fingerprint, seen_at) for r in records],
     )
 
 
@@ -261,27 +264,41 @@ def capture_local_edits(session: Session, author: str, journal: PreImageJournal 
     return settle(session, captured.to_settle, journal=journal)
 
 
-def apply_versions(session: Session, versions: Sequence[RecordVersion], held_back: HeldBack,
-                   journal: PreImageJournal | None = None) -> tuple[int, Change]:
-    """Add versions from other laptops and rewrite what they resolve to.
+@dataclass(frozen=True)
+class Applied:
+    """What applying versions from other laptops did.
 
-    Returns:
-        How many of them were new here, and what changed.
+    Attributes:
+        added: how many of them were new here.
+        change: what changed in the visible data.
+        collisions: (site, counter) of each identity newly found with two different
+            contents (a copied notebook, or a file planted on the share); both were kept.
     """
+
+    added: int
+    change: Change
+    collisions: list[tuple[str, int]]
+
+
+def apply_versions(session: Session, versions: Sequence[RecordVersion], held_back: HeldBack,
+                   journal: PreImageJournal | None = None) -> Applied:
+    """Add versions from other laptops and rewrite what they resolve to."""
     fresh = version_log.fresh_records(session, versions)
-    added, keys = version_log.insert_versions(session, versions)
-    if not keys:
-        return added, Change()
+    inserted = version_log.insert_versions(session, versions)
+    if not inserted.keys:
+        return Applied(inserted.added, Change(), inserted.collisions)
     # Records seen for the first time, whole in one version (a laptop joining a team),
-    # are written straight from it; the rest are resolved field by field.
+    # are written straight from it; the rest are resolved field by field. A fresh record
+    # whose identity collided is still whole in its one content, under whichever identity
+    # it is kept; the record that content displaced is among the keys settled below.
     with applying(session):
         written, result = version_log.write_fresh(session, fresh, journal.save if journal is not None else None)
     if held_back is not None:
         held_back._note(result.shown, {})
     # What waited for a record written here is settled with the rest.
-    rest = (keys - written) | version_log.waiting_for(session, written)
+    rest = (inserted.keys - written) | version_log.waiting_for(session, written)
     settled = _settle_chunks(session, _family_chunks(versions, rest), held_back, journal) if rest else Change()
-    return added, Change.union(result.change(), settled)
+    return Applied(inserted.added, Change.union(result.change(), settled), inserted.collisions)
 
 
 # --- conflicts -----------------------------------------------------------------------------
@@ -332,6 +349,20 @@ def open_conflicts(session: Session) -> list[OpenConflict]:
         found.append(OpenConflict(conflict, kind, record_id, name, visit_id, _names(connection, kind, record_id),
                                   state, newest_child))
     return found
+
+
+def site_users(session: Session, sites: Iterable[str]) -> dict[str, str]:
+    """Who wrote the newest version of each of these laptops (sites), where any is known."""
+    connection = _connection(session)
+    users = {}
+    for site in set(sites):
+        row = connection.execute(
+            "SELECT v.author FROM record_version v JOIN sync_site s ON s.number = v.site_number"
+            " WHERE s.site = ? ORDER BY v.counter DESC LIMIT 1", (site,)
+        ).fetchone()
+        if row is not None and str(row[0]).strip():
+            users[site] = str(row[0]).strip()
+    return users
 
 
 def conflict_subject(session: Session, conflict: str) -> tuple[str, str, str] | None:

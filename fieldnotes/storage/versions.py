@@ -4,8 +4,9 @@ versions, and rewriting the visible tables from what the versions resolve to.
 Local edits are noted by triggers (migration 0002) in `sync_dirty`; `capture_local_changes`
 turns each noted record into one record version holding the fields whose value differs
 from what the log resolves to, so a day of autosaves becomes one row per changed record
-(migration 0004). Remote versions
-are inserted as a set (`INSERT OR IGNORE` on their identity), and `materialize` rewrites
+(migration 0006). Remote versions are inserted as a set (`INSERT OR IGNORE` on their
+identity; an identity that arrives with other contents keeps both, see
+`_keep_both_contents`), and `materialize` rewrites
 the affected rows with the triggers silenced. A row is only ever written exactly as its
 versions resolve, never approximately: a record whose parent has not arrived yet, or whose
 values this version of fieldnotes cannot show, is held back until it can be written whole.
@@ -28,6 +29,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from fieldnotes.domain.changes import Change
+from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_LIST_ITEMS, is_record_id, text_too_long
 from fieldnotes.domain.model import (
     FINDING_ATTRIBUTES,
     FINDING_KINDS_BY_KEY,
@@ -37,6 +40,8 @@ from fieldnotes.domain.model import (
     FieldType,
     FollowUpChannel,
     VisitKind,
+    normalize_date,
+    normalize_visited_on,
 )
 from fieldnotes.domain.versioning import (
     EXISTS_FIELD,
@@ -69,7 +74,6 @@ for _child, (_parent, _column, _nullable) in PARENTS.items():
     CHILDREN.setdefault(_parent, []).append((_child, _column))
 
 _LEAVES_FIRST = ("finding", "guide_prompt", "contact", "visit", "account", "guide")
-_MAX_TEXT = 1_000_000
 _CHUNK = 400
 _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 
@@ -175,7 +179,7 @@ def column_problem(kind: str, column: str, value: object) -> str | None:
             return None if value in _FINDING_CHOICES[column] else "not a known choice"
     if not isinstance(value, _TEXT):
         return "expected text"
-    if len(value) > _MAX_TEXT:
+    if text_too_long(value):
         return "text too long"
     allowed = _VOCABULARIES.get((kind, column))
     if allowed is not None and value not in allowed:
@@ -187,6 +191,100 @@ def column_problem(kind: str, column: str, value: object) -> str | None:
             return "not a JSON list"
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             return "not a JSON list of prompt ids"
+    rule = _VALUE_RULES.get((kind, column))  # what an import would refuse (ids, dates, sizes)
+    return rule(value) if rule is not None else None
+
+
+# --- values no notebook may hold ------------------------------------------------------
+#
+# What the JSON import refuses, refused from the share too: ids that are not UUIDs, dates
+# that are not ISO 8601, sizes over the domain's limits. Unlike `column_problem`, nothing
+# here could be made valid by a newer fieldnotes (an unknown choice could; it is held
+# back instead), so a segment holding such a value is refused whole on every laptop alike.
+
+_REFERENCES = frozenset({"guide_id"} | {column for _parent, column, _nullable in PARENTS.values()})
+
+
+def _reference_problem(value: object) -> str | None:
+    return None if value is None or is_record_id(value) else "not a record id (a UUID)"
+
+
+def _visited_on_problem(value: object) -> str | None:
+    try:
+        normalize_visited_on(value)  # type: ignore[arg-type]  # a non-text value is refused by the call
+    except ValidationError:
+        return "not an ISO 8601 date or date-time"
+    return None
+
+
+def _due_on_problem(value: object) -> str | None:
+    try:
+        normalize_date(value, "due_on")
+    except ValidationError:
+        return "not a date (YYYY-MM-DD)"
+    return None
+
+
+def _prompt_list_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None  # a type `column_problem` holds back
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return "not a JSON list"
+    if not isinstance(items, list) or not all(is_record_id(item) for item in items):
+        return "not a list of prompt ids"
+    return f"more than {MAX_LIST_ITEMS:,} items" if len(items) > MAX_LIST_ITEMS else None
+
+
+def _exists_problem(value: object) -> str | None:
+    return None if type(value) is int and value in (0, 1) else "not a creation or a deletion"
+
+
+_VALUE_RULES: dict[tuple[str, str], Callable[[object], str | None]] = {
+    **{(kind, column): _reference_problem for kind, columns in TRACKED.items() for column in columns
+       if column in _REFERENCES},
+    ("visit", "visited_on"): _visited_on_problem,
+    ("finding", "due_on"): _due_on_problem,
+    ("visit", "covered_prompts"): _prompt_list_problem,
+    **{(kind, EXISTS_FIELD): _exists_problem for kind in TRACKED},
+}
+
+
+def value_problem(kind: str, name: str, value: object) -> str | None:
+    """Why no notebook may hold `value` in this field (as an import would refuse it), or None."""
+    if isinstance(value, str) and text_too_long(value):
+        return f"{name}: {text_too_long(value)}"
+    rule = _VALUE_RULES.get((kind, name))
+    problem = rule(value) if rule is not None else None
+    return f"{kind} {name}: {problem}" if problem else None
+
+
+def version_problem(version: RecordVersion, known_ids: set[str] | None = None) -> str | None:
+    """Why no notebook may hold this record version (as a JSON import would refuse it), or None.
+
+    Args:
+        version: a record version written here or read from the share.
+        known_ids: record ids already found valid, to check each record once in a batch;
+            valid ids are added to it.
+    """
+    if len(version.author) > MAX_AUTHOR_CHARS:
+        return f"the author's name is longer than {MAX_AUTHOR_CHARS} characters"
+    kind = version.kind
+    if kind not in TRACKED:  # a kind of a newer fieldnotes: kept for it, never shown here
+        for name, value in version.fields.items():
+            if isinstance(value, str) and text_too_long(value):
+                return f"{name}: {text_too_long(value)}"
+        return None
+    if known_ids is None or version.record_id not in known_ids:
+        if not is_record_id(version.record_id):
+            return f"{kind} id {version.record_id[:40]!r} is not a UUID"
+        if known_ids is not None:
+            known_ids.add(version.record_id)
+    for name, value in version.fields.items():
+        problem = value_problem(kind, name, value)
+        if problem:
+            return problem
     return None
 
 
@@ -345,7 +443,8 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 # log already holds (a change that did not stamp the row, such as renumbering).
                 newest = record.newest()
                 written_at = str(row["updated_at"] or "")
-                editor = str(row["updated_by"] or "") or author
+                # A stamp from before names had a limit is cut to it, so the edit can still be published.
+                editor = (str(row["updated_by"] or "") or author)[:MAX_AUTHOR_CHARS]
                 if text_to_ms(written_at) is None or (newest is not None and written_at <= newest.written_at):
                     written_at, editor = now, author
                 physical = text_to_ms(written_at) or 0
@@ -367,6 +466,14 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                         parents.extend(v.key for v in field_state.heads)
                 if changed:
                     # One version for the record: its parents replace only the fields it sets.
+                    # A value no segment may hold (saved before such values were refused where
+                    # they enter) goes in a version of its own, which sync sets aside, so that
+                    # the record's other changes still reach the team.
+                    refused = {name: value for name, value in changed.items() if value_problem(kind, name, value)}
+                    if refused and len(refused) < len(changed):
+                        writer.write(kind, record_id, {name: value for name, value in changed.items()
+                                                       if name not in refused}, parents, editor, written_at, physical)
+                        changed = refused
                     writer.write(kind, record_id, changed, parents, editor, written_at, physical)
                     touched.add((kind, record_id))
                     if (kind, record_id) in in_conflict:
@@ -391,20 +498,115 @@ def write_version(session: Session, kind: str, record_id: str, name: str, value:
 # --- remote versions -------------------------------------------------------------------
 
 
-def insert_versions(session: Session, versions: Sequence[RecordVersion]) -> tuple[int, set[Key]]:
-    """Add record versions (those already known are ignored).
+@dataclass
+class _Inserted:
+    """What `insert_versions` did.
 
-    Returns:
-        How many were new here, and the records all of them belong to.
+    Attributes:
+        added: how many record versions were new here.
+        keys: the records they (and any version a collision moved) belong to.
+        collisions: (site, counter) of each identity newly found holding two different
+            contents; both are kept (see `_keep_both_contents`).
     """
+
+    added: int
+    keys: set[Key]
+    collisions: list[tuple[str, int]] = field(default_factory=list)
+
+
+def insert_versions(session: Session, versions: Sequence[RecordVersion]) -> _Inserted:
+    """Add record versions: those already known are ignored, and none is lost to a reused identity."""
     conn = connection(session)
-    cursor = _insert_versions(conn, [_stored(version) for version in versions])
+    rows = [_stored(version) for version in versions]
+    cursor = _insert_versions(conn, rows)
     # executemany sums the rows each insert added: the ignored ones count nothing.
-    added = max(cursor.rowcount, 0)
+    inserted = _Inserted(max(cursor.rowcount, 0), {(version.kind, version.record_id) for version in versions})
+    if inserted.added < len(rows):  # some identities were known: are they the same versions?
+        inserted.collisions, moved = _keep_both_contents(conn, versions)
+        inserted.keys |= moved
     if versions:
         highest = max(version.hlc for version in versions)
         conn.execute("UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1", (highest,))
-    return added, {(version.kind, version.record_id) for version in versions}
+    return inserted
+
+
+# --- one identity, two contents ----------------------------------------------------------
+#
+# A (site, counter) names one record version. Two copies of one notebook file that
+# published before either saw the other, or a file planted on the share, can give one
+# identity two contents. Ignoring the second would lose it on some laptops and not others.
+# Instead every laptop makes the same choice, whatever the order the contents arrive in:
+# the content with the smallest digest keeps the identity (versions naming it as parent
+# name that one), and every other content is kept under an identity derived from the
+# original and its digest, where it is a head like any concurrent edit, so nothing is lost
+# and a differing value shows as a conflict.
+
+
+def _content_digest(row: tuple[object, ...]) -> str:
+    """A digest of what a `_stored` row says, without its identity (site, counter).
+
+    The fields are digested as a sorted object, so that one content spelled with its
+    fields in another order is the same content on every laptop.
+    """
+    kind, record_id, fields, *rest = row[2:]
+    canonical = [kind, record_id, json.loads(str(fields)), *rest]
+    return hashlib.sha256(json.dumps(canonical, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def collision_identity(site: str, counter: int, digest: str) -> tuple[str, int]:
+    """The identity a content that lost (site, counter) to another content is kept under."""
+    return hashlib.sha256(f"{site}:{counter}:{digest}".encode()).hexdigest()[:32], counter
+
+
+def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[RecordVersion]
+                        ) -> tuple[list[tuple[str, int]], set[Key]]:
+    """Keep every content of identities that arrived with a content other than the one stored.
+
+    Returns:
+        The identities where something new was kept, and the records concerned.
+    """
+    incoming: dict[tuple[str, int], dict[str, tuple[object, ...]]] = {}
+    for version in versions:
+        row = _stored(version)
+        incoming.setdefault((version.site, version.counter), {})[_content_digest(row)] = row
+    stored: dict[tuple[str, int], tuple[object, ...]] = {}
+    counters_by_site: dict[str, list[int]] = {}
+    for site, counter in incoming:
+        counters_by_site.setdefault(site, []).append(counter)
+    for site, counters in counters_by_site.items():
+        for chunk in _chunks(sorted(counters)):
+            marks = ", ".join("?" * len(chunk))
+            for version in _loaded(conn.execute(
+                f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter IN ({marks})", (site, *chunk)
+            )):
+                stored[(version.site, version.counter)] = _stored(version)
+    collisions: list[tuple[str, int]] = []
+    moved: set[Key] = set()
+    for identity, contents in incoming.items():
+        holder = stored.get(identity)
+        if holder is None:
+            continue  # a row SQLite refused, which nothing can show
+        holder_digest = _content_digest(holder)
+        if set(contents) <= {holder_digest}:
+            continue  # the same version again
+        by_digest = {**contents, holder_digest: holder}
+        winner = min(by_digest)
+        changed = False
+        for digest, content in by_digest.items():
+            if digest != winner:
+                kept_as = collision_identity(*identity, digest)
+                changed |= _insert_versions(conn, [(*kept_as, *content[2:])]).rowcount > 0
+            moved.add((str(content[2]), str(content[3])))
+        if holder_digest != winner:
+            conn.execute(
+                "UPDATE record_version SET kind = ?, record_id = ?, fields = ?, hlc = ?, author = ?,"
+                f" written_at = ?, parents = ? WHERE site_number = {_SITE_NUMBER} AND counter = ?",
+                (*by_digest[winner][2:], *identity),
+            )
+            changed = True
+        if changed:
+            collisions.append(identity)
+    return collisions, moved
 
 
 def _known_ids(conn: sqlite3.Connection, sql: str, ids: list[str]) -> set[str]:

@@ -61,6 +61,7 @@ class AccountsDialog(QDialog):
 
         self.account_list = QListWidget()
         self.account_list.setObjectName("accountList")
+        self.account_list.setAccessibleName("Accounts")
         self.account_list.currentItemChanged.connect(lambda current, _previous: self._show(current))
         add_button = QPushButton("New account…")
         add_button.clicked.connect(self._add_account)
@@ -87,6 +88,7 @@ class AccountsDialog(QDialog):
 
         self.contacts = QTableWidget(0, len(_CONTACT_COLUMNS))
         self.contacts.setObjectName("contactTable")
+        self.contacts.setAccessibleName("Contacts of the account")
         self.contacts.setHorizontalHeaderLabels([label for _name, label in _CONTACT_COLUMNS])
         self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.contacts.verticalHeader().hide()

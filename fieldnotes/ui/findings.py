@@ -8,16 +8,20 @@ Alt+Down reorder.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,8 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.model import FieldType, Finding, FindingField, FindingKind
+from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
-from fieldnotes.ui.field_widgets import display_value, editor_value, make_editor, set_editor_value
+from fieldnotes.ui.field_widgets import DateField, display_value, editor_value, make_editor, set_editor_value
+from fieldnotes.ui.marks import finding_mark
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -51,9 +57,20 @@ class FindingsModel(QAbstractTableModel):
         self._columns = ("text", *(spec.name for spec in kind.fields))
 
     def reload(self) -> None:
-        self.beginResetModel()
+        """Show the findings of the open visit.
+
+        When the same findings are listed in the same order (a cell was edited), only their
+        values are refreshed: a reset would close the cell editor still committing, and the
+        keyboard focus would go nowhere.
+        """
         visit = self._editing.visit
-        self._findings = visit.findings_of(self.kind.key) if visit is not None else []
+        findings = visit.findings_of(self.kind.key) if visit is not None else []
+        if findings and [f.id for f in findings] == [f.id for f in self._findings]:
+            self._findings = findings
+            self.dataChanged.emit(self.index(0, 0), self.index(len(findings) - 1, len(self._columns) - 1))
+            return
+        self.beginResetModel()
+        self._findings = findings
         self.endResetModel()
 
     def finding(self, row: int) -> Finding | None:
@@ -92,6 +109,8 @@ class FindingsModel(QAbstractTableModel):
         if finding is None:
             return None
         name = self._columns[index.column()]
+        if (mark := finding_mark(finding, name, role)) is not None:
+            return mark
         if name == "text":
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
                 return finding.text
@@ -138,6 +157,7 @@ class _FieldDelegate(QStyledItemDelegate):
         if spec is None:
             return super().createEditor(parent, option, index)
         editor = make_editor(spec, parent)
+        attach_name_completion(editor, spec.name, self._model._editing)
         editor.setAutoFillBackground(True)
         return editor
 
@@ -152,6 +172,8 @@ class _FieldDelegate(QStyledItemDelegate):
         spec = self._spec(index)
         if spec is None:
             super().setModelData(editor, model, index)
+        elif isinstance(editor, DateField) and not editor.is_complete():
+            return  # a half-typed date leaves the stored one as it was, rather than emptying it
         else:
             model.setData(index, editor_value(editor, spec), Qt.ItemDataRole.EditRole)
 
@@ -172,27 +194,45 @@ class FindingSection(QWidget):
         hint = QLabel(kind.hint)
         hint.setWordWrap(True)
 
-        self.quick_text = QLineEdit(placeholderText=f"{kind.text_label} — type and press Enter")
+        # Every widget is made with its parent, so that the Tab chain follows the order they are shown in.
+        self.quick_text = QLineEdit(self, placeholderText=f"{kind.text_label} — type and press Enter")
         self.quick_text.setObjectName(f"quickAdd-{kind.key}")
+        self.quick_text.setAccessibleName(kind.text_label)
         self.quick_fields: dict[str, QWidget] = {}
-        quick_row = QHBoxLayout()
-        quick_row.addWidget(self.quick_text, 6)
+        # The finding takes the whole first line; its fields follow on the second, in Tab order,
+        # so that neither is squeezed on a laptop screen.
+        fields_row = QHBoxLayout()
         for spec in kind.fields:
             if spec.type is FieldType.LONG_TEXT:
                 continue
             editor = make_editor(spec, self)
+            editor.setAccessibleName(spec.label)
             set_editor_value(editor, spec, spec.default)
             self.quick_fields[spec.name] = editor
-            quick_row.addWidget(editor, 1 if spec.type is not FieldType.TEXT else 2)
-            if isinstance(editor, QLineEdit):
-                editor.returnPressed.connect(self.add_from_quick_row)
-        self.add_button = QPushButton("Add")
+            if spec.type is FieldType.TEXT:
+                editor.setMinimumWidth(editor.fontMetrics().horizontalAdvance(spec.label) + 24)
+            fields_row.addWidget(editor, 2 if spec.type in (FieldType.TEXT, FieldType.DATE) else 0)
+            editor.installEventFilter(self)  # Enter adds the finding from any box of the row
+            attach_name_completion(editor, spec.name, editing)
+        self.add_button = QPushButton("Add", self)
+        self.add_button.setToolTip("Add the finding (Enter in any box of this row)")
         self.add_button.clicked.connect(self.add_from_quick_row)
-        quick_row.addWidget(self.add_button)
+        text_row = QHBoxLayout()
+        text_row.addWidget(self.quick_text, 1)
+        quick_row = QVBoxLayout()
+        quick_row.addLayout(text_row)
+        if self.quick_fields:
+            if not any(spec.type in (FieldType.TEXT, FieldType.DATE) for spec in kind.fields):
+                fields_row.addStretch(1)
+            fields_row.addWidget(self.add_button)
+            quick_row.addLayout(fields_row)
+        else:
+            text_row.addWidget(self.add_button)
         self.quick_text.returnPressed.connect(self.add_from_quick_row)
 
-        self.table = QTableView()
+        self.table = QTableView(self)
         self.table.setObjectName(f"findings-{kind.key}")
+        self.table.setAccessibleName(kind.title)
         self.table.setModel(self.model)
         self.table.setItemDelegate(_FieldDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -205,6 +245,9 @@ class FindingSection(QWidget):
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        # A narrow column shows the start of its name, cut with an ellipsis, not its middle.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, spec in enumerate(kind.fields, start=1):
             mode = (
@@ -245,6 +288,10 @@ class FindingSection(QWidget):
             shortcut.activated.connect(slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
+        chain = [self.quick_text, *self.quick_fields.values(), self.add_button, self.table]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(hint)
@@ -257,6 +304,18 @@ class FindingSection(QWidget):
         self.model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and watched in self.quick_fields.values()
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.add_from_quick_row()
+            return True
+        return super().eventFilter(watched, event)
 
     def reload(self) -> None:
         current = self.table.currentIndex()
@@ -283,16 +342,25 @@ class FindingSection(QWidget):
         self.move_down_button.setEnabled(has_row and row < self.model.rowCount() - 1)
 
     def add_from_quick_row(self) -> None:
+        """Add the finding typed in the quick-add row, then get the row ready for the next one."""
         text = self.quick_text.text().strip()
         if not text:
+            self.quick_text.setFocus()
             return
+        for editor in self.quick_fields.values():
+            if isinstance(editor, DateField) and not editor.is_complete():
+                editor.setFocus()  # a half-typed date is finished first, not dropped
+                editor.selectAll()
+                return
         attributes = {name: editor_value(editor, self.kind.field(name)) for name, editor in self.quick_fields.items()}
         if self._editing.add_finding(self.kind.key, text, attributes) is None:
             return
-        self.quick_text.clear()
+        # setText rather than clear(): the field's own undo must not bring the added text back;
+        # Ctrl+Z now reaches the visit's history and takes the finding away.
+        self.quick_text.setText("")
         for name, editor in self.quick_fields.items():
             spec = self.kind.field(name)
-            if spec.type is FieldType.TEXT or isinstance(editor, QCheckBox):
+            if spec.type in (FieldType.TEXT, FieldType.DATE) or isinstance(editor, QCheckBox):
                 set_editor_value(editor, spec, spec.default)
         self.quick_text.setFocus()
         self.table.scrollToBottom()

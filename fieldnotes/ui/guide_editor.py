@@ -54,6 +54,7 @@ class GuideEditorDialog(QDialog):
 
         self.prompts = QTreeWidget()
         self.prompts.setObjectName("guideEditorPrompts")
+        self.prompts.setAccessibleName("Prompts of the guide")
         self.prompts.setColumnCount(2)
         self.prompts.setHeaderLabels(["Section", "Prompt"])
         self.prompts.setRootIsDecorated(False)

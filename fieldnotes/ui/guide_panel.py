@@ -50,6 +50,7 @@ class GuidePanel(QWidget):
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("guidePrompts")
+        self.tree.setAccessibleName("Interview guide prompts")
         self.tree.setHeaderHidden(True)
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)

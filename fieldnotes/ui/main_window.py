@@ -8,6 +8,7 @@ The notebook's commands see the window only as a `Frame`.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from PySide6 import QtCore
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -29,6 +31,8 @@ from PySide6.QtWidgets import (
 
 import fieldnotes
 from fieldnotes import APP_DISPLAY_NAME
+from fieldnotes.ui.accessibility import install_accessible_names
+from fieldnotes.ui.screen_fit import available_size, resize_to_fit
 from fieldnotes.ui.settings import WindowState
 
 if TYPE_CHECKING:
@@ -40,6 +44,11 @@ if TYPE_CHECKING:
     from fieldnotes.ui.workspace import Workspace
 
 SAVED_TEXT = "All changes saved"
+#: The first size of the window where the screen has room for it.
+PREFERRED_SIZE = (1440, 900)
+#: The visit list's first width, at least and at most (pixels); extra width goes to the editor.
+LIST_WIDTH = (300, 440)
+GUIDE_WIDTH = 320
 
 
 class MainWindow(QMainWindow):
@@ -52,13 +61,15 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: QSettings, icon: QIcon | None = None) -> None:
         super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_accessible_names(app)
         self.store = store
         self.workspace: Workspace | None = None
         self.visit_list: VisitListPane | None = None
         self.setWindowTitle(APP_DISPLAY_NAME)
         if icon is not None:
             self.setWindowIcon(icon)
-        self.resize(1440, 860)
         self.setObjectName("mainWindow")
         # An empty frame until the notebook opens: the first paint must not wait for anything.
         self.setCentralWidget(QWidget())
@@ -72,8 +83,20 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
         geometry = WindowState.GEOMETRY.get(store)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        if not (isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry)):
+            self._size_for_screen()
+
+    def _size_for_screen(self) -> None:
+        """Most of a large screen; on a screen smaller than the preferred size (a 13-inch laptop), all of it."""
+        room = available_size(self)
+        width = max(PREFERRED_SIZE[0], room.width() * 9 // 10)
+        height = max(PREFERRED_SIZE[1], room.height() * 9 // 10)
+        if not resize_to_fit(self, width, height):
+            self.setWindowState(self.windowState() | QtCore.Qt.WindowState.WindowMaximized)
+
+    def _list_width(self) -> int:
+        """The visit list's first width: a quarter of the window, within bounds; the editor gets the rest."""
+        return max(LIST_WIDTH[0], min(LIST_WIDTH[1], self.width() // 4))
 
     # --- actions -------------------------------------------------------------------
 
@@ -95,8 +118,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self._action("new_visit", "&New visit", QKeySequence.StandardKey.New, "Record a new visit"))
-        file_menu.addAction(self._action("delete_visit", "&Delete visit…", None, "Delete the open visit",
-                                         needs_visit=True))
+        file_menu.addAction(self._action("delete_visit", "&Delete visit", None,
+                                         "Delete the open visit (Undo puts it back)", needs_visit=True))
         file_menu.addSeparator()
         file_menu.addAction(self._action("import_json", "&Import from JSON…"))
         file_menu.addAction(self._action("export_json", "E&xport to JSON…"))
@@ -130,6 +153,10 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
 
         self.view_menu = bar.addMenu("&View")
+        appearance = QAction("&Appearance…", self)
+        appearance.setObjectName("appearance")
+        appearance.triggered.connect(self.edit_appearance)
+        self.view_menu.addAction(appearance)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -217,7 +244,7 @@ class MainWindow(QMainWindow):
         self._opening_label = QLabel("Opening your notebook…")
         self._opening_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.splitter.addWidget(self._opening_label)
-        self.splitter.setSizes([620, 700])
+        self.splitter.setSizes([self._list_width(), max(self.width() - self._list_width(), 1)])
         self.setCentralWidget(self.splitter)
         visit_list.apply_query()
         return visit_list
@@ -243,9 +270,9 @@ class MainWindow(QMainWindow):
         self._opening_label.setParent(None)  # out of the splitter now, so its saved sizes fit
         self._opening_label.deleteLater()
         self.splitter.addWidget(workspace.editor)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([620, 700])
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 0)  # when the window grows, the editor takes the room
+        self.splitter.setStretchFactor(1, 1)
         self.banner.setStyleSheet("#banner { background: #fff3cd; } QLabel { color: #5c4400; }")
         self.banner_label.setWordWrap(True)
         dismiss = QPushButton("Dismiss")
@@ -269,7 +296,9 @@ class MainWindow(QMainWindow):
         self.guide_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.guide_dock)
-        self.resizeDocks([self.guide_dock], [360], QtCore.Qt.Orientation.Horizontal)
+        self.resizeDocks([self.guide_dock], [GUIDE_WIDTH], QtCore.Qt.Orientation.Horizontal)
+        list_width = self._list_width()
+        self.splitter.setSizes([list_width, max(self.width() - list_width - GUIDE_WIDTH, 1)])
 
         editing = workspace.editing
         undo = editing.undo_group.createUndoAction(self, "&Undo")
@@ -284,6 +313,10 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = undo, redo
 
         self._build_view_menu(workspace)
+        from fieldnotes.ui.keys import WindowKeys
+
+        self.keys = WindowKeys(self, editing.flush)
+        self.keys.install()
         editing.visitLoaded.connect(self._visit_loaded)
         editing.saved.connect(lambda: self._show_save_state(SAVED_TEXT))
         editing.saveFailed.connect(self._save_failed)
@@ -344,17 +377,38 @@ class MainWindow(QMainWindow):
 
     # --- help ----------------------------------------------------------------------
 
+    #: Keys that work inside a widget rather than through a menu action.
+    WIDGET_KEYS = (
+        ("Down", "From the search box to the results"),
+        ("Delete in the list", "Delete the selected visits (Ctrl+Z in the list puts them back)"),
+        ("Enter", "In a section's first box: add the finding, ready for the next"),
+        ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
+        ("Space / Enter in the guide", "Tick a prompt / go to its section"),
+    )
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """Every keyboard shortcut: read from the window's actions, so none is ever missing."""
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for action in self.findChildren(QAction):
+            keys = " / ".join(sequence.toString(QKeySequence.SequenceFormat.NativeText)
+                              for sequence in action.shortcuts() if not sequence.isEmpty())
+            text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
+            if keys and keys not in seen:
+                seen.add(keys)
+                rows.append((keys, text))
+        return rows + list(self.WIDGET_KEYS)
+
     def show_shortcuts(self) -> None:
-        lines = [
-            ("Ctrl+N", "New visit"), ("Ctrl+F", "Search every visit"), ("Down", "From the search box to the results"),
-            ("Ctrl+0", "The visit's own fields"), ("Ctrl+1 … Ctrl+8", "Interview sections"),
-            ("Enter", "In a section's first box: add the finding, ready for the next"),
-            ("Delete", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
-            ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo across the visit"), ("F9", "Show or hide the guide"),
-            ("Space / Enter in the guide", "Tick a prompt / go to its section"), ("Ctrl+Q", "Quit"),
-        ]
-        rows = "".join(f"<tr><td><b>{key}</b></td><td>&nbsp;&nbsp;{text}</td></tr>" for key, text in lines)
+        rows = "".join(f"<tr><td><b>{html.escape(keys)}</b></td><td>&nbsp;&nbsp;{html.escape(text)}</td></tr>"
+                       for keys, text in self.shortcut_rows())
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def edit_appearance(self) -> None:
+        """Theme (system, light, dark) and larger text."""
+        from fieldnotes.ui.theme import edit_appearance
+
+        edit_appearance(self.store, self)
 
     def show_about(self) -> None:
         where = f"<p>Notebook: {self.workspace.database_path}</p>" if self.workspace is not None else ""
@@ -369,6 +423,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         workspace = self.workspace
+        if workspace is not None:
+            workspace.discard_empty_draft()  # before the last sync, so that it never leaves the laptop
         if workspace is not None and workspace.editing.flush() and workspace.sync.sync_before_quit():
             self.statusBar().showMessage("Syncing with the team folder before quitting…")
             event.ignore()

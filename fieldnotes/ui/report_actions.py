@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldnotes.domain.wording import counted
 from fieldnotes.ui.frame import Frame
+from fieldnotes.ui.screen_fit import resize_to_fit
 
 if TYPE_CHECKING:
     from fieldnotes.ui.workspace import Workspace
@@ -66,7 +68,8 @@ class ReportPreview(QDialog):
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(f"Report preview — {path.name}")
-        self.resize(900, 1000)
+        # A page at preview scale is about 800 px wide; on a small screen the dialog shrinks and scrolls.
+        resize_to_fit(self, 900, 1000)
         pages = QWidget()
         column = QVBoxLayout(pages)
         column.setSpacing(16)
@@ -77,8 +80,10 @@ class ReportPreview(QDialog):
             label.setStyleSheet("background: white; border: 1px solid #b8b8b8;")
             column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
         if page_count > len(images):
-            column.addWidget(QLabel(f"… and {page_count - len(images)} more page(s): open the report to see them all."))
+            more = counted(page_count - len(images), "more page")
+            column.addWidget(QLabel(f"… and {more}: open the report to see them all."))
         scroll = QScrollArea()
+        scroll.setAccessibleName("Report pages")
         scroll.setWidget(pages)
         scroll.setWidgetResizable(True)
         scroll.setStyleSheet("QScrollArea { background: #6f6f6f; }")
@@ -95,7 +100,7 @@ class ReportPreview(QDialog):
         folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Saved to <b>{path}</b> — {page_count} page(s)"))
+        layout.addWidget(QLabel(f"Saved to <b>{path}</b> — {counted(page_count, 'page')}"))
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
 

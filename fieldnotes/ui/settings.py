@@ -45,6 +45,11 @@ class Preferences:
     AUTO_SYNC_MINUTES = Setting("preferences/auto_sync_minutes", int, 5)
     SYNC_ON_QUIT = Setting("preferences/sync_on_quit", bool, True)
     SAMPLE_OFFERED = Setting("preferences/sample_offered", bool, False)
+    #: "system", "light" or "dark" (ui/theme.py).
+    THEME = Setting("preferences/theme", str, "system")
+    LARGER_TEXT = Setting("preferences/larger_text", bool, False)
+    #: The first start asked the user's name (asked once, even if they declined).
+    NAME_ASKED = Setting("preferences/name_asked", bool, False)
 
 
 class WindowState:

@@ -4,10 +4,13 @@ Sync runs on a worker thread and the app stays usable. It runs on demand (Ctrl+S
 every few minutes and when quitting, whenever the team folder is reachable; a missing
 drive is a line in the status bar, never an error dialog. Conflicts are listed in a
 "needs review" dialog that shows every value, who wrote it, on which laptop and when.
+A team folder found emptied is never re-created by itself (it may be a drive that is
+not mounted): a "Re-create team folder" button appears, and asks before it does.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -33,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.ui.frame import Frame
 from fieldnotes.ui.operations import Operations
@@ -76,7 +81,10 @@ class SyncSettingsDialog(QDialog):
         )
         explanation.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Team &folder", row)
+        # A label of its own: a row that is a layout gets no buddy, and "&f" would show as typed.
+        folder_label = QLabel("Team &folder")
+        folder_label.setBuddy(self.folder_edit)
+        form.addRow(folder_label, row)
         form.addRow("Sync &every", self.minutes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -107,6 +115,7 @@ class ConflictsDialog(QDialog):
         self.resize(860, 520)
         self.list = QListWidget()
         self.list.setObjectName("conflictList")
+        self.list.setAccessibleName("Conflicts to review")
         self.list.currentRowChanged.connect(self._show)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -114,6 +123,7 @@ class ConflictsDialog(QDialog):
         self.choice_group = QButtonGroup(self)
         self.merged = QPlainTextEdit()
         self.merged.setObjectName("mergedValue")
+        self.merged.setAccessibleName("Merged value")
         self.merged.setPlaceholderText("Or write a merged value here, then Resolve")
         self.merged.setMaximumHeight(110)
         self.resolve_button = QPushButton("Resolve")
@@ -160,9 +170,11 @@ class ConflictsDialog(QDialog):
             return
         self.heading.setText(f"<b>{conflict.label}</b>")
         for index, candidate in enumerate(conflict.candidates):
-            text = (f"{candidate.description}\n    — {candidate.author or 'someone'} on laptop "
-                    f"{candidate.site_id[:8]}, {local_time(candidate.written_at)}")
+            laptop = candidate.laptop or f"laptop {candidate.site_id[:8]}"
+            text = (f"{candidate.description}\n    — {candidate.author or 'someone'} on {laptop}, "
+                    f"{local_time(candidate.written_at)}")
             button = QRadioButton(text)
+            button.setToolTip(f"Laptop id {candidate.site_id}")
             button.setChecked(index == 0)
             self.choice_group.addButton(button, index)
             self.choices.addWidget(button)
@@ -206,7 +218,13 @@ class SyncActions(QObject):
         self.review_button.setFlat(True)
         self.review_button.setStyleSheet("color: #b35c00; font-weight: bold;")
         self.review_button.clicked.connect(self.review_conflicts)
+        self.recreate_button = QPushButton("Re-create team folder…")
+        self.recreate_button.setObjectName("recreateTeamFolder")
+        self.recreate_button.setToolTip("The team folder is empty: write it again from this laptop")
+        self.recreate_button.clicked.connect(self.recreate_team)
+        self.recreate_button.setVisible(False)
         frame.add_status_widget(self.review_button)
+        frame.add_status_widget(self.recreate_button)
         frame.add_status_widget(self.status)
         self.timer = QTimer(self)
         self.timer.timeout.connect(lambda: self.sync_now(quiet=True))
@@ -255,33 +273,63 @@ class SyncActions(QObject):
         if quiet and not folder.is_dir():
             self.status.setText(f"Sync: team folder not reachable ({local_time_now()})")
             return False
+        self._start(folder, quiet=quiet, recreate_team=False)
+        return True
+
+    def recreate_team(self) -> bool:
+        """After the user confirms, write the emptied team folder again and publish this laptop's changes.
+
+        Returns:
+            True when the re-creating sync was started.
+        """
+        folder = self.folder
+        if folder is None or self.running:
+            return False
+        answer = QMessageBox.question(
+            self._frame.dialog_parent(), "Re-create team folder",
+            f"The team folder {folder} is empty.\n\n"
+            "Only go on if it was really emptied (deleted by someone, or by a cloud client). If it is on a "
+            "drive that is not connected or not mounted, cancel, connect the drive and sync again.\n\n"
+            "Re-creating writes the team's team.json into this folder again, with this notebook's team, "
+            "and publishes every change this laptop has published before. The other laptops publish theirs "
+            "at their next sync.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self._start(folder, quiet=False, recreate_team=True)
+        return True
+
+    def _start(self, folder: Path, *, quiet: bool, recreate_team: bool) -> None:
         self.running = True
         self._workspace.editing.flush()
-        self.status.setText("Syncing…")
+        self.status.setText("Re-creating the team folder…" if recreate_team else "Syncing…")
         sync = self.sync_service
         # A sync on the timer never blocks the window, and a missing drive is a line in the status bar.
         self.task = self._workspace.operations.run_in_background(
             "Syncing with the team folder",
-            lambda progress, cancelled: sync.sync(folder, progress, cancelled),
+            lambda progress, cancelled: sync.sync(folder, progress, cancelled, recreate_team=recreate_team),
             self._succeeded, modal=not quiet, on_failure=self._failed, on_cancelled=self._cancelled,
             on_finished=self._stopped,
         )
-        return True
 
     def _succeeded(self, report: SyncReport) -> None:
         self.last_report = report
-        text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
-        self.status.setText(text)
-        self.status.setToolTip("\n".join(report.rejected) or text)
+        self.recreate_button.setVisible(False)
+        self._show_report()
         if report.rejected:
             self._frame.show_status(
-                f"Sync skipped {len(report.rejected)} file(s) on the share: {report.rejected[0]}", 20000)
+                f"Sync skipped {counted(len(report.rejected), 'file')} on the share: {report.rejected[0]}", 20000)
         if report.newer_format:
             self._frame.show_banner("A colleague uses a newer fieldnotes: some of the team's changes were kept "
                                     "aside. Update fieldnotes to merge them.")
         self._update_review_button()
 
     def _failed(self, error: FieldnotesError) -> None:
+        from fieldnotes.services.sync import TeamFolderEmptied
+
+        self.recreate_button.setVisible(isinstance(error, TeamFolderEmptied))
         self.status.setText(f"Sync failed {local_time_now()}")
         self.status.setToolTip(str(error))
         self._frame.show_status(str(error), 20000)
@@ -296,9 +344,19 @@ class SyncActions(QObject):
 
     # --- conflicts -----------------------------------------------------------------
 
+    def _show_report(self) -> None:
+        """The last sync in the status line, with the conflicts still open now (not then)."""
+        report = self.last_report
+        if report is None:
+            return
+        report = dataclasses.replace(report, conflicts=self.sync_service.open_conflict_count())
+        text = f"Synced {local_time(report.finished_at)}: {report.describe()}"
+        self.status.setText(text)
+        self.status.setToolTip("\n".join(report.rejected) or text)
+
     def _update_review_button(self) -> None:
         count = self.sync_service.open_conflict_count()
-        self.review_button.setText(f"{count} conflict{'s' if count != 1 else ''} to review")
+        self.review_button.setText(f"{counted(count, 'conflict')} to review")
         self.review_button.setVisible(count > 0)
 
     def review_conflicts(self) -> None:
@@ -309,6 +367,7 @@ class SyncActions(QObject):
 
     def _resolved(self, _change: Change) -> None:
         self._update_review_button()
+        self._show_report()
 
     # --- quitting ------------------------------------------------------------------
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.model import FINDING_KINDS, VISIT_TEXT_FIELDS, Visit, VisitKind
+from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
+from fieldnotes.ui.field_widgets import DateField
 from fieldnotes.ui.findings import FindingSection
 
 OVERVIEW = "overview"
@@ -77,6 +78,7 @@ class VisitEditor(QWidget):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("sectionList")
+        self.navigation.setAccessibleName("Sections of the visit")
         self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("Awareness of our offering (99)") + 24)
         self.pages = QStackedWidget()
         self.sections: dict[str, FindingSection] = {}
@@ -161,6 +163,7 @@ class VisitEditor(QWidget):
         self.account_combo.setObjectName("field-account")
         self.account_combo.activated.connect(self._account_chosen)
         new_account = QPushButton("New account…")
+        self.new_account_button = new_account
         new_account.clicked.connect(self.newAccountRequested)
         account_row = QHBoxLayout()
         account_row.addWidget(self.account_combo, 1)
@@ -173,11 +176,10 @@ class VisitEditor(QWidget):
         self.kind_combo.activated.connect(
             lambda _i: self._set_now("kind", self.kind_combo.currentData(), "kind of visit")
         )
-        self.date_edit = QDateTimeEdit()
+        self.date_edit = DateField(with_time=True, empty_text="yyyy-mm-dd hh:mm", required=True)
         self.date_edit.setObjectName("field-visited_on")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.date_edit.editingFinished.connect(self._date_edited)
+        self.date_edit.setAccessibleName("Date and time")
+        self.date_edit.valueChanged.connect(lambda value: self._set_now("visited_on", value, "date"))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -188,6 +190,7 @@ class VisitEditor(QWidget):
         form.addRow("&Kind", self.kind_combo)
         form.addRow("&Date and time", self.date_edit)
         form.addRow("&Salesperson", self.text_fields["salesperson"])
+        attach_name_completion(self.text_fields["salesperson"], "salesperson", self._editing)
         form.addRow("Atte&ndees", self.text_fields["attendees"])
         form.addRow("&Objective", self.text_fields["objective"])
         form.addRow("Su&mmary", self.text_fields["summary"])
@@ -197,11 +200,13 @@ class VisitEditor(QWidget):
         content = QWidget()
         content.setLayout(form)
         scroll = QScrollArea()
+        scroll.setAccessibleName("The visit's fields")
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, not to the frame
         # Tab order follows the form from top to bottom.
-        order = [self.text_fields["title"], self.account_combo, self.kind_combo, self.date_edit,
+        order = [self.text_fields["title"], self.account_combo, new_account, self.kind_combo, self.date_edit,
                  self.text_fields["salesperson"], self.text_fields["attendees"], self.text_fields["objective"],
                  self.text_fields["summary"], self.text_fields["notes"], self.text_fields["next_step"]]
         for first, second in itertools.pairwise(order):
@@ -257,10 +262,7 @@ class VisitEditor(QWidget):
             elif field == "account_id":
                 self.account_combo.setCurrentIndex(max(self.account_combo.findData(value), 0))
             elif field == "visited_on":
-                moment = QDateTime.fromString(str(value)[:16], "yyyy-MM-ddTHH:mm")
-                if not moment.isValid():
-                    moment = QDateTime.fromString(str(value)[:10] + "T00:00", "yyyy-MM-ddTHH:mm")
-                self.date_edit.setDateTime(moment)
+                self.date_edit.set_value(str(value) if value else None)
         finally:
             self._loading = was_loading
 
@@ -280,16 +282,6 @@ class VisitEditor(QWidget):
     def _set_now(self, field: str, value: object, label: str) -> None:
         if not self._loading and self._editing.visit is not None and getattr(self._editing.visit, field) != value:
             self._editing.set_field(field, value, label)
-
-    def _date_edited(self) -> None:
-        value = self.date_edit.dateTime().toString("yyyy-MM-ddTHH:mm")
-        current = self._editing.visit.visited_on if self._editing.visit is not None else None
-        # A visit stored with only its day is unchanged by showing it at midnight.
-        only_day_at_midnight = (
-            current is not None and len(current) == 10 and value.endswith("T00:00") and value.startswith(current)
-        )
-        if current is not None and current[:16] != value and not only_day_at_midnight:
-            self._set_now("visited_on", value, "date")
 
     # --- navigation ----------------------------------------------------------------
 

@@ -12,11 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
 
-from fieldnotes.domain.model import Visit
+from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.limits import author_name_problem
+from fieldnotes.domain.model import VISIT_TEXT_FIELDS, Visit
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
+from fieldnotes.services.names import KnownNames
 from fieldnotes.services.session import Services
+from fieldnotes.ui.completion import NameCompletion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.frame import Frame
 from fieldnotes.ui.guide_panel import GuidePanel
@@ -28,6 +33,12 @@ from fieldnotes.ui.sync_actions import SyncActions
 from fieldnotes.ui.tasks import Result, Task, Work
 from fieldnotes.ui.visit_editor import VisitEditor
 from fieldnotes.ui.visit_list import VisitListPane
+
+
+def is_empty_draft(visit: Visit) -> bool:
+    """Whether a visit holds nothing the user wrote: no title, text, account or finding."""
+    return not (visit.title.strip() or visit.account_id or visit.findings or visit.covered_prompts
+                or any(str(getattr(visit, name) or "").strip() for name in VISIT_TEXT_FIELDS))
 
 
 class Workspace(QObject):
@@ -54,6 +65,10 @@ class Workspace(QObject):
         self.notifier = ChangeNotifier(self)
         self.operations = Operations(self.notifier, frame, self)
         self.editing = VisitEditing(services.notebook, self.operations, self)
+        # Before the editor: its name fields find the completion through the editing.
+        self.names = NameCompletion(KnownNames(services.search), self)
+        self.names.register(self.editing)
+        self.names.refresh()
         self.visit_list = visit_list
         self.editor = VisitEditor(self.editing)
         self.guide_panel = GuidePanel(services.guides, self.editing)
@@ -64,6 +79,19 @@ class Workspace(QObject):
         self.guide_panel.sectionRequested.connect(self.editor.show_section)
         self.guide_panel.editGuidesRequested.connect(self.edit_guides)
         self.notifier.changed.connect(self._on_change)
+        self._drafts: set[str] = set()  # visits created here, deleted if left empty
+        self._shown: Visit | None = None
+        self._deleted: list[Visit] = []  # what Undo delete puts back
+        self.undo_delete_button = QPushButton("Undo delete")
+        self.undo_delete_button.setObjectName("undoDelete")
+        self.undo_delete_button.setAccessibleName("Undo delete visit")
+        self.undo_delete_button.setFlat(True)
+        self.undo_delete_button.hide()
+        self.undo_delete_button.clicked.connect(self.undo_delete)
+        frame.add_status_widget(self.undo_delete_button)
+        self.visit_list.deleteRequested.connect(self.delete_visit)
+        self.visit_list.undoRequested.connect(self.undo_delete)
+        self.visit_list.undo_available = lambda: bool(self._deleted)
         self.editing.visitLoaded.connect(self._visit_loaded)
         # Built last: both read the attributes above.
         self.reports = ReportActions(self, frame)
@@ -85,6 +113,10 @@ class Workspace(QObject):
 
     def _on_change(self, change: Change) -> None:
         self.visit_list.on_change(change)
+        # Edits in the editor add their names as they are entered (NameCompletion.remember);
+        # reading every list again (about a second at 100,000 visits) is for imports and sync.
+        if change.account_ids or change.visit_list or (change.visit_ids and change.origin is not self.editing):
+            self.names.refresh_soon()
         if change.account_ids or change.visit_list:
             self._reload_choices()
         elif change.visit_ids and change.origin is self.editing:
@@ -105,6 +137,10 @@ class Workspace(QObject):
             self.visit_list.reload_filter_choices(accounts, competitors)
 
     def _visit_loaded(self, visit: object) -> None:
+        previous, self._shown = self._shown, visit if isinstance(visit, Visit) else None
+        if previous is not None and (self._shown is None or previous.id != self._shown.id):
+            self._discard_if_empty_draft(previous)
+        self.names.set_account(visit.account_id if isinstance(visit, Visit) else None)
         if visit is None:
             self.visit_list.apply_query()
 
@@ -117,10 +153,13 @@ class Workspace(QObject):
         self.editing.open(visit_id)
 
     def new_visit(self) -> None:
-        """Record a new visit, for the account the list is filtered on or the open visit's account."""
+        """Record a new visit: for the account the list is filtered on, else for no account yet.
+
+        Not the open visit's account: the next visit is as often somewhere else, and an
+        account taken over silently files the visit under the wrong customer.
+        """
         self.editing.flush()
-        query = self.visit_list.current_query()
-        account_id = query.account_id or (self.editing.visit.account_id if self.editing.visit else None)
+        account_id = self.visit_list.current_query().account_id
         guide_id = self.guide_panel.guide_combo.currentData()
 
         def create() -> tuple[Visit, Change]:
@@ -132,29 +171,77 @@ class Workspace(QObject):
         if created is None:
             return
         visit, _change = created
+        self._drafts.add(visit.id)
         self.visit_list.select_visit(visit.id, emit=False)
         self.editing.open(visit.id)
         self.editor.focus_title()
+        if account_id is not None:
+            name = dict(self.services.notebook.account_choices()).get(account_id, "")
+            self._frame.show_status(f"New visit for {name}, the account the list is filtered on", 8000)
 
     def delete_visit(self) -> None:
-        """Delete the open visit with its findings, after asking."""
-        visit = self.editing.visit
-        if visit is None:
-            return
-        title = visit.title or "this untitled visit"
-        answer = QMessageBox.question(self._frame.dialog_parent(), "Delete visit",
-                                      f"Delete “{title}” with all its findings?\n\n"
-                                      "Export to JSON first if you may want it back.")
-        if answer != QMessageBox.StandardButton.Yes:
+        """Delete the visits selected in the list (or the open visit), undoably.
+
+        No confirmation: the status line offers Undo (also Ctrl+Z in the list) until the
+        next deletion. A question that is always answered Yes protects nothing; undo does.
+        """
+        selected = self.visit_list.selected_visit_ids()
+        open_visit = self.editing.visit
+        visit_ids = selected or ([open_visit.id] if open_visit is not None else [])
+        if not visit_ids:
             return
         self.editing.flush()
-        # The editor lets go of the visit before the change goes out, so nothing reloads it.
-        self.operations.run(lambda: self._close_and_delete(visit.id), title="Delete visit")
+        deleted = self.operations.run(lambda: self._close_and_delete(visit_ids), title="Delete visit")
+        if deleted is None:
+            return
+        snapshots, _change = deleted
+        self._deleted = snapshots
+        what = f"“{snapshots[0].title}”" if len(snapshots) == 1 and snapshots[0].title else counted(
+            len(snapshots), "visit")
+        self._frame.show_status(f"Deleted {what}. Undo brings it back (Ctrl+Z in the list).", 30000)
+        self.undo_delete_button.setText(f"Undo delete ({len(snapshots)})" if len(snapshots) > 1 else "Undo delete")
+        self.undo_delete_button.show()
 
-    def _close_and_delete(self, visit_id: str) -> Change:
-        _deleted, change = self.services.notebook.delete_visit(visit_id, origin=self)
-        self.editing.open(None)
-        return change
+    def _close_and_delete(self, visit_ids: list[str]) -> tuple[list[Visit], Change]:
+        # The editor lets go of the visit before the change goes out, so nothing reloads it.
+        if self.editing.visit is not None and self.editing.visit.id in visit_ids:
+            self.editing.open(None)
+        snapshots, changes = [], []
+        for visit_id in visit_ids:
+            snapshot, change = self.services.notebook.delete_visit(visit_id, origin=self)
+            snapshots.append(snapshot)
+            changes.append(change)
+        return snapshots, Change.union(*changes)
+
+    def undo_delete(self) -> bool:
+        """Put back the visits deleted last, and open the first; False when there are none."""
+        snapshots, self._deleted = self._deleted, []
+        self.undo_delete_button.hide()
+        if not snapshots:
+            return False
+        notebook = self.services.notebook
+        restored = self.operations.run(
+            lambda: Change.union(*(notebook.restore_visit(snapshot, origin=self) for snapshot in snapshots)),
+            title="Undo delete",
+        )
+        if restored is None:
+            return False
+        self.visit_list.select_visit(snapshots[0].id)
+        self._frame.show_status(f"Restored {counted(len(snapshots), 'visit')}", 5000)
+        return True
+
+    def _discard_if_empty_draft(self, visit: Visit | None) -> None:
+        """Delete a visit created here and left without a word: an "(untitled visit)" nobody wants."""
+        if visit is None or visit.id not in self._drafts:
+            return
+        self._drafts.discard(visit.id)
+        try:
+            current = self.services.notebook.visit(visit.id)
+        except FieldnotesError:
+            return  # already gone
+        if is_empty_draft(current):
+            self.operations.run(lambda: self.services.notebook.delete_visit(current.id, origin=self),
+                                title="New visit")
 
     def focus_search(self) -> None:
         """Put the cursor in the search box."""
@@ -191,8 +278,17 @@ class Workspace(QObject):
         name, accepted = QInputDialog.getText(self._frame.dialog_parent(), "Your name",
                                               "Name stamped on your changes:", text=signature.name)
         if accepted and name.strip():
-            Preferences.AUTHOR.set(self.store, name.strip())
-            signature.name = name.strip()
+            self._take_author_name(name.strip())
+
+    def _take_author_name(self, name: str) -> None:
+        """Stamp the user's changes with `name` from now on and remember it; a name over the
+        limit is refused in the status line and the name in use stays."""
+        problem = author_name_problem(name)
+        if problem:
+            self._frame.show_status(f"Your name: {problem}", 10000)
+            return
+        Preferences.AUTHOR.set(self.store, name)
+        self.services.signature.name = name
 
     def run_task(self, title: str, work: Work[Result], on_done: Callable[[Result], None]) -> Task:
         """Save pending typing, then run long work in the background (see `Operations.run_in_background`)."""
@@ -221,7 +317,7 @@ class Workspace(QObject):
         self.run_task(
             "Exporting visits",
             lambda progress, cancelled: interchange.export_file(path, progress),
-            lambda count: self._frame.show_status(f"Exported {count} visit(s) to {path}", 10000),
+            lambda count: self._frame.show_status(f"Exported {counted(count, 'visit')} to {path}", 10000),
         )
 
     def load_sample(self) -> None:
@@ -237,6 +333,27 @@ class Workspace(QObject):
                 self.visit_list.table.setCurrentIndex(self.visit_list.model.index(0, 0))
 
         self.run_task("Loading sample visits", lambda progress, cancelled: load_sample_team(services), done)
+
+    def welcome(self) -> None:
+        """On a first start: ask the user's name once, then offer the sample visits."""
+        self.ask_name_once()
+        self.offer_sample()
+
+    def ask_name_once(self) -> None:
+        """Ask the name stamped on the user's changes, once: until then it is the login name."""
+        if Preferences.AUTHOR.get(self.store) or Preferences.NAME_ASKED.get(self.store):
+            return
+        Preferences.NAME_ASKED.set(self.store, True)
+        name = self.ask_for_name(self.services.signature.name)
+        if name:
+            self._take_author_name(name)
+
+    def ask_for_name(self, suggested: str) -> str:
+        """The user's name as they type it ("" when they cancel)."""
+        name, accepted = QInputDialog.getText(
+            self._frame.dialog_parent(), "Welcome to fieldnotes",
+            "Your name, as your team will see it on your visits and changes:", text=suggested)
+        return name.strip() if accepted else ""
 
     def offer_sample(self) -> None:
         """On a first start with an empty notebook, offer the sample team's visits."""
@@ -262,6 +379,11 @@ class Workspace(QObject):
         box.setDefaultButton(load)
         box.exec()
         return box.clickedButton() is load
+
+    def discard_empty_draft(self) -> None:
+        """Delete the open visit if it was created here and is still empty (on quitting)."""
+        if self.editing.flush():
+            self._discard_if_empty_draft(self.editing.visit)
 
     def close(self) -> None:
         """Close the notebook's database and search connections."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +15,20 @@ from PySide6.QtWidgets import QApplication, QWidget
 from fieldnotes.services.session import Services
 from fieldnotes.ui.main_window import MainWindow
 from fieldnotes.ui.settings import Preferences
+
+#: Offscreen GUI tests run on the screen of a 13-inch laptop, the smallest the window is made for.
+LAPTOP_SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
+                 "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+
+
+@pytest.fixture(scope="session")
+def qapp_args(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Give the offscreen platform a laptop's screen instead of its 800×600 default."""
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        return ["fieldnotes-tests"]
+    config = tmp_path_factory.mktemp("screen") / "laptop.json"
+    config.write_text(json.dumps({"screens": [LAPTOP_SCREEN]}))
+    return ["fieldnotes-tests", "-platform", f"offscreen:configfile={config}"]
 
 
 @pytest.fixture

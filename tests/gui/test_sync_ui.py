@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from fieldnotes.services.session import Services
@@ -162,3 +162,49 @@ def test_after_renaming_yourself_sync_signs_your_changes_with_the_new_name(
     assert anna.workspace.services.notebook.visit(visit.id).next_step == "Trial first, then the quote"
     assert _newest_author(anna_database, visit.id, "next_step") == "Ben Okafor"
     assert _newest_author(anna_database, doomed.id, "_exists") == "Ben Okafor"
+
+
+def _empty(folder: Path) -> None:
+    import shutil
+
+    for child in folder.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
+def test_an_emptied_team_folder_is_recreated_only_after_the_user_confirms(qtbot, laptop, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from fieldnotes.services.sync import FolderUnreachable
+
+    team = tmp_path / "team"
+    team.mkdir()
+    anna = laptop("anna", team)
+    anna.workspace.services.notebook.create_visit(title="Kept through an emptied folder")
+    _sync(qtbot, anna)
+    _empty(team)
+    sync = anna.workspace.sync
+    assert sync.recreate_button.isHidden()
+    assert isinstance(_sync(qtbot, anna), FolderUnreachable)
+    assert sync.recreate_button.isVisibleTo(anna)
+    asked: list[str] = []
+
+    def answer(reply):
+        def ask(_parent, _title, text, *_args):
+            asked.append(text)
+            return reply
+        return ask
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    qtbot.mouseClick(sync.recreate_button, Qt.MouseButton.LeftButton)
+    assert "team.json" in asked[0] and "not connected" in asked[0]
+    assert list(team.iterdir()) == []  # cancelled: nothing written
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    with qtbot.waitSignal(sync.finished, timeout=30000) as outcome:
+        qtbot.mouseClick(sync.recreate_button, Qt.MouseButton.LeftButton)
+    assert outcome.args[0].sent > 0
+    assert (team / "team.json").is_file()
+    assert sync.recreate_button.isHidden()
+    ben = laptop("ben", team)
+    _sync(qtbot, ben)
+    assert ben.workspace.services.notebook.visit_count() == 1

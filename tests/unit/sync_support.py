@@ -27,6 +27,30 @@ class Laptop:
         self.services = Services.open(self.path, author=name)
         self.sync = Sync(self.services)
 
+    @classmethod
+    def copy_of(cls, original: Laptop, folder: Path, name: str, looks_like_the_original: bool = False) -> Laptop:
+        """The original's notebook file copied to another laptop, as a user would copy it.
+
+        With `looks_like_the_original`, the copy's file has the same device and file numbers
+        as the original's (some file systems do that), so nothing at opening tells it is a copy.
+        """
+        from fieldnotes.storage.database import file_identity
+
+        original.services.database.engine.dispose()  # everything written is in the file
+        copy = cls.__new__(cls)
+        copy.name = name
+        copy.path = folder / name / "notebook.db"
+        copy.path.parent.mkdir(parents=True)
+        shutil.copyfile(original.path, copy.path)
+        if looks_like_the_original:
+            connection = sqlite3.connect(copy.path)
+            with connection:
+                connection.execute("UPDATE meta SET value = ? WHERE key = 'file_identity'", (file_identity(copy.path),))
+            connection.close()
+        copy.services = Services.open(copy.path, author=name)
+        copy.sync = Sync(copy.services)
+        return copy
+
     @property
     def notebook(self):
         return self.services.notebook

@@ -80,11 +80,25 @@ def test_import_then_list_and_search_show_the_visits(filled_database, capsys) ->
     assert found and all("Brasserie Saint-Éloi" in line and "Customer visit" in line for line in found)
 
 
-def test_search_that_finds_nothing_exits_1_without_an_error(filled_database, capsys) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [["search", "zeppelin"], ["list", "--kind", "event", "--from", "2030-01-01"], ["contacts", "--account", "nordic"],
+     ["conflicts"]],
+    ids=["search", "list", "contacts", "conflicts"],
+)
+def test_a_command_that_finds_nothing_succeeds_with_a_note_on_standard_error(
+    filled_database, capsys, command
+) -> None:
+    if command[0] == "contacts":  # an account whose people were all removed
+        connection = sqlite3.connect(filled_database)
+        connection.execute("DELETE FROM contact WHERE account_id IN (SELECT id FROM account WHERE name LIKE 'Nordic%')")
+        connection.commit()
+        connection.close()
     capsys.readouterr()
-    assert main(["--db", str(filled_database), "search", "zeppelin"]) == EXIT_USER_ERROR
+    assert main(["--db", str(filled_database), *command]) == EXIT_OK
     captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == ""
+    assert captured.out == ""
+    assert len(captured.err.splitlines()) == 1 and captured.err.startswith("fieldnotes: no ")
 
 
 def test_list_filters_by_competitor_and_severity(filled_database, capsys) -> None:
@@ -98,17 +112,17 @@ def test_list_filters_by_competitor_and_severity(filled_database, capsys) -> Non
 def test_export_writes_a_file_that_imports_again(filled_database, tmp_path, capsys) -> None:
     exported = tmp_path / "export.json"
     assert main(["--db", str(filled_database), "export", str(exported)]) == EXIT_OK
-    assert "exported 16 visit(s)" in capsys.readouterr().out
+    assert "exported 16 visits" in capsys.readouterr().out
     other = tmp_path / "other.db"
     assert main(["--db", str(other), "import", str(exported)]) == EXIT_OK
-    assert "imported 16 visit(s)" in capsys.readouterr().out
+    assert "imported 16 visits" in capsys.readouterr().out
 
 
 def test_a_zero_byte_database_file_is_treated_as_a_new_notebook(tmp_path, capsys) -> None:
     database = tmp_path / "touched.db"
     database.touch()
     assert main(["--db", str(database), "import", str(sample_team_path())]) == EXIT_OK
-    assert "imported 16 visit(s)" in capsys.readouterr().out
+    assert "imported 16 visits" in capsys.readouterr().out
     connection = sqlite3.connect(database)
     try:
         assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -259,3 +273,93 @@ def test_a_listing_cut_short_by_its_reader_is_not_an_error(tmp_path) -> None:
     listing.stderr.close()
     assert listing.wait(timeout=60) == 0
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+# --- accounts, contacts and --account ------------------------------------------------------
+
+
+def test_accounts_lists_every_account_with_its_id_kind_visits_and_last_visit(filled_database, capsys) -> None:
+    capsys.readouterr()
+    assert main(["--db", str(filled_database), "accounts"]) == EXIT_OK
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 7
+    eloi = next(line for line in lines if line[1] == "Brasserie Saint-Éloi")
+    assert eloi[2:] == ["Customer", "2 visits", "2026-10-14T10:30"]
+    assert main(["--db", str(filled_database), "accounts", "--json"]) == EXIT_OK
+    listed = json.loads(capsys.readouterr().out)
+    assert {"id": eloi[0], "name": "Brasserie Saint-Éloi", "kind": "customer", "visits": 2,
+            "last_visit": "2026-10-14T10:30"} in listed
+
+
+def test_contacts_of_one_account_named_without_accents_or_case(filled_database, capsys) -> None:
+    capsys.readouterr()
+    assert main(["--db", str(filled_database), "contacts", "--account", "brasserie saint eloi", "--json"]) == EXIT_OK
+    people = json.loads(capsys.readouterr().out)
+    assert sorted(person["name"] for person in people) == ["Hélène Dupré", "Sophie Lefèvre", "Étienne Marchal"]
+    assert {person["account_name"] for person in people} == {"Brasserie Saint-Éloi"}
+    assert main(["--db", str(filled_database), "contacts"]) == EXIT_OK
+    assert len(capsys.readouterr().out.splitlines()) == 21
+
+
+def test_list_takes_an_account_by_id_or_by_name(filled_database, capsys) -> None:
+    capsys.readouterr()
+    main(["--db", str(filled_database), "accounts", "--json"])
+    eloi = next(a for a in json.loads(capsys.readouterr().out) if a["name"] == "Brasserie Saint-Éloi")
+    listings = []
+    for given in (eloi["id"], "Brasserie Saint-Éloi", "BRASSERIE SAINT-ELOI", "saint-éloi"):
+        assert main(["--db", str(filled_database), "list", "--account", given]) == EXIT_OK
+        listings.append(capsys.readouterr().out)
+    assert len(listings[0].splitlines()) == 2
+    assert all(listing == listings[0] for listing in listings)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("nope", ["no account has the id or name 'nope'", "fieldnotes accounts"]),
+     ("ab", ["'ab' names 2 accounts", "Laboratoires Alvéole", "Nordic Process Supply AB", "give the id"])],
+    ids=["unknown", "ambiguous"],
+)
+def test_an_unknown_or_ambiguous_account_is_a_one_line_error(filled_database, capsys, given, expected) -> None:
+    for command in (["list"], ["search", "pump"], ["contacts"]):
+        capsys.readouterr()
+        assert main(["--db", str(filled_database), *command, "--account", given]) == EXIT_USER_ERROR
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        _assert_one_line_error(captured.err, "--account", *expected)
+
+
+# --- round trip ----------------------------------------------------------------------------
+
+
+def _without_export_time(path: Path) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith('"exported_at"'))
+
+
+@pytest.mark.parametrize("edit_the_guide", [False, True], ids=["shipped-guide", "edited-guide"])
+def test_export_import_export_into_a_new_notebook_is_byte_identical_but_for_the_export_time(
+    filled_database, tmp_path, capsys, edit_the_guide
+) -> None:
+    if edit_the_guide:
+        from fieldnotes.services.session import Services
+
+        services = Services.open(filled_database, author="tester")
+        try:
+            guide = services.guides.guides()[0]
+            services.guides.rename_guide(guide.id, "Our own guide")
+        finally:
+            services.close()
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert main(["--db", str(filled_database), "export", str(first)]) == EXIT_OK
+    assert main(["--db", str(tmp_path / "new.db"), "import", str(first)]) == EXIT_OK
+    assert main(["--db", str(tmp_path / "new.db"), "export", str(second)]) == EXIT_OK
+    assert _without_export_time(first) == _without_export_time(second)
+    assert ("Our own guide" in first.read_text(encoding="utf-8")) is edit_the_guide
+
+
+def test_report_takes_an_account_by_name_too(filled_database, tmp_path, capsys) -> None:
+    capsys.readouterr()
+    target = tmp_path / "eloi.pdf"
+    assert main(["--db", str(filled_database), "report", "--account", "Saint Eloi", "-o", str(target)]) == EXIT_OK
+    assert "wrote a summary of 2 visits" in capsys.readouterr().out
+    assert target.stat().st_size > 0

@@ -8,6 +8,8 @@ from fieldnotes.domain.errors import NotFoundError, ValidationError
 from fieldnotes.domain.model import AccountKind, BuyingRole, FollowUpChannel, VisitKind
 from fieldnotes.services.search import VisitQuery
 
+PROMPT_A, PROMPT_B, PROMPT_C = (f"{letter * 8}-0000-4000-8000-000000000000" for letter in "abc")
+
 
 @pytest.fixture
 def notebook(services):
@@ -146,10 +148,10 @@ def test_a_visit_date_that_does_not_exist_is_refused(notebook, visit) -> None:
 
 
 def test_ticked_prompts_are_remembered_per_visit(notebook, visit) -> None:
-    notebook.set_prompt_covered(visit.id, "prompt-a", True)
-    notebook.set_prompt_covered(visit.id, "prompt-b", True)
-    notebook.set_prompt_covered(visit.id, "prompt-a", False)
-    assert notebook.visit(visit.id).covered_prompts == ["prompt-b"]
+    notebook.set_prompt_covered(visit.id, PROMPT_A, True)
+    notebook.set_prompt_covered(visit.id, PROMPT_B, True)
+    notebook.set_prompt_covered(visit.id, PROMPT_A, False)
+    assert notebook.visit(visit.id).covered_prompts == [PROMPT_B]
 
 
 def test_a_deleted_visit_can_be_restored_with_its_findings(services, notebook, visit) -> None:

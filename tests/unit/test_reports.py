@@ -324,13 +324,13 @@ def test_report_command_writes_a_visit_report_and_summaries(services, database_p
                            "-o", str(tmp_path / "period.pdf")) == EXIT_OK
     text = pdf_text(tmp_path / "period.pdf")
     assert "January visit" in text and "March visit" not in text
-    assert "wrote a summary of 1 visit(s)" in capsys.readouterr().out
+    assert "wrote a summary of 1 visit " in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("arguments, message", [
     (["-o", "x.pdf"], "name a visit"),
     (["no-such-visit", "-o", "x.pdf"], "no visit with id no-such-visit"),
-    (["--account", "no-such-account", "-o", "x.pdf"], "no account with id no-such-account"),
+    (["--account", "no-such-account", "-o", "x.pdf"], "no account has the id or name 'no-such-account'"),
     (["--from", "2030-01-01", "-o", "x.pdf"], "no visit matches"),
     (["--from", "2026-02-30", "-o", "x.pdf"], "--from"),
     (["--from", "2026-03-01", "--to", "2026-02-01", "-o", "x.pdf"], "is after --to"),

@@ -204,3 +204,131 @@ def test_every_way_of_checking_hits_lists_the_same_visits_in_the_same_order(
         plans.append(_found(services, text=typed))
     assert all(found == plans[0] for found in plans)
     assert services.search.count(VisitQuery(text=typed)) == len(plans[0])
+
+
+_FILTERS = {
+    "text": {"text": "customer"},
+    "prefix": {"text": "pum"},
+    "account": "brewery",
+    "kind": {"kind": VisitKind.CUSTOMER_VISIT},
+    "dates": {"date_from": "2026-07-01", "date_to": "2026-09-30"},
+    "competitor": {"competitor": "aquaris"},
+    "severity": {"min_severity": 4},
+}
+
+
+def _combinations() -> list[tuple[str, ...]]:
+    import itertools
+
+    names = list(_FILTERS)
+    return [combo for size in (1, 2, 3) for combo in itertools.combinations(names, size)
+            if not {"text", "prefix"} <= set(combo)] + [tuple(n for n in names if n != "prefix")]
+
+
+def _query(services, notebook_visits, combo: tuple[str, ...]) -> VisitQuery:
+    fields: dict[str, object] = {}
+    for name in combo:
+        if name == "account":
+            fields["account_id"] = services.notebook.visit(notebook_visits["brewery_july"]).account_id
+        else:
+            fields.update(_FILTERS[name])  # type: ignore[arg-type]
+    return VisitQuery(**fields)  # type: ignore[arg-type]
+
+
+def _plans(connection, statements: list[tuple[str, object]]) -> list[list[str]]:
+    plans = []
+    for sql, params in statements:
+        if sql.lstrip().upper().startswith("SELECT") and "visit" in sql:
+            plans.append([row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, params or ())])
+    return plans
+
+
+@pytest.mark.parametrize("combo", _combinations(), ids="+".join)
+def test_every_filter_combination_lists_and_counts_the_same_visits_however_it_is_planned(
+    services, notebook_visits, monkeypatch, combo
+) -> None:
+    query = _query(services, notebook_visits, combo)
+    outcomes = []
+    for ranked, sparse_minimum, dense_share in ((2_000, 2_000, 0.5), (0, 0, 0.0), (0, 2_000, 0.5), (2_000, 0, 0.0)):
+        monkeypatch.setattr(search_index, "RANKED_HITS_LIMIT", ranked)
+        monkeypatch.setattr(search_index, "SPARSE_MINIMUM", sparse_minimum)
+        monkeypatch.setattr(search_index, "SPARSE_SHARE", 0.0 if sparse_minimum == 0 else 0.05)
+        monkeypatch.setattr(search_index, "DENSE_SHARE", dense_share)
+        found = services.search.find(query)
+        assert services.search.count(query) == len(found)
+        outcomes.append(set(found))
+    assert all(outcome == outcomes[0] for outcome in outcomes)
+
+
+@pytest.mark.parametrize("combo", _combinations(), ids="+".join)
+def test_no_filter_makes_the_list_read_every_finding_of_a_kind_once_per_visit(
+    services, notebook_visits, combo
+) -> None:
+    """The plan that froze the app for minutes on "Severity ≥ N": a per-visit test that
+    searched the findings by kind and severity instead of by visit; and two sets iterated
+    one inside the other."""
+    query = _query(services, notebook_visits, combo)
+    connection = services.search._connections.get()  # the connection the search reads through
+    statements: list[tuple[str, object]] = []
+    connection.set_trace_callback(lambda sql: statements.append((sql, None)))
+    try:
+        services.search.find(query, 0, 50)
+        services.search.count(query)
+    finally:
+        connection.set_trace_callback(None)
+    # The trace shows the statements with their parameters inlined.
+    for plan in _plans(connection, statements):
+        correlated = False
+        for line in plan:
+            if "CORRELATED" in line:
+                correlated = True
+            elif line.startswith(("LIST SUBQUERY", "SCAN", "SEARCH v")):
+                correlated = False
+            if correlated and line.startswith("SEARCH f"):
+                assert "visit_id=?" in line, plan
+            assert "id=? AND rowid=?" not in line, plan
+
+
+def test_results_say_where_the_words_matched(services, notebook_visits) -> None:
+    query = VisitQuery(text="quieter espr")
+    pks = services.search.find(query)
+    where = services.search.where_matched(query, pks)
+    columns, excerpt = where[pks[0]]
+    assert columns == ["title", "text"]
+    assert "wants «quieter» pumps for the «espresso» bar" in excerpt
+
+
+def test_where_a_word_matched_ignores_accents_and_names_the_account(services, notebook_visits) -> None:
+    query = VisitQuery(text="luneburg ")
+    pks = services.search.find(query)
+    columns, excerpt = services.search.where_matched(query, pks)[pks[0]]
+    assert columns == ["account"]
+    assert excerpt == "Stadtwerke «Lüneburg»"
+
+
+def test_closing_while_another_thread_searches_stops_it_with_a_known_error(services, notebook_visits) -> None:
+    """The app closes the notebook while a count or a completion list may still be read."""
+    import threading
+
+    from fieldnotes.domain.errors import DatabaseFileError
+
+    outcome: list[BaseException] = []
+    started = threading.Event()
+
+    def search_until_closed() -> None:
+        try:
+            while True:
+                services.search.count(VisitQuery(text="customer", min_severity=2))
+                services.search.known_names("competitor")
+                started.set()
+        except BaseException as error:  # what stopped it is the point of the test
+            outcome.append(error)
+            started.set()
+
+    worker = threading.Thread(target=search_until_closed)
+    worker.start()
+    started.wait(5)
+    services.search.close()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], DatabaseFileError)

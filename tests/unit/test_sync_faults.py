@@ -22,12 +22,20 @@ from fieldnotes.services.sync import folder as share_module
 from fieldnotes.services.sync.folder import SyncLock
 from fieldnotes.storage import segments
 from fieldnotes.storage import versions as version_log
+from tests.unit.mounts import mount_tmpfs, unmount
 from tests.unit.sync_support import Laptop, sync_all
 
 
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "Team.fieldnotes-sync"
+@pytest.fixture(params=["same disk", pytest.param("tmpfs", marks=pytest.mark.slow)])
+def share(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The team folder: beside the notebooks, or on a real second file system (a tmpfs of its own)."""
+    if request.param == "tmpfs":
+        mount_point = tmp_path / "second-filesystem"
+        mount_tmpfs(mount_point, "64m")
+        request.addfinalizer(lambda: unmount(mount_point))
+        folder = mount_point / "Team.fieldnotes-sync"
+    else:
+        folder = tmp_path / "Team.fieldnotes-sync"
     folder.mkdir()
     return folder
 
@@ -167,7 +175,7 @@ def test_a_publish_killed_mid_way_in_another_process_is_recovered(alice, bob, sh
 
 
 APPLY_STEPS = [
-    "fieldnotes.services.sync.folder.copy_file",
+    "fieldnotes.services.sync.folder.fetch_file",
     "fieldnotes.services.sync.folder.sha256_of",
     "fieldnotes.services.sync.engine.read_segment",
     "fieldnotes.storage.versions.insert_versions",
@@ -380,14 +388,14 @@ def test_a_segment_still_arriving_is_skipped_then_applied_once_complete(alice, b
 
 def test_a_segment_locked_by_another_process_is_retried_next_time(alice, bob, share, visit_id, monkeypatch) -> None:
     segment = _publish_edit(alice, share, visit_id, "Locked for a while")
-    original = share_module.copy_file
+    original = share_module.fetch_file
 
-    def locked(source: Path, target: Path) -> None:
+    def locked(source: Path, target: Path, limit: int) -> None:
         if source == segment:
             raise PermissionError(13, "The process cannot access the file (injected)")
-        original(source, target)
+        original(source, target, limit)
 
-    monkeypatch.setattr(share_module, "copy_file", locked)
+    monkeypatch.setattr(share_module, "fetch_file", locked)
     report = bob.sync_with(share)
     assert report.waiting == 1 and report.rejected == []
     monkeypatch.undo()
@@ -616,7 +624,7 @@ def test_a_notebook_from_before_sync_publishes_everything_it_holds_at_its_first_
         command.upgrade(config, "0001")
         connection.exec_driver_sql(
             "INSERT INTO account (id, name, kind, notes, created_at, updated_at, updated_by)"
-            " VALUES ('acc-1', 'Legacy GmbH', 'customer', '',"
+            " VALUES ('0a0c0000-0000-4000-8000-000000000001', 'Legacy GmbH', 'customer', '',"
             " '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 'x')"
         )
     engine.dispose()
@@ -632,7 +640,7 @@ def test_a_notebook_from_before_sync_publishes_everything_it_holds_at_its_first_
     newcomer = Services.open(tmp_path / "new.db", author="newcomer")
     try:
         Sync(newcomer).sync(share)
-        assert newcomer.notebook.account("acc-1").name == "Legacy GmbH"
+        assert newcomer.notebook.account("0a0c0000-0000-4000-8000-000000000001").name == "Legacy GmbH"
     finally:
         newcomer.close()
 

@@ -1,8 +1,15 @@
-"""Properties of sync over random edits, deletions, clock skews and sync orders on three laptops.
+"""Properties of sync over random edits, deletions, clock skews, sync orders, copied notebooks and planted files.
+
+Each laptop syncs with its own view of a cloud folder; the cloud brings the views together
+only now and then, so laptops (and copies of one notebook file, made at any moment,
+possibly with the same file numbers as the original) often publish before seeing each
+other. Someone with access to the share may plant segments that reuse a laptop's change
+numbers with other contents, or that hold values an import would refuse.
 
 A model follows what each laptop has seen (an edit is seen by the laptop that made it, by
-the share once that laptop syncs, and by every laptop that syncs after that). After
-everyone has synced twice:
+its view once that laptop syncs, by every view once the cloud brings them together, and by
+every laptop that syncs with a view holding it). After the cloud has brought everything
+together and everyone has synced twice:
 - every laptop holds the same data and the same conflicts;
 - every edit that no later edit or deletion saw is the visible value or one of its conflict's values;
 - a visit is gone exactly when some deletion saw every edit made to it;
@@ -12,9 +19,12 @@ everyone has synced twice:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
+import sqlite3
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +33,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldnotes.domain.errors import NotFoundError
+from fieldnotes.domain.versioning import RecordVersion
+from fieldnotes.services.sync import folder as share_module
+from fieldnotes.storage import segments
 from tests.unit.sync_support import Laptop, sync_all
 
 LAPTOPS = 3
@@ -31,16 +44,21 @@ FIELDS = ("summary", "notes", "next_step")
 WORDS = ("alpha", "beta", "gamma", "")
 SKEWS_DAYS = (0, 365, -1)  # on time, a year fast, a day slow
 
+ANY_LAPTOP = st.integers(0, LAPTOPS + 1)  # taken modulo the laptops there are, copies included
 steps = st.lists(
     st.one_of(
-        st.tuples(st.just("edit"), st.integers(0, LAPTOPS - 1), st.integers(0, VISITS - 1),
+        st.tuples(st.just("edit"), ANY_LAPTOP, st.integers(0, VISITS - 1),
                   st.sampled_from(FIELDS), st.sampled_from(WORDS)),
-        st.tuples(st.just("delete"), st.integers(0, LAPTOPS - 1), st.integers(0, VISITS - 1)),
-        st.tuples(st.just("finding"), st.integers(0, LAPTOPS - 1), st.integers(0, VISITS - 1)),
-        st.tuples(st.just("sync"), st.integers(0, LAPTOPS - 1)),
+        st.tuples(st.just("delete"), ANY_LAPTOP, st.integers(0, VISITS - 1)),
+        st.tuples(st.just("finding"), ANY_LAPTOP, st.integers(0, VISITS - 1)),
+        st.tuples(st.just("sync"), ANY_LAPTOP),
+        st.tuples(st.just("cloud"), st.just(0)),
+        st.tuples(st.just("copy"), ANY_LAPTOP, st.booleans()),
+        st.tuples(st.just("plant"), ANY_LAPTOP, st.sampled_from(("reuse", "invalid"))),
     ),
-    max_size=14,
+    max_size=16,
 )
+MAX_COPIES = 2
 
 
 @dataclass
@@ -57,7 +75,7 @@ class Edit:
 class Model:
     edits: list[Edit] = field(default_factory=list)
     seen: list[set[int]] = field(default_factory=lambda: [set() for _ in range(LAPTOPS)])
-    on_share: set[int] = field(default_factory=set)
+    in_view: list[set[int]] = field(default_factory=lambda: [set() for _ in range(LAPTOPS)])
 
     def record(self, laptop: int, visit: int, name: str, value: str = "") -> None:
         edit = Edit(len(self.edits), laptop, visit, name, value, frozenset(self.seen[laptop]))
@@ -65,8 +83,84 @@ class Model:
         self.seen[laptop].add(edit.number)
 
     def synced(self, laptop: int) -> None:
-        self.on_share |= self.seen[laptop]
-        self.seen[laptop] |= self.on_share
+        self.in_view[laptop] |= self.seen[laptop]
+        self.seen[laptop] |= self.in_view[laptop]
+
+    def cloud(self) -> None:
+        everything = set().union(*self.in_view)
+        for view in self.in_view:
+            view |= everything
+
+    def copied(self, original: int) -> None:
+        self.seen.append(set(self.seen[original]))
+        self.in_view.append(set())
+
+
+class Cloud:
+    """A cloud folder: each laptop syncs with its own view, and the views meet only at `bring_together`."""
+
+    def __init__(self, root: Path) -> None:
+        self.share = root / "share"
+        self.share.mkdir()
+        self.root = root
+        self.views: list[Path] = []
+
+    def view(self, laptop: int) -> Path:
+        while len(self.views) <= laptop:
+            view = self.root / f"view{len(self.views)}"
+            view.mkdir()
+            self.views.append(view)
+        return self.views[laptop]
+
+    def bring_together(self) -> None:
+        """Every file of every view reaches the share and every other view (files are never changed)."""
+        for view in self.views:
+            _add_missing_files(view, self.share)
+        for view in self.views:
+            _add_missing_files(self.share, view)
+
+
+def _add_missing_files(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        destination = target / path.relative_to(source)
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+        elif not destination.exists():
+            shutil.copy2(path, destination)
+
+
+def _plant(cloud: Cloud, victim: Laptop, how: str, sequence: int) -> None:
+    """Write a segment with a valid checksum into the share, as anyone with access could."""
+    team = json.loads((cloud.share / "team.json").read_text())["team_id"]
+    if how == "reuse":
+        # The victim's last published change, with other contents under its identity.
+        site = victim.services.database.site_id
+        connection = sqlite3.connect(victim.path)
+        try:
+            row = connection.execute(
+                "SELECT s.site, v.counter, v.kind, v.record_id, v.fields, v.hlc, v.author, v.written_at, v.parents"
+                " FROM record_version v JOIN sync_site s ON s.number = v.site_number"
+                " WHERE s.site = ? AND v.counter <= (SELECT published FROM sync_state)"
+                " ORDER BY v.counter DESC LIMIT 1", (site,)
+            ).fetchone()
+        finally:
+            connection.close()
+        if row is None:
+            return
+        genuine = RecordVersion(*row[:4], json.loads(row[4]), *row[5:8], tuple(row[8].split()))
+        # Same meaning, other contents: the model's account of edits stays true.
+        versions = [genuine._replace(author=f"mallory {sequence}")]
+    else:
+        site = uuid.uuid4().hex
+        versions = [RecordVersion(site, 1, "visit", f"not-a-uuid-{sequence}", {"title": "Planted"}, 1 << 40, "mallory",
+                            "2026-11-30T08:00:00.000Z")]
+    folder = cloud.share / "sites" / site
+    folder.mkdir(parents=True, exist_ok=True)
+    first, last = versions[0].counter, versions[-1].counter
+    name = f"{first:012d}-{last:012d}-{sequence:08x}.db"
+    segments.write_segment(folder / name, team, site, versions, "2026-11-30T08:00:00.000Z")
+    digest = share_module.sha256_of(folder / name)
+    (folder / name).with_suffix(".sha256").write_text(f"{digest}  {name}\n", encoding="ascii")
 
 
 def _clock(skews: list[int], current: list[int]):
@@ -77,7 +171,7 @@ def _clock(skews: list[int], current: list[int]):
 
 
 @pytest.mark.slow
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=steps, skews=st.lists(st.sampled_from(SKEWS_DAYS), min_size=LAPTOPS, max_size=LAPTOPS),
        order_seed=st.integers(0, 1000))
 def test_random_edits_deletions_clocks_and_sync_orders_converge_without_losing_a_concurrent_edit(
@@ -89,21 +183,36 @@ def test_random_edits_deletions_clocks_and_sync_orders_converge_without_losing_a
         patch.setattr("fieldnotes.storage.stamp.utc_now_text", clock)
         patch.setattr("fieldnotes.storage.versions._now_text", clock)
         root = Path(temporary)
-        share = root / "share"
-        share.mkdir()
+        cloud = Cloud(root)
+        share = cloud.share
         laptops = [Laptop(template_database, root, f"laptop{i}") for i in range(LAPTOPS)]
         try:
             account, _ = laptops[0].notebook.create_account("Base account")
             visit_ids = [laptops[0].notebook.create_visit(account.id, title=f"Visit {i}")[0].id for i in range(VISITS)]
             sync_all(laptops, share)
+            for index in range(LAPTOPS):
+                _add_missing_files(share, cloud.view(index))
             model = Model()
-            for step in plan:
-                kind, laptop_index = step[0], step[1]
-                current[0] = laptop_index
+            for number, step in enumerate(plan):
+                kind, laptop_index = step[0], step[1] % len(laptops)
+                current[0] = laptop_index % LAPTOPS
                 laptop = laptops[laptop_index]
                 if kind == "sync":
-                    laptop.sync_with(share)
+                    laptop.sync_with(cloud.view(laptop_index))
                     model.synced(laptop_index)
+                    continue
+                if kind == "cloud":
+                    cloud.bring_together()
+                    model.cloud()
+                    continue
+                if kind == "copy":
+                    if len(laptops) < LAPTOPS + MAX_COPIES:
+                        laptops.append(Laptop.copy_of(laptop, root, f"copy{len(laptops)}", step[2]))
+                        model.copied(laptop_index)
+                        _add_missing_files(cloud.view(laptop_index), cloud.view(len(laptops) - 1))
+                    continue
+                if kind == "plant":
+                    _plant(cloud, laptop, step[2], number)
                     continue
                 visit_id = visit_ids[step[2]]
                 try:
@@ -124,9 +233,12 @@ def test_random_edits_deletions_clocks_and_sync_orders_converge_without_losing_a
                     model.record(laptop_index, step[2], "delete")
             current[0] = 0
             for _ in range(2):
+                cloud.bring_together()
+                model.cloud()
                 for index, laptop in enumerate(laptops):
-                    laptop.sync_with(share)
+                    laptop.sync_with(cloud.view(index))
                     model.synced(index)
+            cloud.bring_together()
 
             first = laptops[0].data()
             conflict_sets = [{c.id for c in laptop.sync.conflicts()} for laptop in laptops]

@@ -1,7 +1,7 @@
 """The `fieldnotes report` command: one visit's report, or a summary across visits.
 
     fieldnotes report VISIT_ID -o visit.pdf
-    fieldnotes report --account ACCOUNT_ID -o account.pdf
+    fieldnotes report --account ACCOUNT -o account.pdf   (an account's id or name)
     fieldnotes report --from 2026-01-01 --to 2026-03-31 -o quarter.pdf
     fieldnotes report VISIT_ID VISIT_ID ... -o selection.pdf
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.wording import counted
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -26,7 +27,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments on its sub-parser."""
     parser.add_argument("visit_ids", nargs="*", metavar="VISIT_ID",
                         help="one visit for its report; several for a summary of them")
-    parser.add_argument("--account", metavar="ID", help="summarise every visit to this account")
+    parser.add_argument("--account", metavar="ACCOUNT",
+                        help="summarise every visit to this account: its id or its name")
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="summarise visits on or after this date")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="summarise visits on or before this date")
     parser.add_argument("--summary", action="store_true", help="make a summary even of a single visit")
@@ -44,7 +46,9 @@ def _filtered_visit_ids(services: Services, args: argparse.Namespace) -> list[st
     if date_from and date_to and date_from > date_to:
         raise ValidationError(f"--from {date_from} is after --to {date_to}")
     if args.account:
-        services.notebook.account(args.account)  # an unknown account is an error, not an empty report
+        from fieldnotes.cli import resolve_account_option
+
+        resolve_account_option(args)  # an id or a name; an unknown account is an error, not an empty report
     pks = services.search.find(VisitQuery(account_id=args.account, date_from=date_from, date_to=date_to))
     if not pks:
         raise ValidationError("no visit matches; nothing to report")
@@ -71,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             visit_ids = _filtered_visit_ids(services, args) if filtered else list(dict.fromkeys(args.visit_ids))
             written = write_summary_report(services, visit_ids, args.output, title=args.title)
-            message = f"wrote a summary of {len(visit_ids)} visit(s) to {written}"
+            message = f"wrote a summary of {counted(len(visit_ids), 'visit')} to {written}"
     finally:
         services.close()
     sys.stdout.write(message + "\n")

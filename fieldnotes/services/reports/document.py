@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,10 +166,20 @@ class _ReportTemplate(BaseDocTemplate):
 
 
 def _temporary_sibling(target: Path) -> Path:
-    """A fresh file beside the target, so that the final rename never crosses file systems."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    return Path(name)
+    """A fresh file beside the target, so that the final rename never crosses file systems.
+
+    Created with the permissions the user's umask gives any new file (`mkstemp` would make
+    it private, and colleagues could not open the report on a shared drive).
+    """
+    for _attempt in range(100):
+        candidate = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        try:
+            handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(handle)
+        return candidate
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(target.parent))
 
 
 def write_pdf(target: Path, story: list[Flowable], info: DocumentInfo, reporter: ProgressReporter) -> Path:

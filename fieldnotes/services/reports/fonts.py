@@ -333,7 +333,14 @@ class FontBook:
             data = io.BytesIO()
             regular.save(data)
         data.seek(0)
-        pdfmetrics.registerFont(TTFont(name, data, shapable=False))
+        font = TTFont(name, data, shapable=False)
+        # `registerFont` keeps the first font registered under a name and silently ignores
+        # any later one, so a wider cut would never be used: the next report would draw the
+        # characters the first cut lacks as empty boxes. Forget the narrower cut first (no
+        # document is being laid out meanwhile: `layout` holds its lock around this).
+        pdfmetrics._fonts.pop(name, None)
+        pdfmetrics._dynFaceNames.pop(font.face.name, None)
+        pdfmetrics.registerFont(font)
 
     def face_has(self, face_name: str, character: str) -> bool:
         coverage = self._coverage.get(face_name)

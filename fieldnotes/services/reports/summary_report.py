@@ -6,7 +6,6 @@ into pages with charts and tables; `write_summary_report()` loads, builds and wr
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from fieldnotes.domain.errors import ValidationError
+from fieldnotes.domain.follow_ups import finding_is_overdue
 from fieldnotes.domain.model import (
     Finding,
     InformationChannel,
@@ -25,6 +25,7 @@ from fieldnotes.domain.model import (
     ValueKind,
     Visit,
 )
+from fieldnotes.domain.wording import counted
 from fieldnotes.services.reports import charts, styles
 from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter, write_pdf
 from fieldnotes.services.reports.flowables import para, user_text
@@ -325,22 +326,23 @@ def _at_a_glance(summary: Summary) -> list[str]:
     lines = []
     if summary.needs:
         top = summary.needs[0]
-        lines.append(f"Need heard most: “{top.text}” ({top.mentions}× in {len(top.visit_ids)} visit(s), "
+        lines.append(f"Need heard most: “{top.text}” ({top.mentions}× in {counted(len(top.visit_ids), 'visit')}, "
                      f"severity {top.average_severity:.1f} on average)")
     acute = [t for t in summary.needs if t.highest_severity == 5]
     if acute:
-        lines.append(f"{len(acute)} need(s) were rated acute (severity 5)")
+        lines.append(f"{counted(len(acute), 'need')} {'was' if len(acute) == 1 else 'were'} rated acute (severity 5)")
     if summary.competitors:
         top_competitor = summary.competitors[0]
-        lines.append(f"Most active competitor: {top_competitor.name} ({top_competitor.mentions} move(s), "
+        lines.append(f"Most active competitor: {top_competitor.name} ({counted(top_competitor.mentions, 'move')}, "
                      f"highest threat {ThreatLevel(top_competitor.highest_threat).label.lower()})")
     preferred = sorted(summary.channels.items(), key=lambda item: -item[1][1])
     if preferred and preferred[0][1][1]:
         lines.append(f"Channel buyers prefer most: {InformationChannel(preferred[0][0]).label}")
-    today = dt.date.today().isoformat()
-    overdue = [f for f, _ in summary.open_follow_ups if str(f.get("due_on") or "9999") < today]
+    overdue = [f for f, _ in summary.open_follow_ups if finding_is_overdue(f)]
     if overdue:
-        lines.append(f"{len(overdue)} follow-up(s) are past their due date")
+        one = len(overdue) == 1
+        verb, their = ("is", "its") if one else ("are", "their")
+        lines.append(f"{counted(len(overdue), 'follow-up')} {verb} past {their} due date")
     return lines
 
 
@@ -396,7 +398,7 @@ def _needs_section(summary: Summary) -> list[Flowable]:
     flowables.append(table)
     others = len(summary.needs) - len(shown)
     if others > 0:
-        flowables.append(para(_muted(f"{others} other need(s) came up less often."), sheet.detail))
+        flowables.append(para(_muted(f"{counted(others, 'other need')} came up less often."), sheet.detail))
     return flowables
 
 
@@ -487,7 +489,7 @@ def _quotes_section(summary: Summary) -> list[Flowable]:
         if item.context:
             attribution += _muted(" · on ") + rich(shorten(item.context, 90))
         if item.also_heard:
-            attribution += _muted(f" · also heard in {item.also_heard} other visit(s)")
+            attribution += _muted(f" · also heard in {counted(item.also_heard, 'other visit')}")
         flowables.append(quote_block(item.text, attribution))
     return flowables
 
@@ -505,7 +507,7 @@ def summary_story(summary: Summary, title: str) -> list[Flowable]:
     story: list[Flowable] = [
         para("SUMMARY OF FIELD VISITS", sheet.kicker),
         para(rich(title), sheet.title),
-        para(escape(_period(summary.visits)) + " · " + escape(f"{len(summary.visits)} visit(s)")
+        para(escape(_period(summary.visits)) + " · " + escape(counted(len(summary.visits), "visit"))
              + (" · " + rich(shorten(", ".join(summary.accounts), 200)) if summary.accounts else ""), sheet.subtitle),
         _stat_tiles(summary),
         Spacer(1, styles.BLOCK_GAP),
@@ -548,7 +550,7 @@ def write_summary_report(services: Services, visit_ids: list[str], target: Path,
     info = DocumentInfo(
         title=title,
         author=services.author,
-        subject=f"Summary of {len(visits)} field visit(s), {_period(summary.visits)}"
+        subject=f"Summary of {counted(len(visits), 'field visit')}, {_period(summary.visits)}"
                 + (f": {', '.join(accounts[:5])}" + (" and others" if len(accounts) > 5 else "") if accounts else ""),
         header_subject=title,
         header_detail=_period(summary.visits),

@@ -6,7 +6,6 @@ Sections the visit left empty are left out, so a short visit makes a short repor
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from reportlab.lib.colors import Color
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
 from fieldnotes.domain.errors import OperationCancelled
+from fieldnotes.domain.follow_ups import is_overdue
 from fieldnotes.domain.model import (
     FINDING_KINDS,
     Account,
@@ -203,7 +203,7 @@ def section_heading(title: str, count: int | None = None) -> list[Flowable]:
 def _status_badge(done: bool, due_on: str | None) -> str:
     if done:
         return badge("DONE", styles.SEVERITY_COLOURS[1])
-    if due_on and due_on < dt.date.today().isoformat():
+    if is_overdue(done, due_on):
         return badge("OVERDUE", styles.SEVERITY_COLOURS[5])
     return badge("OPEN", styles.HIGHLIGHT)
 

@@ -1,4 +1,4 @@
-"""The sync commands: `fieldnotes sync FOLDER`, `fieldnotes conflicts`, `fieldnotes resolve`."""
+"""The sync commands: `fieldnotes sync FOLDER [--recreate-team]`, `fieldnotes conflicts`, `fieldnotes resolve`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import FieldnotesError, ValidationError
+from fieldnotes.domain.wording import counted
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -33,6 +34,11 @@ def _open(args: argparse.Namespace) -> tuple[Services, Sync]:
 
 def _configure_sync(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, help="the team's sync folder on a shared drive or synced cloud folder")
+    parser.add_argument(
+        "--recreate-team", action="store_true",
+        help="the team folder was emptied (not merely unplugged): write its team.json again with this notebook's "
+             "team and publish everything this laptop published; the other laptops publish theirs at their next sync",
+    )
 
 
 def _run_sync(args: argparse.Namespace) -> int:
@@ -40,17 +46,23 @@ def _run_sync(args: argparse.Namespace) -> int:
 
     services, sync = _open(args)
     try:
-        report = sync.sync(args.folder)
+        report = sync.sync(args.folder, recreate_team=args.recreate_team)
     finally:
         services.close()
-    _print(f"synced with {args.folder}: {report.describe()}")
+    from fieldnotes.services.sync.folder import stored_name
+
+    shown = stored_name(str(args.folder))
+    if args.recreate_team:
+        _print(f"re-created the team folder {shown}; the other laptops publish their changes again at "
+               "their next sync")
+    _print(f"synced with {shown}: {report.describe()}")
     if report.conflicts:
         _print("see them with: fieldnotes conflicts")
     problems = list(report.rejected)
     if report.newer_format:
         problems.append(NEWER_FORMAT_MESSAGE)
     if problems:
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        more = f" (and {counted(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
         raise SyncIncomplete(f"{problems[0]}{more}")
     return 0
 
@@ -60,16 +72,25 @@ def _configure_conflicts(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_conflicts(args: argparse.Namespace) -> int:
-    services, sync = _open(args)
-    try:
-        conflicts = sync.conflicts()
-    finally:
-        services.close()
+    from fieldnotes.cli import _note, _open_reader
+
+    # Most of the time there is none: counting them needs plain sqlite3 alone, while
+    # describing them needs the version log (and SQLAlchemy with it).
+    with _open_reader(args) as reader:
+        waiting = reader.open_conflict_count()
+    conflicts = []
+    if waiting:
+        services, sync = _open(args)
+        try:
+            conflicts = sync.conflicts()
+        finally:
+            services.close()
     if args.json:
         _print(json.dumps([conflict.as_json() for conflict in conflicts], ensure_ascii=False, indent=1))
-        return 0
     if not conflicts:
-        _print("no open conflicts")
+        _note("no open conflicts")
+        return 0
+    if args.json:
         return 0
     for conflict in conflicts:
         _print(f"{conflict.id}  {conflict.label}")
@@ -78,8 +99,8 @@ def _run_conflicts(args: argparse.Namespace) -> int:
             if len(shown) > 200:
                 shown = shown[:199] + "…"
             _print(f"  {number}) {shown}")
-            _print(f"     by {candidate.author or 'unknown'} on laptop {candidate.site_id[:8]}"
-                   f" at {candidate.written_at}")
+            laptop = candidate.laptop or f"laptop {candidate.site_id[:8]}"
+            _print(f"     by {candidate.author or 'unknown'} on {laptop} at {candidate.written_at}")
     _print("settle one with: fieldnotes resolve ID --pick N   (or --value TEXT to write a merged value)")
     return 0
 

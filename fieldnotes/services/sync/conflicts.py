@@ -28,6 +28,8 @@ class Candidate:
         site_id: the laptop it was written on.
         written_at: when, by that laptop's clock (ISO 8601, UTC).
         description: the value as a person reads it.
+        laptop: the laptop as a person knows it ("this laptop", "Ben's laptop"); the site
+            id's start when nothing more is known.
     """
 
     value: object
@@ -35,6 +37,7 @@ class Candidate:
     site_id: str
     written_at: str
     description: str
+    laptop: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,15 @@ _KIND_NAMES = {
     "guide": "Interview guide",
     "guide_prompt": "Guide prompt",
 }
+
+
+def laptop_label(site_id: str, own_site: str, users: dict[str, str]) -> str:
+    """A laptop as a person knows it: this one, the one someone uses, or its id as a fallback."""
+    if site_id == own_site:
+        return "this laptop"
+    if site_id in users:
+        return f"{users[site_id]}’s laptop"
+    return f"laptop {site_id[:8]}"
 
 
 def field_label(kind: str, name: str) -> str:

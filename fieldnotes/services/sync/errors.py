@@ -24,3 +24,10 @@ class SyncTeamMismatch(FieldnotesError):
 
 class ConflictNotFound(FieldnotesError):
     """The conflict was resolved already (here or on another laptop) or never existed."""
+
+
+class TeamFolderEmptied(FolderUnreachable):
+    """The team's folder is there but holds no team.json: emptied, or a drive not mounted.
+
+    Never mended automatically: a user who knows it was emptied re-creates it explicitly.
+    """

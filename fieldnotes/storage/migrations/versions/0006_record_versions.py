@@ -13,15 +13,15 @@ index over every version's reference would cost more than the versions' own iden
 Rows name their site by a number (`sync_site`), which keeps each row and the identity
 index small. Existing per-field rows become one-field rows with their identity.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30 09:00:00
 """
 
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,111 @@
+"""The window on a 13-inch laptop and on a large screen: everything fits, the editor gets the room."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QSpinBox
+
+from fieldnotes.domain.model import FINDING_KINDS
+from fieldnotes.ui.report_actions import ReportPreview
+from fieldnotes.ui.screen_fit import FRAME_ALLOWANCE, available_size
+
+LAPTOP = QSize(1366, 768)
+#: A desktop panel or dock that a laptop's screen loses to the system.
+PANEL = 32
+
+
+def test_the_window_fits_a_13_inch_laptop_screen(qtbot, open_window) -> None:
+    window = open_window()
+    room = LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL)
+    needed = window.minimumSizeHint()
+    assert needed.width() <= room.width() and needed.height() <= room.height(), needed
+    screen = window.screen().availableGeometry()
+    assert screen.size() == LAPTOP  # the tests' offscreen screen is a laptop's (see conftest)
+    assert screen.contains(window.geometry())
+    assert window.statusBar().isVisible()
+    assert screen.contains(window.statusBar().geometry().translated(window.geometry().topLeft()))
+
+
+def test_every_quick_add_field_has_its_room_on_a_laptop(qtbot, open_window) -> None:
+    """On 1366×768, no field of a section's entry row is squeezed below what it needs ("C…")."""
+    window = open_window()
+    window.actions_by_name["new_visit"].trigger()
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    for kind in FINDING_KINDS:
+        window.actions_by_name[f"section_{kind.key}"].trigger()
+        section = window.workspace.editor.sections[kind.key]
+        QApplication.processEvents()
+        assert section.quick_text.width() >= 300, kind.key
+        for name, field in section.quick_fields.items():
+            if isinstance(field, QComboBox | QSpinBox | QCheckBox):
+                assert field.width() >= field.sizeHint().width(), (kind.key, name)
+            else:
+                assert field.width() >= field.minimumSizeHint().width(), (kind.key, name)
+        assert not section.table.horizontalScrollBar().isVisible(), kind.key
+
+
+def test_a_wider_window_gives_its_extra_width_to_the_editor(qtbot, open_window) -> None:
+    window = open_window()
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE)
+    QApplication.processEvents()
+    list_before, editor_before = window.splitter.sizes()
+    window.resize(QSize(1920, 1080) - FRAME_ALLOWANCE)
+    QApplication.processEvents()
+    list_after, editor_after = window.splitter.sizes()
+    assert list_after == list_before
+    assert editor_after - editor_before == 1920 - 1366
+
+
+def test_the_report_preview_fits_the_screen_with_its_buttons(qtbot, open_window, tmp_path: Path) -> None:
+    window = open_window()
+    preview = ReportPreview(tmp_path / "report.pdf", [], 3, window)
+    qtbot.addWidget(preview)
+    preview.show()
+    room = available_size(preview)
+    assert preview.width() <= room.width() and preview.height() <= room.height()
+
+
+def test_visit_titles_stay_readable_in_the_list_on_a_laptop(qtbot, open_window) -> None:
+    window = open_window()
+    notebook = window.workspace.services.notebook
+    _visit, change = notebook.create_visit(None, title="Stadtwerke Lüneburg: tender clarification")
+    window.workspace.notifier.publish(change)
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    QApplication.processEvents()
+    visit_list = window.visit_list
+    title_width = visit_list.table.columnWidth(1)
+    assert title_width >= visit_list.table.fontMetrics().horizontalAdvance("Stadtwerke Lüne"), title_width
+    window.resize(QSize(1920, 1080) - FRAME_ALLOWANCE)
+    QApplication.processEvents()
+    window.splitter.setSizes([600, window.splitter.width() - 600])
+    QApplication.processEvents()
+    assert not visit_list.table.isColumnHidden(3)  # a wide list shows the kind again
+
+
+def test_every_dialog_fits_a_laptop_screen(qtbot, open_window) -> None:
+    from fieldnotes.ui.accounts_dialog import AccountsDialog
+    from fieldnotes.ui.guide_editor import GuideEditorDialog
+    from fieldnotes.ui.sync_actions import ConflictsDialog, SyncSettingsDialog
+
+    window = open_window()
+    services, operations = window.workspace.services, window.workspace.operations
+    dialogs = [
+        AccountsDialog(services.notebook, operations, window, None),
+        GuideEditorDialog(services.guides, operations, window, None),
+        SyncSettingsDialog("", 5, window),
+        ConflictsDialog(window.workspace.sync.sync_service, operations, window),
+    ]
+    screen = window.screen().availableGeometry()
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        assert screen.contains(dialog.frameGeometry()), type(dialog).__name__
+        needed = dialog.minimumSizeHint()
+        assert needed.width() <= screen.width() and needed.height() <= screen.height(), type(dialog).__name__
+        dialog.close()
