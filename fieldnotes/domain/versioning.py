@@ -51,6 +51,42 @@ class Version(NamedTuple):
         return version_key(self.site, self.counter)
 
 
+class RecordVersion(NamedTuple):
+    """One laptop's change to one record: the fields it set, under one identity.
+
+    This is how versions are stored and exchanged: a record created with twenty fields
+    is one record version, not twenty. For the merge rule it stands for one `Version`
+    per field (`field_versions`), all with its site, counter, clock and parents; a
+    parent names a record version, and only the fields the naming version sets are
+    replaced by it (heads are computed field by field).
+    """
+
+    site: str
+    counter: int
+    kind: str
+    record_id: str
+    fields: dict[str, object]
+    hlc: int
+    author: str
+    written_at: str
+    parents: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return version_key(self.site, self.counter)
+
+    def field_versions(self) -> list[Version]:
+        """The per-field versions the merge rule resolves."""
+        return [Version(self.site, self.counter, self.kind, self.record_id, name, value, self.hlc, self.author,
+                        self.written_at, self.parents) for name, value in self.fields.items()]
+
+    @classmethod
+    def of(cls, version: Version) -> RecordVersion:
+        """A record version setting the one field of `version`."""
+        return cls(version.site, version.counter, version.kind, version.record_id, {version.field: version.value},
+                   version.hlc, version.author, version.written_at, version.parents)
+
+
 def version_key(site: str, counter: int) -> str:
     """The text that names a version in another version's parents."""
     return f"{site}:{counter}"
@@ -145,7 +181,7 @@ def _merged_list(by_key: dict[str, Version], field_heads: list[Version]) -> list
     return merged
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldState:
     """What one field of a record resolves to."""
 
@@ -154,7 +190,7 @@ class FieldState:
     conflicting: list[Version]  # one head per distinct value when they disagree, else empty
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordState:
     """Everything known of one record, resolved.
 
@@ -196,6 +232,19 @@ def resolve_record(kind: str, record_id: str, versions: Iterable[Version]) -> Re
     for version in versions:
         by_field.setdefault(version.field, []).append(version)
     state = RecordState(kind, record_id)
+    if all(len(field_versions) == 1 for field_versions in by_field.values()):
+        # One version per field (a record as it was created, the common case when a laptop
+        # joins): each is its field's only head; the general rule below gives the same.
+        creation = by_field.pop(EXISTS_FIELD, None)
+        if creation is None or creation[0].value:
+            state.fields = {name: FieldState(field_versions, field_versions[0].value, [])
+                            for name, field_versions in by_field.items()}
+            if creation is None:
+                state.own_alive = bool(state.fields)
+            else:
+                state.exists_heads, state.unseen, state.own_alive = creation, list(creation), True
+            return state
+        by_field[EXISTS_FIELD] = creation
     for name, field_versions in by_field.items():
         field_heads = heads(field_versions)
         if name == EXISTS_FIELD:

@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,145 @@ def backup_database(path: Path, reason: str) -> Path | None:
     for old in sorted(folder.glob(f"{path.stem}-{reason}-*.db"))[:-BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     return target
+
+
+#: How many pre-image journals of syncs are kept (each holds only what one sync changed).
+JOURNALS_KEPT = 20
+_JOURNAL_CHUNK = 400
+
+
+class PreImageJournal:
+    """The rows one sync is about to overwrite or delete, as they were, in a small SQLite file.
+
+    This is the protection a full copy before each sync gave, at a cost that grows with
+    what the sync changes instead of with the notebook: the file holds, per table, the
+    whole rows (every column) that were there before the sync wrote them, and the ids of
+    rows the sync added (`journal_added`). `restore_pre_images` puts the notebook's rows
+    back as they were. The file is written next to the backups and only the newest
+    `JOURNALS_KEPT` are kept; nothing is written for a sync that changes no row.
+    """
+
+    def __init__(self, database_path: Path, reason: str = "sync") -> None:
+        self.database_path = database_path
+        self.reason = reason
+        self.path: Path | None = None
+        self._journal: sqlite3.Connection | None = None
+        self._tables: set[str] = set()
+        self._saved: set[tuple[str, str]] = set()
+        #: Seconds spent saving pre-images, for the sync's report.
+        self.seconds = 0.0
+
+    def save(self, connection: sqlite3.Connection, ids_by_table: dict[str, list[str]]) -> None:
+        """Copy the current rows of these ids (read through `connection`, inside its transaction).
+
+        A row already saved by this journal is not saved again: the first pre-image is the
+        one from before the sync.
+        """
+        started = time.perf_counter()
+        try:
+            journal = self._open()
+            journal.execute("BEGIN")
+            self._save(connection, ids_by_table)
+            # Committed (and so on disk) before the sync's own transaction can commit.
+            journal.execute("COMMIT")
+        except sqlite3.Error as error:
+            failure = known_failure(error, self.path or self.database_path)
+            if failure is None:
+                raise
+            raise type(failure)(f"{self.path}: could not save the rows this sync changes ({failure}); "
+                                "nothing was changed") from error
+        except OSError as error:
+            raise DatabaseFileError(f"{self.database_path.parent / 'backups'}: could not save the rows this sync "
+                                    f"changes ({error.strerror or error}); nothing was changed") from error
+        self.seconds += time.perf_counter() - started
+
+    def _save(self, connection: sqlite3.Connection, ids_by_table: dict[str, list[str]]) -> None:
+        for table, all_ids in ids_by_table.items():
+            ids = [record_id for record_id in all_ids if (table, record_id) not in self._saved]
+            self._saved.update((table, record_id) for record_id in ids)
+            for start in range(0, len(ids), _JOURNAL_CHUNK):
+                chunk = ids[start : start + _JOURNAL_CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                cursor = connection.execute(f"SELECT * FROM {table} WHERE id IN ({marks})", chunk)
+                columns = [description[0] for description in cursor.description]
+                rows = cursor.fetchall()
+                journal = self._open()
+                if table not in self._tables:
+                    journal.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)})")
+                    self._tables.add(table)
+                journal.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
+                                    f" ({', '.join('?' * len(columns))})", rows)
+                present = {row[columns.index("id")] for row in rows}
+                journal.executemany("INSERT INTO journal_added (kind, id) VALUES (?, ?)",
+                                    [(table, record_id) for record_id in chunk if record_id not in present])
+
+    def _open(self) -> sqlite3.Connection:
+        if self._journal is None:
+            folder = self.database_path.parent / "backups"
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f")
+            self.path = folder / f"{self.database_path.stem}-{self.reason}-journal-{stamp}-{uuid.uuid4().hex[:6]}.db"
+            self._journal = sqlite3.connect(self.path, isolation_level=None)
+            self._journal.execute("PRAGMA synchronous = FULL")
+            self._journal.execute("CREATE TABLE journal_added (kind TEXT NOT NULL, id TEXT NOT NULL)")
+        return self._journal
+
+    def close(self) -> Path | None:
+        """Close the file (each save was committed to disk) and prune old journals; return its path
+        (None when nothing was saved)."""
+        if self._journal is None:
+            return None
+        self._journal.close()
+        self._journal = None
+        assert self.path is not None
+        folder = self.path.parent
+        for old in sorted(folder.glob(f"{self.database_path.stem}-{self.reason}-journal-*.db"))[:-JOURNALS_KEPT]:
+            old.unlink(missing_ok=True)
+        return self.path
+
+    def __enter__(self) -> PreImageJournal:
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        try:
+            self.close()
+        except OSError:
+            # Pruning old journals failed: the sync's own outcome matters more.
+            log.exception("could not prune the sync journals next to %s", self.path)
+
+
+def _restore_pre_images(connection: sqlite3.Connection, journal_path: Path, tables_parents_first: list[str]) -> int:
+    journal = sqlite3.connect(f"{journal_path.resolve().as_uri()}?mode=ro", uri=True)
+    restored = 0
+    try:
+        saved = {name for (name,) in journal.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        added = journal.execute("SELECT kind, id FROM journal_added").fetchall()
+        for table in reversed(tables_parents_first):
+            ids = [(record_id,) for kind, record_id in added if kind == table]
+            connection.executemany(f"DELETE FROM {table} WHERE id = ?", ids)
+            restored += len(ids)
+        for table in tables_parents_first:
+            if table not in saved:
+                continue
+            cursor = journal.execute(f"SELECT * FROM {table}")
+            columns = [description[0] for description in cursor.description]
+            rows = cursor.fetchall()
+            position = columns.index("id")
+            present = {record_id for (record_id,) in connection.execute(f"SELECT id FROM {table}")}
+            # An UPDATE or a plain INSERT, not an upsert: an upsert's conflict clause would
+            # override the `OR IGNORE` of the triggers that note the restored rows.
+            changed = [column for column in columns if column not in ("id", "pk")]
+            connection.executemany(
+                f"UPDATE {table} SET {', '.join(f'{column} = ?' for column in changed)} WHERE id = ?",
+                [[row[columns.index(column)] for column in changed] + [row[position]]
+                 for row in rows if row[position] in present])
+            connection.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [row for row in rows if row[position] not in present])
+            restored += len(rows)
+    finally:
+        journal.close()
+    return restored
 
 
 def _run_migrations(engine: Engine) -> None:
@@ -188,6 +328,18 @@ class Database:
     def set_meta(self, key: str, value: str) -> None:
         with self.writing() as session:
             session.merge(MetaEntry(key=key, value=value))
+
+    def restore_pre_images(self, journal_path: Path, tables_parents_first: list[str]) -> int:
+        """Put back the rows a sync changed, as its `PreImageJournal` holds them; return how many.
+
+        Rows the sync added are deleted, rows it changed or deleted are written back whole,
+        in one transaction. The triggers note every restored row as a local edit, so the next
+        sync publishes the restored values to the team as new changes.
+        """
+        with self.writing() as session:
+            # The sqlite dialect hands out sqlite3 connections; SQLAlchemy types them as any DB-API one.
+            connection: sqlite3.Connection = session.connection().connection.dbapi_connection  # type: ignore[assignment]
+            return _restore_pre_images(connection, journal_path, tables_parents_first)
 
     def close(self) -> None:
         self.engine.dispose()

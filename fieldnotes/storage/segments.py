@@ -1,4 +1,7 @@
-"""Segment files: one laptop's new field versions, as a small SQLite file written once.
+"""Segment files: one laptop's new record versions, as a small SQLite file written once.
+
+Format 2 (written now) holds one row per record version, its fields as a JSON object;
+format 1 (still read) held one row per field.
 
 Writing builds the file on local disk. Reading treats a file from the share as hostile:
 the caller copies it to local disk first; then its header is checked by hand (magic,
@@ -11,6 +14,8 @@ A file that fails any check is rejected whole.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import sqlite3
@@ -19,35 +24,55 @@ from pathlib import Path
 
 from fieldnotes import __version__
 from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS
-from fieldnotes.domain.versioning import Version
+from fieldnotes.domain.versioning import RecordVersion
 from fieldnotes.storage.sqlite_errors import known_failure
 from fieldnotes.storage.versions import version_problem
 
 #: `PRAGMA application_id` of a segment file ("FNSg").
 SEGMENT_APPLICATION_ID = 0x464E5367
-#: The segment format this version writes and reads; a file with a higher one is kept
-#: aside until fieldnotes is updated.
-SEGMENT_FORMAT = 1
+#: The segment format this version writes (the highest it reads); a file with a higher one
+#: is kept aside until fieldnotes is updated. 1: one row per field; 2: one row per record
+#: version, its fields as a JSON object.
+SEGMENT_FORMAT = 2
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_SCHEMA: tuple[tuple[str, str, str], ...] = (
-    (
-        "table",
-        "segment",
-        "CREATE TABLE segment (format INTEGER NOT NULL, team TEXT NOT NULL, site TEXT NOT NULL,"
-        " first_counter INTEGER NOT NULL, last_counter INTEGER NOT NULL, version_count INTEGER NOT NULL,"
-        " written_at TEXT NOT NULL, app_version TEXT NOT NULL)",
-    ),
-    (
-        "table",
-        "version",
-        "CREATE TABLE version (counter INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
-        " field TEXT NOT NULL, value, hlc INTEGER NOT NULL, author TEXT NOT NULL, written_at TEXT NOT NULL,"
-        " parents TEXT NOT NULL)",
-    ),
+_SEGMENT_TABLE = (
+    "table",
+    "segment",
+    "CREATE TABLE segment (format INTEGER NOT NULL, team TEXT NOT NULL, site TEXT NOT NULL,"
+    " first_counter INTEGER NOT NULL, last_counter INTEGER NOT NULL, version_count INTEGER NOT NULL,"
+    " written_at TEXT NOT NULL, app_version TEXT NOT NULL)",
 )
+#: The exact schema of each readable format.
+_SCHEMAS: dict[int, tuple[tuple[str, str, str], ...]] = {
+    1: (
+        _SEGMENT_TABLE,
+        (
+            "table",
+            "version",
+            "CREATE TABLE version (counter INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
+            " field TEXT NOT NULL, value, hlc INTEGER NOT NULL, author TEXT NOT NULL, written_at TEXT NOT NULL,"
+            " parents TEXT NOT NULL)",
+        ),
+    ),
+    2: (
+        _SEGMENT_TABLE,
+        (
+            "table",
+            "version",
+            "CREATE TABLE version (counter INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
+            " fields TEXT NOT NULL, hlc INTEGER NOT NULL, author TEXT NOT NULL, written_at TEXT NOT NULL,"
+            " parents TEXT NOT NULL)",
+        ),
+    ),
+}
+#: The format `write_segment` writes.
+_WRITTEN_FORMAT = 2
 MAX_SEGMENT_BYTES = 1 << 30
 MAX_VALUE_CHARS = MAX_TEXT_CHARS
+#: A record version's fields as JSON: every field at its largest, escaped, has room.
+_MAX_FIELDS_CHARS = 64 * 6 * MAX_VALUE_CHARS
+_MAX_FIELDS = 256
 _SITE = re.compile(r"[0-9a-f]{32}\Z")
 _KIND = re.compile(r"[a-z][a-z_]{0,31}\Z")
 _FIELD = re.compile(r"_?[a-z][a-z0-9_]{0,63}\Z")
@@ -85,7 +110,7 @@ def is_site_id(text: str) -> bool:
     return bool(_SITE.match(text))
 
 
-def write_segment(path: Path, team: str, site: str, versions: list[Version], written_at: str) -> SegmentInfo:
+def write_segment(path: Path, team: str, site: str, versions: list[RecordVersion], written_at: str) -> SegmentInfo:
     """Write these versions of `site` (all with that site, by counter) to a new segment file at `path`.
 
     Raises:
@@ -109,25 +134,26 @@ def write_segment(path: Path, team: str, site: str, versions: list[Version], wri
     return info
 
 
-def _write(path: Path, info: SegmentInfo, versions: list[Version]) -> None:
+def _write(path: Path, info: SegmentInfo, versions: list[RecordVersion]) -> None:
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = DELETE")
         connection.execute("PRAGMA synchronous = OFF")  # the file is flushed once, below
         connection.execute(f"PRAGMA application_id = {SEGMENT_APPLICATION_ID}")
-        connection.execute(f"PRAGMA user_version = {SEGMENT_FORMAT}")
+        connection.execute(f"PRAGMA user_version = {_WRITTEN_FORMAT}")
         connection.execute("BEGIN")
-        for _, _, sql in _SCHEMA:
+        for _, _, sql in _SCHEMAS[_WRITTEN_FORMAT]:
             connection.execute(sql)
         connection.execute(
             "INSERT INTO segment VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (SEGMENT_FORMAT, info.team, info.site, info.first_counter, info.last_counter, info.version_count,
+            (_WRITTEN_FORMAT, info.team, info.site, info.first_counter, info.last_counter, info.version_count,
              info.written_at, info.app_version),
         )
         connection.executemany(
-            "INSERT INTO version (counter, kind, record_id, field, value, hlc, author, written_at, parents)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(v.counter, v.kind, v.record_id, v.field, v.value, v.hlc, v.author, v.written_at, " ".join(v.parents))
+            "INSERT INTO version (counter, kind, record_id, fields, hlc, author, written_at, parents)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(v.counter, v.kind, v.record_id, json.dumps(v.fields, ensure_ascii=False, separators=(",", ":")),
+              v.hlc, v.author, v.written_at, " ".join(v.parents))
              for v in versions],
         )
         connection.execute("COMMIT")
@@ -180,20 +206,23 @@ def _integer(value: object, what: str, low: int, high: int) -> int:
     return value
 
 
-def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[SegmentInfo, list[Version]]:
-    """Validate a local copy of a segment and return its metadata and versions.
+def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[SegmentInfo, list[RecordVersion]]:
+    """Validate a local copy of a segment and return its metadata and record versions.
 
     Raises:
         SegmentRejected: the file is damaged, foreign, tampered with, or not this site's.
         SegmentFromNewerVersion: the file is in a newer format; keep it for later.
     """
-    _check_header(path)
+    header_format = _check_header(path)
+    expected_schema = _SCHEMAS.get(header_format)
+    if expected_schema is None:
+        raise SegmentRejected(f"not a fieldnotes sync file (unknown format {header_format})")
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as error:
         raise SegmentRejected(f"the file cannot be opened ({error})") from None
     try:
-        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 4 * MAX_VALUE_CHARS + 1024)
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, min(_MAX_FIELDS_CHARS, 2**31 - 1))
         connection.execute("PRAGMA trusted_schema = OFF")
         connection.execute("PRAGMA cell_size_check = ON")
         connection.execute("PRAGMA query_only = ON")
@@ -201,8 +230,9 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
             schema = sorted(connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
         except sqlite3.DatabaseError as error:
             raise SegmentRejected(f"the file is damaged ({error})") from None
-        if schema != sorted(_SCHEMA):
-            extra = sorted({f"{kind} {name}" for kind, name, _ in schema} - {f"{k} {n}" for k, n, _ in _SCHEMA})
+        if schema != sorted(expected_schema):
+            extra = sorted({f"{kind} {name}" for kind, name, _ in schema}
+                           - {f"{k} {n}" for k, n, _ in expected_schema})
             detail = f" (it also has {', '.join(extra)})" if extra else ""
             raise SegmentRejected(f"not a fieldnotes sync file: unexpected schema{detail}")
         try:
@@ -215,7 +245,7 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
             if len(meta_rows) != 1:
                 raise SegmentRejected("the file has no segment description (it is empty or not a segment)")
             file_format, team, site, first, last, count, written_at, app_version = meta_rows[0]
-            if file_format != SEGMENT_FORMAT:
+            if file_format != header_format:
                 raise SegmentRejected("the file's format does not match its header")
             info = SegmentInfo(
                 _text(team, "team id", 64), _text(site, "site id", 32, _SITE),
@@ -227,48 +257,111 @@ def read_segment(path: Path, expected_site: str, expected_team: str) -> tuple[Se
                 raise SegmentRejected("the file belongs to another laptop's folder")
             if info.team != expected_team:
                 raise SegmentRejected("the file belongs to another team's sync folder")
-            # Types and sizes are checked by SQL over the whole table (the schema is ours,
-            # so no code of the file's author runs), names and parents row by row.
-            count, lowest, highest, bad = connection.execute(
-                "SELECT count(*), min(counter), max(counter), total("
-                " typeof(kind) != 'text' OR length(kind) > 32"
-                " OR typeof(record_id) != 'text' OR length(record_id) NOT BETWEEN 1 AND 64"
-                " OR typeof(field) != 'text' OR length(field) > 65"
-                " OR typeof(value) NOT IN ('null', 'integer', 'text')"
-                f" OR (typeof(value) = 'text' AND length(value) > {MAX_VALUE_CHARS})"
-                f" OR typeof(hlc) != 'integer' OR hlc < 0 OR hlc > {_MAX_CLOCK}"
-                f" OR typeof(author) != 'text' OR length(author) > {MAX_AUTHOR_CHARS}"
-                " OR typeof(written_at) != 'text' OR length(written_at) > 40"
-                f" OR typeof(parents) != 'text' OR length(parents) > {60 * _MAX_PARENTS}"
-                " OR parents GLOB '*[^0-9a-f: ]*') FROM version"
-            ).fetchone()
-            if bad:
-                raise SegmentRejected("the file holds values of an unexpected type or size")
-            if count != info.version_count or (count and (lowest < info.first_counter or highest > info.last_counter
-                                                         or lowest != info.first_counter
-                                                         or highest != info.last_counter)):
-                raise SegmentRejected("the file's versions do not match its description (truncated or altered)")
-            for kind, name in connection.execute("SELECT DISTINCT kind, field FROM version"):
-                _text(kind, "record kind", 32, _KIND)
-                _text(name, "field name", 65, _FIELD)
-            site = info.site
-            versions: list[Version] = []
+            if header_format == 1:
+                versions = _per_field_versions(connection, info)
+            else:
+                versions = _record_versions(connection, info)
             known_ids: set[str] = set()
-            for counter, kind, record_id, name, value, hlc, author, version_written_at, parents in connection.execute(
-                "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents"
-                " FROM version ORDER BY counter"
-            ):
-                parent_keys = tuple(parents.split(" ")) if parents else ()
-                if not all(_PARENT.match(parent) for parent in parent_keys):
-                    raise SegmentRejected("the file holds an invalid parent list")
-                version = Version(site, counter, kind, record_id, name, value, hlc, author, version_written_at,
-                                  parent_keys)
+            for version in versions:
                 problem = version_problem(version, known_ids)
                 if problem:  # what an import would refuse is refused from the share too
-                    raise SegmentRejected(f"the file holds a value no notebook may hold: change #{counter}: {problem}")
-                versions.append(version)
+                    raise SegmentRejected(
+                        f"the file holds a value no notebook may hold: change #{version.counter}: {problem}")
         except sqlite3.DatabaseError as error:
             raise SegmentRejected(f"the file is damaged ({error})") from None
         return info, versions
     finally:
         connection.close()
+
+
+#: Checks, in SQL over the whole table, of the columns every format shares.
+_COMMON_CHECKS = (
+    "typeof(kind) != 'text' OR length(kind) > 32"
+    " OR typeof(record_id) != 'text' OR length(record_id) NOT BETWEEN 1 AND 64"
+    f" OR typeof(hlc) != 'integer' OR hlc < 0 OR hlc > {_MAX_CLOCK}"
+    f" OR typeof(author) != 'text' OR length(author) > {MAX_AUTHOR_CHARS}"
+    " OR typeof(written_at) != 'text' OR length(written_at) > 40"
+    f" OR typeof(parents) != 'text' OR length(parents) > {60 * _MAX_PARENTS}"
+    " OR parents GLOB '*[^0-9a-f: ]*'"
+)
+
+
+def _check_table(connection: sqlite3.Connection, info: SegmentInfo, format_checks: str) -> None:
+    """Check types and sizes by SQL over the whole table (the schema is ours, so no code of
+    the file's author runs), and that the rows are the ones the description announces."""
+    count, lowest, highest, bad = connection.execute(
+        f"SELECT count(*), min(counter), max(counter), total({_COMMON_CHECKS} OR {format_checks}) FROM version"
+    ).fetchone()
+    if bad:
+        raise SegmentRejected("the file holds values of an unexpected type or size")
+    if count != info.version_count or (count and (lowest != info.first_counter or highest != info.last_counter)):
+        raise SegmentRejected("the file's versions do not match its description (truncated or altered)")
+
+
+def _parents(text: str) -> tuple[str, ...]:
+    parent_keys = tuple(text.split(" ")) if text else ()
+    if not all(_PARENT.match(parent) for parent in parent_keys):
+        raise SegmentRejected("the file holds an invalid parent list")
+    return parent_keys
+
+
+def _per_field_versions(connection: sqlite3.Connection, info: SegmentInfo) -> list[RecordVersion]:
+    """The rows of a format 1 file (one per field), each as a record version of one field."""
+    _check_table(connection, info, "typeof(field) != 'text' OR length(field) > 65"
+                 " OR typeof(value) NOT IN ('null', 'integer', 'text')"
+                 f" OR (typeof(value) = 'text' AND length(value) > {MAX_VALUE_CHARS})")
+    for kind, name in connection.execute("SELECT DISTINCT kind, field FROM version"):
+        _text(kind, "record kind", 32, _KIND)
+        _text(name, "field name", 65, _FIELD)
+    site = info.site
+    return [
+        RecordVersion(site, counter, kind, record_id, {name: value}, hlc, author, written_at, _parents(parents))
+        for counter, kind, record_id, name, value, hlc, author, written_at, parents in connection.execute(
+            "SELECT counter, kind, record_id, field, value, hlc, author, written_at, parents"
+            " FROM version ORDER BY counter"
+        )
+    ]
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_field_name(name: str) -> bool:
+    """Whether `name` can name a field (remembered: a file repeats the same few names)."""
+    return isinstance(name, str) and bool(_FIELD.match(name))
+
+
+def _fields(text: str) -> dict[str, object]:
+    """A record version's fields from their JSON text, each name and value checked."""
+    try:
+        fields = json.loads(text)
+    except (ValueError, RecursionError):
+        raise SegmentRejected("the file holds fields that are not valid JSON") from None
+    if not isinstance(fields, dict) or not 1 <= len(fields) <= _MAX_FIELDS:
+        raise SegmentRejected("the file holds an invalid set of fields")
+    for name, value in fields.items():
+        if not _is_field_name(name):
+            raise SegmentRejected("the file holds an invalid field name")
+        if value is None:
+            continue
+        if type(value) is int:
+            if not -_MAX_CLOCK <= value <= _MAX_CLOCK:
+                raise SegmentRejected("the file holds a number out of range")
+        elif type(value) is str:
+            if len(value) > MAX_VALUE_CHARS:
+                raise SegmentRejected("the file holds values of an unexpected type or size")
+        else:
+            raise SegmentRejected("the file holds values of an unexpected type or size")
+    return fields
+
+
+def _record_versions(connection: sqlite3.Connection, info: SegmentInfo) -> list[RecordVersion]:
+    """The rows of a format 2 file (one per record version)."""
+    _check_table(connection, info, f"typeof(fields) != 'text' OR length(fields) > {_MAX_FIELDS_CHARS}")
+    for (kind,) in connection.execute("SELECT DISTINCT kind FROM version"):
+        _text(kind, "record kind", 32, _KIND)
+    site = info.site
+    return [
+        RecordVersion(site, counter, kind, record_id, _fields(fields), hlc, author, written_at, _parents(parents))
+        for counter, kind, record_id, fields, hlc, author, written_at, parents in connection.execute(
+            "SELECT counter, kind, record_id, fields, hlc, author, written_at, parents FROM version ORDER BY counter"
+        )
+    ]

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from fieldnotes.domain.changes import Change
-from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, Version
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, RecordVersion, Version
 from fieldnotes.storage import versions as version_log
+from fieldnotes.storage.database import PreImageJournal
 from fieldnotes.storage.versions import Key
 
 #: Outcomes of a file on the share, as recorded in `sync_segment.outcome`.
@@ -199,21 +200,68 @@ class HeldBack:
         self.reasons.update(waiting)
 
 
-def settle(session: Session, keys: Iterable[Key], held_back: HeldBack | None = None) -> Change:
-    """Rewrite the visible rows and open conflicts of these records from their versions."""
+def settle(session: Session, keys: Iterable[Key], held_back: HeldBack | None = None,
+           journal: PreImageJournal | None = None) -> Change:
+    """Rewrite the visible rows and open conflicts of these records from their versions.
+
+    With a `journal`, the rows about to be overwritten or deleted are saved in it first.
+    """
+    return _settle_chunks(session, [list(keys)], held_back, journal)
+
+
+def _settle_chunks(session: Session, chunks: Iterable[list[Key]], held_back: HeldBack | None,
+                   journal: PreImageJournal | None) -> Change:
+    changes = []
     with applying(session):
-        result = version_log.materialize(session, keys)
-    if held_back is not None:
-        held_back._note(result.shown, result.held_back)
-    return result.change()
+        for chunk in chunks:
+            result = version_log.materialize(session, chunk, journal.save if journal is not None else None)
+            if held_back is not None:
+                held_back._note(result.shown, result.held_back)
+            changes.append(result.change())
+    return Change.union(*changes)
 
 
-def capture_local_edits(session: Session, author: str) -> Change:
+#: Records resolved together, about (their versions, states and rows are held in memory).
+_SETTLE_CHUNK = 4_000
+
+
+def _family_chunks(versions: Sequence[RecordVersion], keys: set[Key]) -> list[list[Key]]:
+    """The records in chunks of about `_SETTLE_CHUNK`, each record with its family.
+
+    A record and everything these versions put under it (an account, its visits, their
+    findings) are settled together, exactly as if all were settled at once: whether a
+    deleted parent stays because a new child needs it is decided with the child at hand.
+    Families that share nothing are independent, so settling them apart changes nothing
+    and keeps memory bounded.
+    """
+    parent_of: dict[Key, Key] = {}
+    for version in versions:
+        link = version_log.PARENTS.get(version.kind)
+        if link is not None:
+            parent_id = version.fields.get(link[1])
+            if isinstance(parent_id, str):
+                parent_of[(version.kind, version.record_id)] = (link[0], parent_id)
+    families: dict[Key, list[Key]] = {}
+    for key in keys:
+        root, seen = key, {key}
+        while root in parent_of and parent_of[root] not in seen:
+            root = parent_of[root]
+            seen.add(root)
+        families.setdefault(root, []).append(key)
+    chunks: list[list[Key]] = [[]]
+    for family in families.values():
+        if len(chunks[-1]) >= _SETTLE_CHUNK:
+            chunks.append([])
+        chunks[-1].extend(family)
+    return chunks
+
+
+def capture_local_edits(session: Session, author: str, journal: PreImageJournal | None = None) -> Change:
     """Turn the edits the triggers noted into versions of this laptop, and settle what they affect."""
     captured = version_log.capture_local_changes(session, author)
     if not captured.to_settle:
         return Change()
-    return settle(session, captured.to_settle)
+    return settle(session, captured.to_settle, journal=journal)
 
 
 @dataclass(frozen=True)
@@ -232,11 +280,25 @@ class Applied:
     collisions: list[tuple[str, int]]
 
 
-def apply_versions(session: Session, versions: Sequence[Version], held_back: HeldBack) -> Applied:
+def apply_versions(session: Session, versions: Sequence[RecordVersion], held_back: HeldBack,
+                   journal: PreImageJournal | None = None) -> Applied:
     """Add versions from other laptops and rewrite what they resolve to."""
+    fresh = version_log.fresh_records(session, versions)
     inserted = version_log.insert_versions(session, versions)
-    change = settle(session, inserted.keys, held_back) if inserted.keys else Change()
-    return Applied(inserted.added, change, inserted.collisions)
+    if not inserted.keys:
+        return Applied(inserted.added, Change(), inserted.collisions)
+    # Records seen for the first time, whole in one version (a laptop joining a team),
+    # are written straight from it; the rest are resolved field by field. A fresh record
+    # whose identity collided is still whole in its one content, under whichever identity
+    # it is kept; the record that content displaced is among the keys settled below.
+    with applying(session):
+        written, result = version_log.write_fresh(session, fresh, journal.save if journal is not None else None)
+    if held_back is not None:
+        held_back._note(result.shown, {})
+    # What waited for a record written here is settled with the rest.
+    rest = (inserted.keys - written) | version_log.waiting_for(session, written)
+    settled = _settle_chunks(session, _family_chunks(versions, rest), held_back, journal) if rest else Change()
+    return Applied(inserted.added, Change.union(result.change(), settled), inserted.collisions)
 
 
 # --- conflicts -----------------------------------------------------------------------------
@@ -295,7 +357,8 @@ def site_users(session: Session, sites: Iterable[str]) -> dict[str, str]:
     users = {}
     for site in set(sites):
         row = connection.execute(
-            "SELECT author FROM field_version WHERE site = ? ORDER BY counter DESC LIMIT 1", (site,)
+            "SELECT v.author FROM record_version v JOIN sync_site s ON s.number = v.site_number"
+            " WHERE s.site = ? ORDER BY v.counter DESC LIMIT 1", (site,)
         ).fetchone()
         if row is not None and str(row[0]).strip():
             users[site] = str(row[0]).strip()

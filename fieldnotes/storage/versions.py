@@ -2,10 +2,11 @@
 versions, and rewriting the visible tables from what the versions resolve to.
 
 Local edits are noted by triggers (migration 0002) in `sync_dirty`; `capture_local_changes`
-turns each noted record into versions of the fields whose value differs from what the log
-resolves to, so a day of autosaves becomes one version per changed field. Remote versions
-are inserted as a set (`INSERT OR IGNORE` on their identity; an identity that arrives with
-other contents keeps both, see `_keep_both_contents`), and `materialize` rewrites
+turns each noted record into one record version holding the fields whose value differs
+from what the log resolves to, so a day of autosaves becomes one row per changed record
+(migration 0006). Remote versions are inserted as a set (`INSERT OR IGNORE` on their
+identity; an identity that arrives with other contents keeps both, see
+`_keep_both_contents`), and `materialize` rewrites
 the affected rows with the triggers silenced. A row is only ever written exactly as its
 versions resolve, never approximately: a record whose parent has not arrived yet, or whose
 values this version of fieldnotes cannot show, is held back until it can be written whole.
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from fieldnotes.domain.changes import Change
 from fieldnotes.domain.errors import ValidationError
-from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_LIST_ITEMS, is_record_id, text_too_long
+from fieldnotes.domain.limits import MAX_AUTHOR_CHARS, MAX_LIST_ITEMS, MAX_TEXT_CHARS, is_record_id, text_too_long
 from fieldnotes.domain.model import (
     FINDING_ATTRIBUTES,
     FINDING_KINDS_BY_KEY,
@@ -45,6 +46,7 @@ from fieldnotes.domain.model import (
 from fieldnotes.domain.versioning import (
     EXISTS_FIELD,
     RecordState,
+    RecordVersion,
     Version,
     parse_parents,
     resolve_record,
@@ -78,21 +80,45 @@ _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 Key = tuple[str, str]  # (kind, record id)
 
 
-#: Columns of `field_version`, in the order `_stored` and `_loaded` use.
-_VERSION_COLUMNS = "site, counter, kind, record_id, field, value, hlc, author, written_at, parents"
+#: Record versions with their site's id, in the order `_stored` and `_loaded` use. Rows
+#: name their site by a small number (`sync_site`): a site id in every row and in the
+#: identity index would cost a third of what the versions themselves take.
+_SELECT_VERSIONS = (
+    "SELECT s.site, v.counter, v.kind, v.record_id, v.fields, v.hlc, v.author, v.written_at, v.parents"
+    " FROM record_version v JOIN sync_site s ON s.number = v.site_number"
+)
+_INSERT_VERSION = (
+    "INSERT OR IGNORE INTO record_version"
+    " (site_number, counter, kind, record_id, fields, hlc, author, written_at, parents)"
+    " VALUES ((SELECT number FROM sync_site WHERE site = ?), ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SITE_NUMBER = "(SELECT number FROM sync_site WHERE site = ?)"
 
 
-def _stored(version: Version) -> tuple[object, ...]:
-    """A version as a `field_version` row (parents as space-separated keys)."""
-    return (version.site, version.counter, version.kind, version.record_id, version.field, version.value,
+def _insert_versions(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> sqlite3.Cursor:
+    """Insert `_stored` rows, numbering their sites first; known identities are ignored."""
+    sites = {row[0] for row in rows}
+    conn.executemany("INSERT OR IGNORE INTO sync_site (site) VALUES (?)", [(site,) for site in sites])
+    return conn.executemany(_INSERT_VERSION, rows)
+
+
+def fields_text(fields: dict[str, object]) -> str:
+    """The JSON object a record version's fields are stored and exchanged as."""
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _stored(version: RecordVersion) -> tuple[object, ...]:
+    """A record version as a `record_version` row (parents as space-separated keys)."""
+    return (version.site, version.counter, version.kind, version.record_id, fields_text(version.fields),
             version.hlc, version.author, version.written_at, " ".join(version.parents))
 
 
-def _loaded(rows: Iterable[tuple]) -> list[Version]:
-    """Versions from `field_version` rows selected as `_VERSION_COLUMNS`."""
+def _loaded(rows: Iterable[tuple]) -> list[RecordVersion]:
+    """Record versions from rows selected by `_SELECT_VERSIONS`."""
     return [
-        Version(site, counter, kind, record_id, name, value, hlc, author, written_at, parse_parents(parents))
-        for site, counter, kind, record_id, name, value, hlc, author, written_at, parents in rows
+        RecordVersion(site, counter, kind, record_id, json.loads(fields), hlc, author, written_at,
+                      parse_parents(parents))
+        for site, counter, kind, record_id, fields, hlc, author, written_at, parents in rows
     ]
 
 
@@ -223,30 +249,45 @@ _VALUE_RULES: dict[tuple[str, str], Callable[[object], str | None]] = {
     ("visit", "covered_prompts"): _prompt_list_problem,
     **{(kind, EXISTS_FIELD): _exists_problem for kind in TRACKED},
 }
+#: The same rules by kind, so that a record version is checked against its kind's few
+#: rules rather than looking up each of its fields (a joining laptop checks 300,000).
+_RULES_BY_KIND: dict[str, dict[str, Callable[[object], str | None]]] = {}
+for (_kind, _column), _rule in _VALUE_RULES.items():
+    _RULES_BY_KIND.setdefault(_kind, {})[_column] = _rule
 
 
-def version_problem(version: Version, known_ids: set[str] | None = None) -> str | None:
-    """Why no notebook may hold this version (as a JSON import would refuse it), or None.
+def fields_problem(kind: str, fields: dict[str, object]) -> str | None:
+    """Why no notebook may hold these values of a `kind` record (as an import would refuse them), or None."""
+    for name, value in fields.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            return f"{name}: {text_too_long(value)}"
+    for name, rule in _RULES_BY_KIND.get(kind, {}).items():
+        if name in fields:
+            problem = rule(fields[name])
+            if problem:
+                return f"{kind} {name}: {problem}"
+    return None
+
+
+def version_problem(version: RecordVersion, known_ids: set[str] | None = None) -> str | None:
+    """Why no notebook may hold this record version (as a JSON import would refuse it), or None.
+
+    A kind of a newer fieldnotes is only checked for sizes: it is kept for that version,
+    never shown here.
 
     Args:
-        version: a version written here or read from the share.
+        version: a record version written here or read from the share.
         known_ids: record ids already found valid, to check each record once in a batch;
             valid ids are added to it.
     """
     if len(version.author) > MAX_AUTHOR_CHARS:
         return f"the author's name is longer than {MAX_AUTHOR_CHARS} characters"
-    if isinstance(version.value, str) and text_too_long(version.value):
-        return f"{version.field}: {text_too_long(version.value)}"
-    if version.kind not in TRACKED:
-        return None  # a kind of a newer fieldnotes: kept for it, never shown here
-    if known_ids is None or version.record_id not in known_ids:
+    if version.kind in TRACKED and (known_ids is None or version.record_id not in known_ids):
         if not is_record_id(version.record_id):
             return f"{version.kind} id {version.record_id[:40]!r} is not a UUID"
         if known_ids is not None:
             known_ids.add(version.record_id)
-    rule = _VALUE_RULES.get((version.kind, version.field))
-    problem = rule(version.value) if rule is not None else None
-    return f"{version.kind} {version.field}: {problem}" if problem else None
+    return fields_problem(version.kind, version.fields)
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -285,11 +326,11 @@ def load_versions(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, li
     ids = sorted({record_id for _, record_id in wanted})
     for chunk in _chunks(ids):
         marks = ", ".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE record_id IN ({marks})", chunk)
+        rows = conn.execute(f"{_SELECT_VERSIONS} WHERE v.record_id IN ({marks})", chunk)
         for version in _loaded(rows):
             versions = found.get((version.kind, version.record_id))
             if versions is not None:
-                versions.append(version)
+                versions.extend(version.field_versions())
     return found
 
 
@@ -323,21 +364,19 @@ class _Writer:
     rows: list[tuple[object, ...]] = field(default_factory=list)
     written: int = 0
 
-    def write(self, kind: str, record_id: str, name: str, value: object, parents: Iterable[str],
-              author: str, written_at: str, physical_ms: int) -> Version:
+    def write(self, kind: str, record_id: str, fields: dict[str, object], parents: Iterable[str],
+              author: str, written_at: str, physical_ms: int) -> RecordVersion:
         self.counter += 1
         self.hlc = max(physical_ms << _HLC_SHIFT, self.hlc + 1)
-        version = Version(self.site, self.counter, kind, record_id, name, value, self.hlc, author, written_at,
-                          tuple(sorted(parents)))
+        version = RecordVersion(self.site, self.counter, kind, record_id, fields, self.hlc, author, written_at,
+                                tuple(sorted(set(parents))))
         self.rows.append(_stored(version))
         self.written += 1
         return version
 
     def flush(self, conn: sqlite3.Connection) -> None:
         if self.rows:
-            conn.executemany(
-                f"INSERT INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows
-            )
+            _insert_versions(conn, self.rows)
             self.rows = []
         conn.execute("UPDATE sync_state SET counter = ?, hlc = ? WHERE id = 1", (self.counter, self.hlc))
 
@@ -351,7 +390,7 @@ class _Captured:
     """What `capture_local_changes` did.
 
     Attributes:
-        versions: how many versions were written.
+        versions: how many record versions were written.
         records: the records they belong to.
         to_settle: records whose rows or conflicts may now differ from what their versions
             resolve to (deleted, restored, or in conflict before); the rest already match.
@@ -368,6 +407,9 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
     dirty = conn.execute("SELECT kind, record_id FROM sync_dirty").fetchall()
     if not dirty:
         return _Captured(0, set())
+    # Emptied first (same transaction): the pages it frees then hold the new versions
+    # instead of staying free in the file.
+    conn.execute("DELETE FROM sync_dirty")
     state = read_state(conn)
     writer = _Writer(site_id(conn), state.counter, state.hlc)
     in_conflict: dict[Key, set[str]] = {}
@@ -380,8 +422,10 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
         if kind in TRACKED:
             by_kind.setdefault(kind, []).append(record_id)
     touched: set[Key] = set()
-    for kind, ids in by_kind.items():
-        columns = TRACKED[kind]
+    # Parents before children, so that a laptop receiving them in counter order can show
+    # each record as it arrives instead of holding children back until their parent comes.
+    for kind, columns in TRACKED.items():
+        ids = by_kind.get(kind, [])
         for chunk in _chunks(ids):
             rows = load_rows(conn, kind, chunk)
             histories = load_versions(conn, [(kind, record_id) for record_id in chunk])
@@ -392,7 +436,7 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 now = (now_text or _now_text)()
                 if row is None:
                     if versions:
-                        writer.write(kind, record_id, EXISTS_FIELD, 0, record.all_head_keys(), author, now,
+                        writer.write(kind, record_id, {EXISTS_FIELD: 0}, record.all_head_keys(), author, now,
                                      text_to_ms(now) or 0)
                         touched.add((kind, record_id))
                         to_settle.add((kind, record_id))
@@ -406,28 +450,39 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                 if text_to_ms(written_at) is None or (newest is not None and written_at <= newest.written_at):
                     written_at, editor = now, author
                 physical = text_to_ms(written_at) or 0
-                before = writer.written
+                changed: dict[str, object] = {}
+                parents: list[str] = []
                 if not record.own_alive and (kind, record_id) not in flagged:
                     if versions:
                         to_settle.add((kind, record_id))
-                    writer.write(kind, record_id, EXISTS_FIELD, 1, [v.key for v in record.exists_heads], editor,
-                                 written_at, physical)
+                    changed[EXISTS_FIELD] = 1
+                    parents.extend(v.key for v in record.exists_heads)
                 for name in columns:
                     value = row[name]
                     field_state = record.fields.get(name)
                     if field_state is None:
                         if value is not None:
-                            writer.write(kind, record_id, name, value, (), editor, written_at, physical)
+                            changed[name] = value
                     elif not same_value(value, field_state.value):
-                        writer.write(kind, record_id, name, value, [v.key for v in field_state.heads], editor,
-                                     written_at, physical)
-                if writer.written > before:
+                        changed[name] = value
+                        parents.extend(v.key for v in field_state.heads)
+                if changed:
+                    # One version for the record: its parents replace only the fields it sets.
+                    # A value no segment may hold (saved before such values were refused where
+                    # they enter) goes in a version of its own, which sync sets aside, so that
+                    # the record's other changes still reach the team.
+                    refused = {} if fields_problem(kind, changed) is None else {
+                        name: value for name, value in changed.items() if fields_problem(kind, {name: value})}
+                    if refused and len(refused) < len(changed):
+                        writer.write(kind, record_id, {name: value for name, value in changed.items()
+                                                       if name not in refused}, parents, editor, written_at, physical)
+                        changed = refused
+                    writer.write(kind, record_id, changed, parents, editor, written_at, physical)
                     touched.add((kind, record_id))
                     if (kind, record_id) in in_conflict:
                         to_settle.add((kind, record_id))
             writer.flush(conn)
     writer.flush(conn)
-    conn.execute("DELETE FROM sync_dirty")
     return _Captured(writer.written, touched, to_settle)
 
 
@@ -438,9 +493,9 @@ def write_version(session: Session, kind: str, record_id: str, name: str, value:
     state = read_state(conn)
     writer = _Writer(site_id(conn), state.counter, state.hlc)
     now = (now_text or _now_text)()
-    version = writer.write(kind, record_id, name, value, parents, author, now, text_to_ms(now) or 0)
+    version = writer.write(kind, record_id, {name: value}, parents, author, now, text_to_ms(now) or 0)
     writer.flush(conn)
-    return version
+    return version.field_versions()[0]
 
 
 # --- remote versions -------------------------------------------------------------------
@@ -451,7 +506,7 @@ class _Inserted:
     """What `insert_versions` did.
 
     Attributes:
-        added: how many versions were new here.
+        added: how many record versions were new here.
         keys: the records they (and any version a collision moved) belong to.
         collisions: (site, counter) of each identity newly found holding two different
             contents; both are kept (see `_keep_both_contents`).
@@ -462,13 +517,11 @@ class _Inserted:
     collisions: list[tuple[str, int]] = field(default_factory=list)
 
 
-def insert_versions(session: Session, versions: Sequence[Version]) -> _Inserted:
-    """Add versions: those already known are ignored, and none is lost to a reused identity."""
+def insert_versions(session: Session, versions: Sequence[RecordVersion]) -> _Inserted:
+    """Add record versions: those already known are ignored, and none is lost to a reused identity."""
     conn = connection(session)
     rows = [_stored(version) for version in versions]
-    cursor = conn.executemany(
-        f"INSERT OR IGNORE INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-    )
+    cursor = _insert_versions(conn, rows)
     # executemany sums the rows each insert added: the ignored ones count nothing.
     inserted = _Inserted(max(cursor.rowcount, 0), {(version.kind, version.record_id) for version in versions})
     if inserted.added < len(rows):  # some identities were known: are they the same versions?
@@ -482,19 +535,25 @@ def insert_versions(session: Session, versions: Sequence[Version]) -> _Inserted:
 
 # --- one identity, two contents ----------------------------------------------------------
 #
-# A (site, counter) names one version. Two copies of one notebook file that published
-# before either saw the other, or a file planted on the share, can give one identity two
-# contents. Ignoring the second would lose it on some laptops and not others. Instead every
-# laptop makes the same choice, whatever the order the contents arrive in: the content
-# with the smallest digest keeps the identity (versions naming it as parent name that
-# one), and every other content is kept under an identity derived from the original and
-# its digest, where it is a head like any concurrent edit, so nothing is lost and a
-# differing value shows as a conflict.
+# A (site, counter) names one record version. Two copies of one notebook file that
+# published before either saw the other, or a file planted on the share, can give one
+# identity two contents. Ignoring the second would lose it on some laptops and not others.
+# Instead every laptop makes the same choice, whatever the order the contents arrive in:
+# the content with the smallest digest keeps the identity (versions naming it as parent
+# name that one), and every other content is kept under an identity derived from the
+# original and its digest, where it is a head like any concurrent edit, so nothing is lost
+# and a differing value shows as a conflict.
 
 
 def _content_digest(row: tuple[object, ...]) -> str:
-    """A digest of what a `field_version` row says, without its identity (site, counter)."""
-    return hashlib.sha256(json.dumps(row[2:], ensure_ascii=False).encode()).hexdigest()
+    """A digest of what a `_stored` row says, without its identity (site, counter).
+
+    The fields are digested as a sorted object, so that one content spelled with its
+    fields in another order is the same content on every laptop.
+    """
+    kind, record_id, fields, *rest = row[2:]
+    canonical = [kind, record_id, json.loads(str(fields)), *rest]
+    return hashlib.sha256(json.dumps(canonical, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def collision_identity(site: str, counter: int, digest: str) -> tuple[str, int]:
@@ -502,16 +561,17 @@ def collision_identity(site: str, counter: int, digest: str) -> tuple[str, int]:
     return hashlib.sha256(f"{site}:{counter}:{digest}".encode()).hexdigest()[:32], counter
 
 
-def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[Version]
+def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[RecordVersion]
                         ) -> tuple[list[tuple[str, int]], set[Key]]:
     """Keep every content of identities that arrived with a content other than the one stored.
 
     Returns:
         The identities where something new was kept, and the records concerned.
     """
-    incoming: dict[tuple[str, int], set[tuple[object, ...]]] = {}
+    incoming: dict[tuple[str, int], dict[str, tuple[object, ...]]] = {}
     for version in versions:
-        incoming.setdefault((version.site, version.counter), set()).add(_stored(version))
+        row = _stored(version)
+        incoming.setdefault((version.site, version.counter), {})[_content_digest(row)] = row
     stored: dict[tuple[str, int], tuple[object, ...]] = {}
     counters_by_site: dict[str, list[int]] = {}
     for site, counter in incoming:
@@ -519,31 +579,31 @@ def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[Version]
     for site, counters in counters_by_site.items():
         for chunk in _chunks(sorted(counters)):
             marks = ", ".join("?" * len(chunk))
-            for row in conn.execute(
-                f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter IN ({marks})", (site, *chunk)
-            ):
-                stored[(row[0], row[1])] = tuple(row)
+            for version in _loaded(conn.execute(
+                f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter IN ({marks})", (site, *chunk)
+            )):
+                stored[(version.site, version.counter)] = _stored(version)
     collisions: list[tuple[str, int]] = []
     moved: set[Key] = set()
     for identity, contents in incoming.items():
         holder = stored.get(identity)
-        if holder is None or contents <= {holder}:
-            continue  # the same version again (or a row SQLite refused, which nothing can show)
-        by_digest = {_content_digest(content): content for content in contents | {holder}}
+        if holder is None:
+            continue  # a row SQLite refused, which nothing can show
+        holder_digest = _content_digest(holder)
+        if set(contents) <= {holder_digest}:
+            continue  # the same version again
+        by_digest = {**contents, holder_digest: holder}
         winner = min(by_digest)
         changed = False
         for digest, content in by_digest.items():
             if digest != winner:
                 kept_as = collision_identity(*identity, digest)
-                changed |= conn.execute(
-                    f"INSERT OR IGNORE INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*kept_as, *content[2:]),
-                ).rowcount > 0
+                changed |= _insert_versions(conn, [(*kept_as, *content[2:])]).rowcount > 0
             moved.add((str(content[2]), str(content[3])))
-        if _content_digest(holder) != winner:
+        if holder_digest != winner:
             conn.execute(
-                "UPDATE field_version SET kind = ?, record_id = ?, field = ?, value = ?, hlc = ?, author = ?,"
-                " written_at = ?, parents = ? WHERE site = ? AND counter = ?",
+                "UPDATE record_version SET kind = ?, record_id = ?, fields = ?, hlc = ?, author = ?,"
+                f" written_at = ?, parents = ? WHERE site_number = {_SITE_NUMBER} AND counter = ?",
                 (*by_digest[winner][2:], *identity),
             )
             changed = True
@@ -552,24 +612,165 @@ def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[Version]
     return collisions, moved
 
 
-def unpublished_versions(session: Session, limit: int | None = None) -> list[Version]:
+def _known_ids(conn: sqlite3.Connection, sql: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        found.update(record_id for (record_id,) in conn.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk))
+    return found
+
+
+def fresh_records(session: Session, versions: Sequence[RecordVersion]) -> dict[Key, RecordVersion]:
+    """The records these versions bring for the first time, each whole in one version.
+
+    A record is fresh when this notebook has no version and no row of it and the batch
+    holds exactly one version of it, which does not delete it: what it resolves to is that
+    version's fields, with nothing to merge. Call before `insert_versions`.
+    """
+    single: dict[Key, RecordVersion] = {}
+    excluded: set[Key] = set()
+    for version in versions:
+        key = (version.kind, version.record_id)
+        if key in single or key in excluded:
+            excluded.add(key)  # several versions: they must be merged
+        elif version.kind in TRACKED and version.fields.get(EXISTS_FIELD, 1) == 1:
+            single[key] = version
+        else:
+            excluded.add(key)  # a deletion, or a kind this version does not show
+    for key in excluded:
+        single.pop(key, None)
+    if not single:
+        return {}
+    conn = connection(session)
+    known = _known_ids(conn, "SELECT DISTINCT record_id FROM record_version WHERE record_id IN ({marks})",
+                       sorted({record_id for _, record_id in single}))
+    by_kind: dict[str, list[str]] = {}
+    for kind, record_id in single:
+        by_kind.setdefault(kind, []).append(record_id)
+    for kind, ids in by_kind.items():
+        known.update(_known_ids(conn, f"SELECT id FROM {kind} WHERE id IN ({{marks}})", ids))
+    return {key: version for key, version in single.items() if key[1] not in known}
+
+
+def waiting_for(session: Session, parents: Iterable[Key]) -> set[Key]:
+    """Records waiting in `sync_waiting` for one of these parents."""
+    conn = connection(session)
+    child_kinds: dict[str, set[str]] = {}
+    for kind, record_id in parents:
+        if kind in CHILDREN:
+            child_kinds.setdefault(record_id, set()).update(child for child, _column in CHILDREN[kind])
+    found: set[Key] = set()
+    for chunk in _chunks(sorted(child_kinds)):
+        marks = ", ".join("?" * len(chunk))
+        for kind, record_id, parent_id in conn.execute(
+            f"SELECT kind, record_id, parent_id FROM sync_waiting WHERE parent_id IN ({marks})", chunk
+        ):
+            if kind in child_kinds[parent_id]:
+                found.add((kind, record_id))
+    return found
+
+
+def write_fresh(session: Session, fresh: dict[Key, RecordVersion],
+                before_write: BeforeWrite | None = None) -> tuple[set[Key], _Materialized]:
+    """Write the rows of fresh records (see `fresh_records`) straight from their one version.
+
+    What `materialize` would write, without resolving field by field: a fresh record has
+    no conflict and no history. Records it cannot decide alone are left to `materialize`:
+    a value this version cannot show, or a parent that is neither written here nor
+    already shown (it may be on its way, or deleted and kept for this very child).
+
+    Returns:
+        The records written, and what changed.
+    """
+    conn = connection(session)
+    result = _Materialized()
+    written: set[Key] = set()
+    rows_by_kind: dict[str, list[tuple[object, ...]]] = {}
+    # Parents first, so that a child finds its parent among the records written here.
+    for kind in reversed(_LEAVES_FIRST):
+        columns = TRACKED[kind]
+        candidates = [(record_id, version) for (record_kind, record_id), version in fresh.items()
+                      if record_kind == kind]
+        if not candidates:
+            continue
+        parent = PARENTS.get(kind)
+        present: set[str] = set()
+        if parent is not None:
+            parent_kind, column, _nullable = parent
+            wanted = sorted({str(version.fields[column]) for _, version in candidates
+                             if isinstance(version.fields.get(column), str)})
+            already = {record_id for (written_kind, record_id) in written if written_kind == parent_kind}
+            present = already | _known_ids(
+                conn, f"SELECT id FROM {parent_kind} WHERE id IN ({{marks}})", [i for i in wanted if i not in already])
+        rows = []
+        known = set(columns)
+        required = known - {column for record_kind, column in _NULLABLE if record_kind == kind}
+        for record_id, version in candidates:
+            fields = version.fields
+            # A missing field is null: fine where null is allowed, which the check of the
+            # present fields then leaves out.
+            if not required.issubset(fields) or any(
+                column_problem(kind, name, value) for name, value in fields.items() if name in known
+            ):
+                continue
+            values = [fields.get(column) for column in columns]
+            if parent is not None:
+                parent_id = fields.get(parent[1])
+                if isinstance(parent_id, str) and parent_id not in present:
+                    continue
+            created_at = version.written_at
+            rows.append((record_id, created_at, version.written_at, version.author, *values))
+            written.add((kind, record_id))
+        rows_by_kind[kind] = rows
+    if not written:
+        return written, result
+    if before_write is not None:
+        touched: dict[str, list[str]] = {}
+        for kind, record_id in written:
+            touched.setdefault(kind, []).append(record_id)
+        before_write(conn, {kind: sorted(ids) for kind, ids in touched.items()})
+    for kind in reversed(_LEAVES_FIRST):
+        kind_rows = rows_by_kind.get(kind, [])
+        if not kind_rows:
+            continue
+        names = ("id", "created_at", "updated_at", "updated_by", *TRACKED[kind])
+        conn.executemany(f"INSERT INTO {kind} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                         kind_rows)
+        result.rows_written += len(kind_rows)
+        ids = [str(row[0]) for row in kind_rows]
+        if kind == "visit":
+            result.visit_ids.update(ids)
+            result.visit_list_changed = True
+        elif kind == "account":
+            result.account_ids.update(ids)
+        elif kind in ("finding", "contact"):
+            column = PARENTS[kind][1]
+            target = result.visit_ids if kind == "finding" else result.account_ids
+            target.update(str(fresh[(kind, record_id)].fields[column]) for record_id in ids)
+        else:
+            result.guides = True
+    result.shown = written
+    return written, result
+
+
+def unpublished_versions(session: Session, limit: int | None = None) -> list[RecordVersion]:
     """This site's versions not yet written to the share, oldest first (at most `limit`)."""
     conn = connection(session)
     state = read_state(conn)
     return _loaded(conn.execute(
-        f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter > ? ORDER BY counter LIMIT ?",
+        f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter > ? ORDER BY v.counter LIMIT ?",
         (site_id(conn), state.published, -1 if limit is None else limit),
     ))
 
 
-def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[Version]:
+def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list[RecordVersion]:
     """This site's versions with counters in these inclusive ranges (to publish them again)."""
     conn = connection(session)
     site = site_id(conn)
-    versions: list[Version] = []
+    versions: list[RecordVersion] = []
     for first, last in ranges:
         versions.extend(_loaded(conn.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter BETWEEN ? AND ? ORDER BY counter",
+            f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter BETWEEN ? AND ?"
+            " ORDER BY v.counter",
             (site, first, last),
         )))
     return versions
@@ -592,7 +793,7 @@ def take_new_identity(session: Session) -> str:
     state = read_state(conn)
     new = uuid.uuid4().hex
     unpublished = _loaded(conn.execute(
-        f"SELECT {_VERSION_COLUMNS} FROM field_version WHERE site = ? AND counter > ? ORDER BY counter",
+        f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter > ? ORDER BY v.counter",
         (old, state.published),
     ))
     renamed = {version.key: version_key(new, index) for index, version in enumerate(unpublished, start=1)}
@@ -601,11 +802,9 @@ def take_new_identity(session: Session) -> str:
                          parents=tuple(sorted(renamed.get(parent, parent) for parent in version.parents)))
         for index, version in enumerate(unpublished, start=1)
     ]
-    conn.execute("DELETE FROM field_version WHERE site = ? AND counter > ?", (old, state.published))
-    conn.executemany(
-        f"INSERT INTO field_version ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_stored(version) for version in moved],
-    )
+    conn.execute(f"DELETE FROM record_version WHERE site_number = {_SITE_NUMBER} AND counter > ?",
+                 (old, state.published))
+    _insert_versions(conn, [_stored(version) for version in moved])
     conn.execute("UPDATE meta SET value = ? WHERE key = 'site_id'", (new,))
     conn.execute("UPDATE sync_state SET counter = ?, published = 0 WHERE id = 1", (len(moved),))
     # What this laptop published under its old name is now input like any other laptop's.
@@ -625,6 +824,7 @@ class _Materialized:
     account_ids: set[str] = field(default_factory=set)
     guides: bool = False
     held_back: dict[Key, str] = field(default_factory=dict)
+    waiting: dict[Key, str] = field(default_factory=dict)  # record -> the parent id it waits for
     rows_written: int = 0
     shown: set[Key] = field(default_factory=set)
 
@@ -681,17 +881,15 @@ def _expand(work: _Workset, keys: set[Key]) -> None:
                         more.add((parent_kind, parent_id))
         # Children that arrived before their parent and wait, unshown, for it.
         for kind, ids in parents_by_kind.items():
-            for child_kind, column in CHILDREN.get(kind, ()):
-                for chunk in _chunks(sorted(ids)):
-                    marks = ", ".join("?" * len(chunk))
-                    waiting = work.conn.execute(
-                        "SELECT DISTINCT fv.record_id FROM field_version fv"
-                        " WHERE fv.field IN ('visit_id', 'account_id', 'guide_id') AND fv.field = ?"
-                        f" AND fv.value IN ({marks}) AND fv.kind = ?"
-                        f" AND NOT EXISTS (SELECT 1 FROM {child_kind} c WHERE c.id = fv.record_id)",
-                        (column, *chunk, child_kind),
-                    )
-                    more.update((child_kind, child_id) for (child_id,) in waiting)
+            child_kinds = [child_kind for child_kind, _column in CHILDREN.get(kind, ())]
+            if not child_kinds:
+                continue
+            for chunk in _chunks(sorted(ids)):
+                marks = ", ".join("?" * len(chunk))
+                waiting = work.conn.execute(
+                    f"SELECT kind, record_id FROM sync_waiting WHERE parent_id IN ({marks})", chunk
+                )
+                more.update((child_kind, child_id) for child_kind, child_id in waiting if child_kind in child_kinds)
         frontier = work.add(more)
 
 
@@ -703,10 +901,16 @@ def _stamps(versions: list[Version], state: RecordState) -> tuple[str, str, str]
     return (min(created) if created else updated_at), updated_at, updated_by
 
 
-def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
+#: Called with the connection and, per table, the ids of rows about to be written or
+#: deleted, before anything is written (to save their pre-images).
+BeforeWrite = Callable[[sqlite3.Connection, dict[str, list[str]]], None]
+
+
+def materialize(session: Session, keys: Iterable[Key], before_write: BeforeWrite | None = None) -> _Materialized:
     """Rewrite the visible rows of these records (and of parents and children they affect).
 
     The caller silences the edit-noting triggers (`sync_log.applying`) around this call.
+    `before_write`, when given, is told which rows are about to change, before they do.
     """
     conn = connection(session)
     work = _Workset(conn)
@@ -740,22 +944,25 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
 
     # Writable: alive, every value showable, and the parent present (parents first).
     writable: dict[Key, bool] = {}
+    values_of: dict[Key, list[object]] = {}
     for kind in reversed(_LEAVES_FIRST):
+        columns = TRACKED[kind]
         for record_id in keys_by_kind.get(kind, []):
             key = (kind, record_id)
             if not alive[key]:
                 continue
             state = work.states[key]
             problem = None
-            for column in TRACKED[kind]:
-                reason = column_problem(kind, column, state.value(column))
+            values = values_of[key] = [state.value(column) for column in columns]
+            for column, value in zip(columns, values, strict=True):
+                reason = column_problem(kind, column, value)
                 if reason:
                     problem = f"{column}: {reason}"
                     break
             if problem is None and kind in PARENTS:
                 parent_kind, column, _nullable = PARENTS[kind]
                 parent_id = state.value(column)
-                if parent_id is not None:
+                if isinstance(parent_id, str):
                     parent_key = (parent_kind, str(parent_id))
                     if parent_key in work.states:
                         present = writable.get(parent_key, False)
@@ -765,23 +972,18 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
                         ).fetchone() is not None
                     if not present:
                         problem = f"waiting for its {parent_kind}"
+                        result.waiting[key] = parent_id
             if problem is None:
                 writable[key] = True
                 result.shown.add(key)
             else:
                 result.held_back[key] = problem
 
-    # Deletions, children first (the cascades then find nothing left to do).
-    for kind in _LEAVES_FIRST:
-        doomed = [rid for rid in keys_by_kind.get(kind, []) if not alive[(kind, rid)] and work.rows[(kind, rid)]]
-        if not doomed:
-            continue
-        for chunk in _chunks(doomed):
-            marks = ", ".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM {kind} WHERE id IN ({marks})", chunk)
-        result.rows_written += len(doomed)
-        _note_change(result, kind, doomed, work)
-    # Inserts and updates, parents first.
+    doomed_by_kind = {
+        kind: [rid for rid in keys_by_kind.get(kind, []) if not alive[(kind, rid)] and work.rows[(kind, rid)]]
+        for kind in _LEAVES_FIRST
+    }
+    upserts_by_kind: dict[str, tuple[list[tuple[object, ...]], list[str]]] = {}
     for kind in reversed(_LEAVES_FIRST):
         columns = TRACKED[kind]
         upserts = []
@@ -792,12 +994,44 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
                 continue
             state = work.states[key]
             row = work.rows[key]
-            values = [state.value(column) for column in columns]
+            values = values_of[key]
             if row is not None and all(same_value(row[c], v) for c, v in zip(columns, values, strict=True)):
                 continue
             created_at, updated_at, updated_by = _stamps(work.versions[key], state)
             upserts.append((record_id, created_at, updated_at, updated_by, *values))
             changed_ids.append(record_id)
+        upserts_by_kind[kind] = (upserts, changed_ids)
+    if before_write is not None:
+        touched_rows: dict[str, list[str]] = {}
+        for kind in _LEAVES_FIRST:
+            ids = doomed_by_kind[kind] + upserts_by_kind[kind][1]
+            if ids:
+                touched_rows.setdefault(kind, []).extend(ids)
+            # Rows the deletions cascade to, even those not settled here.
+            for child_kind, column in CHILDREN.get(kind, ()):
+                for chunk in _chunks(doomed_by_kind[kind]):
+                    marks = ", ".join("?" * len(chunk))
+                    touched_rows.setdefault(child_kind, []).extend(
+                        child_id for (child_id,) in conn.execute(
+                            f"SELECT id FROM {child_kind} WHERE {column} IN ({marks})", chunk))
+        touched_rows = {kind: sorted(set(ids)) for kind, ids in touched_rows.items() if ids}
+        if touched_rows:
+            before_write(conn, touched_rows)
+
+    # Deletions, children first (the cascades then find nothing left to do).
+    for kind in _LEAVES_FIRST:
+        doomed = doomed_by_kind[kind]
+        if not doomed:
+            continue
+        for chunk in _chunks(doomed):
+            marks = ", ".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM {kind} WHERE id IN ({marks})", chunk)
+        result.rows_written += len(doomed)
+        _note_change(result, kind, doomed, work)
+    # Inserts and updates, parents first.
+    for kind in reversed(_LEAVES_FIRST):
+        columns = TRACKED[kind]
+        upserts, changed_ids = upserts_by_kind[kind]
         if not upserts:
             continue
         names = ("id", "created_at", "updated_at", "updated_by", *columns)
@@ -810,7 +1044,16 @@ def materialize(session: Session, keys: Iterable[Key]) -> _Materialized:
         result.rows_written += len(upserts)
         _note_change(result, kind, changed_ids, work)
     refresh_conflicts(session, work.states, {key for key, ok in writable.items() if ok}, alive)
+    _note_waiting(conn, work.states, result.waiting)
     return result
+
+
+def _note_waiting(conn: sqlite3.Connection, settled: Iterable[Key], waiting: dict[Key, str]) -> None:
+    """Keep `sync_waiting` listing exactly the settled records that wait for their parent."""
+    conn.executemany("DELETE FROM sync_waiting WHERE kind = ? AND record_id = ?",
+                     [key for key in settled if key not in waiting])
+    conn.executemany("INSERT OR REPLACE INTO sync_waiting (kind, record_id, parent_id) VALUES (?, ?, ?)",
+                     [(kind, record_id, parent_id) for (kind, record_id), parent_id in waiting.items()])
 
 
 def _note_change(result: _Materialized, kind: str, ids: list[str], work: _Workset) -> None:

@@ -121,7 +121,8 @@ def _newest_author(database: Path, record_id: str, field: str) -> str:
     connection = sqlite3.connect(database)
     try:
         row = connection.execute(
-            "SELECT author FROM field_version WHERE record_id = ? AND field = ? ORDER BY hlc DESC LIMIT 1",
+            "SELECT author FROM record_version WHERE record_id = ? AND json_type(fields, '$.' || ?) IS NOT NULL"
+            " ORDER BY hlc DESC LIMIT 1",
             (record_id, field),
         ).fetchone()
     finally:

@@ -73,7 +73,7 @@ class Laptop:
     def version_count(self) -> int:
         connection = sqlite3.connect(self.path)
         try:
-            return connection.execute("SELECT count(*) FROM field_version").fetchone()[0]
+            return connection.execute("SELECT count(*) FROM record_version").fetchone()[0]
         finally:
             connection.close()
 

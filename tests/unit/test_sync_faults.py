@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fieldnotes.domain.errors import DatabaseFileError, FieldnotesError
-from fieldnotes.domain.versioning import Version
+from fieldnotes.domain.versioning import RecordVersion, Version
 from fieldnotes.services.sync import FolderUnreachable, SyncBusy
 from fieldnotes.services.sync import folder as share_module
 from fieldnotes.services.sync.folder import SyncLock
@@ -324,7 +324,7 @@ def test_a_file_with_a_view_trigger_extra_table_or_no_description_is_rejected(al
     alice.notebook.update_visit(visit_id, summary="Never applied from the altered file")
     altered = _altered_copy(segment, statement)
     altered_data = sqlite3.connect(altered)
-    altered_data.execute("UPDATE version SET value = 'Tampered' WHERE field = 'summary'") if "segment" not in \
+    altered_data.execute("UPDATE version SET fields = json_set(fields, '$.summary', 'Tampered')") if "segment" not in \
         statement else None
     altered_data.commit()
     altered_data.close()
@@ -363,7 +363,8 @@ def test_a_cloud_clients_conflicted_copy_is_merged_without_duplicates(alice, bob
     connection = sqlite3.connect(bob.path)
     try:
         duplicates = connection.execute(
-            "SELECT count(*) FROM (SELECT site, counter FROM field_version GROUP BY site, counter HAVING count(*) > 1)"
+            "SELECT count(*) FROM (SELECT site_number, counter FROM record_version"
+            " GROUP BY site_number, counter HAVING count(*) > 1)"
         ).fetchone()[0]
     finally:
         connection.close()
@@ -545,15 +546,18 @@ def test_two_laptops_syncing_at_the_same_moment_both_publish_and_converge(alice,
 def test_a_segment_from_a_newer_fieldnotes_is_kept_aside_then_applied_after_updating(alice, bob, share, visit_id,
                                                                                     monkeypatch) -> None:
     segment = _publish_edit(alice, share, visit_id, "Written by a newer version")
-    newer = _altered_copy(segment, "", header_format=2)
+    newer = _altered_copy(segment, "", header_format=segments.SEGMENT_FORMAT + 1)
     segment.unlink()
     segment.with_suffix(".sha256").unlink()
     report = bob.sync_with(share)
     assert report.newer_format and report.rejected == []
     assert bob.notebook.visit(visit_id).summary == ""
     assert newer.exists()
-    monkeypatch.setattr(segments, "SEGMENT_FORMAT", 2)
-    monkeypatch.setattr("fieldnotes.services.sync.engine.SEGMENT_FORMAT", 2)
+    # The update reads the new format (here: today's file under a higher number).
+    future = segments.SEGMENT_FORMAT + 1
+    monkeypatch.setitem(segments._SCHEMAS, future, segments._SCHEMAS[segments.SEGMENT_FORMAT])
+    monkeypatch.setattr(segments, "SEGMENT_FORMAT", future)
+    monkeypatch.setattr("fieldnotes.services.sync.engine.SEGMENT_FORMAT", future)
     report = bob.sync_with(share)
     assert not report.newer_format
     assert bob.notebook.visit(visit_id).summary == "Written by a newer version"
@@ -562,7 +566,8 @@ def test_a_segment_from_a_newer_fieldnotes_is_kept_aside_then_applied_after_upda
 def test_a_folder_that_requires_a_newer_fieldnotes_is_read_but_not_written(alice, bob, share, visit_id,
                                                                            capsys) -> None:
     team_file = share / "team.json"
-    team_file.write_text(team_file.read_text().replace('"min_format": 1', '"min_format": 2'))
+    newer = segments.SEGMENT_FORMAT + 1
+    team_file.write_text(team_file.read_text().replace(f'"min_format": {newer - 1}', f'"min_format": {newer}'))
     alice.notebook.update_visit(visit_id, summary="Not published by an old version")
     report = alice.sync_with(share)
     assert report.newer_format and report.sent == 0
@@ -585,14 +590,15 @@ def test_fields_and_records_a_newer_version_added_survive_an_older_versions_sync
         "SELECT team_id FROM sync_state").fetchone()[0]
     folder = _site_folder(share, alice)
     path = folder / "000000009001-000000009003-0000feed.db"
-    segments.write_segment(path, team_id, site, versions, "2026-11-23T10:00:00.000Z")
+    segments.write_segment(path, team_id, site, [RecordVersion.of(version) for version in versions],
+                           "2026-11-23T10:00:00.000Z")
     _write_checksum(path)
     report = bob.sync_with(share)
     assert report.rejected == [] and report.held_back == 1  # the visit's new kind is unknown here
     assert bob.notebook.visit(visit_id).kind.value == "customer_visit"
     connection = sqlite3.connect(bob.path)
     try:
-        kept = connection.execute("SELECT count(*) FROM field_version WHERE counter > 9000").fetchone()[0]
+        kept = connection.execute("SELECT count(*) FROM record_version WHERE counter > 9000").fetchone()[0]
     finally:
         connection.close()
     assert kept == 3

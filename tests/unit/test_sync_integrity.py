@@ -17,7 +17,7 @@ import pytest
 
 from fieldnotes.cli import EXIT_OK, main
 from fieldnotes.domain.errors import ValidationError
-from fieldnotes.domain.versioning import EXISTS_FIELD, Version
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordVersion, Version
 from fieldnotes.services.session import Services
 from fieldnotes.services.sync import folder as share_module
 from fieldnotes.storage import segments
@@ -98,7 +98,7 @@ def test_a_notebook_copied_to_a_second_laptop_and_synced_at_the_same_time_loses_
         desktop.close()
 
 
-def _plant_segment(share: Path, site: str, versions: list[Version], name: str) -> None:
+def _plant_segment(share: Path, site: str, versions: list[RecordVersion], name: str) -> None:
     """Write a well-formed segment with its checksum into a laptop's folder, as anyone with the share could."""
     team = json.loads((share / "team.json").read_text())["team_id"]
     folder = share / "sites" / site
@@ -108,16 +108,17 @@ def _plant_segment(share: Path, site: str, versions: list[Version], name: str) -
     (folder / name).with_suffix(".sha256").write_text(f"{digest}  {name}\n", encoding="ascii")
 
 
-def _versions_of(laptop: Laptop) -> list[Version]:
+def _versions_of(laptop: Laptop) -> list[RecordVersion]:
     connection = sqlite3.connect(laptop.path)
     try:
         rows = connection.execute(
-            "SELECT site, counter, kind, record_id, field, value, hlc, author, written_at, parents"
-            " FROM field_version WHERE site = ? ORDER BY counter", (laptop.services.database.site_id,)
+            "SELECT s.site, v.counter, v.kind, v.record_id, v.fields, v.hlc, v.author, v.written_at, v.parents"
+            " FROM record_version v JOIN sync_site s ON s.number = v.site_number"
+            " WHERE s.site = ? ORDER BY v.counter", (laptop.services.database.site_id,)
         ).fetchall()
     finally:
         connection.close()
-    return [Version(*row[:9], tuple(row[9].split())) for row in rows]
+    return [RecordVersion(*row[:4], json.loads(row[4]), *row[5:8], tuple(row[8].split())) for row in rows]
 
 
 def test_a_planted_segment_reusing_a_laptops_change_numbers_leaves_every_laptop_alike(
@@ -127,8 +128,8 @@ def test_a_planted_segment_reusing_a_laptops_change_numbers_leaves_every_laptop_
     bob.sync_with(share)
     alice.sync_with(share)
     genuine = _versions_of(bob)[-1]
-    assert genuine.field == "summary"
-    forged = genuine._replace(value="Forged summary", author="mallory")
+    assert genuine.fields == {"summary": "Bob's real summary"}
+    forged = genuine._replace(fields={"summary": "Forged summary"}, author="mallory")
     # The name sorts before Bob's own file, so a laptop joining later reads the forgery first.
     _plant_segment(share, genuine.site, [forged], f"{genuine.counter:012d}-{genuine.counter:012d}-00000000.db")
 
@@ -167,7 +168,8 @@ def test_a_planted_segment_with_values_an_import_would_refuse_is_refused_and_nev
                 Version(site, 3, field="visited_on", value="2026-11-30", **common),
                 Version(site, 4, field="kind", value="customer_visit", **common)]
     versions = [v for v in versions if v.field != field] + [Version(site, 5, field=field, value=value, **common)]
-    _plant_segment(share, site, versions, "000000000001-000000000005-00000000.db")
+    # Each change as a record version of its one field, as an older laptop's file is read.
+    _plant_segment(share, site, [RecordVersion.of(v) for v in versions], "000000000001-000000000005-00000000.db")
 
     report = alice.sync_with(share)
     assert len(report.rejected) == 1 and why in report.rejected[0]

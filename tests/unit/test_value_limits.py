@@ -125,6 +125,28 @@ def test_a_notebook_already_holding_an_oversized_note_keeps_publishing_everythin
         bob.close()
 
 
+def test_an_oversized_note_is_set_aside_while_the_same_visits_other_edits_reach_the_team(
+    template_database, tmp_path, share
+) -> None:
+    alice = Laptop(template_database, tmp_path, "alice")
+    bob = Laptop(template_database, tmp_path, "bob")
+    try:
+        visit, _ = alice.notebook.create_visit(title="Big notes")
+        alice.sync_with(share)
+        bob.sync_with(share)
+        _plant_value(alice.path, visit.id, notes=TOO_LONG_NOTE)
+        alice.notebook.update_visit(visit.id, summary="typed before the sync")
+        report = alice.sync_with(share)
+        assert len(report.set_aside) == 1 and "visit notes" in report.set_aside[0]
+        bob.sync_with(share)
+        seen = bob.notebook.visit(visit.id)
+        assert (seen.summary, seen.notes) == ("typed before the sync", "")
+        assert alice.notebook.visit(visit.id).notes == TOO_LONG_NOTE
+    finally:
+        alice.close()
+        bob.close()
+
+
 def test_an_edit_stamped_with_an_overlong_name_before_names_had_a_limit_still_reaches_the_team(
     template_database, tmp_path, share
 ) -> None:

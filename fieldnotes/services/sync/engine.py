@@ -5,8 +5,11 @@ How it fits together (the share layout is in `folder.py`, the file format in
 local version log in `fieldnotes.storage.versions`, and sync's bookkeeping in
 `fieldnotes.storage.sync_log`; this module only orchestrates them):
 
-1. One sync per database at a time (`SyncLock`), and a `VACUUM INTO` backup first.
-2. Local edits noted by triggers become field versions (`capture_local_changes`).
+1. One sync per database at a time (`SyncLock`). Every row the sync overwrites or deletes
+   is first saved, as it was, in a small journal next to the backups (`PreImageJournal`):
+   the protection of a full backup, at a cost that grows with the changes.
+2. Local edits noted by triggers become record versions, one per changed record holding
+   the fields that changed (`capture_local_changes`).
 3. This laptop's unpublished versions are written to a local segment file, checked, and
    published under its own folder on the share; only then is the published counter moved.
 4. Every other laptop's complete segment not yet applied is copied locally, verified
@@ -17,7 +20,7 @@ local version log in `fieldnotes.storage.versions`, and sync's bookkeeping in
 Departures from the recommended design, and why:
 - Versions are made at sync time from the noted records rather than by the triggers
   themselves: a record edited a hundred times between syncs costs one noted row and one
-  version per changed field, and the version compares against exactly what the log
+  record version, and the version compares against exactly what the log
   resolves to. Versions are stamped with the record's own edit time, so the default among
   concurrent edits is still the latest edit.
 - Which files were applied is recorded per file (name, size, time) instead of a counter
@@ -33,7 +36,12 @@ Departures from the recommended design, and why:
   two contents keeps both on every laptop alike (`storage.versions`), reported here.
 - A change of this laptop that no segment may hold is set aside and reported; the rest
   is published (`_publish_checked`).
-- Snapshots for new laptops are not written: a new laptop replays every segment.
+- Snapshots for new laptops are not written: a new laptop replays every segment. Versions
+  are stored by record (one row per changed record) and published parents first, which
+  makes that replay a bulk insert (see `docs/sync-history.md` for snapshots and erasure).
+- Instead of a `VACUUM INTO` copy of the whole notebook before each sync (seconds at
+  10,000 visits, growing with the notebook), the rows the sync changes are journalled;
+  migrations still take a full backup.
 """
 
 from __future__ import annotations
@@ -56,7 +64,7 @@ from fieldnotes.domain.errors import (
     OperationCancelled,
     ValidationError,
 )
-from fieldnotes.domain.versioning import EXISTS_FIELD, Version
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordVersion
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.sync import folder as share
@@ -72,7 +80,7 @@ from fieldnotes.services.sync.conflicts import (
 from fieldnotes.services.sync.errors import ConflictNotFound, SyncTeamMismatch
 from fieldnotes.storage import sync_log
 from fieldnotes.storage import versions as version_log
-from fieldnotes.storage.database import backup_database
+from fieldnotes.storage.database import PreImageJournal
 from fieldnotes.storage.segments import (
     SEGMENT_FORMAT,
     SegmentFromNewerVersion,
@@ -89,10 +97,12 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-#: Versions applied per local transaction: bounds memory when a new laptop replays years.
-APPLY_BATCH_VERSIONS = 100_000
-#: Versions per segment file, so that a first sync of a big notebook is several files.
-SEGMENT_VERSIONS = 50_000
+#: Record versions applied per local transaction: bounds memory when a new laptop replays
+#: years (a record version holds a whole record, up to a few KB in memory).
+APPLY_BATCH_VERSIONS = 20_000
+#: Record versions per segment file, so that a first sync of a big notebook is several
+#: files, each read whole in little memory.
+SEGMENT_VERSIONS = 20_000
 
 
 @dataclass
@@ -161,7 +171,7 @@ NEWER_FORMAT_MESSAGE = (
 @dataclass
 class _Incoming:
     remote: share.RemoteFile
-    versions: list[Version]
+    versions: list[RecordVersion]
 
 
 #: Free space left on this laptop's disk beyond a file being received and what applying it writes.
@@ -185,6 +195,7 @@ class Sync:
         self.services = services
         self.database = services.database
         self._held_back = sync_log.HeldBack()
+        self._journal: PreImageJournal | None = None
         self._set_aside: list[str] = []
 
     @property
@@ -234,10 +245,8 @@ class Sync:
         report = SyncReport()
         self._held_back = sync_log.HeldBack()
         self._set_aside = report.set_aside
-        with share.SyncLock(self._lock_path):
-            started = time.perf_counter()
-            backup_database(self.database.path, "sync")
-            report.timings["backup"] = time.perf_counter() - started
+        with share.SyncLock(self._lock_path), PreImageJournal(self.database.path) as journal:
+            self._journal = journal
             team = self._team(target, recreate_team)
             with self.database.writing() as session:
                 sync_log.join_team(session, team.team_id)
@@ -255,6 +264,7 @@ class Sync:
             with self.database.writing() as session:
                 sync_log.note_sync_finished(session, utc_now_text())
                 report.conflicts = sync_log.conflict_count(session)
+        report.timings["backup"] = journal.seconds  # saving and flushing the pre-images
         report.change = Change.union(published_change, change)
         report.finished_at = utc_now_text()
         return report
@@ -319,7 +329,7 @@ class Sync:
     def _publish(self, target: share.SyncFolder, team: share.Team, newer_format: bool) -> tuple[int, Change]:
         with self.database.writing() as session:
             sync_log.use_large_cache(session)
-            change = sync_log.capture_local_edits(session, self.author)
+            change = sync_log.capture_local_edits(session, self.author, self._journal)
             site = sync_log.site_id(session)
             published = [(record.name, record.size, record.modified_ns, record.fingerprint)
                          for record in sync_log.published_files(session, site)]
@@ -351,7 +361,7 @@ class Sync:
             sent += self._publish_checked(target, team, site, versions, damaged)
             damaged = []
 
-    def _publish_checked(self, target: share.SyncFolder, team: share.Team, site: str, versions: list[Version],
+    def _publish_checked(self, target: share.SyncFolder, team: share.Team, site: str, versions: list[RecordVersion],
                          replaced: list[tuple[str, int, int]]) -> int:
         """Publish these versions, setting aside (and reporting) any a segment may not hold.
 
@@ -388,13 +398,15 @@ class Sync:
             sync_log.mark_published(session, versions[-1].counter)
         return published
 
-    def _note_set_aside(self, version: Version, problem: str) -> None:
-        message = (f"change #{version.counter} ({version.kind.replace('_', ' ')} {version.field}) "
+    def _note_set_aside(self, version: RecordVersion, problem: str) -> None:
+        fields = ", ".join(name for name in version.fields if name != EXISTS_FIELD) or "created or deleted"
+        message = (f"change #{version.counter} ({version.kind.replace('_', ' ')} {fields}) "
                    f"stays on this laptop only: {problem}")
         logger.warning("not published: %s", message)
         self._set_aside.append(message)
 
-    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str, versions: list[Version],
+    def _publish_segment(self, target: share.SyncFolder, team: share.Team, site: str,
+                         versions: list[RecordVersion],
                          replaced: list[tuple[str, int, int]]) -> None:
         local = self._work_folder / f"outgoing-{secrets.token_hex(4)}.db"
         try:
@@ -469,7 +481,7 @@ class Sync:
 
     def _fetch(self, target: share.SyncFolder, team: share.Team, remote: share.RemoteFile,
                previous: sync_log.FileRecord | None, report: SyncReport,
-               outcomes: list[sync_log.FileRecord]) -> list[Version] | None:
+               outcomes: list[sync_log.FileRecord]) -> list[RecordVersion] | None:
         """Copy one remote file locally and validate it; None when it is not to be applied now."""
         name = f"{remote.site[:8]}/{remote.name}"
         checksum_stamp = target.checksum_stamp(remote) if remote.strict else ""
@@ -556,9 +568,9 @@ class Sync:
         try:
             with self.database.writing() as session:
                 sync_log.use_large_cache(session)
-                change = sync_log.capture_local_edits(session, self.author)
+                change = sync_log.capture_local_edits(session, self.author, self._journal)
                 versions = [version for item in batch for version in item.versions]
-                applied = sync_log.apply_versions(session, versions, self._held_back)
+                applied = sync_log.apply_versions(session, versions, self._held_back, self._journal)
                 records = [_record_of(item.remote, sync_log.APPLIED) for item in batch] + outcomes
                 sync_log.record_files(session, records, utc_now_text())
         except DatabaseFileError as error:
