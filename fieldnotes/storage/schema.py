@@ -113,7 +113,7 @@ class VisitRecord(Base):
         Index("ix_visit_visited_on", "visited_on", "pk"),
         Index("ix_visit_account", "account_id", "visited_on"),
         Index("ix_visit_kind", "kind", "visited_on"),
-        # A finding filter's visits, tested and sorted without reading their rows (migration 0004).
+        # A finding filter's visits, tested and sorted without reading their rows (migration 0005).
         Index("ix_visit_id_date", "id", "visited_on", "kind", "account_id"),
     )
 
@@ -147,7 +147,7 @@ class FindingRecord(Stamped, Base):
     visit: Mapped[VisitRecord] = relationship(back_populates="findings")
 
     __table_args__ = (
-        # Filters test a visit, or read the visits they keep, from these alone (migration 0004).
+        # Filters test a visit, or read the visits they keep, from these alone (migration 0005).
         Index("ix_finding_visit", "visit_id", "kind", "position", "severity", "competitor"),
         Index("ix_finding_severity_visit", "kind", "severity", "visit_id"),
         Index("ix_finding_competitor_visit", "kind", sql_text("competitor COLLATE NOCASE"), "visit_id"),

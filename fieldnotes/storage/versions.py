@@ -556,6 +556,17 @@ def _content_digest(row: tuple[object, ...]) -> str:
     return hashlib.sha256(json.dumps(canonical, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
+def _meaning(row: tuple[object, ...]) -> tuple[object, ...]:
+    """What a `_stored` row changes: the record, its fields and values, the versions it saw.
+
+    Two contents that differ only in who stamped them or when make the same edit: keeping
+    the second under an identity of its own would turn one edit into two concurrent ones
+    (a deletion that saw the edit would then lose to its double).
+    """
+    kind, record_id, fields, _hlc, _author, _written_at, parents = row[2:]
+    return kind, record_id, json.dumps(json.loads(str(fields)), sort_keys=True), parents
+
+
 def collision_identity(site: str, counter: int, digest: str) -> tuple[str, int]:
     """The identity a content that lost (site, counter) to another content is kept under."""
     return hashlib.sha256(f"{site}:{counter}:{digest}".encode()).hexdigest()[:32], counter
@@ -596,7 +607,7 @@ def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[RecordVersi
         winner = min(by_digest)
         changed = False
         for digest, content in by_digest.items():
-            if digest != winner:
+            if digest != winner and _meaning(content) != _meaning(by_digest[winner]):
                 kept_as = collision_identity(*identity, digest)
                 changed |= _insert_versions(conn, [(*kept_as, *content[2:])]).rowcount > 0
             moved.add((str(content[2]), str(content[3])))

@@ -151,6 +151,25 @@ def test_a_planted_segment_reusing_a_laptops_change_numbers_leaves_every_laptop_
         carol.close()
 
 
+def test_a_planted_copy_of_an_edit_under_another_name_does_not_bring_back_a_deleted_visit(
+    alice, bob, share, visit_id
+) -> None:
+    """The same edit stamped by someone else is one edit, not a second one concurrent with
+    everything that saw the first: a deletion that saw it still deletes everywhere."""
+    bob.notebook.update_visit(visit_id, summary="Bob's summary")
+    bob.sync_with(share)
+    alice.sync_with(share)
+    alice.notebook.delete_visit(visit_id)  # having seen Bob's edit, not the copy planted next
+    genuine = _versions_of(bob)[-1]
+    copy = genuine._replace(author="mallory", written_at="2026-11-30T08:00:00.000Z")
+    _plant_segment(share, genuine.site, [copy], f"{genuine.counter:012d}-{genuine.counter:012d}-00000000.db")
+    sync_all([alice, bob], share)
+    assert alice.data() == bob.data()
+    for laptop in (alice, bob):
+        assert visit_id not in laptop.data()["visit"]
+        assert not [c for c in laptop.sync.conflicts() if c.record_id == visit_id]
+
+
 @pytest.mark.parametrize(("record_id", "field", "value", "why"), [
     ("not-a-uuid", "title", "A visit with a bad id", "is not a UUID"),
     (None, "visited_on", "next tuesday", "not an ISO 8601 date"),

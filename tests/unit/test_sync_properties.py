@@ -226,6 +226,9 @@ def _clock(skews: list[int], current: list[int]):
 
 @pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(plan=[('delete', 0, 1), ('finding', 3, 0), ('edit', 2, 0, 'summary', 'gamma'), ('plant', 3, 'reuse'),
+               ('delete', 3, 0), ('delete', 1, 1), ('sync', 3), ('plant', 2, 'reuse'), ('finding', 1, 1),
+               ('cloud', 0), ('finding', 4, 1)], skews=[-1, 365, 0], order_seed=78)
 @given(plan=steps, skews=st.lists(st.sampled_from(SKEWS_DAYS), min_size=LAPTOPS, max_size=LAPTOPS),
        order_seed=st.integers(0, 1000))
 # A summary changed and changed back between two syncs, while another laptop deletes the
