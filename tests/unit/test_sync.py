@@ -16,13 +16,6 @@ PROMPT_A, PROMPT_B, PROMPT_C = (f"{letter * 8}-0000-4000-8000-000000000000" for 
 
 
 @pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "Team.fieldnotes-sync"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def laptops(template_database: Path, tmp_path: Path):
     made = [Laptop(template_database, tmp_path, name) for name in ("alice", "bob", "carol")]
     yield made

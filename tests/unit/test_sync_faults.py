@@ -40,29 +40,6 @@ def share(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def alice(template_database: Path, tmp_path: Path):
-    laptop = Laptop(template_database, tmp_path, "alice")
-    yield laptop
-    laptop.close()
-
-
-@pytest.fixture
-def bob(template_database: Path, tmp_path: Path):
-    laptop = Laptop(template_database, tmp_path, "bob")
-    yield laptop
-    laptop.close()
-
-
-@pytest.fixture
-def visit_id(alice: Laptop, bob: Laptop, share: Path) -> str:
-    """A visit both laptops have, fully synced."""
-    account, _ = alice.notebook.create_account("Hafenwerk")
-    visit, _ = alice.notebook.create_visit(account.id, title="Dock inspection")
-    sync_all([alice, bob], share)
-    return visit.id
-
-
 def _site_folder(share: Path, laptop: Laptop) -> Path:
     return share / "sites" / laptop.services.database.site_id
 

@@ -25,27 +25,6 @@ from tests.unit.sync_support import Laptop, sync_all
 
 
 @pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "Team.fieldnotes-sync"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def alice(template_database: Path, tmp_path: Path):
-    laptop = Laptop(template_database, tmp_path, "alice")
-    yield laptop
-    laptop.close()
-
-
-@pytest.fixture
-def bob(template_database: Path, tmp_path: Path):
-    laptop = Laptop(template_database, tmp_path, "bob")
-    yield laptop
-    laptop.close()
-
-
-@pytest.fixture
 def visit_id(alice: Laptop, bob: Laptop, share: Path) -> str:
     visit, _ = alice.notebook.create_visit(title="Line 3 retrofit")
     sync_all([alice, bob], share)

@@ -13,28 +13,7 @@ from fieldnotes.domain.versioning import RecordVersion
 from fieldnotes.services.session import Services
 from fieldnotes.storage import segments
 from fieldnotes.storage.versions import TRACKED
-from tests.unit.sync_support import Laptop, sync_all
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "Team.fieldnotes-sync"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def alice(template_database: Path, tmp_path: Path):
-    laptop = Laptop(template_database, tmp_path, "alice")
-    yield laptop
-    laptop.close()
-
-
-@pytest.fixture
-def bob(template_database: Path, tmp_path: Path):
-    laptop = Laptop(template_database, tmp_path, "bob")
-    yield laptop
-    laptop.close()
+from tests.unit.sync_support import sync_all
 
 
 def _rows(path: Path, sql: str, *parameters: object) -> list[tuple]:
