@@ -43,13 +43,8 @@ class Guides:
         self.database = database
         self._signature = Signature.of(author)
 
-    @property
-    def author(self) -> str:
-        """The name stamped on changes, read from the shared signature when stamping."""
-        return self._signature.name
-
     def _stamp(self) -> Stamp:
-        return Stamp.now(self.author)
+        return self._signature.stamp()
 
     def ensure_default(self) -> str:
         """Install the shipped default guide if this database has no guide yet; return its id."""

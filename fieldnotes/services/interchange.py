@@ -336,10 +336,6 @@ class Interchange:
         self.database = database
         self._signature = Signature.of(author)
 
-    @property
-    def author(self) -> str:
-        """The name stamped on changes, read from the shared signature when stamping."""
-        return self._signature.name
 
     # --- export --------------------------------------------------------------------
 
@@ -403,7 +399,7 @@ class Interchange:
         """Write a validated document in one transaction; nothing is written if anything fails."""
         if not validated:
             validate_document(document, source)
-        stamp = Stamp.now(self.author)
+        stamp = self._signature.stamp()
 
         def row(table: str, item: dict, **structure: object) -> dict:
             return _row(table, item, stamp) | structure

@@ -71,13 +71,8 @@ class Notebook:
         self.database = database
         self._signature = Signature.of(author)
 
-    @property
-    def author(self) -> str:
-        """The name stamped on changes, read from the shared signature when stamping."""
-        return self._signature.name
-
     def _stamp(self) -> Stamp:
-        return Stamp.now(self.author)
+        return self._signature.stamp()
 
     # --- accounts and contacts -----------------------------------------------------
 

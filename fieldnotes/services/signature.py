@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fieldnotes.domain.limits import check_author_name
+from fieldnotes.storage.stamp import Stamp
 
 
 class Signature:
@@ -28,6 +29,10 @@ class Signature:
         # Every way of naming the author (command line, Edit › Your name, the saved
         # preference) passes here, so an overlong name never reaches a version.
         self._name = check_author_name(name, "author name") if name.strip() else name
+
+    def stamp(self) -> Stamp:
+        """Who writes and when, for what a user action writes now."""
+        return Stamp.now(self._name)
 
     @classmethod
     def of(cls, author: Signature | str) -> Signature:
