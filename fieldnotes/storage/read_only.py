@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldnotes.domain.model import VisitRow
-from fieldnotes.storage import search_index
+from fieldnotes.storage import search_index, version_reads
 from fieldnotes.storage.identity import SCHEMA_HEAD, inspect_database_file
 from fieldnotes.storage.search_index import ReadConnections, VisitQuery
+from fieldnotes.storage.version_reads import OpenConflict
 
 
 @dataclass(frozen=True)
@@ -113,3 +114,15 @@ class ReadOnlyNotebook:
     def open_conflict_count(self) -> int:
         """How many sync conflicts wait to be resolved."""
         return self._connections.get().execute("SELECT count(*) FROM sync_conflict").fetchone()[0]
+
+    def open_conflicts(self) -> list[OpenConflict]:
+        """Every open sync conflict with what its records resolve to."""
+        return version_reads.open_conflicts(self._connections.get())
+
+    def site_id(self) -> str:
+        """This notebook's own site id on the team folder."""
+        return version_reads.site_id(self._connections.get())
+
+    def site_users(self, sites: set[str]) -> dict[str, str]:
+        """Who last wrote on each of these laptops, where known."""
+        return version_reads.site_users(self._connections.get(), sites)

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from fieldnotes.domain.changes import Change
-from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, RecordVersion, Version
+from fieldnotes.domain.versioning import EXISTS_FIELD, RecordVersion
+from fieldnotes.storage import version_reads
 from fieldnotes.storage import versions as version_log
 from fieldnotes.storage.database import PreImageJournal
-from fieldnotes.storage.versions import Key
+from fieldnotes.storage.version_reads import Key, OpenConflict
 
 #: Outcomes of a file on the share, as recorded in `sync_segment.outcome`.
 PUBLISHED = "published"
@@ -304,32 +305,6 @@ def apply_versions(session: Session, versions: Sequence[RecordVersion], held_bac
 # --- conflicts -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OpenConflict:
-    """An open conflict with what is needed to show it.
-
-    Attributes:
-        id: the conflict's id (the same on every laptop).
-        kind: the kind of record in conflict.
-        record_id: its id.
-        field: the field in conflict, or `EXISTS_FIELD` for a deletion crossing an edit.
-        visit_id: the visit it belongs to, if any.
-        names: the record's title or name and, for a finding, its kind, text and visit title.
-        state: what the record resolves to.
-        newest_child: for a deletion conflict, the newest version of a record inside this one
-            (why it was kept when nothing of its own changed elsewhere).
-    """
-
-    id: str
-    kind: str
-    record_id: str
-    field: str
-    visit_id: str | None
-    names: dict[str, str]
-    state: RecordState
-    newest_child: Version | None = None
-
-
 def conflict_count(session: Session) -> int:
     """How many conflicts are open."""
     return version_log.conflict_count(session)
@@ -337,32 +312,12 @@ def conflict_count(session: Session) -> int:
 
 def open_conflicts(session: Session) -> list[OpenConflict]:
     """Every open conflict, oldest record first."""
-    rows = version_log.conflict_rows(session)
-    states = version_log.record_states(session, {(kind, record_id) for _, kind, record_id, _, _ in rows})
-    connection = _connection(session)
-    found = []
-    for conflict, kind, record_id, name, visit_id in rows:
-        state = states[(kind, record_id)]
-        newest_child = None
-        if name == EXISTS_FIELD and not state.unseen:
-            newest_child = _newest_child_version(connection, kind, record_id)
-        found.append(OpenConflict(conflict, kind, record_id, name, visit_id, _names(connection, kind, record_id),
-                                  state, newest_child))
-    return found
+    return version_reads.open_conflicts(_connection(session))
 
 
 def site_users(session: Session, sites: Iterable[str]) -> dict[str, str]:
     """Who wrote the newest version of each of these laptops (sites), where any is known."""
-    connection = _connection(session)
-    users = {}
-    for site in set(sites):
-        row = connection.execute(
-            "SELECT v.author FROM record_version v JOIN sync_site s ON s.number = v.site_number"
-            " WHERE s.site = ? ORDER BY v.counter DESC LIMIT 1", (site,)
-        ).fetchone()
-        if row is not None and str(row[0]).strip():
-            users[site] = str(row[0]).strip()
-    return users
+    return version_reads.site_users(_connection(session), sites)
 
 
 def conflict_subject(session: Session, conflict: str) -> tuple[str, str, str] | None:
@@ -387,30 +342,3 @@ def write_choice(session: Session, kind: str, record_id: str, name: str, value: 
         heads = field_state.heads if field_state is not None else []
     version_log.write_version(session, kind, record_id, name, value, [version.key for version in heads], author)
     return settle(session, [(kind, record_id)])
-
-
-def _names(connection: sqlite3.Connection, kind: str, record_id: str) -> dict[str, str]:
-    if kind == "visit":
-        row = connection.execute("SELECT title FROM visit WHERE id = ?", (record_id,)).fetchone()
-        return {"name": row[0] if row else ""}
-    if kind == "finding":
-        row = connection.execute(
-            "SELECT f.kind, f.text, v.title FROM finding f LEFT JOIN visit v ON v.id = f.visit_id WHERE f.id = ?",
-            (record_id,),
-        ).fetchone()
-        return {"finding_kind": row[0], "text": row[1], "visit_title": row[2] or ""} if row else {}
-    column = "text" if kind == "guide_prompt" else "name"
-    if kind not in version_log.TRACKED:
-        return {"name": ""}
-    row = connection.execute(f"SELECT {column} FROM {kind} WHERE id = ?", (record_id,)).fetchone()
-    return {"name": (row[0] or "")[:60] if row else ""}
-
-
-def _newest_child_version(connection: sqlite3.Connection, kind: str, record_id: str) -> Version | None:
-    newest = None
-    children = version_log.child_keys(connection, kind, record_id)
-    for child_state in version_log.states_of(connection, children).values():
-        candidate = child_state.newest()
-        if candidate is not None and (newest is None or (candidate.hlc, candidate.site) > (newest.hlc, newest.site)):
-            newest = candidate
-    return newest

@@ -48,12 +48,20 @@ from fieldnotes.domain.versioning import (
     RecordState,
     RecordVersion,
     Version,
-    parse_parents,
     resolve_record,
     same_value,
     version_key,
 )
 from fieldnotes.storage.schema import SYNCED_RECORDS, synced_fields
+from fieldnotes.storage.version_reads import (  # read without SQLAlchemy; part of this module's API
+    CHILDREN,
+    PARENTS,
+    SELECT_VERSIONS,
+    Key,
+    load_versions,
+    loaded,
+    states_of,
+)
 
 #: The synchronised tables and the columns that are versioned, in the order rows are
 #: written (parents before children), as declared in `schema`. Stamps (`created_at`,
@@ -62,31 +70,12 @@ TRACKED: dict[str, tuple[str, ...]] = {
     record.__tablename__: synced_fields(record.__tablename__) for record in SYNCED_RECORDS
 }
 
-#: child kind -> (parent kind, column, whether the column may be NULL)
-PARENTS: dict[str, tuple[str, str, bool]] = {
-    "contact": ("account", "account_id", False),
-    "visit": ("account", "account_id", True),
-    "guide_prompt": ("guide", "guide_id", False),
-    "finding": ("visit", "visit_id", False),
-}
-CHILDREN: dict[str, list[tuple[str, str]]] = {}
-for _child, (_parent, _column, _nullable) in PARENTS.items():
-    CHILDREN.setdefault(_parent, []).append((_child, _column))
-
 _LEAVES_FIRST = ("finding", "guide_prompt", "contact", "visit", "account", "guide")
 _CHUNK = 400
 _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 
-Key = tuple[str, str]  # (kind, record id)
 
 
-#: Record versions with their site's id, in the order `_stored` and `_loaded` use. Rows
-#: name their site by a small number (`sync_site`): a site id in every row and in the
-#: identity index would cost a third of what the versions themselves take.
-_SELECT_VERSIONS = (
-    "SELECT s.site, v.counter, v.kind, v.record_id, v.fields, v.hlc, v.author, v.written_at, v.parents"
-    " FROM record_version v JOIN sync_site s ON s.number = v.site_number"
-)
 _INSERT_VERSION = (
     "INSERT OR IGNORE INTO record_version"
     " (site_number, counter, kind, record_id, fields, hlc, author, written_at, parents)"
@@ -111,15 +100,6 @@ def _stored(version: RecordVersion) -> tuple[object, ...]:
     """A record version as a `record_version` row (parents as space-separated keys)."""
     return (version.site, version.counter, version.kind, version.record_id, fields_text(version.fields),
             version.hlc, version.author, version.written_at, " ".join(version.parents))
-
-
-def _loaded(rows: Iterable[tuple]) -> list[RecordVersion]:
-    """Record versions from rows selected by `_SELECT_VERSIONS`."""
-    return [
-        RecordVersion(site, counter, kind, record_id, json.loads(fields), hlc, author, written_at,
-                      parse_parents(parents))
-        for site, counter, kind, record_id, fields, hlc, author, written_at, parents in rows
-    ]
 
 
 def connection(session: Session) -> sqlite3.Connection:
@@ -317,21 +297,6 @@ class SyncState:
 def read_state(conn: sqlite3.Connection) -> SyncState:
     row = conn.execute("SELECT counter, published, hlc, team_id, last_sync_at FROM sync_state WHERE id = 1").fetchone()
     return SyncState(*row)
-
-
-def load_versions(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, list[Version]]:
-    """Every known version of these records."""
-    wanted = set(keys)
-    found: dict[Key, list[Version]] = {key: [] for key in wanted}
-    ids = sorted({record_id for _, record_id in wanted})
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" * len(chunk))
-        rows = conn.execute(f"{_SELECT_VERSIONS} WHERE v.record_id IN ({marks})", chunk)
-        for version in _loaded(rows):
-            versions = found.get((version.kind, version.record_id))
-            if versions is not None:
-                versions.extend(version.field_versions())
-    return found
 
 
 def load_rows(conn: sqlite3.Connection, kind: str, ids: Iterable[str]) -> dict[str, dict[str, object]]:
@@ -590,8 +555,8 @@ def _keep_both_contents(conn: sqlite3.Connection, versions: Sequence[RecordVersi
     for site, counters in counters_by_site.items():
         for chunk in _chunks(sorted(counters)):
             marks = ", ".join("?" * len(chunk))
-            for version in _loaded(conn.execute(
-                f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter IN ({marks})", (site, *chunk)
+            for version in loaded(conn.execute(
+                f"{SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter IN ({marks})", (site, *chunk)
             )):
                 stored[(version.site, version.counter)] = _stored(version)
     collisions: list[tuple[str, int]] = []
@@ -767,8 +732,8 @@ def unpublished_versions(session: Session, limit: int | None = None) -> list[Rec
     """This site's versions not yet written to the share, oldest first (at most `limit`)."""
     conn = connection(session)
     state = read_state(conn)
-    return _loaded(conn.execute(
-        f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter > ? ORDER BY v.counter LIMIT ?",
+    return loaded(conn.execute(
+        f"{SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter > ? ORDER BY v.counter LIMIT ?",
         (site_id(conn), state.published, -1 if limit is None else limit),
     ))
 
@@ -779,8 +744,8 @@ def own_versions_in(session: Session, ranges: Sequence[tuple[int, int]]) -> list
     site = site_id(conn)
     versions: list[RecordVersion] = []
     for first, last in ranges:
-        versions.extend(_loaded(conn.execute(
-            f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter BETWEEN ? AND ?"
+        versions.extend(loaded(conn.execute(
+            f"{SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter BETWEEN ? AND ?"
             " ORDER BY v.counter",
             (site, first, last),
         )))
@@ -803,8 +768,8 @@ def take_new_identity(session: Session) -> str:
     old = site_id(conn)
     state = read_state(conn)
     new = uuid.uuid4().hex
-    unpublished = _loaded(conn.execute(
-        f"{_SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter > ? ORDER BY v.counter",
+    unpublished = loaded(conn.execute(
+        f"{SELECT_VERSIONS} WHERE v.site_number = {_SITE_NUMBER} AND v.counter > ? ORDER BY v.counter",
         (old, state.published),
     ))
     renamed = {version.key: version_key(new, index) for index, version in enumerate(unpublished, start=1)}
@@ -1122,26 +1087,7 @@ def refresh_conflicts(session: Session, states: dict[Key, RecordState], shown: s
     )
 
 
-def conflict_rows(session: Session) -> list[tuple[str, str, str, str, str | None]]:
-    """Open conflicts as (id, kind, record id, field, visit id), oldest record first."""
-    return connection(session).execute(
-        "SELECT id, kind, record_id, field, visit_id FROM sync_conflict ORDER BY kind, record_id, field"
-    ).fetchall()
-
-
 def conflict_count(session: Session) -> int:
     return connection(session).execute("SELECT count(*) FROM sync_conflict").fetchone()[0]
 
-
-def child_keys(conn: sqlite3.Connection, kind: str, record_id: str) -> list[Key]:
-    """Visible children of a record (findings of a visit, contacts of an account...)."""
-    keys: list[Key] = []
-    for child_kind, column in CHILDREN.get(kind, ()):
-        keys.extend((child_kind, child_id) for (child_id,) in conn.execute(
-            f"SELECT id FROM {child_kind} WHERE {column} = ?", (record_id,)))
-    return keys
-
-
-def states_of(conn: sqlite3.Connection, keys: Iterable[Key]) -> dict[Key, RecordState]:
-    return {key: resolve_record(key[0], key[1], versions) for key, versions in load_versions(conn, keys).items()}
 

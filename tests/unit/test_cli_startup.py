@@ -16,6 +16,7 @@ import pytest
 
 from fieldnotes.cli import EXIT_OK, main
 from fieldnotes.services.sample import sample_team_path
+from tests.unit.sync_support import sync_all
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "jsonschema", "jsonschema_rs", "PySide6", "fieldnotes.ui")
@@ -64,3 +65,23 @@ def test_the_check_sees_heavy_libraries_when_a_command_needs_them(notebook, tmp_
     status, heavy = _heavy_modules_loaded("--db", str(notebook), "export", str(tmp_path / "out.json"))
     assert status == EXIT_OK
     assert "sqlalchemy.orm" in heavy
+
+
+def test_conflicts_are_described_without_a_heavy_library(alice, bob, share, visit_id) -> None:
+    """Open conflicts too: describing them reads the version log through plain sqlite3."""
+    alice.notebook.update_visit(visit_id, summary="Alice's summary")
+    bob.notebook.update_visit(visit_id, summary="Bob's summary")
+    sync_all([alice, bob], share)
+    expected = [conflict.as_json() for conflict in alice.sync.conflicts()]
+    assert expected
+    alice.close()
+    status, heavy = _heavy_modules_loaded("--db", str(alice.path), "conflicts")
+    assert (status, heavy) == (EXIT_OK, [])
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['fieldnotes', '--db', {str(alice.path)!r}, 'conflicts', '--json']\n"
+        "runpy.run_module('fieldnotes', run_name='__main__')\n"
+    )
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120,
+                             check=False).stdout
+    assert json.loads(printed) == expected

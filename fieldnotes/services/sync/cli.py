@@ -73,18 +73,11 @@ def _configure_conflicts(parser: argparse.ArgumentParser) -> None:
 
 def _run_conflicts(args: argparse.Namespace) -> int:
     from fieldnotes.cli import _note, _open_reader
+    from fieldnotes.services.sync.conflicts import describe_conflicts
 
-    # Most of the time there is none: counting them needs plain sqlite3 alone, while
-    # describing them needs the version log (and SQLAlchemy with it).
+    # Reading and describing conflicts needs plain sqlite3 alone, not the ORM.
     with _open_reader(args) as reader:
-        waiting = reader.open_conflict_count()
-    conflicts = []
-    if waiting:
-        services, sync = _open(args)
-        try:
-            conflicts = sync.conflicts()
-        finally:
-            services.close()
+        conflicts = describe_conflicts(reader.open_conflicts(), reader.site_id(), reader.site_users)
     if args.json:
         _print(json.dumps([conflict.as_json() for conflict in conflicts], ensure_ascii=False, indent=1))
     if not conflicts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from fieldnotes.domain.model import (
@@ -12,6 +13,7 @@ from fieldnotes.domain.model import (
     VISIT_TEXT_FIELDS,
 )
 from fieldnotes.domain.versioning import EXISTS_FIELD, RecordState, Version
+from fieldnotes.storage.version_reads import OpenConflict
 
 #: Values a user gives to settle a "deleted on one laptop, changed on another" conflict.
 KEEP = "keep"
@@ -129,3 +131,22 @@ def candidates_of(state: RecordState, name: str, newest_child: Version | None = 
     for deletion in state.deletions:
         found.append(Candidate(DELETE, deletion.author, deletion.site, deletion.written_at, "deleted"))
     return found
+
+
+def describe_conflicts(found: list[OpenConflict], own_site: str,
+                       users_of: Callable[[set[str]], dict[str, str]]) -> list[Conflict]:
+    """Open conflicts as the user sees them: a label, every value, who wrote it, on which laptop.
+
+    Args:
+        found: the open conflicts, as storage reads them.
+        own_site: this notebook's site id ("this laptop").
+        users_of: who last wrote on each of these laptops, to name them.
+    """
+    candidates = [candidates_of(item.state, item.field, item.newest_child) for item in found]
+    users = users_of({c.site_id for listed in candidates for c in listed})
+    return [
+        Conflict(item.id, item.kind, item.record_id, item.visit_id, item.field,
+                 f"{record_label(item.kind, item.names)}: {field_label(item.kind, item.field)}",
+                 [dataclasses.replace(c, laptop=laptop_label(c.site_id, own_site, users)) for c in listed])
+        for item, listed in zip(found, candidates, strict=True)
+    ]

@@ -46,7 +46,6 @@ Departures from the recommended design, and why:
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import logging
 import secrets
@@ -72,10 +71,8 @@ from fieldnotes.services.sync.conflicts import (
     DELETE,
     KEEP,
     Conflict,
-    candidates_of,
+    describe_conflicts,
     field_label,
-    laptop_label,
-    record_label,
 )
 from fieldnotes.services.sync.errors import ConflictNotFound, SyncTeamMismatch
 from fieldnotes.storage import sync_log
@@ -597,16 +594,8 @@ class Sync:
     def conflicts(self) -> list[Conflict]:
         """Every open conflict with all its values, who wrote each, where and when."""
         with self.database.reading() as session:
-            found = sync_log.open_conflicts(session)
-            candidates = [candidates_of(item.state, item.field, item.newest_child) for item in found]
-            own_site = sync_log.site_id(session)
-            users = sync_log.site_users(session, {c.site_id for listed in candidates for c in listed})
-        return [
-            Conflict(item.id, item.kind, item.record_id, item.visit_id, item.field,
-                     f"{record_label(item.kind, item.names)}: {field_label(item.kind, item.field)}",
-                     [dataclasses.replace(c, laptop=laptop_label(c.site_id, own_site, users)) for c in listed])
-            for item, listed in zip(found, candidates, strict=True)
-        ]
+            return describe_conflicts(sync_log.open_conflicts(session), sync_log.site_id(session),
+                                      lambda sites: sync_log.site_users(session, sites))
 
     def conflict(self, conflict_id: str) -> Conflict:
         """One open conflict by its id.
