@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from benchmarks.synthetic import cached_database
@@ -85,6 +88,48 @@ def _rare_word(database: Path) -> str:
         connection.close()
 
 
+def _notebook_with_conflicts(folder: Path, conflicts: int = 5) -> Path:
+    """The sample team on two laptops that edited the same visits' summaries: open conflicts.
+
+    How long describing conflicts takes depends on the conflicts, not on the notebook's size:
+    it reads the conflicted records' versions by an index.
+    """
+    from fieldnotes.services.sample import load_sample_team
+    from fieldnotes.services.session import Services
+    from fieldnotes.services.sync import Sync
+    from fieldnotes.storage.search_index import VisitQuery
+
+    template = folder / "template.db"
+    services = Services.open(template, author="bench")
+    load_sample_team(services)
+    services.close()
+    share = folder / "Team.fieldnotes-sync"
+    share.mkdir()
+    laptops = []
+    for name in ("alice", "bob"):
+        path = folder / f"{name}.db"
+        shutil.copyfile(template, path)
+        connection = sqlite3.connect(path)
+        with connection:  # a laptop of its own: its own site id
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'site_id'", (uuid.uuid4().hex,))
+        connection.close()
+        opened = Services.open(path, author=name)
+        laptops.append((opened, Sync(opened)))
+    for _ in range(2):
+        for _services, sync in laptops:
+            sync.sync(share)
+    visit_ids = [row.id for row in laptops[0][0].search.find_rows(VisitQuery(), conflicts)]
+    for opened, _sync in laptops:
+        for visit_id in visit_ids:
+            opened.notebook.update_visit(visit_id, summary=f"{opened.author}'s summary of {visit_id}")
+    for _ in range(2):
+        for _services, sync in laptops:
+            sync.sync(share)
+    for opened, _sync in laptops:
+        opened.close()
+    return folder / "alice.db"
+
+
 def run() -> list[Row]:
     database = cached_database(VISITS)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
@@ -105,6 +150,13 @@ def run() -> list[Row]:
         rows.append((f"fieldnotes {name}, whole process ({VISITS:,} visits)", wall, floor_wall,
                      f"CPU {cpu * 1000:.0f} ms vs {floor_cpu * 1000:.0f} ms; floor: bare python3 + sqlite3, "
                      f"same query; target under {TARGET_S * 1000:.0f} ms"))
+    with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-") as folder_name:
+        with_conflicts = _notebook_with_conflicts(Path(folder_name))
+        wall, cpu = _timed([sys.executable, "-m", "fieldnotes", "--db", str(with_conflicts), "conflicts"], env)
+        floor_wall, floor_cpu = _timed(_floor(with_conflicts, "SELECT * FROM sync_conflict"), env)
+    rows.append(("fieldnotes conflicts, 5 open, whole process", wall, floor_wall,
+                 f"CPU {cpu * 1000:.0f} ms vs {floor_cpu * 1000:.0f} ms; floor: bare python3 + sqlite3 reading "
+                 f"the conflicts; target under {TARGET_S * 1000:.0f} ms"))
     full_path = (
         "import sys\n"
         "from fieldnotes.services.session import Services\n"
