@@ -130,9 +130,17 @@ class Model:
         self.synced_values.append(dict(self.synced_values[original]))
         # The copy holds the original's edits not synced yet as edits of its own: what the
         # original does next (a deletion, say) never saw the copy's, which it publishes.
+        # Each such edit knew what its original knew, and the copy's own holdings of those:
+        # the copy publishes them in the order they were made, later ones naming earlier ones.
+        held_again: dict[int, int] = {}
         for edit in list(self.edits):
             if edit.laptop == original and edit.pending:
-                duplicate = dataclasses.replace(edit, number=len(self.edits), laptop=copy, copy_of=edit.number)
+                # A copy of a copy holds the same edit again: it names the edit first made.
+                first = edit.number if edit.copy_of is None else edit.copy_of
+                knew = edit.knew | {held_again[number] for number in edit.knew if number in held_again}
+                duplicate = dataclasses.replace(edit, number=len(self.edits), laptop=copy, copy_of=first,
+                                                knew=frozenset(knew))
+                held_again[edit.number] = duplicate.number
                 self.edits.append(duplicate)
                 self.seen[copy].add(duplicate.number)
 
@@ -226,6 +234,14 @@ def _clock(skews: list[int], current: list[int]):
 
 @pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# A copy of a copied notebook holds a finding made before both copies: still one finding.
+@example(plan=[('edit', 0, 0, 'summary', 'alpha'), ('delete', 0, 1), ('delete', 0, 1), ('delete', 1, 0),
+               ('finding', 2, 0), ('edit', 0, 0, 'summary', 'alpha'), ('copy', 2, False), ('copy', 3, False)],
+         skews=[0, 0, 0], order_seed=0)
+# A copy holds an edit and then a deletion that saw it: its deletion sees its own copy too.
+@example(plan=[('edit', 0, 0, 'summary', 'alpha'), ('delete', 0, 0), ('edit', 0, 0, 'summary', 'alpha'),
+               ('sync', 4), ('edit', 0, 0, 'summary', 'alpha'), ('edit', 0, 0, 'summary', 'alpha'),
+               ('edit', 0, 0, 'summary', 'alpha'), ('copy', 0, False)], skews=[0, 0, 0], order_seed=0)
 @example(plan=[('delete', 0, 1), ('finding', 3, 0), ('edit', 2, 0, 'summary', 'gamma'), ('plant', 3, 'reuse'),
                ('delete', 3, 0), ('delete', 1, 1), ('sync', 3), ('plant', 2, 'reuse'), ('finding', 1, 1),
                ('cloud', 0), ('finding', 4, 1)], skews=[-1, 365, 0], order_seed=78)
