@@ -338,7 +338,11 @@ class MainWindow(QMainWindow):
         for key, title, digit in sections:
             action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{digit}"))
-            action.triggered.connect(lambda _checked=False, section=key: editor.show_section(section))
+            if key == "overview":
+                # The visit form from the top: Tab then walks its fields in reading order.
+                action.triggered.connect(editor.focus_title)
+            else:
+                action.triggered.connect(lambda _checked=False, section=key: editor.show_section(section))
             action.setObjectName(f"section_{key}")
             self.actions_by_name[action.objectName()] = action
             menu.addAction(action)
