@@ -37,32 +37,35 @@ _GUIDE_FIELDS = {"covered_prompts", "guide_id"}
 class _HistoryCommand(QUndoCommand):
     """A change already written; undo and redo write again, reporting failures instead of raising.
 
-    Subclasses define `apply` (write the change) and `revert` (write it back).
+    Args:
+        editing: the visit's editing, which writes and reports.
+        text: what the Edit menu calls the step.
+        apply: writes the change (again); returns what changed.
+        revert: writes it back; returns what changed.
     """
 
-    def __init__(self, editing: VisitEditing, text: str) -> None:
+    def __init__(self, editing: VisitEditing, text: str, apply: Callable[[], Change],
+                 revert: Callable[[], Change]) -> None:
         super().__init__(text)
         self._editing = editing
+        self._apply, self._revert = apply, revert
         self._applied = True
 
     def redo(self) -> None:
         if self._applied:  # the first redo is the write that already happened
             return
-        self._applied = self._editing.run_safely(self.apply)
+        self._applied = self._editing.run_safely(self._apply)
 
     def undo(self) -> None:
-        self._applied = not self._editing.run_safely(self.revert)
-
-    def apply(self) -> Change:
-        raise NotImplementedError
-
-    def revert(self) -> Change:
-        raise NotImplementedError
+        self._applied = not self._editing.run_safely(self._revert)
 
 
 class _FieldCommand(_HistoryCommand):
+    """A visit field's edit; successive typing in one field within `MERGE_WINDOW_S` is one step."""
+
     def __init__(self, editing: VisitEditing, field: str, old: object, new: object, label: str) -> None:
-        super().__init__(editing, f"Edit {label}")
+        super().__init__(editing, f"Edit {label}", lambda: editing.write_field(self.field, self.new),
+                         lambda: editing.write_field(self.field, self.old))
         self.field, self.old, self.new = field, old, new
         self.stamp = time.monotonic()
 
@@ -77,59 +80,30 @@ class _FieldCommand(_HistoryCommand):
         self.new, self.stamp = other.new, other.stamp
         return True
 
-    def apply(self) -> Change:
-        return self._editing.write_field(self.field, self.new)
 
-    def revert(self) -> Change:
-        return self._editing.write_field(self.field, self.old)
-
-
-class _AddFindingCommand(_HistoryCommand):
-    def __init__(self, editing: VisitEditing, finding: Finding) -> None:
-        super().__init__(editing, f"Add {finding_kind(finding.kind).text_label.lower()}")
-        self.finding = finding
-
-    def apply(self) -> Change:
-        return self._editing.restore_finding_now(self.finding)
-
-    def revert(self) -> Change:
-        return self._editing.delete_finding_now(self.finding.id)
+def _add_finding_command(editing: VisitEditing, finding: Finding) -> _HistoryCommand:
+    return _HistoryCommand(editing, f"Add {finding_kind(finding.kind).text_label.lower()}",
+                           lambda: editing.restore_finding_now(finding),
+                           lambda: editing.delete_finding_now(finding.id))
 
 
-class _DeleteFindingCommand(_AddFindingCommand):
-    def __init__(self, editing: VisitEditing, finding: Finding) -> None:
-        super().__init__(editing, finding)
-        self.setText(f"Delete {finding_kind(finding.kind).text_label.lower()}")
-
-    def apply(self) -> Change:
-        return super().revert()
-
-    def revert(self) -> Change:
-        return super().apply()
+def _delete_finding_command(editing: VisitEditing, finding: Finding) -> _HistoryCommand:
+    return _HistoryCommand(editing, f"Delete {finding_kind(finding.kind).text_label.lower()}",
+                           lambda: editing.delete_finding_now(finding.id),
+                           lambda: editing.restore_finding_now(finding))
 
 
-class _EditFindingCommand(_HistoryCommand):
-    def __init__(self, editing: VisitEditing, finding_id: str, kind: str, name: str, old: object, new: object) -> None:
-        super().__init__(editing, f"Edit {finding_kind(kind).text_label.lower()}")
-        self.finding_id, self.kind, self.name, self.old, self.new = finding_id, kind, name, old, new
-
-    def apply(self) -> Change:
-        return self._editing.edit_finding_now(self.finding_id, self.kind, self.name, self.new)
-
-    def revert(self) -> Change:
-        return self._editing.edit_finding_now(self.finding_id, self.kind, self.name, self.old)
+def _edit_finding_command(editing: VisitEditing, finding_id: str, kind: str, name: str, old: object,
+                          new: object) -> _HistoryCommand:
+    return _HistoryCommand(editing, f"Edit {finding_kind(kind).text_label.lower()}",
+                           lambda: editing.edit_finding_now(finding_id, kind, name, new),
+                           lambda: editing.edit_finding_now(finding_id, kind, name, old))
 
 
-class _MoveFindingCommand(_HistoryCommand):
-    def __init__(self, editing: VisitEditing, finding: Finding, old: int, new: int) -> None:
-        super().__init__(editing, f"Move {finding_kind(finding.kind).text_label.lower()}")
-        self.finding, self.old, self.new = finding, old, new
-
-    def apply(self) -> Change:
-        return self._editing.move_finding_now(self.finding, self.new)
-
-    def revert(self) -> Change:
-        return self._editing.move_finding_now(self.finding, self.old)
+def _move_finding_command(editing: VisitEditing, finding: Finding, old: int, new: int) -> _HistoryCommand:
+    return _HistoryCommand(editing, f"Move {finding_kind(finding.kind).text_label.lower()}",
+                           lambda: editing.move_finding_now(finding, new),
+                           lambda: editing.move_finding_now(finding, old))
 
 
 class VisitEditing(QObject):
@@ -252,7 +226,7 @@ class VisitEditing(QObject):
 
         if not self.run_safely(add):
             return None
-        self._push(_AddFindingCommand(self, result[0]))
+        self._push(_add_finding_command(self, result[0]))
         return result[0]
 
     def edit_finding(self, finding: Finding, name: str, value: object) -> bool:
@@ -261,7 +235,7 @@ class VisitEditing(QObject):
             return True
         if not self.run_safely(lambda: self.edit_finding_now(finding.id, finding.kind, name, value)):
             return False
-        self._push(_EditFindingCommand(self, finding.id, finding.kind, name, old, value))
+        self._push(_edit_finding_command(self, finding.id, finding.kind, name, old, value))
         return True
 
     def delete_finding(self, finding: Finding) -> bool:
@@ -274,7 +248,7 @@ class VisitEditing(QObject):
 
         if not self.run_safely(delete):
             return False
-        self._push(_DeleteFindingCommand(self, snapshot[0]))
+        self._push(_delete_finding_command(self, snapshot[0]))
         return True
 
     def move_finding(self, finding: Finding, to_position: int) -> bool:
@@ -283,7 +257,7 @@ class VisitEditing(QObject):
             return True
         if not self.run_safely(lambda: self.move_finding_now(finding, to_position)):
             return False
-        self._push(_MoveFindingCommand(self, finding, old, to_position))
+        self._push(_move_finding_command(self, finding, old, to_position))
         return True
 
     def edit_finding_now(self, finding_id: str, kind: str, name: str, value: object) -> Change:
