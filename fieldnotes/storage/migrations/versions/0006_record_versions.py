@@ -64,4 +64,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("versions stored by record cannot be split back into a per-field log")
+    # One way on purpose: a record version's identity names all its fields at once, and
+    # splitting it back into one row per field would have to invent identities that the
+    # other laptops never saw. fieldnotes never downgrades: a failed upgrade is undone by
+    # restoring the backup taken just before it (`storage.database.open_database`).
+    raise RuntimeError(
+        "revision 0006 cannot be undone in place; restore the notebook from the backup taken before the upgrade"
+    )
