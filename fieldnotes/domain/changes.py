@@ -18,6 +18,7 @@ class Change:
         visit_list: visits were added or removed, or their order may differ: re-run queries.
         account_ids: accounts (or their contacts) that changed.
         guides: interview guides changed.
+        terms: the team's lists (themes, offerings, competitors, stages) changed.
         origin: the object that asked for the change, so it can skip reloading its own edit.
     """
 
@@ -25,12 +26,13 @@ class Change:
     visit_list: bool = False
     account_ids: frozenset[str] = frozenset()
     guides: bool = False
+    terms: bool = False
     origin: object = None
 
     @classmethod
     def everything(cls) -> Change:
         """A change after which every view reloads."""
-        return cls(visit_list=True, guides=True, account_ids=frozenset({"*"}))
+        return cls(visit_list=True, guides=True, account_ids=frozenset({"*"}), terms=True)
 
     @classmethod
     def union(cls, *changes: Change) -> Change:
@@ -40,4 +42,5 @@ class Change:
             visit_list=any(change.visit_list for change in changes),
             account_ids=frozenset().union(*(change.account_ids for change in changes)),
             guides=any(change.guides for change in changes),
+            terms=any(change.terms for change in changes),
         )

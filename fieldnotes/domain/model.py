@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Self
 
 from fieldnotes.domain.errors import ValidationError
-from fieldnotes.domain.limits import check_text_size
+from fieldnotes.domain.limits import check_text_size, is_record_id
 
 
 class Vocabulary(StrEnum):
@@ -111,6 +111,24 @@ class ThreatLevel(Vocabulary):
     HIGH = "high"
 
 
+class ReferenceUse(Vocabulary):
+    """Whether a person (or what they said) could become a testimonial or a case study."""
+
+    NONE = "none"
+    TESTIMONIAL = "testimonial"
+    CASE_STUDY = "case_study"
+    BOTH = "both"
+
+
+class Consent(Vocabulary):
+    """Where the person stands on being quoted or featured outside the company."""
+
+    NOT_ASKED = "not_asked"
+    ASKED = "asked"
+    GRANTED = "granted"
+    DECLINED = "declined"
+
+
 _LABELS: dict[Vocabulary, str] = {
     AccountKind.END_USER: "End user",
     VisitKind.RIDE_ALONG: "Ride-along",
@@ -124,6 +142,10 @@ _LABELS: dict[Vocabulary, str] = {
     SourceUsage.PREFERRED: "Preferred",
     MoveKind.WON_DEAL: "Won a deal",
     MoveKind.GAP: "Gap in offering",
+    ReferenceUse.NONE: "Not a candidate",
+    ReferenceUse.TESTIMONIAL: "Testimonial candidate",
+    ReferenceUse.CASE_STUDY: "Case-study candidate",
+    ReferenceUse.BOTH: "Testimonial and case study",
 }
 
 
@@ -137,6 +159,7 @@ class FieldType(StrEnum):
     BOOL = "bool"
     CHOICE = "choice"
     DATE = "date"
+    CONTACT = "contact"  # the id of one of the account's contacts
 
 
 @dataclass(frozen=True)
@@ -149,6 +172,8 @@ class FindingField:
     # `builtins.type`: in this class body `type` is the field above.
     choices: builtins.type[Vocabulary] | None = None
     default: object = None
+    #: Offered in the capture form's entry row; otherwise set in the findings table only.
+    quick: bool = True
 
 
 @dataclass(frozen=True)
@@ -156,7 +181,8 @@ class FindingKind:
     """A section of the interview: its key, its name in JSON, its title and its fields.
 
     `text_label` names what the main text means in this section ("Need", "Objection");
-    `hint` tells the user what to capture in it.
+    `hint` tells the user what to capture in it. A `themed` kind's findings are tagged with
+    themes from the team's list, so that visits can be compared.
     """
 
     key: str
@@ -166,6 +192,7 @@ class FindingKind:
     fields: tuple[FindingField, ...]
     shortcut_digit: int
     hint: str = ""
+    themed: bool = True
 
     def field(self, name: str) -> FindingField:
         for candidate in self.fields:
@@ -175,6 +202,10 @@ class FindingKind:
 
 
 _QUOTE = FindingField("quote", "Verbatim quote", FieldType.LONG_TEXT, default="")
+#: Who said it, and whether it may be used outside (quotes become testimonials).
+_SPEAKER = FindingField("speaker_id", "Speaker", FieldType.CONTACT, default=None)
+_QUOTE_USE = FindingField("reference", "Quote could be", FieldType.CHOICE, ReferenceUse, ReferenceUse.NONE, quick=False)
+_QUOTE_CONSENT = FindingField("consent", "Consent", FieldType.CHOICE, Consent, Consent.NOT_ASKED, quick=False)
 
 FINDING_KINDS: tuple[FindingKind, ...] = (
     FindingKind(
@@ -183,6 +214,9 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
             FindingField("severity", "Severity", FieldType.SEVERITY, default=3),
             FindingField("is_new", "New", FieldType.BOOL, default=False),
             _QUOTE,
+            _SPEAKER,
+            _QUOTE_USE,
+            _QUOTE_CONSENT,
         ),
         1,
         hint="What hurts, how much (1 mild – 5 acute), and whether it is new. Quote them when you can.",
@@ -202,6 +236,9 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         (
             FindingField("value_kind", "Kind of value", FieldType.CHOICE, ValueKind, ValueKind.COST),
             _QUOTE,
+            _SPEAKER,
+            _QUOTE_USE,
+            _QUOTE_CONSENT,
         ),
         3,
         hint="Why they buy, and why from us: revenue, cost, risk, time, or peace of mind.",
@@ -226,17 +263,23 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         "buying_centre", "buying_centre", "Buying centre", "Who and why",
         (
             FindingField("person", "Person", FieldType.TEXT, default=""),
+            FindingField("contact_id", "Contact", FieldType.CONTACT, default=None, quick=False),
             FindingField("buying_role", "Buying role", FieldType.CHOICE, BuyingRole, BuyingRole.UNKNOWN),
             FindingField("criteria", "Decision criteria", FieldType.TEXT, default=""),
         ),
         6,
         hint="Who buys, who really decides, on what criteria, and what changed.",
+        # A person's place in the buying centre is not a topic to compare across visits.
+        themed=False,
     ),
     FindingKind(
-        "awareness", "awareness", "Awareness of our offering", "Offering",
-        (FindingField("aware", "Already aware", FieldType.BOOL, default=False),),
+        "awareness", "awareness", "Awareness of our offering", "What was said",
+        (
+            FindingField("offering", "Offering", FieldType.TEXT, default=""),
+            FindingField("aware", "Already aware", FieldType.BOOL, default=False),
+        ),
         7,
-        hint="What they do not know we offer (tick when they already knew).",
+        hint="What they do not know we offer: name the offering from the catalogue (tick when they already knew).",
     ),
     FindingKind(
         "follow_up", "follow_ups", "Follow-up actions", "Action",
@@ -244,9 +287,12 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
             FindingField("owner", "Owner", FieldType.TEXT, default=""),
             FindingField("due_on", "Due", FieldType.DATE, default=None),
             FindingField("done", "Done", FieldType.BOOL, default=False),
+            FindingField("contact_id", "For", FieldType.CONTACT, default=None),
         ),
         8,
         hint="Actions after the visit, each with an owner and a due date.",
+        # An action is tracked until done, not compared across visits.
+        themed=False,
     ),
 )
 
@@ -284,6 +330,8 @@ class Contact:
     follow_up: FollowUpChannel = FollowUpChannel.UNKNOWN
     email: str = ""
     phone: str = ""
+    reference: ReferenceUse = ReferenceUse.NONE
+    consent: Consent = Consent.NOT_ASKED
 
 
 @dataclass
@@ -299,7 +347,8 @@ class Account:
 class Finding:
     """One observation in one section of a visit's interview.
 
-    `attributes` holds the kind-specific fields declared in `FINDING_KINDS`.
+    `attributes` holds the kind-specific fields declared in `FINDING_KINDS`; `theme_ids`
+    the ids of the themes it is tagged with (`domain.terms`), for a themed kind.
     """
 
     id: str
@@ -308,6 +357,7 @@ class Finding:
     text: str
     position: int = 0
     attributes: dict[str, object] = field(default_factory=dict)
+    theme_ids: list[str] = field(default_factory=list)
 
     def get(self, name: str) -> object:
         if name in self.attributes:
@@ -342,6 +392,13 @@ class Visit:
     next_step: str = ""
     guide_id: str | None = None
     covered_prompts: list[str] = field(default_factory=list)
+    #: Attendees picked from the account's contacts; `attendees` keeps names typed freely.
+    attendee_ids: list[str] = field(default_factory=list)
+    #: For a debrief, the visit (a ride-along) it debriefs.
+    debrief_of: str | None = None
+    #: The next step's stage in the team's funnel (`domain.terms.DEFAULT_STAGES`) and its date.
+    next_step_stage: str = ""
+    next_step_due: str | None = None
     findings: list[Finding] = field(default_factory=list)
     account_name: str = ""
     updated_at: str = ""
@@ -354,7 +411,9 @@ class Visit:
         return dataclasses.replace(
             self,
             covered_prompts=list(self.covered_prompts),
-            findings=[dataclasses.replace(f, attributes=dict(f.attributes)) for f in self.findings],
+            attendee_ids=list(self.attendee_ids),
+            findings=[dataclasses.replace(f, attributes=dict(f.attributes), theme_ids=list(f.theme_ids))
+                      for f in self.findings],
         )
 
 
@@ -423,6 +482,12 @@ def coerce_finding_attribute(kind: FindingKind, name: str, value: object, what: 
         return spec.choices.parse(str(value), what).value
     if spec.type is FieldType.DATE:
         return normalize_date(value, what)
+    if spec.type is FieldType.CONTACT:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not is_record_id(value):
+            raise ValidationError(f"{what}: expected a contact id, got {value!r}")
+        return value
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -454,6 +519,8 @@ class Guide:
     id: str
     name: str
     prompts: list[GuidePrompt] = field(default_factory=list)
+    #: The kind of visit this guide is picked for by default (None: any kind).
+    visit_kind: VisitKind | None = None
 
     def prompts_in(self, section: str) -> list[GuidePrompt]:
         return [p for p in self.prompts if p.section == section]

@@ -24,7 +24,7 @@ from typing import NamedTuple
 EXISTS_FIELD = "_exists"
 
 #: Fields holding a JSON list whose concurrent edits merge as sets instead of conflicting.
-SET_FIELDS = frozenset({("visit", "covered_prompts")})
+SET_FIELDS = frozenset({("visit", "covered_prompts"), ("visit", "attendee_ids"), ("finding", "theme_ids")})
 
 
 class Version(NamedTuple):
