@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldnotes.domain.errors import NotFoundError
-from fieldnotes.domain.model import Guide, GuidePrompt
+from fieldnotes.domain.model import Guide, GuidePrompt, VisitKind
 from fieldnotes.storage.schema import GuidePromptRecord, GuideRecord
 from fieldnotes.storage.stamp import Stamp
 
@@ -20,6 +20,7 @@ def _guide_from_record(record: GuideRecord) -> Guide:
         id=record.id,
         name=record.name,
         prompts=[GuidePrompt(p.id, p.section, p.text, p.position) for p in record.prompts],
+        visit_kind=VisitKind(record.visit_kind) if record.visit_kind else None,
     )
 
 
@@ -64,7 +65,8 @@ def guide(session: Session, guide_id: str) -> Guide:
 
 def insert_guide(session: Session, guide: Guide, stamp: Stamp) -> None:
     """Write a guide with its prompts, in the order given, keeping their ids."""
-    record = GuideRecord(id=guide.id, name=guide.name, **stamp.created())
+    record = GuideRecord(id=guide.id, name=guide.name,
+                         visit_kind=guide.visit_kind.value if guide.visit_kind else None, **stamp.created())
     record.prompts = [
         GuidePromptRecord(id=p.id, section=p.section, text=p.text, position=index, **stamp.created())
         for index, p in enumerate(guide.prompts)
@@ -75,6 +77,12 @@ def insert_guide(session: Session, guide: Guide, stamp: Stamp) -> None:
 def rename_guide(session: Session, guide_id: str, name: str, stamp: Stamp) -> None:
     record = _guide_record(session, guide_id)
     record.name = name
+    record.updated_at, record.updated_by = stamp.at, stamp.author
+
+
+def set_visit_kind(session: Session, guide_id: str, visit_kind: str | None, stamp: Stamp) -> None:
+    record = _guide_record(session, guide_id)
+    record.visit_kind = visit_kind
     record.updated_at, record.updated_by = stamp.at, stamp.author
 
 

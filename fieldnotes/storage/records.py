@@ -9,9 +9,11 @@ from fieldnotes.domain.model import (
     Account,
     AccountKind,
     BuyingRole,
+    Consent,
     Contact,
     Finding,
     FollowUpChannel,
+    ReferenceUse,
     Visit,
     VisitKind,
     finding_kind,
@@ -29,7 +31,9 @@ from fieldnotes.storage.schema import (
 FINDING_ATTRIBUTE_COLUMNS: tuple[str, ...] = tuple(FINDING_ATTRIBUTES)
 #: Fields stored as text that the domain types hold as one of a closed list.
 _ACCOUNT_CHOICES: dict[str, type] = {"kind": AccountKind}
-_CONTACT_CHOICES: dict[str, type] = {"buying_role": BuyingRole, "follow_up": FollowUpChannel}
+_CONTACT_CHOICES: dict[str, type] = {
+    "buying_role": BuyingRole, "follow_up": FollowUpChannel, "reference": ReferenceUse, "consent": Consent,
+}
 _VISIT_CHOICES: dict[str, type] = {"kind": VisitKind}
 
 
@@ -68,6 +72,7 @@ def finding_from_record(record: FindingRecord) -> Finding:
         text=record.text,
         position=record.position,
         attributes=attributes,
+        theme_ids=list(json.loads(record.theme_ids or "[]")),
     )
 
 
@@ -78,6 +83,7 @@ def finding_columns(finding: Finding) -> dict[str, object]:
     for spec in kind.fields:
         value = finding.attributes.get(spec.name, spec.default)
         columns[spec.name] = value.value if hasattr(value, "value") else value
+    columns["theme_ids"] = json.dumps(finding.theme_ids if kind.themed else [])
     return columns
 
 

@@ -40,6 +40,9 @@ LOCAL = {"local": True}
 SEARCHED = {"searched": True}
 #: A text column that holds a JSON list of strings (the JSON format carries it as a list).
 JSON_LIST = {"json_list": True}
+#: A required column added after notebooks were already syncing: versions written before
+#: it existed do not set it, and a record resolved from them holds its default.
+ADDED_LATER = {"added_later": True}
 
 
 class Stamped:
@@ -80,6 +83,8 @@ class ContactRecord(Stamped, Base):
     follow_up: Mapped[str] = mapped_column(String(32), default="unknown")
     email: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str] = mapped_column(String(16), default="none", info=ADDED_LATER)
+    consent: Mapped[str] = mapped_column(String(16), default="not_asked", info=ADDED_LATER)
     account: Mapped[AccountRecord] = relationship(back_populates="contacts")
 
     __table_args__ = (Index("ix_contact_account", "account_id"),)
@@ -104,6 +109,10 @@ class VisitRecord(Base):
     next_step: Mapped[str] = mapped_column(Text, default="", info=SEARCHED)
     guide_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     covered_prompts: Mapped[str] = mapped_column(Text, default="[]", info=JSON_LIST)
+    attendee_ids: Mapped[str] = mapped_column(Text, default="[]", info=JSON_LIST | ADDED_LATER)
+    debrief_of: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    next_step_stage: Mapped[str] = mapped_column(Text, default="", info=SEARCHED | ADDED_LATER)
+    next_step_due: Mapped[str | None] = mapped_column(String(10), nullable=True)
     account: Mapped[AccountRecord | None] = relationship()
     findings: Mapped[list[FindingRecord]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="FindingRecord.position"
@@ -144,6 +153,12 @@ class FindingRecord(Stamped, Base):
     owner: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
     due_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
     done: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    offering: Mapped[str | None] = mapped_column(Text, nullable=True, info=SEARCHED)
+    speaker_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    contact_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    reference: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    consent: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    theme_ids: Mapped[str] = mapped_column(Text, default="[]", info=JSON_LIST | ADDED_LATER)
     visit: Mapped[VisitRecord] = relationship(back_populates="findings")
 
     __table_args__ = (
@@ -159,6 +174,7 @@ class GuideRecord(Stamped, Base):
 
     __tablename__ = "guide"
     name: Mapped[str] = mapped_column(Text)
+    visit_kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
     prompts: Mapped[list[GuidePromptRecord]] = relationship(
         back_populates="guide", cascade="all, delete-orphan", order_by="GuidePromptRecord.position"
     )
@@ -175,10 +191,22 @@ class GuidePromptRecord(Stamped, Base):
     __table_args__ = (Index("ix_guide_prompt_guide", "guide_id", "position"),)
 
 
+class TermRecord(Stamped, Base):
+    """An entry of one of the team's shared lists (`domain.terms`): a theme, an offering, a
+    competitor or a funnel stage."""
+
+    __tablename__ = "term"
+    list: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    merged_into: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_term_list", "list", "position"),)
+
 
 #: Synchronised tables, parents before children: the order in which rows are written.
 SYNCED_RECORDS: tuple[type[Base], ...] = (
-    AccountRecord, GuideRecord, ContactRecord, VisitRecord, GuidePromptRecord, FindingRecord,
+    AccountRecord, GuideRecord, TermRecord, ContactRecord, VisitRecord, GuidePromptRecord, FindingRecord,
 )
 _BY_TABLE: dict[str, type[Base]] = {record.__tablename__: record for record in SYNCED_RECORDS}
 
@@ -207,6 +235,27 @@ def searched_fields(table: str) -> tuple[str, ...]:
 def json_list_fields(table: str) -> tuple[str, ...]:
     """The text columns of a table that hold a JSON list of strings."""
     return tuple(c.name for c in _columns_of(table) if c.info.get("json_list"))
+
+
+@functools.cache
+def nullable_fields(table: str) -> tuple[str, ...]:
+    """The fields of a table that may hold no value (NULL)."""
+    return tuple(c.name for c in _columns_of(table) if c.nullable and c.name in synced_fields(table))
+
+
+@functools.cache
+def integer_fields(table: str) -> tuple[str, ...]:
+    """The fields of a table stored as whole numbers (flags included)."""
+    return tuple(c.name for c in _columns_of(table)
+                 if isinstance(c.type, (Integer, Boolean)) and c.name in synced_fields(table))
+
+
+@functools.cache
+def later_defaults(table: str) -> Mapping[str, object]:
+    """The required fields added to a table after it was first synchronised, with the value
+    a record written before them holds."""
+    return MappingProxyType({c.name: getattr(c.default, "arg", None) for c in _columns_of(table)
+                             if c.info.get("added_later")})
 
 
 @functools.cache

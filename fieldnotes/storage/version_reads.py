@@ -47,7 +47,7 @@ SELECT_VERSIONS = (
 
 #: The column that names a record of each kind in a conflict's label (visits and findings
 #: are named in `_names` with more than one column).
-_NAME_COLUMNS = {"account": "name", "contact": "name", "guide": "name", "guide_prompt": "text"}
+_NAME_COLUMNS = {"account": "name", "contact": "name", "guide": "name", "guide_prompt": "text", "term": "name"}
 
 
 def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:

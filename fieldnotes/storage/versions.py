@@ -37,12 +37,15 @@ from fieldnotes.domain.model import (
     GUIDE_SECTIONS,
     AccountKind,
     BuyingRole,
+    Consent,
     FieldType,
     FollowUpChannel,
+    ReferenceUse,
     VisitKind,
     normalize_date,
     normalize_visited_on,
 )
+from fieldnotes.domain.terms import TermList
 from fieldnotes.domain.versioning import (
     EXISTS_FIELD,
     RecordState,
@@ -52,7 +55,14 @@ from fieldnotes.domain.versioning import (
     same_value,
     version_key,
 )
-from fieldnotes.storage.schema import SYNCED_RECORDS, synced_fields
+from fieldnotes.storage.schema import (
+    SYNCED_RECORDS,
+    integer_fields,
+    json_list_fields,
+    later_defaults,
+    nullable_fields,
+    synced_fields,
+)
 from fieldnotes.storage.version_reads import (  # read without SQLAlchemy; part of this module's API
     CHILDREN,
     PARENTS,
@@ -70,7 +80,7 @@ TRACKED: dict[str, tuple[str, ...]] = {
     record.__tablename__: synced_fields(record.__tablename__) for record in SYNCED_RECORDS
 }
 
-_LEAVES_FIRST = ("finding", "guide_prompt", "contact", "visit", "account", "guide")
+_LEAVES_FIRST = ("finding", "guide_prompt", "contact", "visit", "account", "guide", "term")
 _CHUNK = 400
 _HLC_SHIFT = 10  # the clock is milliseconds * 1024 plus a logical counter
 
@@ -131,12 +141,19 @@ _VOCABULARIES = {
     ("account", "kind"): {m.value for m in AccountKind},
     ("contact", "buying_role"): {m.value for m in BuyingRole},
     ("contact", "follow_up"): {m.value for m in FollowUpChannel},
+    ("contact", "reference"): {m.value for m in ReferenceUse},
+    ("contact", "consent"): {m.value for m in Consent},
     ("visit", "kind"): {m.value for m in VisitKind},
     ("finding", "kind"): set(FINDING_KINDS_BY_KEY),
+    ("guide", "visit_kind"): {m.value for m in VisitKind},
     ("guide_prompt", "section"): set(GUIDE_SECTIONS),
+    ("term", "list"): {m.value for m in TermList},
 }
-_NULLABLE = {("visit", "account_id"), ("visit", "guide_id")} | {("finding", name) for name in FINDING_ATTRIBUTES}
-_INTEGERS = {("finding", "position"), ("guide_prompt", "position")}
+_NULLABLE = {(kind, name) for kind in TRACKED for name in nullable_fields(kind)}
+_INTEGERS = {(kind, name) for kind in TRACKED for name in integer_fields(kind)} - {
+    ("finding", name) for name in FINDING_ATTRIBUTES}
+#: Fields that hold a JSON list of record ids (prompts ticked, contacts, themes).
+_ID_LISTS = {(kind, name) for kind in TRACKED for name in json_list_fields(kind)}
 _FINDING_CHOICES: dict[str, frozenset[str]] = {}
 for _name, _spec in FINDING_ATTRIBUTES.items():
     if _spec.type is FieldType.CHOICE and _spec.choices is not None:
@@ -164,13 +181,13 @@ def column_problem(kind: str, column: str, value: object) -> str | None:
     allowed = _VOCABULARIES.get((kind, column))
     if allowed is not None and value not in allowed:
         return f"{value!r} is not known to this version"
-    if (kind, column) == ("visit", "covered_prompts"):
+    if (kind, column) in _ID_LISTS:
         try:
             items = json.loads(value)
         except ValueError:
             return "not a JSON list"
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            return "not a JSON list of prompt ids"
+            return "not a JSON list of ids"
     rule = _VALUE_RULES.get((kind, column))  # what an import would refuse (ids, dates, sizes)
     return rule(value) if rule is not None else None
 
@@ -182,7 +199,10 @@ def column_problem(kind: str, column: str, value: object) -> str | None:
 # here could be made valid by a newer fieldnotes (an unknown choice could; it is held
 # back instead), so a segment holding such a value is refused whole on every laptop alike.
 
-_REFERENCES = frozenset({"guide_id"} | {column for _parent, column, _nullable in PARENTS.values()})
+_REFERENCES = frozenset(
+    {"guide_id", "debrief_of", "speaker_id", "contact_id", "merged_into"}
+    | {column for _parent, column, _nullable in PARENTS.values()}
+)
 
 
 def _reference_problem(value: object) -> str | None:
@@ -205,7 +225,7 @@ def _due_on_problem(value: object) -> str | None:
     return None
 
 
-def _prompt_list_problem(value: object) -> str | None:
+def _id_list_problem(value: object) -> str | None:
     if not isinstance(value, str):
         return None  # a type `column_problem` holds back
     try:
@@ -213,7 +233,7 @@ def _prompt_list_problem(value: object) -> str | None:
     except ValueError:
         return "not a JSON list"
     if not isinstance(items, list) or not all(is_record_id(item) for item in items):
-        return "not a list of prompt ids"
+        return "not a list of record ids"
     return f"more than {MAX_LIST_ITEMS:,} items" if len(items) > MAX_LIST_ITEMS else None
 
 
@@ -226,7 +246,8 @@ _VALUE_RULES: dict[tuple[str, str], Callable[[object], str | None]] = {
        if column in _REFERENCES},
     ("visit", "visited_on"): _visited_on_problem,
     ("finding", "due_on"): _due_on_problem,
-    ("visit", "covered_prompts"): _prompt_list_problem,
+    ("visit", "next_step_due"): _due_on_problem,
+    **dict.fromkeys(_ID_LISTS, _id_list_problem),
     **{(kind, EXISTS_FIELD): _exists_problem for kind in TRACKED},
 }
 #: The same rules by kind, so that a record version is checked against its kind's few
@@ -680,8 +701,9 @@ def write_fresh(session: Session, fresh: dict[Key, RecordVersion],
         rows = []
         known = set(columns)
         required = known - {column for record_kind, column in _NULLABLE if record_kind == kind}
+        defaults = later_defaults(kind)
         for record_id, version in candidates:
-            fields = version.fields
+            fields = {**defaults, **version.fields} if defaults else version.fields
             # A missing field is null: fine where null is allowed, which the check of the
             # present fields then leaves out.
             if not required.issubset(fields) or any(
@@ -722,6 +744,8 @@ def write_fresh(session: Session, fresh: dict[Key, RecordVersion],
             column = PARENTS[kind][1]
             target = result.visit_ids if kind == "finding" else result.account_ids
             target.update(str(fresh[(kind, record_id)].fields[column]) for record_id in ids)
+        elif kind == "term":
+            result.terms = True
         else:
             result.guides = True
     result.shown = written
@@ -799,6 +823,7 @@ class _Materialized:
     visit_list_changed: bool = False
     account_ids: set[str] = field(default_factory=set)
     guides: bool = False
+    terms: bool = False
     held_back: dict[Key, str] = field(default_factory=dict)
     waiting: dict[Key, str] = field(default_factory=dict)  # record -> the parent id it waits for
     rows_written: int = 0
@@ -811,6 +836,7 @@ class _Materialized:
             visit_list=self.visit_list_changed,
             account_ids=frozenset(self.account_ids),
             guides=self.guides,
+            terms=self.terms,
         )
 
 
@@ -929,7 +955,11 @@ def materialize(session: Session, keys: Iterable[Key], before_write: BeforeWrite
                 continue
             state = work.states[key]
             problem = None
-            values = values_of[key] = [state.value(column) for column in columns]
+            defaults = later_defaults(kind)
+            values = values_of[key] = [
+                defaults[column] if column in defaults and column not in state.fields else state.value(column)
+                for column in columns
+            ]
             for column, value in zip(columns, values, strict=True):
                 reason = column_problem(kind, column, value)
                 if reason:
@@ -1054,6 +1084,8 @@ def _note_change(result: _Materialized, kind: str, ids: list[str], work: _Workse
                 for account_id in (state.value("account_id"), row["account_id"] if row else None):
                     if isinstance(account_id, str):
                         result.account_ids.add(account_id)
+    elif kind == "term":
+        result.terms = True
     else:
         result.guides = True
 

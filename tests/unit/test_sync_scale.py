@@ -130,7 +130,8 @@ def test_a_notebook_synced_before_versions_were_stored_by_record_keeps_its_histo
         assert stored[1] == (2, '{"kind":"need"}') and stored[3] == (4, '{"position":0}')
         visit_fields: dict[str, object] = dict.fromkeys(TRACKED["visit"], "")
         visit_fields.update(account_id=None, guide_id=None, kind="customer_visit", visited_on="2026-11-23",
-                            covered_prompts="[]", title="The visit it waited for")
+                            covered_prompts="[]", attendee_ids="[]", debrief_of=None, next_step_due=None,
+                            title="The visit it waited for")
         with services.database.writing() as session:
             sync_log.apply_versions(
                 session, [RecordVersion(site, 5, "visit", visit_id, visit_fields, (1 << 50) + 5, "dora", stamp)],

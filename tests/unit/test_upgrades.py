@@ -72,3 +72,37 @@ def test_two_app_instances_writing_one_notebook_lose_nothing(database_path: Path
     finally:
         first.close()
         second.close()
+
+
+def test_upgrading_the_sample_team_keeps_every_value_it_held(tmp_path: Path) -> None:
+    """A notebook from before themes, offerings and linked people: every column it had holds
+    what it held, and the new fields start empty."""
+    import sqlite3
+
+    fixture = FIXTURES / "sample-team-schema-0006.db"
+    path = tmp_path / "notebook.db"
+    shutil.copyfile(fixture, path)
+
+    def table_rows(connection: sqlite3.Connection, table: str, columns: list[str]) -> list[tuple]:
+        return connection.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id").fetchall()
+
+    before: dict[str, tuple[list[str], list[tuple]]] = {}
+    connection = sqlite3.connect(path)
+    try:
+        for table in ("account", "contact", "visit", "finding", "guide", "guide_prompt"):
+            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+            before[table] = (columns, table_rows(connection, table, columns))
+    finally:
+        connection.close()
+    assert len(before["finding"][1]) > 100
+    Services.open(path, author="tester").close()
+    connection = sqlite3.connect(path)
+    try:
+        for table, (columns, rows) in before.items():
+            assert table_rows(connection, table, columns) == rows, f"the upgrade changed {table}"
+        assert connection.execute("SELECT count(*) FROM finding WHERE theme_ids != '[]'").fetchone() == (0,)
+        assert connection.execute("SELECT DISTINCT reference, consent FROM contact").fetchall() == [
+            ("none", "not_asked")]
+        assert connection.execute("SELECT count(*) FROM term").fetchone() == (0,)
+    finally:
+        connection.close()
