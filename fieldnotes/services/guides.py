@@ -6,7 +6,7 @@ import json
 
 from fieldnotes.domain.errors import ValidationError
 from fieldnotes.domain.limits import check_text_size
-from fieldnotes.domain.model import GUIDE_SECTIONS, Guide, GuidePrompt, new_id
+from fieldnotes.domain.model import GUIDE_SECTIONS, Guide, GuidePrompt, VisitKind, new_id
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
@@ -82,6 +82,13 @@ class Guides:
             raise ValidationError("guide name: a name is required")
         with self.database.writing() as session:
             store.rename_guide(session, guide_id, check_text_size(name.strip(), "guide name"), self._stamp())
+        return Change(guides=True)
+
+    def set_visit_kind(self, guide_id: str, visit_kind: str | None) -> Change:
+        """Make a guide the one a new visit of this kind starts with (None: no kind of its own)."""
+        kind = VisitKind.parse(visit_kind, "visit kind").value if visit_kind else None
+        with self.database.writing() as session:
+            store.set_visit_kind(session, guide_id, kind, self._stamp())
         return Change(guides=True)
 
     def delete_guide(self, guide_id: str) -> Change:

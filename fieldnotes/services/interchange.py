@@ -26,15 +26,17 @@ from fieldnotes.domain.model import (
     FINDING_KINDS,
     FINDING_KINDS_BY_KEY,
     FindingKind,
+    new_id,
     normalize_date,
     normalize_visited_on,
 )
+from fieldnotes.domain.terms import Term, TermIndex, TermList, normalized_name
 from fieldnotes.domain.wording import counted
 from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
 from fieldnotes.services.guides import SHIPPED_GUIDE_STAMP
 from fieldnotes.services.signature import Signature
-from fieldnotes.storage import bulk
+from fieldnotes.storage import bulk, term_store
 from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.records import FINDING_ATTRIBUTE_COLUMNS
 from fieldnotes.storage.schema import field_defaults, json_list_fields, synced_fields
@@ -95,9 +97,13 @@ def with_size_limits(node: object, name: str = "") -> object:
                for key, value in node.items()}
     if limited.get("type") == "string" and "maxLength" not in limited:
         limited["maxLength"] = MAX_AUTHOR_CHARS if name == "updated_by" else MAX_TEXT_CHARS
-    if limited.get("type") == "array" and name == "covered_prompts" and "maxItems" not in limited:
+    if limited.get("type") == "array" and name in _LISTS_OF_NAMES_OR_IDS and "maxItems" not in limited:
         limited["maxItems"] = MAX_LIST_ITEMS
     return limited
+
+
+#: Lists inside a record (as opposed to the file's lists of records), held to the domain's limit.
+_LISTS_OF_NAMES_OR_IDS = frozenset({"covered_prompts", "attendee_ids", "themes"})
 
 
 def _schema_message(error: jsonschema_rs.ValidationError) -> str:
@@ -312,6 +318,9 @@ def _check_values(document: dict, source: str) -> None:
         unique(account["id"], f"accounts[{a_index}]")
         for c_index, contact in enumerate(account["contacts"]):
             unique(contact["id"], f"accounts[{a_index}].contacts[{c_index}]")
+    for _which, key in TERM_LIST_KEYS.items():
+        for t_index, term in enumerate(document.get(key, [])):
+            unique(term["id"], f"{key}[{t_index}]")
     for g_index, guide in enumerate(document.get("guides", [])):
         unique(guide["id"], f"guides[{g_index}]")
         for p_index, prompt in enumerate(guide["prompts"]):
@@ -352,6 +361,10 @@ class Interchange:
             by_guide = {g["id"]: g for g in guides}
             for row in bulk.rows(session, "guide_prompt", ("guide_id", "position")):
                 by_guide[row["guide_id"]]["prompts"].append(_item("guide_prompt", row))
+            terms = {which: [] for which in TermList}  # type: dict[TermList, list[dict]]
+            for row in bulk.rows(session, "term", ("list", "position", "name", "id")):
+                terms[TermList(str(row["list"]))].append(_item("term", row))
+            index = term_store.term_index(session)
             visits: list[dict] = []
             by_visit: dict[str, dict] = {}
             for row in bulk.rows(session, "visit", ("visited_on", "id")):
@@ -363,7 +376,7 @@ class Interchange:
                 by_visit[visit["id"]] = visit
             for done, row in enumerate(bulk.rows(session, "finding", ("visit_id", "kind", "position"))):
                 kind = FINDING_KINDS_BY_KEY[str(row["kind"])]
-                by_visit[str(row["visit_id"])][kind.json_key].append(_finding_item(kind, row))
+                by_visit[str(row["visit_id"])][kind.json_key].append(_finding_item(kind, row, index))
                 if progress is not None and done % 5000 == 0:
                     progress(done, 0)
         return {
@@ -372,6 +385,7 @@ class Interchange:
             "exported_at": utc_now_text(),
             "accounts": accounts,
             "guides": guides,
+            **{TERM_LIST_KEYS[which]: items for which, items in terms.items() if items},
             "visits": visits,
         }
 
@@ -445,6 +459,11 @@ class Interchange:
             all_guides = known_guides | {g["id"] for g in guides}
             report(2, total_steps)
 
+            term_rows = [row("term", t, list=which.value, position=t.get("position", i))
+                         for which, key in TERM_LIST_KEYS.items() for i, t in enumerate(document.get(key, []))]
+            bulk.upsert(session, "term", term_rows, bulk.ids(session, "term"), stamp)
+            themes = _ThemeNames(term_store.term_index(session), stamp)
+
             visit_ids = [v["id"] for v in visits]
             known_visits = bulk.existing_ids(session, "visit", visit_ids)
             visit_rows = []
@@ -457,7 +476,7 @@ class Interchange:
                 for kind in FINDING_KINDS:
                     for position, item in enumerate(visit.get(kind.json_key, [])):
                         finding = row("finding", _finding_fields(kind, item), visit_id=visit["id"], kind=kind.key,
-                                      position=position)
+                                      position=position, theme_ids=json.dumps(themes.ids(item.get("themes", []))))
                         finding_rows.append(finding)
                 if index % 1000 == 999:
                     report(3 + index, total_steps)
@@ -465,6 +484,9 @@ class Interchange:
             bulk.delete_where_in(session, "finding", "id", [f["id"] for f in finding_rows])
             bulk.upsert(session, "visit", visit_rows, known_visits, stamp)
             bulk.replace_children(session, "finding", "visit_id", set(visit_ids), finding_rows)
+            new_themes = [_row("term", {"id": t.id, "name": t.name}, stamp) | {"list": t.list.value}
+                          for t in themes.added]
+            bulk.insert_rows(session, "term", new_themes)
             report(total_steps, total_steps)
         return ImportSummary(
             accounts=len(account_rows), contacts=len(contact_rows), visits=len(visit_rows),
@@ -479,8 +501,36 @@ class Interchange:
 _STRUCTURAL: dict[str, frozenset[str]] = {
     "contact": frozenset({"account_id"}),
     "guide_prompt": frozenset({"guide_id", "position"}),
-    "finding": frozenset({"visit_id", "kind", "position"}),
+    "finding": frozenset({"visit_id", "kind", "position", "theme_ids"}),
+    "term": frozenset({"list"}),
 }
+
+#: The top-level list of the JSON format that holds each of the team's lists.
+TERM_LIST_KEYS: dict[TermList, str] = {
+    TermList.THEME: "themes", TermList.OFFERING: "offerings", TermList.COMPETITOR: "competitors",
+    TermList.STAGE: "stages",
+}
+
+
+class _ThemeNames:
+    """Theme names of an imported file turned into ids, adding the names the team does not have."""
+
+    def __init__(self, index: TermIndex, stamp: Stamp) -> None:
+        self.index = index
+        self.added: list[Term] = []
+        self._new: dict[str, Term] = {}
+
+    def ids(self, names: list[str]) -> list[str]:
+        result: list[str] = []
+        for name in names:
+            term = self.index.find(TermList.THEME, name) or self._new.get(normalized_name(name))
+            if term is None:
+                term = Term(new_id(), TermList.THEME, " ".join(name.split()))
+                self._new[normalized_name(name)] = term
+                self.added.append(term)
+            if term.id not in result:
+                result.append(term.id)
+        return result
 
 
 @cache
@@ -500,12 +550,16 @@ def _item(table: str, row: dict, stamped: bool = True) -> dict:
     return item
 
 
-def _finding_item(kind: FindingKind, row: dict) -> dict:
-    """A finding's JSON object: its text and its kind's own fields, never another kind's."""
+def _finding_item(kind: FindingKind, row: dict, index: TermIndex) -> dict:
+    """A finding's JSON object: its text and its kind's own fields, never another kind's; its
+    themes by name (when it has any)."""
     item: dict[str, object] = {"id": row["id"], "text": row["text"]}
     for spec in kind.fields:
         value = row[spec.name]
         item[spec.name] = spec.default if value is None else value
+    themes = index.names(json.loads(str(row["theme_ids"] or "[]"))) if kind.themed else []
+    if themes:
+        item["themes"] = themes
     item.update({name: row[name] for name in bulk.STAMPS})
     return item
 
@@ -524,8 +578,10 @@ def _row(table: str, item: dict, stamp: Stamp) -> dict:
     lists = json_list_fields(table)
     row: dict[str, object] = {"id": item["id"]}
     for name in json_fields(table):
-        value = item.get(name, defaults[name])
-        row[name] = json.dumps(value if value is not None else []) if name in lists else value
+        if name in lists:
+            row[name] = json.dumps(item.get(name) or [])
+        else:
+            row[name] = item.get(name, defaults[name])
     row["created_at"] = item.get("created_at") or stamp.at
     row["updated_at"] = item.get("updated_at") or stamp.at
     row["updated_by"] = item.get("updated_by") or stamp.author

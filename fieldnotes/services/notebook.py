@@ -18,14 +18,17 @@ from fieldnotes.domain.model import (
     Account,
     AccountKind,
     BuyingRole,
+    Consent,
     Contact,
     Finding,
     FollowUpChannel,
+    ReferenceUse,
     Visit,
     VisitKind,
     coerce_finding_attribute,
     finding_kind,
     new_id,
+    normalize_date,
     normalize_visited_on,
 )
 from fieldnotes.domain.wording import counted
@@ -53,15 +56,15 @@ def _require_text(value: object, what: str) -> str:
     return check_text_size(value, what)
 
 
-def _prompt_ids(value: object) -> list[str]:
-    """The prompts a visit covered, as the JSON format and sync accept them."""
+def _record_ids(value: object, what: str = "covered prompts", item: str = "a prompt id") -> list[str]:
+    """A list of record ids (prompts covered, contacts attending), as the JSON format and sync accept it."""
     items = list(value)  # type: ignore[call-overload]  # any iterable of ids; anything else is a bug
     if len(items) > MAX_LIST_ITEMS:
-        raise ValidationError(f"covered prompts: {len(items):,} is too many (at most {MAX_LIST_ITEMS:,})")
-    for item in items:
-        if not is_record_id(item):
-            raise ValidationError(f"covered prompts: {str(item)[:40]!r} is not a prompt id")
-    return items
+        raise ValidationError(f"{what}: {len(items):,} is too many (at most {MAX_LIST_ITEMS:,})")
+    for entry in items:
+        if not is_record_id(entry):
+            raise ValidationError(f"{what}: {str(entry)[:40]!r} is not {item}")
+    return list(dict.fromkeys(items))
 
 
 class Notebook:
@@ -142,7 +145,7 @@ class Notebook:
         values: dict[str, object] = {
             "id": contact_id, "account_id": account_id, "name": "", "role": "",
             "buying_role": BuyingRole.UNKNOWN.value, "follow_up": FollowUpChannel.UNKNOWN.value,
-            "email": "", "phone": "",
+            "email": "", "phone": "", "reference": ReferenceUse.NONE.value, "consent": Consent.NOT_ASKED.value,
         }
         values.update(self._contact_values({"name": name, **fields}))
         with self.database.writing() as session:
@@ -167,6 +170,10 @@ class Notebook:
                 values[name] = BuyingRole.parse(str(value), "buying role").value
             elif name == "follow_up":
                 values[name] = FollowUpChannel.parse(str(value), "follow-up channel").value
+            elif name == "reference":
+                values[name] = ReferenceUse.parse(str(value), "reference").value
+            elif name == "consent":
+                values[name] = Consent.parse(str(value), "consent").value
             else:
                 text = _require_text(value, f"contact {name}")
                 if name == "name":
@@ -228,17 +235,29 @@ class Notebook:
             elif name in ("account_id", "guide_id"):
                 values[name] = None if value is None else str(value)
             elif name == "covered_prompts":
-                values[name] = json.dumps(_prompt_ids(value))
+                values[name] = json.dumps(_record_ids(value))
+            elif name == "attendee_ids":
+                values[name] = json.dumps(_record_ids(value, "attendees", "a contact id"))
+            elif name == "debrief_of":
+                if value is not None and (not is_record_id(value) or value == visit_id):
+                    raise ValidationError(f"debrief of: {str(value)[:40]!r} is not another visit's id")
+                values[name] = value
+            elif name == "next_step_stage":
+                values[name] = " ".join(_require_text(value, "next step stage").split())
+            elif name == "next_step_due":
+                values[name] = normalize_date(value, "next step due")
             else:
                 raise ValidationError(f"a visit has no field {name!r}")
         with self.database.writing() as session:
             if values.get("account_id") is not None:
                 store.require(session, "account", str(values["account_id"]))
+            if values.get("debrief_of") is not None:
+                store.require(session, "visit", str(values["debrief_of"]))
             store.update_fields(session, "visit", visit_id, values, self._stamp())
         return Change(visit_ids=frozenset({visit_id}), visit_list=bool(_LISTED_FIELDS & set(fields)), origin=origin)
 
     def set_prompt_covered(self, visit_id: str, prompt_id: str, covered: bool, origin: object = None) -> Change:
-        _prompt_ids([prompt_id])
+        _record_ids([prompt_id])
         with self.database.writing() as session:
             prompts = store.covered_prompts(session, visit_id)
             if covered and prompt_id not in prompts:

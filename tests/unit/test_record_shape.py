@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from fieldnotes.domain.model import FINDING_ATTRIBUTES, FINDING_KINDS, FieldType, FindingField
+from fieldnotes.domain.terms import TermList
 from fieldnotes.resources import resource_path
 from fieldnotes.services.interchange import SCHEMA_FILE, json_fields
 from fieldnotes.services.reports.summary_report import TALLIES
@@ -33,24 +34,28 @@ FIELD_VALUES: dict[str, dict[str, object]] = {
     "contact": {
         "name": "Dana wordcontactname", "role": "Plant manager", "buying_role": "champion",
         "follow_up": "email", "email": "dana@example.com", "phone": "+33 1 23 45 67 89",
+        "reference": "case_study", "consent": "granted",
     },
-    "guide": {"name": "Guide wordguidename"},
+    "guide": {"name": "Guide wordguidename", "visit_kind": "event"},
     "guide_prompt": {"section": "need", "text": "What hurts? wordprompttext"},
     "visit": {
         "title": "Plant tour wordvisittitle", "kind": "debrief", "visited_on": "2026-05-04T09:30",
         "salesperson": "Sam wordvisitsalesperson", "attendees": "Dana wordvisitattendees",
         "objective": "Retrofit wordvisitobjective", "summary": "Went well wordvisitsummary",
         "notes": "Parking wordvisitnotes", "next_step": "Quote wordvisitnextstep",
+        "next_step_stage": "Proposal wordvisitnextstepstage", "next_step_due": "2026-06-01",
     },
+    "term": {"list": "theme", "name": "Energy audit", "merged_into": None, "position": 0},
 }
 #: Fields whose value is another record or a list of them, filled by `_fill`.
 REFERENCES = {
-    "contact": {"account_id"}, "visit": {"account_id", "guide_id", "covered_prompts"},
-    "guide_prompt": {"guide_id", "position"}, "finding": {"visit_id", "kind", "position", "text"},
+    "contact": {"account_id"}, "visit": {"account_id", "guide_id", "covered_prompts", "attendee_ids", "debrief_of"},
+    "guide_prompt": {"guide_id", "position"}, "finding": {"visit_id", "kind", "position", "text", "theme_ids"},
+    "term": {"merged_into", "position"},
 }
 
 
-def _finding_value(spec: FindingField) -> object:
+def _finding_value(spec: FindingField, contact_id: str) -> object:
     if spec.type is FieldType.SEVERITY:
         return 5
     if spec.type is FieldType.BOOL:
@@ -60,6 +65,8 @@ def _finding_value(spec: FindingField) -> object:
     if spec.type is FieldType.CHOICE:
         assert spec.choices is not None
         return next(member.value for member in reversed(list(spec.choices)) if member != spec.default)
+    if spec.type is FieldType.CONTACT:
+        return contact_id
     return f"Value wordfinding{spec.name.replace('_', '')}"
 
 
@@ -75,17 +82,29 @@ def test_every_field_of_every_synchronised_table_has_a_value_here() -> None:
 
 def _fill(services: Services) -> str:
     """Write one record of every kind, every field set; returns the visit's id."""
-    notebook, guides = services.notebook, services.guides
+    notebook, guides, terms = services.notebook, services.guides, services.terms
     account, _ = notebook.create_account(**FIELD_VALUES["account"])
-    notebook.add_contact(account.id, **FIELD_VALUES["contact"])
+    contact, _ = notebook.add_contact(account.id, **FIELD_VALUES["contact"])
     guide, _ = guides.create_guide(str(FIELD_VALUES["guide"]["name"]))
+    guides.set_visit_kind(guide.id, str(FIELD_VALUES["guide"]["visit_kind"]))
     prompt_values = FIELD_VALUES["guide_prompt"]
     prompt, _ = guides.add_prompt(guide.id, str(prompt_values["section"]), str(prompt_values["text"]))
+    ride_along, _ = notebook.create_visit(None, kind="ride_along", title="The ride-along")
     visit, _ = notebook.create_visit(account.id, guide_id=guide.id)
-    notebook.update_visit(visit.id, **FIELD_VALUES["visit"], covered_prompts=[prompt.id])
+    notebook.update_visit(visit.id, **FIELD_VALUES["visit"], covered_prompts=[prompt.id], attendee_ids=[contact.id],
+                          debrief_of=ride_along.id)
+    theme_name = str(FIELD_VALUES["term"]["name"])
+    terms.add(TermList.THEME, "Old theme name")
+    terms.add(TermList.STAGE, "Qualified")
     for kind in FINDING_KINDS:
-        attributes = {spec.name: _finding_value(spec) for spec in kind.fields}
-        notebook.add_finding(visit.id, kind.key, f"Text wordfinding{kind.key.replace('_', '')}", attributes)
+        attributes = {spec.name: _finding_value(spec, contact.id) for spec in kind.fields}
+        finding, _ = notebook.add_finding(visit.id, kind.key, f"Text wordfinding{kind.key.replace('_', '')}",
+                                          attributes)
+        if kind.themed:
+            terms.set_finding_themes(finding.id, [theme_name, "Old theme name"])
+    # A merge leaves an entry that stands for another: its `merged_into` is set.
+    terms.merge(TermList.THEME, "Old theme name", theme_name)
+    terms.move(TermList.STAGE, "Qualified", 3)
     return visit.id
 
 

@@ -73,6 +73,7 @@ _KIND_NAMES = {
     "finding": "Finding",
     "guide": "Interview guide",
     "guide_prompt": "Guide prompt",
+    "term": "List entry",
 }
 
 

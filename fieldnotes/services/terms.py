@@ -1,0 +1,216 @@
+"""The team's shared lists as use cases: add, rename and merge entries, tag findings with themes.
+
+How entries are resolved (a merged entry stands for its target, names that differ only in
+case, accents or spacing are one entry) is `domain.terms`; this module keeps what users do
+consistent with it. Themes are named on findings by id, so renaming one touches nothing
+else. Competitors, offerings and stages are named by their text where they are used, so
+renaming or merging one rewrites that text, and keeps the old name as a merged entry so
+that a finding typed elsewhere with the old name still counts under the new one.
+"""
+
+from __future__ import annotations
+
+from fieldnotes.domain.errors import NotFoundError, ValidationError
+from fieldnotes.domain.limits import MAX_LIST_ITEMS, check_text_size
+from fieldnotes.domain.model import finding_kind
+from fieldnotes.domain.terms import DEFAULT_STAGES, Term, TermIndex, TermList, normalized_name
+from fieldnotes.services.changes import Change
+from fieldnotes.services.signature import Signature
+from fieldnotes.storage import notebook_store, term_store
+from fieldnotes.storage.database import Database
+
+#: What users call an entry of each list, in messages.
+ENTRY_NAMES: dict[TermList, str] = {
+    TermList.THEME: "theme", TermList.OFFERING: "offering", TermList.COMPETITOR: "competitor",
+    TermList.STAGE: "stage",
+}
+
+
+def _clean_name(name: object, which: TermList) -> str:
+    if not isinstance(name, str):
+        raise ValidationError(f"{ENTRY_NAMES[which]}: expected a name, got {name!r}")
+    cleaned = " ".join(check_text_size(name, ENTRY_NAMES[which]).split())
+    if not cleaned:
+        raise ValidationError(f"{ENTRY_NAMES[which]}: a name is required")
+    return cleaned
+
+
+class Terms:
+    """Themes, offerings, competitors and funnel stages, as one user on one database sees them."""
+
+    def __init__(self, database: Database, author: Signature | str) -> None:
+        self.database = database
+        self._signature = Signature.of(author)
+
+    # --- reading -------------------------------------------------------------------
+
+    def index(self) -> TermIndex:
+        with self.database.reading() as session:
+            return term_store.term_index(session)
+
+    def entries(self, which: TermList) -> list[Term]:
+        """The live entries of one list, in the list's order."""
+        return self.index().live(which)
+
+    def names(self, which: TermList) -> list[str]:
+        """What a field offers for a list: its entries, then names in use that are not entries
+        (typed before the list existed); stages fall back to the default funnel."""
+        index = self.index()
+        names = [term.name for term in index.live(which)]
+        if which in term_store.NAMED_IN:
+            with self.database.reading() as session:
+                used = term_store.names_in_use(session, which)
+            known = {normalized_name(name) for name in names}
+            for name, _count in sorted(used.items(), key=lambda item: (-item[1], item[0])):
+                if index.find(which, name) is None and normalized_name(name) not in known:
+                    names.append(name)
+                    known.add(normalized_name(name))
+        if which is TermList.STAGE and not index.live(which):
+            names = list(DEFAULT_STAGES) + [name for name in names if name not in DEFAULT_STAGES]
+        return names
+
+    def canonical_name(self, which: TermList, name: str) -> str:
+        """The name a list knows for what was typed (a merged or differently spelled name
+        gives the entry's name); the name itself when the list does not know it."""
+        term = self.index().find(which, name)
+        return term.name if term is not None else " ".join(name.split())
+
+    # --- writing -------------------------------------------------------------------
+
+    def add(self, which: TermList, name: str) -> tuple[Term, Change]:
+        """Add an entry, or return the one the name already stands for."""
+        cleaned = _clean_name(name, which)
+        with self.database.writing() as session:
+            index = term_store.term_index(session)
+            existing = index.find(which, cleaned)
+            if existing is not None:
+                return existing, Change()
+            if which is TermList.STAGE and not index.live(which):
+                self._write_default_stages(session)
+                index = term_store.term_index(session)
+                existing = index.find(which, cleaned)
+                if existing is not None:
+                    return existing, Change(terms=True)
+            position = max((t.position for t in index.live(which)), default=-1) + 1
+            term = term_store.add_term(session, which, cleaned, self._signature.stamp(), position)
+        return term, Change(terms=True)
+
+    def _write_default_stages(self, session: object) -> None:
+        stamp = self._signature.stamp()
+        for position, name in enumerate(DEFAULT_STAGES):
+            term_store.add_term(session, TermList.STAGE, name, stamp, position)  # type: ignore[arg-type]
+
+    def _find(self, index: TermIndex, which: TermList, name: str) -> Term:
+        term = index.find(which, name)
+        if term is None:
+            entries = index.live(which)
+            known = ", ".join(t.name for t in entries[:8]) + (", …" if len(entries) > 8 else "")
+            raise NotFoundError(f"no {ENTRY_NAMES[which]} named {name!r}" + (f" (known: {known})" if entries else ""))
+        return term
+
+    def _ensure(self, session: object, index: TermIndex, which: TermList, name: str) -> Term:
+        """The entry a name stands for; a name-linked list's name in use becomes an entry."""
+        term = index.find(which, name)
+        if term is not None:
+            return term
+        if which in term_store.NAMED_IN:
+            used = term_store.names_in_use(session, which)  # type: ignore[arg-type]
+            if any(normalized_name(n) == normalized_name(name) for n in used):
+                return term_store.add_term(session, which, " ".join(name.split()), self._signature.stamp())  # type: ignore[arg-type]
+        return self._find(index, which, name)
+
+    def rename(self, which: TermList, old: str, new: str) -> tuple[Term, Change]:
+        """Give an entry a new name. A name another entry has is refused: merge them instead."""
+        cleaned = _clean_name(new, which)
+        stamp = self._signature.stamp()
+        with self.database.writing() as session:
+            index = term_store.term_index(session)
+            term = self._ensure(session, index, which, old)
+            index = term_store.term_index(session)
+            other = index.find(which, cleaned)
+            if other is not None and other.id != term.id:
+                raise ValidationError(
+                    f"a {ENTRY_NAMES[which]} named {other.name!r} exists; merge {term.name!r} into it instead"
+                )
+            visits: set[str] = set()
+            if which in term_store.NAMED_IN:
+                aliases = set(index.aliases(which, term.name))
+                visits = term_store.rename_in_use(session, which, aliases, cleaned, stamp)
+                if normalized_name(term.name) != normalized_name(cleaned):
+                    # The old name stays, merged, so that it still counts where it is typed.
+                    alias = term_store.add_term(session, which, term.name, stamp, term.position)
+                    term_store.update_term(session, alias.id, stamp, merged_into=term.id)
+            renamed = term_store.update_term(session, term.id, stamp, name=cleaned)
+        return renamed, Change(terms=True, visit_ids=frozenset(visits))
+
+    def merge(self, which: TermList, source: str, target: str) -> tuple[Term, Change]:
+        """Merge one entry into another: everything named or tagged with it ends up with the
+        other, once."""
+        stamp = self._signature.stamp()
+        with self.database.writing() as session:
+            index = term_store.term_index(session)
+            into = self._ensure(session, index, which, target)
+            index = term_store.term_index(session)
+            merged = self._ensure(session, index, which, source)
+            if merged.id == into.id:
+                raise ValidationError(f"{merged.name!r} and {into.name!r} are already one {ENTRY_NAMES[which]}")
+            index = term_store.term_index(session)
+            if which is TermList.THEME:
+                standing_for = {t.id for t in index.terms.values() if index.canonical(t.id) == merged}
+                visits = term_store.retag(session, standing_for, into.id, stamp)
+            else:
+                visits = term_store.rename_in_use(session, which, set(index.aliases(which, merged.name)),
+                                                  into.name, stamp)
+            term_store.update_term(session, merged.id, stamp, merged_into=into.id)
+        return into, Change(terms=True, visit_ids=frozenset(visits))
+
+    def move(self, which: TermList, name: str, position: int) -> Change:
+        """Put an entry at a place in its list (the funnel's order for stages)."""
+        stamp = self._signature.stamp()
+        with self.database.writing() as session:
+            if which is TermList.STAGE and not term_store.term_index(session).live(which):
+                self._write_default_stages(session)
+            index = term_store.term_index(session)
+            term = self._find(index, which, name)
+            ordered = [t for t in index.live(which) if t.id != term.id]
+            ordered.insert(max(0, min(position, len(ordered))), term)
+            for place, entry in enumerate(ordered):
+                if entry.position != place:
+                    term_store.update_term(session, entry.id, stamp, position=place)
+        return Change(terms=True)
+
+    # --- themes on findings --------------------------------------------------------
+
+    def set_finding_themes(self, finding_id: str, names: list[str]) -> tuple[list[str], Change]:
+        """Tag a finding with exactly these themes (by name; a new name adds a theme).
+
+        Returns:
+            The theme names the finding carries now, as the list spells them.
+        """
+        if len(names) > MAX_LIST_ITEMS:
+            raise ValidationError(f"themes: {len(names):,} is too many (at most {MAX_LIST_ITEMS:,})")
+        cleaned = [_clean_name(name, TermList.THEME) for name in names]
+        stamp = self._signature.stamp()
+        with self.database.writing() as session:
+            finding = notebook_store.finding(session, finding_id)
+            if not finding_kind(finding.kind).themed:
+                raise ValidationError(f"a {finding_kind(finding.kind).text_label.lower()} is not tagged with themes")
+            index = term_store.term_index(session)
+            ids: list[str] = []
+            for name in cleaned:
+                term = index.find(TermList.THEME, name)
+                if term is None:
+                    term = term_store.add_term(session, TermList.THEME, name, stamp)
+                    index = term_store.term_index(session)
+                if term.id not in ids:
+                    ids.append(term.id)
+            # Ids the finding carries that stand for a kept theme keep their spelling, so
+            # that a merge made elsewhere is not undone by this edit.
+            kept = [theme_id for theme_id in finding.theme_ids
+                    if (canonical := index.canonical(theme_id)) is not None and canonical.id in ids]
+            kept_targets = {index.canonical(theme_id).id for theme_id in kept}  # type: ignore[union-attr]
+            final = kept + [theme_id for theme_id in ids if theme_id not in kept_targets]
+            if final != finding.theme_ids:
+                term_store.set_themes(session, finding_id, final, stamp)
+            names_now = index.names(final)
+        return names_now, Change(visit_ids=frozenset({finding.visit_id}), terms=True)
