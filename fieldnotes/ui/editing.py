@@ -123,6 +123,8 @@ class VisitEditing(QObject):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[str, QUndoStack] = {}
         self._pending: dict[str, object] = {}
+        self._contacts: list[tuple[str, str]] = []
+        self._contacts_of: str | None = None
         self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_SAVE_MS)
         self._idle_timer.timeout.connect(self.flush)
         self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
@@ -146,6 +148,16 @@ class VisitEditing(QObject):
             self._stacks[visit_id] = stack
         self.undo_group.setActiveStack(stack)
         self.visitLoaded.emit(self.visit)
+
+    def contacts(self) -> list[tuple[str, str]]:
+        """(id, name) of the open visit's account's contacts: whom a finding can name."""
+        visit = self.visit
+        if visit is None or visit.account_id is None:
+            return []
+        if self._contacts_of != visit.account_id:
+            self._contacts = [(c.id, c.name) for c in self._notebook.account(visit.account_id).contacts]
+            self._contacts_of = visit.account_id
+        return self._contacts
 
     @property
     def stack(self) -> QUndoStack | None:
@@ -305,6 +317,8 @@ class VisitEditing(QObject):
 
     def _on_change(self, change: Change) -> None:
         """Reload the open visit when someone else (an import, a sync) changed it."""
+        if change.account_ids:
+            self._contacts_of = None  # a contact may have been added, renamed or removed
         if change.origin is self or self.visit is None:
             return
         if self.visit.id in change.visit_ids or change.account_ids == frozenset({"*"}):

@@ -184,6 +184,26 @@ class DateField(QLineEdit):
         self._finish()
 
 
+class ContactField(QComboBox):
+    """Picks one of the visit's account's contacts, or nobody."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setToolTip(f"{label}: one of the account's contacts")
+        self.set_contacts([])
+
+    def set_contacts(self, contacts: list[tuple[str, str]]) -> None:
+        """Offer these (id, name) contacts, keeping the one chosen if it is still there."""
+        chosen = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        self.addItem("(nobody)", None)
+        for contact_id, name in contacts:
+            self.addItem(name, contact_id)
+        self.setCurrentIndex(max(self.findData(chosen), 0) if chosen else 0)
+        self.blockSignals(False)
+
+
 def make_editor(spec: FindingField, parent: QWidget | None = None) -> QWidget:
     """The editor a field's type declares, for the quick-add row and the table's cells."""
     if spec.type is FieldType.SEVERITY:
@@ -201,6 +221,8 @@ def make_editor(spec: FindingField, parent: QWidget | None = None) -> QWidget:
         return combo
     if spec.type is FieldType.BOOL:
         return QCheckBox(spec.label, parent)
+    if spec.type is FieldType.CONTACT:
+        return ContactField(spec.label, parent)
     if spec.type is FieldType.DATE:
         date_field = DateField(empty_text=f"{spec.label}: none", parent=parent)
         date_field.setToolTip(f"{spec.label}. {date_field.toolTip()}")
@@ -230,6 +252,8 @@ def set_editor_value(editor: QWidget, spec: FindingField, value: object) -> None
     value = spec.default if value is None and spec.type is not FieldType.DATE else value
     if isinstance(editor, QSpinBox):
         editor.setValue(_severity(value or spec.default, 1))
+    elif isinstance(editor, ContactField):
+        editor.setCurrentIndex(max(editor.findData(value), 0) if value else 0)
     elif isinstance(editor, QComboBox):
         editor.setCurrentIndex(max(editor.findData(str(value)), 0))
     elif isinstance(editor, QCheckBox):

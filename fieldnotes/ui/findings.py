@@ -40,7 +40,14 @@ from PySide6.QtWidgets import (
 from fieldnotes.domain.model import FieldType, Finding, FindingField, FindingKind
 from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
-from fieldnotes.ui.field_widgets import DateField, display_value, editor_value, make_editor, set_editor_value
+from fieldnotes.ui.field_widgets import (
+    ContactField,
+    DateField,
+    display_value,
+    editor_value,
+    make_editor,
+    set_editor_value,
+)
 from fieldnotes.ui.marks import finding_mark
 
 Index = QModelIndex | QPersistentModelIndex
@@ -122,6 +129,8 @@ class FindingsModel(QAbstractTableModel):
                 return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            if spec.type is FieldType.CONTACT:
+                return dict(self._editing.contacts()).get(str(value), "") if value else ""
             return display_value(spec, value)
         if role == Qt.ItemDataRole.ToolTipRole and spec.type in (FieldType.TEXT, FieldType.LONG_TEXT):
             return str(value or "")
@@ -157,6 +166,8 @@ class _FieldDelegate(QStyledItemDelegate):
         if spec is None:
             return super().createEditor(parent, option, index)
         editor = make_editor(spec, parent)
+        if isinstance(editor, ContactField):
+            editor.set_contacts(self._model._editing.contacts())
         attach_name_completion(editor, spec.name, self._model._editing)
         editor.setAutoFillBackground(True)
         return editor
@@ -203,7 +214,7 @@ class FindingSection(QWidget):
         # so that neither is squeezed on a laptop screen.
         fields_row = QHBoxLayout()
         for spec in kind.fields:
-            if spec.type is FieldType.LONG_TEXT:
+            if spec.type is FieldType.LONG_TEXT or not spec.quick:
                 continue
             editor = make_editor(spec, self)
             editor.setAccessibleName(spec.label)
@@ -306,6 +317,9 @@ class FindingSection(QWidget):
         self._update_buttons()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, ContactField):
+            self._editing.flush()  # an account just picked in the form decides whose contacts these are
+            watched.set_contacts(self._editing.contacts())
         if (
             event.type() == QEvent.Type.KeyPress
             and watched in self.quick_fields.values()
@@ -318,6 +332,9 @@ class FindingSection(QWidget):
         return super().eventFilter(watched, event)
 
     def reload(self) -> None:
+        for editor in self.quick_fields.values():
+            if isinstance(editor, ContactField):
+                editor.set_contacts(self._editing.contacts())
         current = self.table.currentIndex()
         selected = self.model.finding(current.row()) if current.isValid() else None
         self.model.reload()

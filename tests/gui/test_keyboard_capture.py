@@ -49,6 +49,8 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
     notebook = window.workspace.services.notebook
     account, change = notebook.create_account("Brauerei Nord")
     window.workspace.notifier.publish(change)
+    contact, change = notebook.add_contact(account.id, "Jana Brandt", role="Brewmaster")
+    window.workspace.notifier.publish(change)
     keys = Keyboard(qtbot)
     editor = window.workspace.editor
 
@@ -94,6 +96,10 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
             if kind_of_field == "SEVERITY":
                 keys.type("4")
                 expected[kind.key, name] = 4
+            elif kind_of_field == "CONTACT":
+                assert isinstance(field, QComboBox) and field.findData(contact.id) > 0
+                keys.press(Qt.Key.Key_Down)  # from "(nobody)" to the account's only contact
+                expected[kind.key, name] = contact.id
             elif kind_of_field == "CHOICE":
                 assert isinstance(field, QComboBox)
                 before = field.currentIndex()
