@@ -79,10 +79,20 @@ def _print_json(value: object) -> None:
 
 
 def _configure_import(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="a fieldnotes JSON file (see docs/json-format.md)")
+    parser.add_argument("file", type=Path,
+                        help="a fieldnotes JSON file (see docs/json-format.md) or a vCard file of contacts (.vcf)")
+    parser.add_argument("--account", metavar="ACCOUNT",
+                        help="vCard only: put the contacts on this account (its id or its name); "
+                             "without it, each card's company (ORG) names the account")
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    from fieldnotes.services.vcards import looks_like_vcard
+
+    if looks_like_vcard(args.file):
+        return _import_vcards(args)
+    if args.account:
+        raise ValidationError("--account: only a vCard file (.vcf) is imported onto an account")
     from fieldnotes.services.interchange import read_document
 
     document = read_document(args.file)  # validate before the database is even opened
@@ -95,11 +105,35 @@ def _run_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_vcards(args: argparse.Namespace) -> int:
+    from fieldnotes.services.vcards import read_cards
+
+    read_cards(args.file)  # a bad card is refused before the notebook is opened
+    resolve_account_option(args)
+    services = _open_services(args)
+    try:
+        done = services.vcards.import_file(args.file, args.account)
+    finally:
+        services.close()
+    _print(f"imported {done.describe()}")
+    return EXIT_OK
+
+
 def _configure_export(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="where to write the JSON file")
+    parser.add_argument("file", type=Path, nargs="?", help="where to write the JSON file")
+    parser.add_argument("--csv", type=Path, metavar="FOLDER",
+                        help="write spreadsheet files (CSV) into this folder instead (see docs/csv-export.md)")
+    parser.add_argument("--crm", choices=("hubspot", "salesforce"),
+                        help="with --csv: write the files this CRM's import takes")
 
 
 def _run_export(args: argparse.Namespace) -> int:
+    if args.csv is not None:
+        return _export_csv(args)
+    if args.crm:
+        raise ValidationError("--crm: goes with --csv FOLDER")
+    if args.file is None:
+        raise ValidationError("name the JSON file to write, or give --csv FOLDER")
     if not args.file.name or args.file.is_dir():
         raise ValidationError(f"{args.file}: is a folder; name the JSON file to write")
     services = _open_services(args)
@@ -108,6 +142,21 @@ def _run_export(args: argparse.Namespace) -> int:
     finally:
         services.close()
     _print(f"exported {counted(count, 'visit')} to {args.file}")
+    return EXIT_OK
+
+
+def _export_csv(args: argparse.Namespace) -> int:
+    from fieldnotes.services.spreadsheets import Crm, check_folder
+
+    if args.file is not None:
+        raise ValidationError(f"{args.file}: give either a JSON file or --csv FOLDER, not both")
+    check_folder(args.csv)  # a folder that cannot take the files is refused before the notebook opens
+    services = _open_services(args)
+    try:
+        summary = services.spreadsheets.export(args.csv, Crm(args.crm) if args.crm else None)
+    finally:
+        services.close()
+    _print(f"exported {summary.describe()}")
     return EXIT_OK
 
 
@@ -226,8 +275,10 @@ def _run_contacts(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, tuple[str, Command]] = {
-    "import": ("import a fieldnotes JSON file (all or nothing; ids are kept)", (_configure_import, _run_import)),
-    "export": ("export everything to a fieldnotes JSON file", (_configure_export, _run_export)),
+    "import": ("import a fieldnotes JSON file (all or nothing; ids are kept) or contacts from a vCard file",
+               (_configure_import, _run_import)),
+    "export": ("export everything to a fieldnotes JSON file, or to spreadsheet (CSV) files with --csv",
+               (_configure_export, _run_export)),
     "list": ("list visits, newest first, one a line", (_add_query_options, _run_list)),
     "search": ("full-text search over every visit", (_configure_search, _run_search)),
     "accounts": ("list accounts with their ids, kind, visits and last visit", (_configure_accounts, _run_accounts)),

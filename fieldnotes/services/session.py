@@ -11,7 +11,9 @@ from fieldnotes.services.interchange import Interchange
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.services.search import Search
 from fieldnotes.services.signature import Signature
+from fieldnotes.services.spreadsheets import Spreadsheets
 from fieldnotes.services.terms import Terms
+from fieldnotes.services.vcards import VCards
 from fieldnotes.storage.database import Database, open_database
 
 
@@ -39,6 +41,8 @@ class Services:
     guides: Guides = field(init=False)
     search: Search = field(init=False)
     interchange: Interchange = field(init=False)
+    spreadsheets: Spreadsheets = field(init=False)
+    vcards: VCards = field(init=False)
     terms: Terms = field(init=False)
 
     def __post_init__(self) -> None:
@@ -46,6 +50,8 @@ class Services:
         self.guides = Guides(self.database, self.signature)
         self.search = Search(self.database.path)
         self.interchange = Interchange(self.database, self.signature)
+        self.spreadsheets = Spreadsheets(self.database)
+        self.vcards = VCards(self.database, self.signature)
         self.terms = Terms(self.database, self.signature)
 
     @property

@@ -1,13 +1,16 @@
 """Accounts and the people met there: companies, their contacts, roles and follow-up preferences.
 
-Every edit is saved as it is made, like everywhere else in the app.
+Every edit is saved as it is made, like everywhere else in the app. A vCard file (.vcf)
+dropped on the window adds its contacts to the selected account, with Undo.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,9 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.model import Account, AccountKind, BuyingRole, FollowUpChannel
 from fieldnotes.services.changes import Change
 from fieldnotes.services.notebook import Notebook
+from fieldnotes.services.vcards import CardImport, VCards
 from fieldnotes.ui.operations import Operations
 
 _CONTACT_COLUMNS = (("name", "Name"), ("role", "Role"), ("buying_role", "Buying role"),
@@ -50,10 +55,13 @@ def ask_new_account(parent: QWidget, notebook: Notebook, operations: Operations)
 
 class AccountsDialog(QDialog):
     def __init__(self, notebook: Notebook, operations: Operations, parent: QWidget | None = None,
-                 select_account_id: str | None = None) -> None:
+                 select_account_id: str | None = None, vcards: VCards | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Accounts and contacts")
         self.resize(900, 560)
+        self._vcards = vcards
+        self._last_import: CardImport | None = None
+        self.setAcceptDrops(vcards is not None)
         self._notebook = notebook
         self._operations = operations
         self._account: Account | None = None
@@ -114,6 +122,18 @@ class AccountsDialog(QDialog):
         right.addWidget(self.contacts, 1)
         right.addLayout(contact_buttons)
 
+        self.import_status = QLabel("Drop a vCard file (.vcf) here to add its contacts to the selected account."
+                                    if vcards is not None else "")
+        self.import_status.setObjectName("importStatus")
+        self.import_status.setWordWrap(True)
+        self.undo_import_button = QPushButton("Undo import")
+        self.undo_import_button.setObjectName("undoImport")
+        self.undo_import_button.clicked.connect(self._undo_import)
+        self.undo_import_button.hide()
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.import_status, 1)
+        status_row.addWidget(self.undo_import_button)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         columns = QHBoxLayout()
@@ -121,6 +141,7 @@ class AccountsDialog(QDialog):
         columns.addWidget(self.details, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
+        layout.addLayout(status_row)
         layout.addWidget(buttons)
         self._reload(select_account_id)
 
@@ -226,3 +247,63 @@ class AccountsDialog(QDialog):
         item = self.contacts.item(row, 0) if row >= 0 else None
         if item is not None and self._run(lambda: self._notebook.delete_contact(item.data(Qt.ItemDataRole.UserRole))):
             self._show(self.account_list.currentItem())
+
+    # --- vCard files ---------------------------------------------------------------
+
+    @staticmethod
+    def _dropped_cards(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+        return [path for path in paths if path.suffix.lower() in (".vcf", ".vcard")]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._vcards is not None and self._dropped_cards(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = self._dropped_cards(event)
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        for path in files:
+            self.import_cards(path)
+
+    def import_cards(self, path: Path) -> CardImport | None:
+        """Add the contacts of a vCard file to the selected account (or to its cards' companies when none is).
+
+        The outcome shows in the line under the contacts, with Undo; a file that cannot be
+        read is explained there in one line and changes nothing.
+        """
+        vcards = self._vcards
+        if vcards is None:
+            return None
+        account_id = self._account.id if self._account is not None else None
+        done = self._operations.run(lambda: vcards.import_file(path, account_id), title="Import contacts",
+                                    parent=self, on_failure=self._show_import_failure)
+        if done is None:
+            return None
+        self._last_import = done
+        self.import_status.setText(f"Imported {done.describe()}.")
+        self.undo_import_button.setVisible(bool(done.added or done.updated))
+        self._reload(account_id or (done.accounts_created[0] if done.accounts_created else None))
+        return done
+
+    def _show_import_failure(self, error: FieldnotesError) -> None:
+        lines = str(error).splitlines()
+        self.import_status.setText(f"Nothing imported: {lines[0] if lines else type(error).__name__}")
+        self.undo_import_button.hide()
+
+    def _undo_import(self) -> None:
+        done, vcards = self._last_import, self._vcards
+        if done is None or vcards is None:
+            return
+        if self._operations.run(lambda: vcards.undo(done), title="Undo import", parent=self) is not None:
+            self._last_import = None
+            self.undo_import_button.hide()
+            self.import_status.setText(f"Import of {done.source} undone.")
+            self._reload(self._account.id if self._account is not None else None)

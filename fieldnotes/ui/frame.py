@@ -36,6 +36,10 @@ class Frame(Protocol):
         """Ask for a file to open or to save, starting in the folder used last; None if cancelled."""
         ...
 
+    def choose_folder(self, title: str) -> Path | None:
+        """Ask for a folder, starting in the folder used last; None if cancelled."""
+        ...
+
     def close(self) -> bool:
         """Close the window, as the user would."""
         ...

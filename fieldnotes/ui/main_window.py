@@ -123,6 +123,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("import_json", "&Import from JSON…"))
         file_menu.addAction(self._action("export_json", "E&xport to JSON…"))
+        export_menu = file_menu.addMenu("Expor&t")
+        export_menu.setObjectName("exportMenu")
+        export_menu.addAction(self._action("export_csv", "&Spreadsheet files (CSV folder)…", None,
+                                           "Accounts, contacts, visits, findings and follow-ups as CSV files"))
+        export_menu.addAction(self._action("export_hubspot", "&HubSpot import files…", None,
+                                           "Companies, contacts, notes and tasks as HubSpot's import takes them"))
+        export_menu.addAction(self._action("export_salesforce", "Sales&force import files…", None,
+                                           "Accounts and contacts for the Data Import Wizard, tasks for Data Loader"))
         file_menu.addAction(self._action("load_sample", "Load &sample team visits"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("report_visit", "Export visit &report (PDF)…", "Ctrl+E",
@@ -180,6 +188,9 @@ class MainWindow(QMainWindow):
             "delete_visit": workspace.delete_visit,
             "import_json": workspace.import_json,
             "export_json": workspace.export_json,
+            "export_csv": lambda: workspace.export_spreadsheets(None),
+            "export_hubspot": lambda: workspace.export_spreadsheets("hubspot"),
+            "export_salesforce": lambda: workspace.export_spreadsheets("salesforce"),
             "load_sample": workspace.load_sample,
             "report_visit": workspace.reports.export_visit,
             "report_listed": workspace.reports.summarize_listed,
@@ -228,6 +239,15 @@ class MainWindow(QMainWindow):
         if not chosen:
             return None
         WindowState.LAST_FOLDER.set(self.store, str(Path(chosen).parent))
+        return Path(chosen)
+
+    def choose_folder(self, title: str) -> Path | None:
+        """Ask for a folder, starting in the folder used last; None if cancelled."""
+        folder = WindowState.LAST_FOLDER.get(self.store) or str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(self, title, folder)
+        if not chosen:
+            return None
+        WindowState.LAST_FOLDER.set(self.store, chosen)
         return Path(chosen)
 
     # --- attaching the notebook ----------------------------------------------------

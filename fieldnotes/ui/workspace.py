@@ -263,7 +263,7 @@ class Workspace(QObject):
         self.editing.flush()
         visit = self.editing.visit
         AccountsDialog(self.services.notebook, self.operations, self._frame.dialog_parent(),
-                       visit.account_id if visit else None).exec()
+                       visit.account_id if visit else None, vcards=self.services.vcards).exec()
 
     def edit_guides(self) -> None:
         """The interview guide editor, on the guide the panel shows."""
@@ -318,6 +318,22 @@ class Workspace(QObject):
             "Exporting visits",
             lambda progress, cancelled: interchange.export_file(path, progress),
             lambda count: self._frame.show_status(f"Exported {counted(count, 'visit')} to {path}", 10000),
+        )
+
+    def export_spreadsheets(self, crm: str | None) -> None:
+        """Write spreadsheet files (plain, or a CRM's import files) into a folder the user chooses."""
+        from fieldnotes.services.spreadsheets import Crm
+
+        names = {None: "spreadsheet files", "hubspot": "HubSpot import files", "salesforce": "Salesforce import files"}
+        folder = self._frame.choose_folder(f"Folder for the {names[crm]}")
+        if folder is None:
+            return
+        spreadsheets = self.services.spreadsheets
+        chosen = Crm(crm) if crm else None
+        self.run_task(
+            f"Exporting {names[crm]}",
+            lambda progress, cancelled: spreadsheets.export(folder, chosen, progress),
+            lambda summary: self._frame.show_status(f"Exported {summary.describe()}", 15000),
         )
 
     def load_sample(self) -> None:

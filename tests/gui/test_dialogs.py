@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from fieldnotes.ui.accounts_dialog import AccountsDialog
 from fieldnotes.ui.guide_editor import GuideEditorDialog
@@ -121,3 +122,49 @@ def test_a_first_start_offers_the_sample_team_once(qtbot, open_window, monkeypat
     assert window.workspace.editing.visit is not None  # the newest sample visit is open, not a grey box
     window.workspace.offer_sample()
     assert asked == [True]
+
+
+def test_a_vcard_dropped_on_the_accounts_window_adds_its_contacts_with_undo(qtbot, open_window) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    cards = Path(__file__).resolve().parents[1] / "fixtures" / "vcards"
+    window = open_window()
+    notebook = window.workspace.services.notebook
+    account, _ = notebook.create_account("Łódź Packaging")
+    dialog = AccountsDialog(notebook, window.workspace.operations, window, account.id,
+                            vcards=window.workspace.services.vcards)
+    qtbot.addWidget(dialog)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(cards / "iphone-export.vcf"))])
+    drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    dialog.dropEvent(drop)
+    assert {c.name for c in notebook.account(account.id).contacts} == {"Zofia Nowak", "Marek"}
+    assert dialog.contacts.rowCount() == 2
+    assert "2 new contacts" in dialog.import_status.text()
+    assert dialog.undo_import_button.isVisibleTo(dialog)
+    dialog.undo_import_button.click()
+    assert notebook.account(account.id).contacts == []
+    assert dialog.contacts.rowCount() == 0
+
+    dialog.import_cards(cards / "malformed-second-card.vcf")
+    assert dialog.import_status.text().startswith("Nothing imported:")
+    assert "card 2 (Piet Broken)" in dialog.import_status.text()
+    assert notebook.account(account.id).contacts == []
+
+
+def test_file_export_writes_spreadsheet_folders_in_the_background(qtbot, open_window, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    window = open_window()
+    account, _ = window.workspace.services.notebook.create_account("=Acme")
+    window.workspace.services.notebook.create_visit(account.id, title="Kick-off")
+    for name, first_file in (("export_csv", "visits.csv"), ("export_hubspot", "notes.csv"),
+                             ("export_salesforce", "visit_tasks.csv")):
+        folder = tmp_path / name
+        monkeypatch.setattr(window, "choose_folder", lambda *args, target=folder: target)
+        window.actions_by_name[name].trigger()
+        qtbot.waitUntil((folder / first_file).exists, timeout=10000)
+    assert "'=Acme" in (tmp_path / "export_csv" / "accounts.csv").read_text(encoding="utf-8-sig")
+    menu = window.findChild(QMenu, "exportMenu")
+    assert [action.objectName() for action in menu.actions()] == ["export_csv", "export_hubspot", "export_salesforce"]
