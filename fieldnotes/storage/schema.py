@@ -166,6 +166,7 @@ class FindingRecord(Stamped, Base):
         Index("ix_finding_visit", "visit_id", "kind", "position", "severity", "competitor"),
         Index("ix_finding_severity_visit", "kind", "severity", "visit_id"),
         Index("ix_finding_competitor_visit", "kind", sql_text("competitor COLLATE NOCASE"), "visit_id"),
+        Index("ix_finding_themed", "visit_id", "theme_ids", sqlite_where=sql_text("theme_ids != '[]'")),
     )
 
 
