@@ -1,11 +1,12 @@
 """Where a person is named: the visits they attended and the findings that name them.
 
-A visit names its account's contacts only (the form offers no others), so the search
-walks the visits of the contact's account through the `(account_id, visited_on)` index
-and their findings through the `(visit_id, kind, ...)` index: the cost follows the
-account's visits, not the notebook's (a few milliseconds at 100,000 visits, see
-`benchmarks/bench_people.py`). `instr` rules out, without parsing it, every visit whose
-attendee list does not hold the id; `json_each` then confirms a whole entry.
+Findings are looked up by the id they name (`ix_finding_speaker`, `ix_finding_contact`),
+so their cost follows how often the person is named. Attendees are read from the index of
+the account's visits that have any (`ix_visit_attendees`, holding the attendee lists): a
+visit names its account's contacts only, as the form offers no others; `instr` rules out a
+list that does not hold the id without parsing it, and `json_each` then confirms a whole
+entry. A few milliseconds at 100,000 visits, also for a person of an account with 20,000
+of them (`benchmarks/bench_people.py`).
 """
 
 from __future__ import annotations
@@ -17,21 +18,27 @@ from fieldnotes.domain.people import MENTIONING_KINDS, Mention, MentionKind
 
 ATTENDED_SQL = (
     "SELECT v.id, v.title, v.visited_on FROM visit v "
-    "WHERE v.account_id = :account AND instr(v.attendee_ids, :contact) > 0 "
+    "WHERE v.account_id = :account AND v.attendee_ids != '[]' AND instr(v.attendee_ids, :contact) > 0 "
     "AND EXISTS (SELECT 1 FROM json_each(v.attendee_ids) AS attendee WHERE attendee.value = :contact)"
 )
-_KINDS = ", ".join(f"'{kind}'" for kind in MENTIONING_KINDS)
-#: One row per finding; which column names the person follows from its kind.
-NAMED_IN_FINDINGS_SQL = (
-    "SELECT v.id, v.title, v.visited_on, f.id, f.kind, f.text, f.quote FROM visit v "
-    "JOIN finding f ON f.visit_id = v.id "
-    f"WHERE v.account_id = :account AND f.kind IN ({_KINDS}) "
-    "AND (f.speaker_id = :contact OR f.contact_id = :contact)"
-)
+
+
+def _named_by(column: str) -> str:
+    kinds = ", ".join(f"'{kind}'" for kind, (_how, field) in MENTIONING_KINDS.items() if field == column)
+    return ("SELECT v.id, v.title, v.visited_on, f.id, f.kind, f.text, f.quote FROM finding f "
+            f"JOIN visit v ON v.id = f.visit_id WHERE f.{column} = :contact AND f.kind IN ({kinds})")
+
+
+#: One row per finding; the kinds with a speaker and those with a linked person, each by its index.
+NAMED_IN_FINDINGS_SQL = f"{_named_by('speaker_id')} UNION ALL {_named_by('contact_id')}"
 
 
 def mentions_of(session: Session, contact_id: str, account_id: str) -> list[Mention]:
-    """Every visit of the account the contact attended and every finding naming them, newest visit first."""
+    """Every visit of the account the contact attended and every finding naming them, newest visit first.
+
+    A finding names the person whatever the account of its visit (a visit moved to another
+    account keeps what it recorded).
+    """
     parameters = {"account": account_id, "contact": contact_id}
     found = [Mention(MentionKind.ATTENDED, visit_id, title or "", visited_on)
              for visit_id, title, visited_on in session.execute(text(ATTENDED_SQL), parameters)]

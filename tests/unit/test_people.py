@@ -107,7 +107,12 @@ def test_the_contact_page_query_walks_the_accounts_visits_by_index(services) -> 
             plan = " ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}",
                                                                  {"account": "a", "contact": "c"}))
             assert "SCAN v" not in plan and "SCAN f" not in plan, plan
-            assert "ix_visit_account" in plan, plan
+        plan = " ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {ATTENDED_SQL}",
+                                                             {"account": "a", "contact": "c"}))
+        assert "ix_visit_attendees" in plan, plan
+        plan = " ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {NAMED_IN_FINDINGS_SQL}",
+                                                             {"account": "a", "contact": "c"}))
+        assert "ix_finding_speaker" in plan and "ix_finding_contact" in plan, plan
     finally:
         connection.close()
 
