@@ -138,7 +138,7 @@ class FindingsModel(QAbstractTableModel):
                     return ""
                 # Whom a follow-up is for comes with how they like to be reached.
                 liked = preference(contact) if self.kind.key == "follow_up" else ""
-                return f"{contact.name} · {liked}" if liked else contact.name
+                return f"{contact.name}\n{liked}" if liked else contact.name
             return display_value(spec, value)
         if role == Qt.ItemDataRole.ToolTipRole and spec.type in (FieldType.TEXT, FieldType.LONG_TEXT):
             return str(value or "")
@@ -237,6 +237,7 @@ class FindingSection(QWidget):
         self.quick_text.setAccessibleName(kind.text_label)
         self.quick_fields: dict[str, QWidget] = {}
         self._proposal = ""
+        self.preference_label: QLabel | None = None
         # The finding takes the whole first line; its fields follow on the second, in Tab order,
         # so that neither is squeezed on a laptop screen.
         fields_row = QHBoxLayout()
@@ -255,17 +256,19 @@ class FindingSection(QWidget):
             if isinstance(editor, PersonField):
                 editor.linkedChanged.connect(self._person_linked)
             elif isinstance(editor, ContactField) and kind.key == "follow_up":
-                # How the person prefers to be followed up, beside whom the action is for.
+                # How the person prefers to be followed up, beside the action it shapes (the
+                # fields' line has no room left on a laptop).
                 self.preference_label = QLabel(self)
                 self.preference_label.setObjectName(f"preference-{kind.key}")
                 self.preference_label.hide()
-                fields_row.addWidget(self.preference_label)
                 editor.currentIndexChanged.connect(lambda _index, combo=editor: self._contact_picked(combo))
         self.add_button = QPushButton("Add", self)
         self.add_button.setToolTip("Add the finding (Enter in any box of this row)")
         self.add_button.clicked.connect(self.add_from_quick_row)
         text_row = QHBoxLayout()
         text_row.addWidget(self.quick_text, 1)
+        if self.preference_label is not None:
+            text_row.addWidget(self.preference_label)
         quick_row = QVBoxLayout()
         quick_row.addLayout(text_row)
         if self.quick_fields:
@@ -381,8 +384,9 @@ class FindingSection(QWidget):
         """Say how the person a follow-up is for likes to be reached, and propose the action by that channel."""
         contact = self._editing.people().get(combo.currentData())
         liked = preference(contact) if contact is not None else ""
-        self.preference_label.setText(liked)
-        self.preference_label.setVisible(bool(liked))
+        if self.preference_label is not None:
+            self.preference_label.setText(liked)
+            self.preference_label.setVisible(bool(liked))
         proposal = proposed_action(contact, self.quick_text.text()) if contact is not None else None
         if proposal is not None:
             self.quick_text.setText(proposal)  # the cursor at its end: what to send follows the colon

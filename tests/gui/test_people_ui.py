@@ -159,7 +159,7 @@ def test_a_follow_up_for_someone_shows_their_channel_and_proposes_the_action(qtb
     (action,) = _stored(window).findings_of("follow_up")
     assert (action.text, action.get("contact_id")) == ("Email Jana Brandt: the brewhouse case study", jana.id)
     model = section.model
-    assert model.data(model.index(0, model.column_of("contact_id"))) == "Jana Brandt · prefers email"
+    assert model.data(model.index(0, model.column_of("contact_id"))) == "Jana Brandt\nprefers email"
 
 
 def test_a_contacts_page_lists_what_names_them_and_opens_the_visit(qtbot, open_window) -> None:
