@@ -3,10 +3,11 @@
 The synthetic notebook names nobody by id, so a copy of it is given some: the first contact
 of its busiest account attends each of that account's visits, says its needs' quotes, and
 is the person of its buying-centre rows and follow-ups. A second case moves a fifth of all
-visits (20,000) to one account and names its first contact in half of them: the page's
-cost follows the account's visits, so that is the worst a real team's notebook could ask.
-The floor is the same two statements run with the standard library's sqlite3.
-Target: under 50 ms, a click's worth, for the busiest real account; under 500 ms for the huge one.
+visits (20,000) to one account and names its first contact in one in a hundred of them (200):
+the page reads the account's attendee lists from an index and looks findings up by the
+person's id, so the account's size must not show (without the indexes of migration 0008
+this case took 1.2 s). The floor is the same two statements run with the standard
+library's sqlite3. Target: under 50 ms, a click's worth, for both.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from fieldnotes.services.session import Services
 from fieldnotes.storage.mentions import ATTENDED_SQL, NAMED_IN_FINDINGS_SQL
 
 PAGE_TARGET_S = 0.050
-HUGE_TARGET_S = 0.500
 #: How many visits the huge account gets in the second case.
 HUGE_ACCOUNT_VISITS = 20_000
 
@@ -53,7 +53,7 @@ def _prepare(path: Path) -> list[tuple[str, str, str, int]]:
         busy_count = _name_in_visits(connection, busy_contact, f"account_id = '{busiest}'")
         connection.execute(f"UPDATE visit SET account_id = ? WHERE pk % {SEARCH_VISITS // HUGE_ACCOUNT_VISITS} = 0",
                            (huge,))
-        huge_count = _name_in_visits(connection, huge_contact, f"account_id = '{huge}' AND pk % 2 = 0")
+        huge_count = _name_in_visits(connection, huge_contact, f"account_id = '{huge}' AND pk % 500 = 0")
         connection.commit()
     finally:
         connection.close()
@@ -71,8 +71,7 @@ def run() -> list[Row]:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         rows: list[Row] = []
         try:
-            for (label, contact_id, account_id, named), target in zip(cases, (PAGE_TARGET_S, HUGE_TARGET_S),
-                                                                      strict=True):
+            for label, contact_id, account_id, named in cases:
                 parameters = {"account": account_id, "contact": contact_id}
 
                 def page(contact_id: str = contact_id) -> None:
@@ -84,7 +83,7 @@ def run() -> list[Row]:
 
                 found = len(services.notebook.mentions_of(contact_id))
                 rows.append((f"contact's page: {label}", timed(page), timed(bare),
-                             f"named in {named:,} visits, {found:,} items; < {target * 1000:.0f} ms"))
+                             f"named in {named:,} visits, {found:,} items; < {PAGE_TARGET_S * 1000:.0f} ms"))
         finally:
             connection.close()
             services.close()
