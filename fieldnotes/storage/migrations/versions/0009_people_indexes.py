@@ -8,15 +8,15 @@ they name, and the attendee lists are read from an index (account, attendee list
 visits that have one, without reading the visits' rows: a few milliseconds.
 Indexes only: no value changes, so a notebook at 0007 is brought here and back freely.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30 10:30:00
 """
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
