@@ -31,13 +31,18 @@ from fieldnotes.domain.model import (
     normalize_date,
     normalize_visited_on,
 )
+from fieldnotes.domain.people import LINK_FIELD, Mention
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
+from fieldnotes.storage import mentions
 from fieldnotes.storage import notebook_store as store
-from fieldnotes.storage.database import Database
+from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.schema import synced_fields
 from fieldnotes.storage.stamp import Stamp
+
+#: The finding kind whose rows name a person of the buying centre.
+BUYING_CENTRE = "buying_centre"
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +188,13 @@ class Notebook:
                 values[name] = text
         return values
 
+    def mentions_of(self, contact_id: str) -> list[Mention]:
+        """Everything that names a person: visits they attended, what they said, buying-centre rows
+        and follow-ups for them; newest visit first."""
+        with self.database.reading() as session:
+            account_id = store.contact_account_id(session, contact_id)
+            return mentions.mentions_of(session, contact_id, account_id)
+
     def delete_contact(self, contact_id: str) -> Change:
         with self.database.writing() as session:
             account_id = store.contact_account_id(session, contact_id)
@@ -306,8 +318,11 @@ class Notebook:
         checked = self._checked_attributes(kind, attributes or {})
         text = _require_text(text, "text")
         stamp = self._stamp()
+        accounts: set[str] = set()
         with self.database.writing() as session:
             store.require(session, "visit", visit_id)
+            if checked.get(LINK_FIELD) and kind == BUYING_CENTRE:
+                accounts |= self._one_role(session, checked, None, stamp)
             count = store.findings_in_section(session, visit_id, kind)
             if position is None or position >= count:
                 position = count
@@ -315,19 +330,60 @@ class Notebook:
                 store.shift_positions(session, visit_id, kind, from_position=position, by=1)
             finding = store.insert_finding(session, Finding(new_id(), visit_id, kind, text, position, checked), stamp)
             store.touch_visit(session, visit_id, stamp)
-        return finding, Change(visit_ids=frozenset({visit_id}), origin=origin)
+        return finding, Change(visit_ids=frozenset({visit_id}), account_ids=frozenset(accounts), origin=origin)
 
     def update_finding(self, finding_id: str, origin: object = None, text: str | None = None,
                        **attributes: object) -> Change:
+        """Change some fields of a finding.
+
+        A buying-centre row linked to a contact holds the contact's buying role: writing
+        the row's role writes the contact's (see `_one_role`).
+        """
         stamp = self._stamp()
+        accounts: set[str] = set()
         with self.database.writing() as session:
             current = store.finding(session, finding_id)
             values = self._checked_attributes(current.kind, attributes)
             if text is not None:
                 values["text"] = _require_text(text, "text")
+            if current.kind == BUYING_CENTRE and values.get(LINK_FIELD, current.get(LINK_FIELD)):
+                accounts |= self._one_role(session, values, current, stamp)
             store.update_fields(session, "finding", finding_id, values, stamp)
             store.touch_visit(session, current.visit_id, stamp)
-            return Change(visit_ids=frozenset({current.visit_id}), origin=origin)
+            return Change(visit_ids=frozenset({current.visit_id}), account_ids=frozenset(accounts), origin=origin)
+
+    def _one_role(self, session: WriteSession, values: dict[str, object], current: Finding | None,
+                  stamp: Stamp) -> set[str]:
+        """Keep one buying role per person: a linked row's role is its contact's.
+
+        The row's own `buying_role` column is set to the contact's role whenever the row's
+        link or role is written, so that the row still says something true if the contact
+        is later deleted (or has not arrived by sync yet); while the contact exists, every
+        reader shows the contact's role instead (`domain.people.People.buying_role`), so a
+        role changed elsewhere needs no rewrite of the rows that name the person (and two
+        laptops editing other fields of a row never disagree about its role).
+        Writing a linked row's role writes the contact's. Linking a row whose role is
+        known to a contact whose role is not gives the contact the row's role; otherwise
+        the row takes the contact's. Changes `values` in place; returns the accounts whose
+        contact changed.
+        """
+        contact_id = str(values.get(LINK_FIELD) or (current.get(LINK_FIELD) if current else "") or "")
+        contact = store.contact_or_none(session, contact_id)
+        if contact is None:
+            return set()
+        newly_linked = current is None or values.get(LINK_FIELD, current.get(LINK_FIELD)) != current.get(LINK_FIELD)
+        if not newly_linked and "buying_role" not in values:
+            return set()  # the row's other fields changed; its role is still the contact's
+        row_role = values.get("buying_role", current.get("buying_role") if current else BuyingRole.UNKNOWN.value)
+        explicit = "buying_role" in values and not (newly_linked and row_role == BuyingRole.UNKNOWN.value)
+        if newly_linked and not explicit and row_role != BuyingRole.UNKNOWN.value:
+            explicit = contact.buying_role is BuyingRole.UNKNOWN  # the row knew what the contact did not
+        if explicit and row_role != contact.buying_role.value:
+            store.update_fields(session, "contact", contact.id, {"buying_role": row_role}, stamp)
+            return {contact.account_id}
+        if not explicit:
+            values["buying_role"] = contact.buying_role.value
+        return set()
 
     def delete_finding(self, finding_id: str, origin: object = None) -> tuple[Finding, Change]:
         """Delete a finding; returns it so that `restore_finding` can undo the deletion."""

@@ -124,6 +124,12 @@ def contact_account_id(session: Session, contact_id: str) -> str:
     return _record(session, "contact", contact_id).account_id
 
 
+def contact_or_none(session: Session, contact_id: str) -> Contact | None:
+    """The contact with this id, or None when there is none (deleted, or not synced yet)."""
+    record = session.get(ContactRecord, contact_id)
+    return contact_from_record(record) if record is not None else None
+
+
 # --- visits ------------------------------------------------------------------------------
 
 
@@ -146,7 +152,8 @@ def insert_visit(session: Session, visit: Visit, stamp: Stamp) -> Visit:
         id=visit.id, account_id=visit.account_id, title=visit.title, kind=str(visit.kind),
         visited_on=visit.visited_on, salesperson=visit.salesperson, attendees=visit.attendees,
         objective=visit.objective, summary=visit.summary, notes=visit.notes, next_step=visit.next_step,
-        guide_id=visit.guide_id, covered_prompts=json.dumps(visit.covered_prompts), **stamp.created(),
+        guide_id=visit.guide_id, covered_prompts=json.dumps(visit.covered_prompts),
+        attendee_ids=json.dumps(visit.attendee_ids), **stamp.created(),
     )
     session.add(record)
     for finding in visit.findings:

@@ -43,6 +43,10 @@ class ContactSummary:
     phone: str
     account_id: str
     account_name: str
+    follow_up: str
+    #: Whether the person could become a testimonial or a case study, and where their consent stands.
+    reference: str
+    consent: str
 
 
 def name_key(text: str) -> str:
@@ -104,13 +108,13 @@ class ReadOnlyNotebook:
         """People, by account then name; only those of one account when `account_id` is given."""
         where, params = ("WHERE c.account_id = ?", (account_id,)) if account_id else ("", ())
         rows = self._connections.get().execute(
-            "SELECT c.id, c.name, c.role, c.buying_role, c.email, c.phone, a.id, a.name "
+            "SELECT c.id, c.name, c.role, c.buying_role, c.email, c.phone, a.id, a.name, c.follow_up, c.reference, "
+            "c.consent "
             f"FROM contact c JOIN account a ON a.id = c.account_id {where} "
             "ORDER BY lower(a.name), a.id, lower(c.name), c.id",
             params,
         )
-        return [ContactSummary(contact_id, name, role, buying_role, email, phone, owner, owner_name)
-                for contact_id, name, role, buying_role, email, phone, owner, owner_name in rows]
+        return [ContactSummary(*row) for row in rows]
 
     def theme_counts(self) -> list[ThemeCount]:
         """Every theme with how many findings, visits and accounts carry it (`term_reads`)."""

@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.model import Finding, Visit, finding_kind
+from fieldnotes.domain.people import LINK_FIELD, PERSON_FIELD, People
 from fieldnotes.services.changes import Change
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.ui.operations import Operations
@@ -31,7 +32,8 @@ MAX_UNSAVED_MS = 800
 MERGE_WINDOW_S = 2.0
 
 _FIELD_COMMAND_ID = 0x46
-_GUIDE_FIELDS = {"covered_prompts", "guide_id"}
+#: Fields set by a tick or a pick, where each one is its own undo step.
+_GUIDE_FIELDS = {"covered_prompts", "guide_id", "attendee_ids"}
 
 
 class _HistoryCommand(QUndoCommand):
@@ -93,11 +95,11 @@ def _delete_finding_command(editing: VisitEditing, finding: Finding) -> _History
                            lambda: editing.restore_finding_now(finding))
 
 
-def _edit_finding_command(editing: VisitEditing, finding_id: str, kind: str, name: str, old: object,
-                          new: object) -> _HistoryCommand:
+def _edit_finding_command(editing: VisitEditing, finding_id: str, kind: str, old: dict[str, object],
+                          new: dict[str, object]) -> _HistoryCommand:
     return _HistoryCommand(editing, f"Edit {finding_kind(kind).text_label.lower()}",
-                           lambda: editing.edit_finding_now(finding_id, kind, name, new),
-                           lambda: editing.edit_finding_now(finding_id, kind, name, old))
+                           lambda: editing.edit_finding_now(finding_id, kind, new),
+                           lambda: editing.edit_finding_now(finding_id, kind, old))
 
 
 def _move_finding_command(editing: VisitEditing, finding: Finding, old: int, new: int) -> _HistoryCommand:
@@ -111,6 +113,7 @@ class VisitEditing(QObject):
 
     visitLoaded = Signal(object)  # Visit, or None when no visit is open
     fieldChanged = Signal(str, object)  # a field took a value from history or from elsewhere
+    contactsChanged = Signal()  # the open visit's account's contacts changed (added, renamed, a new role)
     findingsChanged = Signal(str)  # the findings of this kind changed
     saveFailed = Signal(str)
     saved = Signal()
@@ -123,8 +126,8 @@ class VisitEditing(QObject):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[str, QUndoStack] = {}
         self._pending: dict[str, object] = {}
-        self._contacts: list[tuple[str, str]] = []
-        self._contacts_of: str | None = None
+        self._people = People()
+        self._people_of: str | None = None
         self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_SAVE_MS)
         self._idle_timer.timeout.connect(self.flush)
         self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
@@ -149,15 +152,32 @@ class VisitEditing(QObject):
         self.undo_group.setActiveStack(stack)
         self.visitLoaded.emit(self.visit)
 
-    def contacts(self) -> list[tuple[str, str]]:
-        """(id, name) of the open visit's account's contacts: whom a finding can name."""
+    def people(self) -> People:
+        """The open visit's account's contacts: whom a finding can name, as they are now."""
         visit = self.visit
         if visit is None or visit.account_id is None:
-            return []
-        if self._contacts_of != visit.account_id:
-            self._contacts = [(c.id, c.name) for c in self._notebook.account(visit.account_id).contacts]
-            self._contacts_of = visit.account_id
-        return self._contacts
+            return People()
+        if self._people_of != visit.account_id:
+            account = self._notebook.account(visit.account_id)
+            self._people = People.of(account.contacts, account.name)
+            self._people_of = visit.account_id
+        return self._people
+
+    def contacts(self) -> list[tuple[str, str]]:
+        """(id, name) of the open visit's account's contacts: whom a finding can name."""
+        return [(contact.id, contact.name) for contact in self.people().contacts]
+
+    def shown_value(self, finding: Finding, name: str) -> object:
+        """A finding's field as the form shows it: a linked buying-centre row's person and role are its contact's."""
+        if name == "text":
+            return finding.text
+        if finding.kind == "buying_centre" and finding.get(LINK_FIELD):
+            people = self.people()
+            if name == PERSON_FIELD:
+                return people.person(finding)
+            if name == "buying_role":
+                return people.buying_role(finding).value
+        return finding.get(name)
 
     @property
     def stack(self) -> QUndoStack | None:
@@ -212,10 +232,37 @@ class VisitEditing(QObject):
         """
         assert self.visit is not None
         change = self._notebook.update_visit(self.visit.id, origin=self, **{field: value})
-        setattr(self.visit, field, list(value) if field == "covered_prompts" else value)  # type: ignore[call-overload]
+        setattr(self.visit, field, list(value) if field in ("covered_prompts", "attendee_ids") else value)  # type: ignore[call-overload]
         if announce:
             self.fieldChanged.emit(field, value)
         return change
+
+    def set_fields(self, values: dict[str, object], label: str) -> bool:
+        """Write several fields now as one undo step called `label`."""
+        stack = self.stack
+        if self.visit is None or stack is None:
+            return False
+        self.flush()  # typing staged before belongs to its own step
+        stack.beginMacro(label)
+        try:
+            for field, value in values.items():
+                self.stage(field, value)
+            written = self.flush()
+        finally:
+            stack.endMacro()
+        for field, value in values.items():
+            self.fieldChanged.emit(field, value)
+        return written
+
+    def add_contact(self, name: str, role: str = "") -> str | None:
+        """Add a person to the open visit's account's contacts; returns their id (None if refused)."""
+        visit = self.visit
+        if visit is None or visit.account_id is None:
+            return None
+        account_id = visit.account_id
+        added = self._operations.run(
+            lambda: self._notebook.add_contact(account_id, name, role=role), on_failure=self._not_saved)
+        return added[0].id if added is not None else None
 
     def set_prompt_covered(self, prompt_id: str, covered: bool) -> bool:
         if self.visit is None:
@@ -242,12 +289,20 @@ class VisitEditing(QObject):
         return result[0]
 
     def edit_finding(self, finding: Finding, name: str, value: object) -> bool:
-        old = finding.text if name == "text" else finding.get(name)
-        if old == value:
+        return self.edit_finding_fields(finding, {name: value})
+
+    def edit_finding_fields(self, finding: Finding, values: dict[str, object]) -> bool:
+        """Change some fields of a finding together (a person and the contact they link): one undo step.
+
+        The value undo puts back is the one shown: for a linked buying-centre row's role,
+        the contact's, so that undoing gives the contact back the role it had.
+        """
+        old = {name: self.shown_value(finding, name) for name in values}
+        if old == values:
             return True
-        if not self.run_safely(lambda: self.edit_finding_now(finding.id, finding.kind, name, value)):
+        if not self.run_safely(lambda: self.edit_finding_now(finding.id, finding.kind, values)):
             return False
-        self._push(_edit_finding_command(self, finding.id, finding.kind, name, old, value))
+        self._push(_edit_finding_command(self, finding.id, finding.kind, old, dict(values)))
         return True
 
     def delete_finding(self, finding: Finding) -> bool:
@@ -272,11 +327,8 @@ class VisitEditing(QObject):
         self._push(_move_finding_command(self, finding, old, to_position))
         return True
 
-    def edit_finding_now(self, finding_id: str, kind: str, name: str, value: object) -> Change:
-        if name == "text":
-            change = self._notebook.update_finding(finding_id, origin=self, text=value)  # type: ignore[arg-type]
-        else:
-            change = self._notebook.update_finding(finding_id, origin=self, **{name: value})  # type: ignore[arg-type]
+    def edit_finding_now(self, finding_id: str, kind: str, values: dict[str, object]) -> Change:
+        change = self._notebook.update_finding(finding_id, origin=self, **values)  # type: ignore[arg-type]
         return self._after_findings(kind, change)
 
     def delete_finding_now(self, finding_id: str) -> Change:
@@ -293,7 +345,11 @@ class VisitEditing(QObject):
         assert self.visit is not None
         fresh = self._notebook.visit(self.visit.id)
         self.visit.findings = fresh.findings
+        if change.account_ids:  # a linked row's role is its contact's: the contact changed with it
+            self._people_of = None
         self.findingsChanged.emit(kind)
+        if change.account_ids:
+            self.contactsChanged.emit()
         return change
 
     # --- plumbing ------------------------------------------------------------------
@@ -318,7 +374,11 @@ class VisitEditing(QObject):
     def _on_change(self, change: Change) -> None:
         """Reload the open visit when someone else (an import, a sync) changed it."""
         if change.account_ids:
-            self._contacts_of = None  # a contact may have been added, renamed or removed
+            self._people_of = None  # a contact may have been added, renamed or removed
+            visit = self.visit
+            if change.origin is not self and visit is not None and visit.account_id is not None and (
+                    change.account_ids & {visit.account_id, "*"}):
+                self.contactsChanged.emit()
         if change.origin is self or self.visit is None:
             return
         if self.visit.id in change.visit_ids or change.account_ids == frozenset({"*"}):

@@ -37,12 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.model import FieldType, Finding, FindingField, FindingKind
+from fieldnotes.domain.model import Contact, FieldType, Finding, FindingField, FindingKind
+from fieldnotes.domain.people import preference, proposed_action
 from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import (
     ContactField,
     DateField,
+    PersonField,
     display_value,
     editor_value,
     make_editor,
@@ -61,7 +63,8 @@ class FindingsModel(QAbstractTableModel):
         self.kind = kind
         self._editing = editing
         self._findings: list[Finding] = []
-        self._columns = ("text", *(spec.name for spec in kind.fields))
+        # A contact link is edited within the name it links (one "Person" column).
+        self._columns = ("text", *(spec.name for spec in kind.shown_fields))
 
     def reload(self) -> None:
         """Show the findings of the open visit.
@@ -123,14 +126,19 @@ class FindingsModel(QAbstractTableModel):
                 return finding.text
             return None
         spec = self.kind.field(name)
-        value = finding.get(name)
+        value = self._editing.shown_value(finding, name)
         if spec.type is FieldType.BOOL:
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if spec.type is FieldType.CONTACT:
-                return dict(self._editing.contacts()).get(str(value), "") if value else ""
+                contact = self._editing.people().get(value)
+                if contact is None:
+                    return ""
+                # Whom a follow-up is for comes with how they like to be reached.
+                liked = preference(contact) if self.kind.key == "follow_up" else ""
+                return f"{contact.name}\n{liked}" if liked else contact.name
             return display_value(spec, value)
         if role == Qt.ItemDataRole.ToolTipRole and spec.type in (FieldType.TEXT, FieldType.LONG_TEXT):
             return str(value or "")
@@ -147,6 +155,22 @@ class FindingsModel(QAbstractTableModel):
             value = Qt.CheckState(value) == Qt.CheckState.Checked
         elif role != Qt.ItemDataRole.EditRole:
             return False
+        if name == "text":
+            return self._editing.edit_finding(finding, name, value)
+        spec = self.kind.field(name)
+        people = self._editing.people()
+        if spec.contact_link:
+            # A contact's name links the contact; any other name is a person typed freely.
+            contact = people.named(str(value or ""))
+            return self._editing.edit_finding_fields(finding, {
+                name: contact.name if contact is not None else str(value or "").strip(),
+                spec.contact_link: contact.id if contact is not None else None,
+            })
+        if spec.type is FieldType.CONTACT and self.kind.key == "follow_up":
+            contact = people.get(value)
+            proposal = proposed_action(contact, finding.text) if contact is not None else None
+            if proposal is not None:
+                return self._editing.edit_finding_fields(finding, {name: value, "text": proposal.rstrip(": ")})
         return self._editing.edit_finding(finding, name, value)
 
 
@@ -168,6 +192,8 @@ class _FieldDelegate(QStyledItemDelegate):
         editor = make_editor(spec, parent)
         if isinstance(editor, ContactField):
             editor.set_contacts(self._model._editing.contacts())
+        elif isinstance(editor, PersonField):
+            editor.set_people(self._model._editing.people())
         attach_name_completion(editor, spec.name, self._model._editing)
         editor.setAutoFillBackground(True)
         return editor
@@ -210,6 +236,8 @@ class FindingSection(QWidget):
         self.quick_text.setObjectName(f"quickAdd-{kind.key}")
         self.quick_text.setAccessibleName(kind.text_label)
         self.quick_fields: dict[str, QWidget] = {}
+        self._proposal = ""
+        self.preference_label: QLabel | None = None
         # The finding takes the whole first line; its fields follow on the second, in Tab order,
         # so that neither is squeezed on a laptop screen.
         fields_row = QHBoxLayout()
@@ -225,11 +253,22 @@ class FindingSection(QWidget):
             fields_row.addWidget(editor, 2 if spec.type in (FieldType.TEXT, FieldType.DATE) else 0)
             editor.installEventFilter(self)  # Enter adds the finding from any box of the row
             attach_name_completion(editor, spec.name, editing)
+            if isinstance(editor, PersonField):
+                editor.linkedChanged.connect(self._person_linked)
+            elif isinstance(editor, ContactField) and kind.key == "follow_up":
+                # How the person prefers to be followed up, beside the action it shapes (the
+                # fields' line has no room left on a laptop).
+                self.preference_label = QLabel(self)
+                self.preference_label.setObjectName(f"preference-{kind.key}")
+                self.preference_label.hide()
+                editor.currentIndexChanged.connect(lambda _index, combo=editor: self._contact_picked(combo))
         self.add_button = QPushButton("Add", self)
         self.add_button.setToolTip("Add the finding (Enter in any box of this row)")
         self.add_button.clicked.connect(self.add_from_quick_row)
         text_row = QHBoxLayout()
         text_row.addWidget(self.quick_text, 1)
+        if self.preference_label is not None:
+            text_row.addWidget(self.preference_label)
         quick_row = QVBoxLayout()
         quick_row.addLayout(text_row)
         if self.quick_fields:
@@ -260,7 +299,7 @@ class FindingSection(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, spec in enumerate(kind.fields, start=1):
+        for column, spec in enumerate(kind.shown_fields, start=1):
             mode = (
                 QHeaderView.ResizeMode.Stretch
                 if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT)
@@ -311,15 +350,19 @@ class FindingSection(QWidget):
         layout.addLayout(buttons)
 
         editing.findingsChanged.connect(self._on_findings_changed)
+        editing.contactsChanged.connect(self.reload)
         editing.visitLoaded.connect(lambda _visit: self.reload())
         self.model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, ContactField):
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, ContactField | PersonField):
             self._editing.flush()  # an account just picked in the form decides whose contacts these are
-            watched.set_contacts(self._editing.contacts())
+            if isinstance(watched, ContactField):
+                watched.set_contacts(self._editing.contacts())
+            else:
+                watched.set_people(self._editing.people())
         if (
             event.type() == QEvent.Type.KeyPress
             and watched in self.quick_fields.values()
@@ -331,10 +374,30 @@ class FindingSection(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    def _person_linked(self, contact: Contact | None) -> None:
+        """A contact's name typed in the entry row: their role is the row's (one person, one role)."""
+        role = self.quick_fields.get("buying_role")
+        if contact is not None and role is not None:
+            set_editor_value(role, self.kind.field("buying_role"), contact.buying_role.value)
+
+    def _contact_picked(self, combo: ContactField) -> None:
+        """Say how the person a follow-up is for likes to be reached, and propose the action by that channel."""
+        contact = self._editing.people().get(combo.currentData())
+        liked = preference(contact) if contact is not None else ""
+        if self.preference_label is not None:
+            self.preference_label.setText(liked)
+            self.preference_label.setVisible(bool(liked))
+        proposal = proposed_action(contact, self.quick_text.text()) if contact is not None else None
+        if proposal is not None:
+            self.quick_text.setText(proposal)  # the cursor at its end: what to send follows the colon
+            self._proposal = proposal
+
     def reload(self) -> None:
         for editor in self.quick_fields.values():
             if isinstance(editor, ContactField):
                 editor.set_contacts(self._editing.contacts())
+            elif isinstance(editor, PersonField):
+                editor.set_people(self._editing.people())
         current = self.table.currentIndex()
         selected = self.model.finding(current.row()) if current.isValid() else None
         self.model.reload()
@@ -370,6 +433,14 @@ class FindingSection(QWidget):
                 editor.selectAll()
                 return
         attributes = {name: editor_value(editor, self.kind.field(name)) for name, editor in self.quick_fields.items()}
+        for name, editor in self.quick_fields.items():
+            link = self.kind.field(name).contact_link
+            if isinstance(editor, PersonField) and link:
+                contact = editor.linked()
+                attributes[name] = contact.name if contact is not None else editor.text().strip()
+                attributes[link] = contact.id if contact is not None else None
+        if text == self._proposal.strip():
+            text = text.rstrip(":")  # "Email Jana Brandt: " added as it was proposed, nothing after the colon
         if self._editing.add_finding(self.kind.key, text, attributes) is None:
             return
         # setText rather than clear(): the field's own undo must not bring the added text back;

@@ -8,6 +8,7 @@ with `VisitEditing`, which saves it and records it for undo.
 from __future__ import annotations
 
 import itertools
+import re
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -38,6 +39,40 @@ OVERVIEW = "overview"
 _FIELD_OF_SECTION = {"overview": "objective", "next_step": "next_step"}
 _SINGLE_LINE = ("title", "salesperson", "attendees")
 _REDO_KEYS = QKeySequence("Ctrl+Shift+Z")
+#: In the attendees field: make the name at the cursor one of the account's contacts.
+_ADD_AS_CONTACT_KEYS = QKeySequence("Ctrl+Return")
+_ADD_AS_CONTACT_SEQUENCES = (_ADD_AS_CONTACT_KEYS, QKeySequence("Ctrl+Enter"))
+#: "Name (role)", "Name - role" or "Name – role" in a list of attendees.
+_NAME_AND_ROLE = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<paren>[^)]*)\)|\s[-–—]\s+(?P<dash>.+))?$")
+
+
+def name_at(text: str, cursor: int) -> tuple[str, str, int, int] | None:
+    """The person at the cursor in a list of attendees ("Jana Brandt (brewmaster), Tom Weber").
+
+    Returns:
+        (name, role, start, end) of the entry, commas or semicolons apart; None when the
+        cursor is on no name.
+    """
+    start = max(text.rfind(",", 0, cursor), text.rfind(";", 0, cursor)) + 1
+    ends = [found for found in (text.find(",", cursor), text.find(";", cursor)) if found >= 0]
+    end = min(ends) if ends else len(text)
+    entry = text[start:end].strip()
+    match = _NAME_AND_ROLE.match(entry)
+    if not entry or match is None:
+        return None
+    role = (match.group("paren") or match.group("dash") or "").strip()
+    return match.group("name").strip(), role, start, end
+
+
+def without_entry(text: str, start: int, end: int) -> str:
+    """A list of names with the entry between `start` and `end` taken out, with one of its separators."""
+    before, after = text[:start].rstrip(), text[end:]
+    if after[:1] in (",", ";"):
+        after = after[1:]
+    elif before[-1:] in (",", ";"):
+        before = before[:-1].rstrip()
+    after = after.strip()
+    return f"{before} {after}".strip() if before and after else before or after
 
 
 class _UndoRouter(QObject):
@@ -191,7 +226,9 @@ class VisitEditor(QWidget):
         form.addRow("&Date and time", self.date_edit)
         form.addRow("&Salesperson", self.text_fields["salesperson"])
         attach_name_completion(self.text_fields["salesperson"], "salesperson", self._editing)
-        form.addRow("Atte&ndees", self.text_fields["attendees"])
+        attendees_label = QLabel("Atte&ndees")
+        attendees_label.setBuddy(self.text_fields["attendees"])
+        form.addRow(attendees_label, self._build_attendees())
         form.addRow("&Objective", self.text_fields["objective"])
         form.addRow("Su&mmary", self.text_fields["summary"])
         form.addRow("Notes", self.text_fields["notes"])
@@ -207,11 +244,107 @@ class VisitEditor(QWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, not to the frame
         # Tab order follows the form from top to bottom.
         order = [self.text_fields["title"], self.account_combo, new_account, self.kind_combo, self.date_edit,
-                 self.text_fields["salesperson"], self.text_fields["attendees"], self.text_fields["objective"],
+                 self.text_fields["salesperson"], self.text_fields["attendees"], self.attendee_picker,
+                 self.text_fields["objective"],
                  self.text_fields["summary"], self.text_fields["notes"], self.text_fields["next_step"]]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         return scroll
+
+    def _build_attendees(self) -> QVBoxLayout:
+        """The attendees typed freely, and under them the account's contacts to tick."""
+        free = self.text_fields["attendees"]
+        self.add_contact_button = QPushButton("Add as contact")
+        self.add_contact_button.setObjectName("addAttendeeAsContact")
+        self.add_contact_button.setToolTip(
+            f"Add the name at the cursor to the account's contacts and tick it ({_ADD_AS_CONTACT_KEYS.toString()})")
+        # Reached from the attendees field by its key; Tab goes on to the contacts to tick.
+        self.add_contact_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.add_contact_button.clicked.connect(self.add_attendee_as_contact)
+        free.installEventFilter(self)
+        top = QHBoxLayout()
+        top.addWidget(free, 1)
+        top.addWidget(self.add_contact_button)
+
+        self.attendee_picker = QListWidget()
+        self.attendee_picker.setObjectName("attendeePicker")
+        self.attendee_picker.setAccessibleName("Attendees from the account's contacts")
+        self.attendee_picker.setToolTip("Space ticks the person who was there; arrows move between people")
+        self.attendee_picker.setFlow(QListWidget.Flow.LeftToRight)
+        self.attendee_picker.setWrapping(True)
+        self.attendee_picker.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.attendee_picker.setSpacing(2)
+        self.attendee_picker.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 16)
+        self.attendee_picker.itemChanged.connect(self._attendee_ticked)
+        self.attendee_picker.hide()
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addWidget(self.attendee_picker)
+        self._editing.contactsChanged.connect(self._fill_attendees)
+        return column
+
+    def _fill_attendees(self) -> None:
+        """Show the account's contacts, ticked when they attended; hidden when the account has none."""
+        visit = self._editing.visit
+        people = self._editing.people() if visit is not None else None
+        picked = set(visit.attendee_ids) if visit is not None else set()
+        picker = self.attendee_picker
+        current = picker.currentRow()
+        picker.blockSignals(True)
+        picker.clear()
+        for contact in people.contacts if people is not None else ():
+            shown = f"{contact.name} · {contact.role}" if contact.role.strip() else contact.name
+            item = QListWidgetItem(shown)
+            item.setData(Qt.ItemDataRole.UserRole, contact.id)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if contact.id in picked else Qt.CheckState.Unchecked)
+            picker.addItem(item)
+        picker.setCurrentRow(min(max(current, 0), picker.count() - 1))
+        picker.blockSignals(False)
+        picker.setVisible(picker.count() > 0)
+        self.add_contact_button.setEnabled(visit is not None and visit.account_id is not None)
+
+    def _attendee_ticked(self, item: QListWidgetItem) -> None:
+        visit = self._editing.visit
+        if self._loading or visit is None:
+            return
+        contact_id = item.data(Qt.ItemDataRole.UserRole)
+        ticked = item.checkState() == Qt.CheckState.Checked
+        picked = [other for other in visit.attendee_ids if other != contact_id] + ([contact_id] if ticked else [])
+        self._set_now("attendee_ids", picked, "attendees")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.text_fields["attendees"] and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and QKeySequence(event.keyCombination()) in _ADD_AS_CONTACT_SEQUENCES):
+            self.add_attendee_as_contact()
+            return True
+        return super().eventFilter(watched, event)
+
+    def add_attendee_as_contact(self) -> None:
+        """Make the name at the cursor in the attendees field a contact of the account, ticked as an attendee.
+
+        "Tom Weber (line manager)" adds Tom Weber with that role; a name that already is one
+        of the account's contacts is only ticked. The name leaves the free text, which keeps
+        the people who are not contacts.
+        """
+        visit, field = self._editing.visit, self.text_fields["attendees"]
+        assert isinstance(field, QLineEdit)
+        if visit is None or visit.account_id is None:
+            return
+        self._editing.flush()
+        found = name_at(field.text(), field.cursorPosition())
+        if found is None:
+            return
+        name, role, start, end = found
+        existing = self._editing.people().named(name)
+        contact_id = existing.id if existing is not None else self._editing.add_contact(name, role)
+        if contact_id is None:
+            return
+        rest = without_entry(field.text(), start, end)
+        picked = [*(other for other in visit.attendee_ids if other != contact_id), contact_id]
+        self._editing.set_fields({"attendees": rest, "attendee_ids": picked}, "Add attendee as contact")
+        field.setCursorPosition(min(start, len(rest)))
 
     # --- accounts ------------------------------------------------------------------
 
@@ -242,6 +375,7 @@ class VisitEditor(QWidget):
             self._show_field("kind", visit.kind)
             self._show_field("visited_on", visit.visited_on)
             self._show_field("account_id", visit.account_id)
+            self._fill_attendees()
         finally:
             self._loading = False
 
@@ -261,6 +395,9 @@ class VisitEditor(QWidget):
                 self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(str(value)), 0))
             elif field == "account_id":
                 self.account_combo.setCurrentIndex(max(self.account_combo.findData(value), 0))
+                self._fill_attendees()
+            elif field == "attendee_ids":
+                self._fill_attendees()
             elif field == "visited_on":
                 self.date_edit.set_value(str(value) if value else None)
         finally:

@@ -263,7 +263,8 @@ class Workspace(QObject):
         self.editing.flush()
         visit = self.editing.visit
         AccountsDialog(self.services.notebook, self.operations, self._frame.dialog_parent(),
-                       visit.account_id if visit else None, vcards=self.services.vcards).exec()
+                       visit.account_id if visit else None, vcards=self.services.vcards,
+                       open_visit=self.open_visit).exec()
 
     def edit_guides(self) -> None:
         """The interview guide editor, on the guide the panel shows."""

@@ -72,6 +72,10 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
         assert keys.focused() is editor.text_fields[name], f"Tab did not reach {name}"
         keys.type(f"typed {name}")
         keys.tab()
+        if name == "attendees":  # the account's contacts, under the names typed: Space ticks one
+            assert keys.focused() is editor.attendee_picker
+            keys.press(Qt.Key.Key_Space)
+            keys.tab()
 
     qtbot.waitUntil(lambda: not window.workspace.editing.has_unsaved_edits)
     visit = _stored(window)
@@ -81,6 +85,7 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
     assert visit.visited_on == "2026-09-01T14:30"
     for name in ("salesperson", "attendees", "objective", "summary", "notes", "next_step"):
         assert getattr(visit, name) == f"typed {name}"
+    assert visit.attendee_ids == [contact.id]
 
     # Each section: Ctrl+digit, the finding, Tab through its row in the order shown, Enter.
     expected: dict[tuple[str, str], object] = {}

@@ -18,7 +18,6 @@ from fieldnotes.domain.follow_ups import is_overdue
 from fieldnotes.domain.model import (
     FINDING_KINDS,
     Account,
-    BuyingRole,
     Finding,
     FindingKind,
     FollowUpChannel,
@@ -29,6 +28,7 @@ from fieldnotes.domain.model import (
     ValueKind,
     Visit,
 )
+from fieldnotes.domain.people import People, preference
 from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter, write_pdf
 from fieldnotes.services.reports.flowables import Boxed, para, user_text
@@ -93,19 +93,25 @@ def callout(label: str, text: str, ground: Color = styles.ACCENT_SOFT, bar: Colo
 # --- findings, kind by kind ------------------------------------------------------------
 
 
-def _need(finding: Finding) -> list[Flowable]:
+def _need(finding: Finding, people: People) -> list[Flowable]:
     lead = severity_badge(finding.get("severity")) + " "
     if finding.get("is_new"):
         lead += badge("NEW", styles.ACCENT) + " "
-    return _text_and_quote(finding, lead)
+    return _text_and_quote(finding, lead, people)
 
 
-def _text_and_quote(finding: Finding, lead: str) -> list[Flowable]:
-    """A finding's text after its lead, then its verbatim quote set apart, when it has one."""
+def _speaker_line(finding: Finding, people: People) -> str:
+    """Who said a quote, after a dash ("— Jana Brandt, Brewmaster, Brauerei Nord"); "" when nobody is named."""
+    attribution = people.attribution(finding.get("speaker_id"))
+    return "— " + rich(attribution) if attribution else ""
+
+
+def _text_and_quote(finding: Finding, lead: str, people: People) -> list[Flowable]:
+    """A finding's text after its lead, then its verbatim quote set apart with who said it, when it has one."""
     flowables = user_text(finding.text, styles.sheet().finding, lead=lead)
     quote = str(finding.get("quote") or "")
     if quote.strip():
-        flowables.append(quote_block(quote))
+        flowables.append(quote_block(quote, _speaker_line(finding, people)))
     return flowables
 
 
@@ -125,9 +131,9 @@ def _information_source(finding: Finding) -> list[Flowable]:
     return flowables
 
 
-def _value_perceived(finding: Finding) -> list[Flowable]:
+def _value_perceived(finding: Finding, people: People) -> list[Flowable]:
     lead = f'<font name="{SEMIBOLD}">{escape(_label(ValueKind, finding.get("value_kind")))}</font> — '
-    return _text_and_quote(finding, lead)
+    return _text_and_quote(finding, lead, people)
 
 
 def _competitor_move(finding: Finding) -> list[Flowable]:
@@ -150,10 +156,11 @@ def _objection(finding: Finding) -> list[Flowable]:
     return flowables
 
 
-def _buying_centre(finding: Finding) -> list[Flowable]:
+def _buying_centre(finding: Finding, people: People) -> list[Flowable]:
     sheet = styles.sheet()
-    person = str(finding.get("person") or "").strip()
-    role = _label(BuyingRole, finding.get("buying_role"))
+    # A row linked to a contact shows the contact as they are now: one person, one role.
+    person = people.person(finding).strip()
+    role = people.buying_role(finding).label
     lead = f'<font name="{SEMIBOLD}">{rich(person)}</font>' + _muted(" · " + escape(role)) if person else (
         f'<font name="{SEMIBOLD}">{escape(role)}</font>'
     )
@@ -208,8 +215,19 @@ def _status_badge(done: bool, due_on: str | None) -> str:
     return badge("OPEN", styles.HIGHLIGHT)
 
 
-def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False) -> Table:
-    """Follow-up actions with owner, due date and status; `rows` pairs each with its source visit."""
+def _for_whom(finding: Finding, people: People) -> str:
+    """Whom a follow-up is for and how they like to be reached ("For Jana Brandt · prefers email"), or ""."""
+    contact = people.get(finding.get("contact_id"))
+    if contact is None:
+        return ""
+    return _muted("For " + _joined([rich(contact.name), escape(preference(contact))]))
+
+
+def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False, people: People | None = None) -> Table:
+    """Follow-up actions with owner, due date and status; `rows` pairs each with its source visit.
+
+    With `people` (the visit's account's contacts), an action names whom it is for.
+    """
     sheet = styles.sheet()
     header = ["Action", "Owner", "Due", "Status"] + (["From visit"] if show_source else [])
     data: list[list[object]] = [list(header)]
@@ -217,8 +235,12 @@ def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False) 
         owner = str(finding.get("owner") or "").strip()
         due = finding.get("due_on")
         done = bool(finding.get("done"))
+        action = user_text(finding.text, sheet.cell) or [para(_muted("(no description)"), sheet.cell)]
+        for_whom = _for_whom(finding, people) if people is not None else ""
+        if for_whom:
+            action.append(para(for_whom, sheet.cell))
         row: list[object] = [
-            user_text(finding.text, sheet.cell) or [para(_muted("(no description)"), sheet.cell)],
+            action,
             para(rich(owner) if owner else _muted("Nobody yet"), sheet.cell),
             para(escape(format_day(str(due))) if due else _muted("No date"), sheet.cell),
             para(_status_badge(done, str(due) if due else None), sheet.cell),
@@ -256,13 +278,17 @@ def _facts(visit: Visit, account: Account | None) -> list[Flowable]:
         for label, value in pairs[index:index + 2]:
             row += [label, para(value, sheet.fact_value)]
         rows.append(row)
-    if visit.attendees.strip():
-        rows.append(["WITH WHOM", user_text(visit.attendees, sheet.fact_value), "", ""])
+    picked = People.of(account.contacts if account is not None else ()).attendees(visit.attendee_ids)
+    with_whom = [para(_joined([rich(c.name) + (_muted(f" ({escape(c.role)})") if c.role.strip() else "")
+                               for c in picked], ", "), sheet.fact_value)] if picked else []
+    with_whom += user_text(visit.attendees, sheet.fact_value) if visit.attendees.strip() else []
+    if with_whom:
+        rows.append(["WITH WHOM", with_whom, "", ""])
     width = styles.FRAME_WIDTH
     table = Table(rows, colWidths=[width * 0.14, width * 0.36, width * 0.14, width * 0.36], splitInRow=1,
                   hAlign="LEFT")
     style = styles.facts_table_style()
-    if visit.attendees.strip():
+    if with_whom:
         style.add("SPAN", (1, len(rows) - 1), (3, len(rows) - 1))
     table.setStyle(style)
     return [table]
@@ -288,24 +314,33 @@ def _contacts(account: Account) -> list[Flowable]:
     return [para(f"People at {rich(account.name)}", sheet.subheading), table]
 
 
-def _each(writer: Callable[[Finding], list[Flowable]]) -> Callable[[list[Finding]], list[Flowable]]:
+SectionWriter = Callable[[list[Finding], People], list[Flowable]]
+
+
+def _each(writer: Callable[[Finding], list[Flowable]]) -> SectionWriter:
     """A section written finding after finding."""
-    return lambda findings: [flowable for finding in findings for flowable in writer(finding)]
+    return lambda findings, _people: [flowable for finding in findings for flowable in writer(finding)]
 
 
-def _follow_ups(findings: list[Finding]) -> list[Flowable]:
-    return [follow_up_table([(finding, "") for finding in findings])]
+def _each_naming(writer: Callable[[Finding, People], list[Flowable]]) -> SectionWriter:
+    """A section written finding after finding, whose findings name the account's contacts."""
+    return lambda findings, people: [flowable for finding in findings for flowable in writer(finding, people)]
+
+
+def _follow_ups(findings: list[Finding], people: People) -> list[Flowable]:
+    return [follow_up_table([(finding, "") for finding in findings], people=people)]
 
 
 #: How the visit report writes each interview section, by finding kind: every kind
-#: declared in `domain.model.FINDING_KINDS` has one (a test checks).
-SECTION_WRITERS: dict[str, Callable[[list[Finding]], list[Flowable]]] = {
-    "need": _each(_need),
+#: declared in `domain.model.FINDING_KINDS` has one (a test checks). Each is given the
+#: section's findings and the account's contacts they may name.
+SECTION_WRITERS: dict[str, SectionWriter] = {
+    "need": _each_naming(_need),
     "information_source": _each(_information_source),
-    "value_perceived": _each(_value_perceived),
+    "value_perceived": _each_naming(_value_perceived),
     "competitor_move": _each(_competitor_move),
     "objection": _each(_objection),
-    "buying_centre": _each(_buying_centre),
+    "buying_centre": _each_naming(_buying_centre),
     "awareness": _each(_awareness),
     "follow_up": _follow_ups,
 }
@@ -343,16 +378,17 @@ def visit_story(visit: Visit, account: Account | None,
     if visit.summary.strip():
         story.extend(section_heading("Summary"))
         story.extend(user_text(visit.summary, sheet.body))
+    people = People.of(account.contacts, account.name) if account is not None else People()
     for kind in FINDING_KINDS:
         findings = [f for f in _ordered(visit, kind) if _worth_showing(f)]
         if findings:
             story.extend(section_heading(kind.title, len(findings)))
             if kind.themed and theme_names is not None:
                 for finding in findings:
-                    story.extend(SECTION_WRITERS[kind.key]([finding]))
+                    story.extend(SECTION_WRITERS[kind.key]([finding], people))
                     story.extend(_themes_line(theme_names(finding.theme_ids)))
             else:
-                story.extend(SECTION_WRITERS[kind.key](findings))
+                story.extend(SECTION_WRITERS[kind.key](findings, people))
     if visit.next_step.strip():
         story.append(Spacer(1, styles.BLOCK_GAP))
         story.append(callout("Agreed next step", visit.next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
