@@ -267,6 +267,8 @@ class FindingSection(QWidget):
         self.quick_themes: ThemesLineEdit | None = None
         self.suggestion_line = SuggestionLine(self)
         themes_row = QHBoxLayout()
+        self._suggest_timer = QTimer(self, singleShot=True, interval=SUGGEST_DELAY_MS)
+        self._suggest_timer.timeout.connect(self.update_suggestions)
         if kind.themed:
             self.quick_themes = ThemesLineEdit(editing.themes, self)
             self.quick_themes.setObjectName(f"quickThemes-{kind.key}")
@@ -275,8 +277,6 @@ class FindingSection(QWidget):
             self.quick_themes.submitted.connect(self.add_from_quick_row)
             self.quick_themes.textChanged.connect(lambda _text: self._suggest_timer.start())
             self.suggestion_line.accepted.connect(self.accept_theme)
-        self._suggest_timer = QTimer(self, singleShot=True, interval=SUGGEST_DELAY_MS)
-        self._suggest_timer.timeout.connect(self.update_suggestions)
         if kind.themed:
             self.quick_text.textChanged.connect(lambda _text: self._suggest_timer.start())
             if editing.themes is not None:

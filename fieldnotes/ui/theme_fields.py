@@ -14,7 +14,7 @@ import logging
 
 from PySide6.QtCore import QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLabel, QLineEdit, QWidget
 from rapidfuzz import fuzz, process
 
 from fieldnotes.domain.errors import FieldnotesError
@@ -156,6 +156,11 @@ class ThemesLineEdit(QLineEdit):
     def theme_names(self) -> list[str]:
         return split_names(self.text())
 
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer_.popup()
+        assert popup is not None  # a completer always has its list
+        return popup
+
     def set_theme_names(self, names: list[str]) -> None:
         self.setText(", ".join(names))
 
@@ -190,7 +195,7 @@ class ThemesLineEdit(QLineEdit):
         part = self._typed_part()[1]
         found = self.completions(part)
         if not found or (len(found) == 1 and normalized_name(found[0]) == normalized_name(part)):
-            self.completer_.popup().hide()
+            self._popup().hide()
             return
         self._model.setStringList(found)
         self.completer_.complete()
@@ -201,7 +206,7 @@ class ThemesLineEdit(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            popup = self.completer_.popup()
+            popup = self._popup()
             current = popup.currentIndex()
             if popup.isVisible() and current.isValid():
                 # The completer hands Enter to the field first: take the completion picked in its list.

@@ -30,9 +30,9 @@ from fieldnotes.domain.model import finding_kind
 from fieldnotes.domain.terms import TermList
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
+from fieldnotes.services.session import Services
 from fieldnotes.services.theme_suggestions import UntaggedGroup
 from fieldnotes.services.theme_work import ThemeCount, ThemesOverview
-from fieldnotes.services.session import Services
 from fieldnotes.ui.operations import Operations
 from fieldnotes.ui.tasks import Task, run_in_background
 from fieldnotes.ui.theme_fields import ThemeCatalog, ThemesLineEdit
@@ -273,6 +273,8 @@ class ThemesWindow(QDialog):
             row = self.model.row_of(theme_id)
             if row >= 0:
                 self.table.selectRow(row)
+        if not self.table.selectionModel().hasSelection() and counts:
+            self.table.selectRow(0)  # ready for F2 or Merge from the keyboard
         tagged = sum(count.findings for count in counts)
         self.summary.setText(f"{counted(len(counts), 'theme')}, {counted(tagged, 'tag')} on findings")
 

@@ -95,7 +95,7 @@ def test_a_suggested_theme_is_taken_with_one_key_while_typing_a_finding(qtbot, o
 def test_renaming_and_merging_themes_in_the_themes_window_updates_the_findings(qtbot, qtmodeltester, open_window,
                                                                                 monkeypatch) -> None:
     window = open_window()
-    visit, first = _visit_with_finding(window, "Energy audits every year", ["Energy check"])
+    visit, _first = _visit_with_finding(window, "Energy audits every year", ["Energy check"])
     services = window.workspace.services
     second, change = services.notebook.add_finding(visit.id, "need", "Audit paperwork", {})
     services.terms.set_finding_themes(second.id, ["Audit duty"])
