@@ -66,10 +66,11 @@ class Task(QObject):
     cancelled = Signal()
 
     def __init__(self, title: str, work: Work[object], parent_widget: QWidget | None,
-                 show_progress: bool = True) -> None:
+                 show_progress: bool = True, pool: QThreadPool | None = None) -> None:
         super().__init__(parent_widget)
         self.title = title
         self._show_progress = show_progress
+        self._pool = pool
         self._cancel_flag = threading.Event()
         self._signals = _Signals()
         self._signals.progressed.connect(self._on_progress)
@@ -87,7 +88,7 @@ class Task(QObject):
     def start(self) -> Task:
         if self._show_progress:
             self._dialog_timer.start()
-        QThreadPool.globalInstance().start(self._worker)
+        (self._pool or QThreadPool.globalInstance()).start(self._worker)
         return self
 
     def cancel(self) -> None:
@@ -144,6 +145,7 @@ def run_in_background(
     on_error: Callable[[BaseException], None],
     on_cancelled: Callable[[], None] | None = None,
     show_progress: bool = True,
+    pool: QThreadPool | None = None,
 ) -> Task:
     """Start `work(progress=..., cancelled=...)` on the thread pool and wire its outcome.
 
@@ -156,11 +158,13 @@ def run_in_background(
         on_cancelled: called on the GUI thread when the user cancelled.
         show_progress: False for work the user did not ask for and need not wait on (an
             index refreshed after changes): no progress dialog, however long it takes.
+        pool: the thread pool to run on (default: the global one); long background work
+            has a pool of its own, so that it never holds up what the user waits for.
 
     Returns:
         The running task.
     """
-    task = Task(title, work, parent_widget, show_progress)
+    task = Task(title, work, parent_widget, show_progress, pool)
     task.done.connect(on_done)
     task.failed.connect(on_error)
     if on_cancelled is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import logging
 
-from PySide6.QtCore import QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QStringListModel, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLabel, QLineEdit, QWidget
 from rapidfuzz import fuzz, process
@@ -54,6 +54,10 @@ class ThemeCatalog(QObject):
         self._build_again = False
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.rebuild)
+        # A pool of its own: building takes seconds at 100,000 visits, and the visit list's
+        # pages and the name lists must not wait behind it on the shared pool.
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
 
     def index(self) -> TermIndex:
         """The themes (and the other lists) as they resolve now."""
@@ -94,7 +98,7 @@ class ThemeCatalog(QObject):
             return work.suggestion_index()
 
         self._building = run_in_background("Reading themes", build, None, self._built, self._failed,
-                                           show_progress=False)
+                                           show_progress=False, pool=self.pool)
 
     def _built(self, index: SuggestionIndex) -> None:
         self._building = None

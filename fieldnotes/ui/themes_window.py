@@ -246,14 +246,15 @@ class ThemesWindow(QDialog):
         work = self._services.theme_work
         self._operations.run_in_background(
             "Reading themes", lambda progress, cancelled: work.overview(progress, cancelled), self._show_overview,
-            modal=False, on_finished=lambda _outcome: setattr(self, "_loading", False))
+            modal=False, on_finished=lambda _outcome: setattr(self, "_loading", False), pool=self._catalog.pool)
 
     def reload_counts(self) -> None:
         """Read the counts again, quietly (after a change made here or elsewhere)."""
         work = self._services.theme_work
         # Held until done: a task without a parent widget is otherwise collected, its result lost.
         self._counting = run_in_background("Counting themes", lambda progress, cancelled: work.counts(), None,
-                                           self._show_counts, lambda error: None, show_progress=False)
+                                           self._show_counts, lambda error: None, show_progress=False,
+                                           pool=self._catalog.pool)
 
     def _show_overview(self, overview: ThemesOverview) -> None:
         self._show_counts(overview.counts)
