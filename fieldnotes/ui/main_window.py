@@ -411,6 +411,7 @@ class MainWindow(QMainWindow):
         ("Enter", "In a section's first box: add the finding, ready for the next"),
         ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
+        ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
     )
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
