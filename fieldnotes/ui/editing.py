@@ -9,10 +9,12 @@ command that did not happen, and the typed text stays in its field to be saved a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
@@ -23,6 +25,9 @@ from fieldnotes.domain.people import LINK_FIELD, PERSON_FIELD, People
 from fieldnotes.services.changes import Change
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.ui.operations import Operations
+
+if TYPE_CHECKING:
+    from fieldnotes.ui.theme_fields import ThemeCatalog
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +107,13 @@ def _edit_finding_command(editing: VisitEditing, finding_id: str, kind: str, old
                            lambda: editing.edit_finding_now(finding_id, kind, old))
 
 
+def _themes_command(editing: VisitEditing, finding_id: str, kind: str, old: list[str],
+                    new: list[str]) -> _HistoryCommand:
+    return _HistoryCommand(editing, f"Tag {finding_kind(kind).text_label.lower()} with themes",
+                           lambda: editing.set_themes_now(finding_id, kind, new),
+                           lambda: editing.set_themes_now(finding_id, kind, old))
+
+
 def _move_finding_command(editing: VisitEditing, finding: Finding, old: int, new: int) -> _HistoryCommand:
     return _HistoryCommand(editing, f"Move {finding_kind(finding.kind).text_label.lower()}",
                            lambda: editing.move_finding_now(finding, new),
@@ -128,6 +140,8 @@ class VisitEditing(QObject):
         self._pending: dict[str, object] = {}
         self._people = People()
         self._people_of: str | None = None
+        #: The team's themes; set by the workspace (findings are tagged through it).
+        self.themes: ThemeCatalog | None = None
         self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_SAVE_MS)
         self._idle_timer.timeout.connect(self.flush)
         self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
@@ -272,7 +286,9 @@ class VisitEditing(QObject):
 
     # --- findings ------------------------------------------------------------------
 
-    def add_finding(self, kind: str, text: str, attributes: dict[str, object] | None = None) -> Finding | None:
+    def add_finding(self, kind: str, text: str, attributes: dict[str, object] | None = None,
+                    themes: list[str] | None = None) -> Finding | None:
+        """Add a finding (tagged with `themes`, by name) as one undo step; None when it was not saved."""
         if self.visit is None:
             return None
         result: list[Finding] = []
@@ -280,8 +296,14 @@ class VisitEditing(QObject):
         def add() -> Change:
             assert self.visit is not None
             finding, change = self._notebook.add_finding(self.visit.id, kind, text, attributes, origin=self)
-            result.append(finding)
-            return self._after_findings(kind, change)
+            if themes and self.themes is not None:
+                _names, tagged = self.themes.terms.set_finding_themes(finding.id, themes)
+                change = Change.union(change, tagged)
+            fresh = self._after_findings(kind, change)
+            assert self.visit is not None
+            # The finding as stored, themes included, is what redo puts back.
+            result.append(next((f for f in self.visit.findings if f.id == finding.id), finding))
+            return dataclasses.replace(fresh, origin=self)
 
         if not self.run_safely(add):
             return None
@@ -304,6 +326,23 @@ class VisitEditing(QObject):
             return False
         self._push(_edit_finding_command(self, finding.id, finding.kind, old, dict(values)))
         return True
+
+    def set_finding_themes(self, finding: Finding, names: list[str]) -> bool:
+        """Tag a finding with exactly these themes (a new name adds a theme), as one undo step."""
+        if self.themes is None:
+            return False
+        old = self.themes.index().names(finding.theme_ids)
+        if [" ".join(name.split()) for name in names] == old:
+            return True
+        if not self.run_safely(lambda: self.set_themes_now(finding.id, finding.kind, names)):
+            return False
+        self._push(_themes_command(self, finding.id, finding.kind, old, names))
+        return True
+
+    def set_themes_now(self, finding_id: str, kind: str, names: list[str]) -> Change:
+        assert self.themes is not None
+        _names, change = self.themes.terms.set_finding_themes(finding_id, names)
+        return dataclasses.replace(self._after_findings(kind, change), origin=self)
 
     def delete_finding(self, finding: Finding) -> bool:
         snapshot: list[Finding] = []

@@ -3,7 +3,9 @@
 Capture is keyboard-first: type the finding, press Enter, type the next. Kind-specific
 fields (severity, channel, competitor...) can be set in the quick-add row before Enter or
 edited in the table afterwards. Delete removes the selected finding (undoable), Alt+Up and
-Alt+Down reorder.
+Alt+Down reorder. A themed kind's findings are tagged with the team's themes: typed in the
+entry row's Themes box or the table's Themes column, or taken from the themes of similar
+earlier findings suggested under the entry row (Alt+1..3, Ctrl+Space for the first).
 """
 
 from __future__ import annotations
@@ -51,8 +53,12 @@ from fieldnotes.ui.field_widgets import (
     set_editor_value,
 )
 from fieldnotes.ui.marks import finding_mark
+from fieldnotes.ui.theme_fields import SuggestionLine, ThemesLineEdit, split_names
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: Suggestions follow typing after this pause, so that a fast typist's keys are never held up.
+SUGGEST_DELAY_MS = 120
 
 
 class FindingsModel(QAbstractTableModel):
@@ -64,7 +70,7 @@ class FindingsModel(QAbstractTableModel):
         self._editing = editing
         self._findings: list[Finding] = []
         # A contact link is edited within the name it links (one "Person" column).
-        self._columns = ("text", *(spec.name for spec in kind.shown_fields))
+        self._columns = ("text", *(spec.name for spec in kind.shown_fields), *(("themes",) if kind.themed else ()))
 
     def reload(self) -> None:
         """Show the findings of the open visit.
@@ -103,6 +109,8 @@ class FindingsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         name = self._columns[section]
+        if name == "themes":
+            return "Themes"
         return self.kind.text_label if name == "text" else self.kind.field(name).label
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -110,7 +118,7 @@ class FindingsModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         name = self._columns[index.column()]
-        if name != "text" and self.kind.field(name).type is FieldType.BOOL:
+        if name not in ("text", "themes") and self.kind.field(name).type is FieldType.BOOL:
             return flags | Qt.ItemFlag.ItemIsUserCheckable
         return flags | Qt.ItemFlag.ItemIsEditable
 
@@ -124,6 +132,14 @@ class FindingsModel(QAbstractTableModel):
         if name == "text":
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
                 return finding.text
+            return None
+        if name == "themes":
+            themes = self._editing.themes
+            names = themes.names_of(finding.theme_ids) if themes is not None else []
+            if role == Qt.ItemDataRole.EditRole:
+                return names
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return ", ".join(names)
             return None
         spec = self.kind.field(name)
         value = self._editing.shown_value(finding, name)
@@ -155,6 +171,9 @@ class FindingsModel(QAbstractTableModel):
             value = Qt.CheckState(value) == Qt.CheckState.Checked
         elif role != Qt.ItemDataRole.EditRole:
             return False
+        if name == "themes":
+            names = split_names(value) if isinstance(value, str) else [str(v) for v in value or []]  # type: ignore[attr-defined]
+            return self._editing.set_finding_themes(finding, names)
         if name == "text":
             return self._editing.edit_finding(finding, name, value)
         spec = self.kind.field(name)
@@ -183,9 +202,16 @@ class _FieldDelegate(QStyledItemDelegate):
 
     def _spec(self, index: Index) -> FindingField | None:
         name = self._model._columns[index.column()]
-        return None if name == "text" else self._model.kind.field(name)
+        return None if name in ("text", "themes") else self._model.kind.field(name)
+
+    def _is_themes(self, index: Index) -> bool:
+        return self._model._columns[index.column()] == "themes"
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        if self._is_themes(index):
+            themes = ThemesLineEdit(self._model._editing.themes, parent)
+            themes.setAutoFillBackground(True)
+            return themes
         spec = self._spec(index)
         if spec is None:
             return super().createEditor(parent, option, index)
@@ -199,6 +225,9 @@ class _FieldDelegate(QStyledItemDelegate):
         return editor
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, ThemesLineEdit):
+            editor.set_theme_names(list(index.data(Qt.ItemDataRole.EditRole) or []))
+            return
         spec = self._spec(index)
         if spec is None:
             super().setEditorData(editor, index)
@@ -206,6 +235,9 @@ class _FieldDelegate(QStyledItemDelegate):
             set_editor_value(editor, spec, index.data(Qt.ItemDataRole.EditRole))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, ThemesLineEdit):
+            model.setData(index, editor.theme_names(), Qt.ItemDataRole.EditRole)
+            return
         spec = self._spec(index)
         if spec is None:
             super().setModelData(editor, model, index)
@@ -269,15 +301,40 @@ class FindingSection(QWidget):
         text_row.addWidget(self.quick_text, 1)
         if self.preference_label is not None:
             text_row.addWidget(self.preference_label)
+        # Themes have a line of their own, beside the themes suggested for them: the fields'
+        # line is full in some sections on a laptop, and the finding needs its width.
+        self.quick_themes: ThemesLineEdit | None = None
+        self.suggestion_line = SuggestionLine(self)
+        themes_row = QHBoxLayout()
+        self._suggest_timer = QTimer(self, singleShot=True, interval=SUGGEST_DELAY_MS)
+        self._suggest_timer.timeout.connect(self.update_suggestions)
+        if kind.themed:
+            self.quick_themes = ThemesLineEdit(editing.themes, self)
+            self.quick_themes.setObjectName(f"quickThemes-{kind.key}")
+            themes_row.addWidget(self.quick_themes, 2)
+            themes_row.addWidget(self.suggestion_line, 3)
+            self.quick_themes.submitted.connect(self.add_from_quick_row)
+            self.quick_themes.textChanged.connect(lambda _text: self._suggest_timer.start())
+            self.suggestion_line.accepted.connect(self.accept_theme)
+        if kind.themed:
+            self.quick_text.textChanged.connect(lambda _text: self._suggest_timer.start())
+            if editing.themes is not None:
+                editing.themes.indexReady.connect(self.update_suggestions)
+                editing.themes.namesChanged.connect(self.model.reload)  # a theme renamed or merged elsewhere
         quick_row = QVBoxLayout()
         quick_row.addLayout(text_row)
+        # Add ends the last line of the row, so that Tab reaches it after every box.
         if self.quick_fields:
-            if not any(spec.type in (FieldType.TEXT, FieldType.DATE) for spec in kind.fields):
+            if kind.themed or not any(spec.type in (FieldType.TEXT, FieldType.DATE) for spec in kind.fields):
                 fields_row.addStretch(1)
-            fields_row.addWidget(self.add_button)
+            if not kind.themed:
+                fields_row.addWidget(self.add_button)
             quick_row.addLayout(fields_row)
-        else:
+        elif not kind.themed:
             text_row.addWidget(self.add_button)
+        if kind.themed:
+            themes_row.addWidget(self.add_button)
+            quick_row.addLayout(themes_row)
         self.quick_text.returnPressed.connect(self.add_from_quick_row)
 
         self.table = QTableView(self)
@@ -306,6 +363,8 @@ class FindingSection(QWidget):
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(column, mode)
+        if kind.themed:
+            header.setSectionResizeMode(self.model.column_of("themes"), QHeaderView.ResizeMode.Stretch)
         # Rows take the height their wrapped text needs; measured again whenever a column's width changes.
         self._row_heights = QTimer(self, singleShot=True, interval=0)
         self._row_heights.timeout.connect(self.table.resizeRowsToContents)
@@ -337,8 +396,15 @@ class FindingSection(QWidget):
             shortcut = QShortcut(sequence, self.table)
             shortcut.activated.connect(slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        if kind.themed:
+            # From the entry row, one key takes a suggested theme.
+            for number, keys in ((0, "Alt+1"), (1, "Alt+2"), (2, "Alt+3"), (0, "Ctrl+Space")):
+                shortcut = QShortcut(QKeySequence(keys), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(lambda taken=number: self.suggestion_line.accept(taken))
 
-        chain = [self.quick_text, *self.quick_fields.values(), self.add_button, self.table]
+        themes_box = [self.quick_themes] if self.quick_themes is not None else []
+        chain = [self.quick_text, *self.quick_fields.values(), *themes_box, self.add_button, self.table]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -441,8 +507,11 @@ class FindingSection(QWidget):
                 attributes[link] = contact.id if contact is not None else None
         if text == self._proposal.strip():
             text = text.rstrip(":")  # "Email Jana Brandt: " added as it was proposed, nothing after the colon
-        if self._editing.add_finding(self.kind.key, text, attributes) is None:
+        themes = self.quick_themes.theme_names() if self.quick_themes is not None else []
+        if self._editing.add_finding(self.kind.key, text, attributes, themes) is None:
             return
+        if self.quick_themes is not None:
+            self.quick_themes.setText("")
         # setText rather than clear(): the field's own undo must not bring the added text back;
         # Ctrl+Z now reaches the visit's history and takes the finding away.
         self.quick_text.setText("")
@@ -452,6 +521,21 @@ class FindingSection(QWidget):
                 set_editor_value(editor, spec, spec.default)
         self.quick_text.setFocus()
         self.table.scrollToBottom()
+
+    def update_suggestions(self) -> None:
+        """Offer the themes of earlier findings like the one being typed (none already in the Themes box)."""
+        themes = self._editing.themes
+        if self.quick_themes is None or themes is None:
+            return
+        chosen = self.quick_themes.theme_names()
+        self.suggestion_line.show_suggestions(themes.suggest(self.quick_text.text(), self.kind.key, chosen))
+
+    def accept_theme(self, name: str) -> None:
+        """Put a suggested theme into the entry row's Themes box."""
+        if self.quick_themes is None:
+            return
+        self.quick_themes.add_theme_name(name)
+        self.update_suggestions()
 
     def selected_finding(self) -> Finding | None:
         index = self.table.currentIndex()

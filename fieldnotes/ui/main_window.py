@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
 
         self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self._action("themes", "&Themes…", "Ctrl+Shift+T",
+                                              "Every theme with its counts; tag untagged findings"))
         appearance = QAction("&Appearance…", self)
         appearance.setObjectName("appearance")
         appearance.triggered.connect(self.edit_appearance)
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
             "accounts": workspace.edit_accounts,
             "guides": workspace.edit_guides,
             "author": workspace.edit_author,
+            "themes": workspace.show_themes,
         }
         for name, command in commands.items():
             # The lambda drops the `checked` argument that `triggered` passes.
@@ -408,6 +411,7 @@ class MainWindow(QMainWindow):
         ("Enter", "In a section's first box: add the finding, ready for the next"),
         ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
+        ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
     )
 
     def shortcut_rows(self) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
@@ -31,8 +32,12 @@ from fieldnotes.ui.report_actions import ReportActions
 from fieldnotes.ui.settings import Preferences, WindowState
 from fieldnotes.ui.sync_actions import SyncActions
 from fieldnotes.ui.tasks import Result, Task, Work
+from fieldnotes.ui.theme_fields import ThemeCatalog
 from fieldnotes.ui.visit_editor import VisitEditor
 from fieldnotes.ui.visit_list import VisitListPane
+
+if TYPE_CHECKING:
+    from fieldnotes.ui.themes_window import ThemesWindow
 
 
 def is_empty_draft(visit: Visit) -> bool:
@@ -69,6 +74,9 @@ class Workspace(QObject):
         self.names = NameCompletion(KnownNames(services.search), self)
         self.names.register(self.editing)
         self.names.refresh()
+        self.themes = ThemeCatalog(services.terms, services.theme_work, self)
+        self.editing.themes = self.themes
+        self.themes.rebuild()
         self.visit_list = visit_list
         self.editor = VisitEditor(self.editing)
         self.guide_panel = GuidePanel(services.guides, self.editing)
@@ -93,6 +101,7 @@ class Workspace(QObject):
         self.visit_list.undoRequested.connect(self.undo_delete)
         self.visit_list.undo_available = lambda: bool(self._deleted)
         self.editing.visitLoaded.connect(self._visit_loaded)
+        self.themes_window: ThemesWindow | None = None
         # Built last: both read the attributes above.
         self.reports = ReportActions(self, frame)
         self.sync = SyncActions(self, frame)
@@ -113,6 +122,7 @@ class Workspace(QObject):
 
     def _on_change(self, change: Change) -> None:
         self.visit_list.on_change(change)
+        self.themes.on_change(change)
         # Edits in the editor add their names as they are entered (NameCompletion.remember);
         # reading every list again (about a second at 100,000 visits) is for imports and sync.
         if change.account_ids or change.visit_list or (change.visit_ids and change.origin is not self.editing):
@@ -272,6 +282,24 @@ class Workspace(QObject):
 
         GuideEditorDialog(self.services.guides, self.operations, self._frame.dialog_parent(),
                           self.guide_panel.guide_combo.currentData()).exec()
+
+    def show_themes(self) -> None:
+        """The Themes window: counts, rename and merge, and the untagged findings to tag."""
+        from fieldnotes.ui.themes_window import ThemesWindow
+
+        self.editing.flush()
+        if self.themes_window is None:
+            self.themes_window = ThemesWindow(self.services, self.operations, self.themes, self._frame.dialog_parent())
+            self.themes_window.visitRequested.connect(self.show_visit)
+        self.themes_window.show()
+        self.themes_window.raise_()
+        self.themes_window.activateWindow()
+        self.themes_window.reload()
+
+    def show_visit(self, visit_id: str) -> None:
+        """Select a visit in the list and open it (opened alone when the list's filter hides it)."""
+        if not self.visit_list.select_visit(visit_id):
+            self.open_visit(visit_id)
 
     def edit_author(self) -> None:
         """Ask for the name stamped on the user's changes; it applies at once to every service."""

@@ -134,7 +134,7 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
     # A quote typed into the table: Enter keeps the focus in the table, the next keys still count.
     keys.press(Qt.Key.Key_1, CTRL)
     needs = editor.sections["need"]
-    keys.tab(len(needs.quick_fields) + 2)  # past the row's fields and Add
+    keys.tab(len(needs.quick_fields) + 3)  # past the row's fields, its themes and Add
     assert keys.focused() is needs.table
     while needs.table.currentIndex().column() != needs.model.column_of("quote"):
         keys.press(Qt.Key.Key_Right)
@@ -207,7 +207,9 @@ def test_tab_reaches_every_field_of_a_section_in_the_order_shown(qtbot, open_win
     section = window.workspace.editor.sections[kind]
     chain = _tab_chain(keys, section.quick_text)
     in_section = [widget for widget in chain if section.isAncestorOf(widget)]
-    assert in_section == [section.quick_text, *section.quick_fields.values(), section.add_button, section.table]
+    themes = [section.quick_themes] if section.quick_themes is not None else []
+    assert in_section == [section.quick_text, *section.quick_fields.values(), *themes, section.add_button,
+                          section.table]
     unreachable = [widget for widget in _focusable(section) if widget not in chain]
     assert unreachable == []
 
