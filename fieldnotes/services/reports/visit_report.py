@@ -28,7 +28,9 @@ from fieldnotes.domain.model import (
     ThreatLevel,
     ValueKind,
     Visit,
+    VisitLinks,
 )
+from fieldnotes.domain.terms import TermList
 from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter, write_pdf
 from fieldnotes.services.reports.flowables import Boxed, para, user_text
@@ -311,8 +313,46 @@ SECTION_WRITERS: dict[str, Callable[[list[Finding]], list[Flowable]]] = {
 }
 
 
-def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
-    """Every flowable of a visit's report, in reading order."""
+def next_step_text(visit: Visit, stage: str = "") -> str:
+    """The agreed next step with its funnel stage and date: “Send the offer (stage: Proposal, by 10 December 2026)”.
+
+    Args:
+        visit: the visit.
+        stage: the stage as the team's list names it now (`Terms.canonical_name`), or the
+            visit's own when not given.
+    """
+    stage = stage or visit.next_step_stage
+    details = ([f"stage: {stage}"] if stage else []) + ([f"by {format_day(visit.next_step_due)}"]
+                                                         if visit.next_step_due else [])
+    text = visit.next_step.strip()
+    if not details:
+        return text
+    if not text:
+        return ", ".join(details)[:1].upper() + ", ".join(details)[1:]
+    return f"{text} ({', '.join(details)})"
+
+
+def _links(links: VisitLinks) -> list[Flowable]:
+    """“Debrief of: …” on a debrief, “Debriefed in: …” on a ride-along."""
+    sheet = styles.sheet()
+    lines = []
+    if links.debrief_of is not None:
+        lines.append(f"Debrief of: {rich(links.debrief_of.label)}")
+    if links.debriefed_in:
+        lines.append("Debriefed in: " + "; ".join(rich(link.label) for link in links.debriefed_in))
+    return [para(line, sheet.body) for line in lines]
+
+
+def visit_story(visit: Visit, account: Account | None, links: VisitLinks | None = None,
+                stage: str = "") -> list[Flowable]:
+    """Every flowable of a visit's report, in reading order.
+
+    Args:
+        visit: the visit, with its findings.
+        account: its account, if any, with its contacts.
+        links: the ride-along it debriefs and the visits that debrief it.
+        stage: its next step's stage as the team's list names it now.
+    """
     sheet = styles.sheet()
     story: list[Flowable] = [para("VISIT REPORT", sheet.kicker)]
     title = visit.title.strip() or (f"Visit to {visit.account_name}" if visit.account_name else "Visit")
@@ -320,6 +360,8 @@ def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
     story.append(para(escape(_joined([visit.kind.label, format_moment(visit.visited_on)]))
                       + (" · " + rich(visit.account_name) if visit.account_name else ""), sheet.subtitle))
     story.extend(_facts(visit, account))
+    if links is not None:
+        story.extend(_links(links))
     if account is not None:
         story.extend(_contacts(account))
     story.append(Spacer(1, styles.BLOCK_GAP))
@@ -333,9 +375,10 @@ def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
         if findings:
             story.extend(section_heading(kind.title, len(findings)))
             story.extend(SECTION_WRITERS[kind.key](findings))
-    if visit.next_step.strip():
+    next_step = next_step_text(visit, stage)
+    if next_step:
         story.append(Spacer(1, styles.BLOCK_GAP))
-        story.append(callout("Agreed next step", visit.next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
+        story.append(callout("Agreed next step", next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
     if visit.notes.strip():
         story.extend(section_heading("Notes"))
         story.extend(user_text(visit.notes, sheet.body))
@@ -358,7 +401,8 @@ def visit_document_info(visit: Visit, author: str) -> DocumentInfo:
 
 def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author: str,
                     progress: Callable[[int, int], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> Path:
+                    cancelled: Callable[[], bool] | None = None, links: VisitLinks | None = None,
+                    stage: str = "") -> Path:
     """Write the report of a visit already loaded (with its account, if any) to `target`.
 
     Raises:
@@ -366,7 +410,7 @@ def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author:
         ReportFileError: the target cannot be written.
     """
     reporter = ProgressReporter(progress, cancelled, total=1)
-    story = visit_story(visit, account)
+    story = visit_story(visit, account, links, stage)
     reporter.advance()
     return write_pdf(Path(target), story, visit_document_info(visit, author), reporter)
 
@@ -385,4 +429,6 @@ def write_visit_report(services: Services, visit_id: str, target: Path,
         raise OperationCancelled("the report was cancelled; no file was written")
     visit = services.notebook.visit(visit_id)
     account = services.notebook.account(visit.account_id) if visit.account_id else None
-    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled)
+    links = services.notebook.linked_visits(visit_id)
+    stage = services.terms.canonical_name(TermList.STAGE, visit.next_step_stage) if visit.next_step_stage else ""
+    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled, links, stage)
