@@ -183,7 +183,7 @@ class VisitEditor(QWidget):
         self.debrief_picker = DebriefPicker()
         self.debrief_picker.setObjectName("field-debrief_of")
         self.debrief_picker.setAccessibleName("Debrief of")
-        self.debrief_picker.picked.connect(lambda visit_id: self._set_now("debrief_of", visit_id, "debrief of"))
+        self.debrief_picker.picked.connect(self._debrief_picked)
         self.link_banner = LinkBanner()
         self.link_banner.openRequested.connect(self.openVisitRequested)
 
@@ -225,7 +225,9 @@ class VisitEditor(QWidget):
         form.addRow("Su&mmary", self.text_fields["summary"])
         form.addRow("Notes", self.text_fields["notes"])
         form.addRow("Ne&xt step", self.text_fields["next_step"])
-        form.addRow("Stag&e", stage_row)
+        stage_label = QLabel("Stag&e")  # a row of several fields: the label names the first
+        stage_label.setBuddy(self.stage_combo)
+        form.addRow(stage_label, stage_row)
         self.form = form
 
         content = QWidget()
@@ -262,6 +264,11 @@ class VisitEditor(QWidget):
 
     def _account_chosen(self, _index: int) -> None:
         self._set_now("account_id", self.account_combo.currentData(), "account")
+        self._show_links()  # the account's ride-alongs come first in the debrief picker
+
+    def _debrief_picked(self, visit_id: str | None) -> None:
+        self._set_now("debrief_of", visit_id, "debrief of")
+        self._show_links()
 
     # --- showing -------------------------------------------------------------------
 
@@ -298,8 +305,10 @@ class VisitEditor(QWidget):
                 self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(str(value)), 0))
                 self._show_links()
             elif field == "account_id":
+                shown = self.account_combo.currentData()
                 self.account_combo.setCurrentIndex(max(self.account_combo.findData(value), 0))
-                self._show_links()
+                if shown != value:
+                    self._show_links()
             elif field == "visited_on":
                 self.date_edit.set_value(str(value) if value else None)
             elif field == "debrief_of":
@@ -332,6 +341,8 @@ class VisitEditor(QWidget):
     def set_stages(self, names: list[str], index: TermIndex) -> None:
         """Offer the team's funnel stages (`Terms.names`); `index` gives a merged stage's new name."""
         self._stage_index = index
+        # What the combo shows is the stored stage or one just picked whose write is on its way.
+        shown = self.stage_combo.currentData() or ""
         self.stage_combo.blockSignals(True)
         self.stage_combo.clear()
         self.stage_combo.addItem("(no stage)", "")
@@ -339,8 +350,7 @@ class VisitEditor(QWidget):
             self.stage_combo.addItem(name, name)
         self._stage_count = self.stage_combo.count()
         self.stage_combo.blockSignals(False)
-        visit = self._editing.visit
-        self._show_stage(visit.next_step_stage if visit is not None else "")
+        self._show_stage(shown if self._editing.visit is not None else "")
 
     def _show_stage(self, stored: str) -> None:
         """Show a stored stage under the name the list knows it by; a name the list lacks is shown as it is."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QWidget
 
@@ -40,14 +40,15 @@ class DebriefPicker(QComboBox):
         self.setMinimumContentsLength(24)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setToolTip("The ride-along this debrief is about: type part of its title, account or date")
-        self._names = QStringListModel(self)
-        completer = QCompleter(self._names, self)
+        # The combo's own entries: a pick in the completer's list is a pick of that entry.
+        completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.activated.connect(self._text_chosen)
         self.setCompleter(completer)
         self._chosen: str | None = None
+        self._entries: list[tuple[str, str]] | None = None
         self.activated.connect(lambda index: self._choose(self.itemData(index)))
         line = self.lineEdit()
         assert line is not None  # the combo is editable
@@ -58,6 +59,10 @@ class DebriefPicker(QComboBox):
 
     def set_choices(self, links: list[VisitLink], chosen: VisitLink | None, chosen_id: str | None = None) -> None:
         """Offer these visits; `chosen` (or, when it is gone, `chosen_id`) is shown as picked."""
+        entries = [(picker_text(link), link.id) for link in links]
+        if entries == self._entries and (chosen.id if chosen is not None else chosen_id) == self._chosen:
+            return  # nothing to change: the text being typed and the focus stay as they are
+        self._entries = entries
         self.blockSignals(True)
         self.clear()
         self.addItem(NO_VISIT, None)
@@ -65,9 +70,8 @@ class DebriefPicker(QComboBox):
             self.addItem(picker_text(chosen), chosen.id)
         elif chosen is None and chosen_id is not None:
             self.addItem("(a visit not in this notebook)", chosen_id)
-        for link in links:
-            self.addItem(picker_text(link), link.id)
-        self._names.setStringList([self.itemText(index) for index in range(self.count())])
+        for text, visit_id in entries:
+            self.addItem(text, visit_id)
         self._chosen = chosen.id if chosen is not None else chosen_id
         self._show_chosen()
         self.blockSignals(False)
@@ -77,6 +81,9 @@ class DebriefPicker(QComboBox):
 
     def _show_chosen(self) -> None:
         self.setCurrentIndex(max(self.findData(self._chosen), 0) if self._chosen else 0)
+        line = self.lineEdit()
+        if line is not None:
+            line.setCursorPosition(0)  # the start of a long title, not its end
 
     def _choose(self, visit_id: str | None) -> None:
         if visit_id != self._chosen:
