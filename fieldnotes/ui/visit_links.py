@@ -53,6 +53,7 @@ class DebriefPicker(QComboBox):
         line = self.lineEdit()
         assert line is not None  # the combo is editable
         line.setPlaceholderText("Which ride-along? Type to find it")
+        line.setAccessibleName("Debrief of")
         line.editingFinished.connect(self._finish_typing)
         line.installEventFilter(self)
         self.set_choices([], None)
