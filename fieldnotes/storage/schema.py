@@ -124,7 +124,7 @@ class VisitRecord(Base):
         Index("ix_visit_kind", "kind", "visited_on"),
         # A finding filter's visits, tested and sorted without reading their rows (migration 0005).
         Index("ix_visit_id_date", "id", "visited_on", "kind", "account_id"),
-        # The debriefs of a visit, in date order (migration 0008).
+        # The debriefs of a visit, in date order (migration 0010).
         Index("ix_visit_debrief_of", "debrief_of", "visited_on"),
     )
 

@@ -4,15 +4,15 @@ Opening a ride-along shows the debriefs that point at it (`visit.debrief_of`). W
 index SQLite walks every visit in date order to find them: about 0.6 s at 100,000 visits,
 on every visit opened. With it the lookup reads only the debriefs, in date order.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 09:00:00
 """
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
