@@ -440,6 +440,30 @@ class VisitRow:
     salesperson: str
 
 
+@dataclass(frozen=True)
+class VisitLink:
+    """Another visit as a link names it: a debrief's ride-along, a ride-along's debriefs."""
+
+    id: str
+    title: str
+    kind: VisitKind
+    visited_on: str
+    account_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """“Title, date”, as a link shows it (the kind of visit stands in for a missing title)."""
+        return f"{self.title.strip() or self.kind.label}, {self.visited_on[:10]}"
+
+
+@dataclass(frozen=True)
+class VisitLinks:
+    """The visits linked to one: the ride-along it debriefs, and the debriefs of it."""
+
+    debrief_of: VisitLink | None = None
+    debriefed_in: tuple[VisitLink, ...] = ()
+
+
 # --- value rules -----------------------------------------------------------------------
 
 

@@ -25,6 +25,8 @@ from fieldnotes.domain.model import (
     ReferenceUse,
     Visit,
     VisitKind,
+    VisitLink,
+    VisitLinks,
     coerce_finding_attribute,
     finding_kind,
     new_id,
@@ -34,8 +36,9 @@ from fieldnotes.domain.model import (
 from fieldnotes.domain.people import LINK_FIELD, Mention
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
+from fieldnotes.services.guides import default_guide_id
 from fieldnotes.services.signature import Signature
-from fieldnotes.storage import mentions
+from fieldnotes.storage import guide_store, mentions
 from fieldnotes.storage import notebook_store as store
 from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.schema import synced_fields
@@ -207,6 +210,19 @@ class Notebook:
         with self.database.reading() as session:
             return store.visit(session, visit_id)
 
+    def linked_visits(self, visit_id: str) -> VisitLinks:
+        """The ride-along a visit debriefs (if it is still there) and the visits that debrief it."""
+        with self.database.reading() as session:
+            _account_id, debriefed = store.visit_account_and_debrief_of(session, visit_id)
+            debrief_of = store.visit_link(session, debriefed) if debriefed else None
+            return VisitLinks(debrief_of, tuple(store.debriefs_of(session, visit_id)))
+
+    def debrief_candidates(self, visit_id: str, limit: int = 200) -> list[VisitLink]:
+        """What a debrief can be of: ride-alongs of its account, then others, most recent first."""
+        with self.database.reading() as session:
+            account_id, _debriefed = store.visit_account_and_debrief_of(session, visit_id)
+            return store.debrief_candidates(session, account_id, visit_id, limit)
+
     def visit_count(self) -> int:
         with self.database.reading() as session:
             return store.visit_count(session)
@@ -220,6 +236,7 @@ class Notebook:
         guide_id: str | None = None,
         origin: object = None,
     ) -> tuple[Visit, Change]:
+        """Record a new visit; without a `guide_id` it uses the guide made for its kind."""
         draft = Visit(
             id=new_id(),
             account_id=account_id,
@@ -231,6 +248,8 @@ class Notebook:
         with self.database.writing() as session:
             if account_id is not None:
                 store.require(session, "account", account_id)
+            if draft.guide_id is None:
+                draft.guide_id = guide_store.guide_id_for_kind(session, draft.kind.value, default_guide_id())
             visit = store.insert_visit(session, draft, self._stamp())
         return visit, Change(visit_ids=frozenset({visit.id}), visit_list=True, origin=origin)
 
@@ -267,6 +286,23 @@ class Notebook:
                 store.require(session, "visit", str(values["debrief_of"]))
             store.update_fields(session, "visit", visit_id, values, self._stamp())
         return Change(visit_ids=frozenset({visit_id}), visit_list=bool(_LISTED_FIELDS & set(fields)), origin=origin)
+
+    def change_kind(self, visit_id: str, kind: VisitKind | str, origin: object = None
+                    ) -> tuple[dict[str, object], Change]:
+        """Change a visit's kind; while no prompt is ticked off, it also takes that kind's guide.
+
+        Returns the fields written, with their new values, so that the change can be undone
+        field by field, and what changed.
+        """
+        values: dict[str, object] = {"kind": VisitKind.parse(str(kind), "visit kind").value}
+        with self.database.writing() as session:
+            visit = store.visit(session, visit_id)
+            if not visit.covered_prompts:
+                guide_id = guide_store.guide_id_for_kind(session, str(values["kind"]), default_guide_id())
+                if guide_id != visit.guide_id:
+                    values["guide_id"] = guide_id
+            store.update_fields(session, "visit", visit_id, values, self._stamp())
+        return values, Change(visit_ids=frozenset({visit_id}), visit_list=True, origin=origin)
 
     def set_prompt_covered(self, visit_id: str, prompt_id: str, covered: bool, origin: object = None) -> Change:
         _record_ids([prompt_id])

@@ -126,6 +126,8 @@ class VisitRecord(Base):
         Index("ix_visit_id_date", "id", "visited_on", "kind", "account_id"),
         # A contact's page reads who attended from here, not from the visits' rows (migration 0009).
         Index("ix_visit_attendees", "account_id", "attendee_ids", sqlite_where=sql_text("attendee_ids != '[]'")),
+        # The debriefs of a visit, in date order (migration 0010).
+        Index("ix_visit_debrief_of", "debrief_of", "visited_on"),
     )
 
 

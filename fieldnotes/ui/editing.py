@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from fieldnotes.domain.errors import FieldnotesError
-from fieldnotes.domain.model import Finding, Visit, finding_kind
+from fieldnotes.domain.model import Finding, Visit, VisitKind, VisitLink, VisitLinks, finding_kind
 from fieldnotes.domain.people import LINK_FIELD, PERSON_FIELD, People
 from fieldnotes.services.changes import Change
 from fieldnotes.services.notebook import Notebook
@@ -193,6 +193,14 @@ class VisitEditing(QObject):
                 return people.buying_role(finding).value
         return finding.get(name)
 
+    def linked_visits(self) -> VisitLinks:
+        """The open visit's ride-along (for a debrief) and its debriefs (for a ride-along)."""
+        return self._notebook.linked_visits(self.visit.id) if self.visit is not None else VisitLinks()
+
+    def debrief_candidates(self) -> list[VisitLink]:
+        """What the open visit can be a debrief of: its account's ride-alongs first."""
+        return self._notebook.debrief_candidates(self.visit.id) if self.visit is not None else []
+
     @property
     def stack(self) -> QUndoStack | None:
         return self.undo_group.activeStack()
@@ -277,6 +285,42 @@ class VisitEditing(QObject):
         added = self._operations.run(
             lambda: self._notebook.add_contact(account_id, name, role=role), on_failure=self._not_saved)
         return added[0].id if added is not None else None
+    def set_kind(self, kind: str) -> bool:
+        """Change the open visit's kind, and its guide while no prompt is ticked off: one undo step."""
+        visit = self.visit
+        if visit is None or not self.flush():
+            return False
+        before: dict[str, object] = {"kind": visit.kind, "guide_id": visit.guide_id}
+        written: dict[str, object] = {}
+
+        def change() -> Change:
+            assert self.visit is not None
+            values, change = self._notebook.change_kind(self.visit.id, kind, origin=self)
+            written.update(values)
+            self._took(values)
+            return change
+
+        if not self.run_safely(change):
+            return False
+        undone = {name: before[name] for name in written}
+        self._push(_HistoryCommand(self, "Edit kind of visit", lambda: self.write_fields(written),
+                                   lambda: self.write_fields(undone)))
+        return True
+
+    def write_fields(self, values: dict[str, object]) -> Change:
+        """Write several fields of the open visit at once (see `write_field`)."""
+        assert self.visit is not None
+        change = self._notebook.update_visit(self.visit.id, origin=self, **values)
+        self._took(values)
+        return change
+
+    def _took(self, values: dict[str, object]) -> None:
+        """The open visit holds values just written, and the views show them."""
+        assert self.visit is not None
+        for field, value in values.items():
+            setattr(self.visit, field, VisitKind(str(value)) if field == "kind" else value)
+        for field, value in values.items():
+            self.fieldChanged.emit(field, value)
 
     def set_prompt_covered(self, prompt_id: str, covered: bool) -> bool:
         if self.visit is None:

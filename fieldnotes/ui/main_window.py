@@ -163,6 +163,8 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self._action("themes", "&Themes…", "Ctrl+Shift+T",
                                               "Every theme with its counts; tag untagged findings"))
+        self._action("open_linked_visit", "Open &linked visit", "Ctrl+L",
+                     "Open the ride-along a debrief is of, or the debrief of a ride-along", needs_visit=True)
         appearance = QAction("&Appearance…", self)
         appearance.setObjectName("appearance")
         appearance.triggered.connect(self.edit_appearance)
@@ -200,6 +202,7 @@ class MainWindow(QMainWindow):
             "sync_now": lambda: workspace.sync.sync_now(),
             "sync_settings": workspace.sync.edit_settings,
             "review_conflicts": workspace.sync.review_conflicts,
+            "open_linked_visit": workspace.open_linked_visit,
             "find": workspace.focus_search,
             "accounts": workspace.edit_accounts,
             "guides": workspace.edit_guides,
@@ -355,6 +358,7 @@ class MainWindow(QMainWindow):
         menu = self.view_menu
         menu.addAction(self.guide_dock.toggleViewAction())
         self.guide_dock.toggleViewAction().setShortcut(QKeySequence("F9"))
+        menu.addAction(self.actions_by_name["open_linked_visit"])
         menu.addSeparator()
         sections = [("overview", "The visit", 0)] + [(k.key, k.title, k.shortcut_digit) for k in FINDING_KINDS]
         editor = workspace.editor

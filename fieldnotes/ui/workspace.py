@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
 from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.limits import author_name_problem
 from fieldnotes.domain.model import VISIT_TEXT_FIELDS, Visit
+from fieldnotes.domain.terms import TermList
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.names import KnownNames
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 def is_empty_draft(visit: Visit) -> bool:
     """Whether a visit holds nothing the user wrote: no title, text, account or finding."""
     return not (visit.title.strip() or visit.account_id or visit.findings or visit.covered_prompts
+                or visit.attendee_ids or visit.debrief_of or visit.next_step_stage or visit.next_step_due
                 or any(str(getattr(visit, name) or "").strip() for name in VISIT_TEXT_FIELDS))
 
 
@@ -84,6 +86,7 @@ class Workspace(QObject):
         self.visit_list.visitActivated.connect(self.open_visit)
         self.editor.newAccountRequested.connect(self.new_account_for_visit)
         self.editor.newVisitRequested.connect(self.new_visit)
+        self.editor.openVisitRequested.connect(self.open_linked_visit)
         self.guide_panel.sectionRequested.connect(self.editor.show_section)
         self.guide_panel.editGuidesRequested.connect(self.edit_guides)
         self.notifier.changed.connect(self._on_change)
@@ -133,9 +136,16 @@ class Workspace(QObject):
             self._refresh_competitor_choices()
         if change.guides:
             self.guide_panel.reload_guides()
+        if change.terms:
+            self._reload_stages()
+
+    def _reload_stages(self) -> None:
+        terms = self.services.terms
+        self.editor.set_stages(terms.names(TermList.STAGE), terms.index())
 
     def _reload_choices(self) -> None:
         accounts = self.services.notebook.account_choices()
+        self._reload_stages()
         self.editor.set_accounts(accounts)
         self.visit_list.reload_filter_choices(accounts, self.services.search.competitors())
 
@@ -162,6 +172,16 @@ class Workspace(QObject):
             return
         self.editing.open(visit_id)
 
+    def open_linked_visit(self, visit_id: str | None = None) -> None:
+        """Open a visit linked to the open one (its ride-along or its debrief); Ctrl+L without an id."""
+        visit_id = visit_id or self.editor.linked_visit()
+        if visit_id is None:
+            self._frame.show_status("This visit is not linked to a ride-along or a debrief", 5000)
+            return
+        self.editing.flush()
+        self.visit_list.select_visit(visit_id, emit=False)
+        self.editing.open(visit_id)
+
     def new_visit(self) -> None:
         """Record a new visit: for the account the list is filtered on, else for no account yet.
 
@@ -170,10 +190,10 @@ class Workspace(QObject):
         """
         self.editing.flush()
         account_id = self.visit_list.current_query().account_id
-        guide_id = self.guide_panel.guide_combo.currentData()
 
         def create() -> tuple[Visit, Change]:
-            created = self.services.notebook.create_visit(account_id=account_id, guide_id=guide_id)
+            # The guide made for the visit's kind; changing the kind changes it, until a prompt is ticked.
+            created = self.services.notebook.create_visit(account_id=account_id)
             self.visit_list.search_box.clear()  # so that the new visit is listed
             return created
 

@@ -215,6 +215,7 @@ def test_tab_reaches_every_field_of_a_section_in_the_order_shown(qtbot, open_win
 
 
 def test_tab_walks_the_visit_form_in_reading_order(qtbot, open_window) -> None:
+    """A customer visit; a debrief also has its “Debrief of” picker after the kind (test_debrief_capture)."""
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     keys = Keyboard(qtbot)
@@ -223,7 +224,7 @@ def test_tab_walks_the_visit_form_in_reading_order(qtbot, open_window) -> None:
     fields = editor.text_fields
     expected = [fields["title"], editor.account_combo, editor.new_account_button, editor.kind_combo,
                 editor.date_edit, fields["salesperson"], fields["attendees"], fields["objective"],
-                fields["summary"], fields["notes"], fields["next_step"]]
+                fields["summary"], fields["notes"], fields["next_step"], editor.stage_combo, editor.due_edit]
     assert [widget for widget in chain if editor.overview.isAncestorOf(widget)] == expected
     unreachable = [widget for widget in _focusable(editor.overview) if widget not in chain]
     assert unreachable == []

@@ -80,7 +80,8 @@ def test_tab_walks_the_visit_form_through_the_attendees_to_tick(qtbot, open_wind
     fields = editor.text_fields
     expected = [fields["title"], editor.account_combo, editor.new_account_button, editor.kind_combo,
                 editor.date_edit, fields["salesperson"], fields["attendees"], editor.attendee_picker,
-                fields["objective"], fields["summary"], fields["notes"], fields["next_step"]]
+                fields["objective"], fields["summary"], fields["notes"], fields["next_step"], editor.stage_combo,
+                editor.due_edit]
     assert [widget for widget in chain if editor.overview.isAncestorOf(widget)] == expected
 
 

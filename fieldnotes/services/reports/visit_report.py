@@ -27,8 +27,10 @@ from fieldnotes.domain.model import (
     ThreatLevel,
     ValueKind,
     Visit,
+    VisitLinks,
 )
 from fieldnotes.domain.people import People, preference
+from fieldnotes.domain.terms import TermList
 from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter, write_pdf
 from fieldnotes.services.reports.flowables import Boxed, para, user_text
@@ -353,15 +355,50 @@ def _themes_line(names: list[str]) -> list[Flowable]:
     return [para(_muted("Themes: ") + ", ".join(rich(name) for name in names), styles.sheet().detail)]
 
 
+
+def next_step_text(visit: Visit, stage: str = "") -> str:
+    """The agreed next step with its funnel stage and date: “Send the offer (stage: Proposal, by 10 December 2026)”.
+
+    Args:
+        visit: the visit.
+        stage: the stage as the team's list names it now (`Terms.canonical_name`), or the
+            visit's own when not given.
+    """
+    stage = stage or visit.next_step_stage
+    details = ([f"stage: {stage}"] if stage else []) + ([f"by {format_day(visit.next_step_due)}"]
+                                                         if visit.next_step_due else [])
+    text = visit.next_step.strip()
+    if not details:
+        return text
+    if not text:
+        return ", ".join(details)[:1].upper() + ", ".join(details)[1:]
+    return f"{text} ({', '.join(details)})"
+
+
+def _links(links: VisitLinks) -> list[Flowable]:
+    """“Debrief of: …” on a debrief, “Debriefed in: …” on a ride-along."""
+    sheet = styles.sheet()
+    lines = []
+    if links.debrief_of is not None:
+        lines.append(f"Debrief of: {rich(links.debrief_of.label)}")
+    if links.debriefed_in:
+        lines.append("Debriefed in: " + "; ".join(rich(link.label) for link in links.debriefed_in))
+    return [para(line, sheet.body) for line in lines]
+
+
+
 def visit_story(visit: Visit, account: Account | None,
-                theme_names: Callable[[list[str]], list[str]] | None = None) -> list[Flowable]:
+                theme_names: Callable[[list[str]], list[str]] | None = None,
+                links: VisitLinks | None = None, stage: str = "") -> list[Flowable]:
     """Every flowable of a visit's report, in reading order.
 
     Args:
         visit: the visit, with its findings.
-        account: its account, if any.
+        account: its account, if any, with its contacts.
         theme_names: the names the team's list gives some theme ids (`TermIndex.names`);
             without it, findings are shown without their themes.
+        links: the ride-along it debriefs and the visits that debrief it.
+        stage: its next step's stage as the team's list names it now.
     """
     sheet = styles.sheet()
     story: list[Flowable] = [para("VISIT REPORT", sheet.kicker)]
@@ -370,6 +407,8 @@ def visit_story(visit: Visit, account: Account | None,
     story.append(para(escape(_joined([visit.kind.label, format_moment(visit.visited_on)]))
                       + (" · " + rich(visit.account_name) if visit.account_name else ""), sheet.subtitle))
     story.extend(_facts(visit, account))
+    if links is not None:
+        story.extend(_links(links))
     if account is not None:
         story.extend(_contacts(account))
     story.append(Spacer(1, styles.BLOCK_GAP))
@@ -389,9 +428,10 @@ def visit_story(visit: Visit, account: Account | None,
                     story.extend(_themes_line(theme_names(finding.theme_ids)))
             else:
                 story.extend(SECTION_WRITERS[kind.key](findings, people))
-    if visit.next_step.strip():
+    next_step = next_step_text(visit, stage)
+    if next_step:
         story.append(Spacer(1, styles.BLOCK_GAP))
-        story.append(callout("Agreed next step", visit.next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
+        story.append(callout("Agreed next step", next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
     if visit.notes.strip():
         story.extend(section_heading("Notes"))
         story.extend(user_text(visit.notes, sheet.body))
@@ -415,7 +455,8 @@ def visit_document_info(visit: Visit, author: str) -> DocumentInfo:
 def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author: str,
                     progress: Callable[[int, int], None] | None = None,
                     cancelled: Callable[[], bool] | None = None,
-                    theme_names: Callable[[list[str]], list[str]] | None = None) -> Path:
+                    theme_names: Callable[[list[str]], list[str]] | None = None,
+                    links: VisitLinks | None = None, stage: str = "") -> Path:
     """Write the report of a visit already loaded (with its account, if any) to `target`.
 
     `theme_names` names the findings' themes (see `visit_story`).
@@ -425,7 +466,7 @@ def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author:
         ReportFileError: the target cannot be written.
     """
     reporter = ProgressReporter(progress, cancelled, total=1)
-    story = visit_story(visit, account, theme_names)
+    story = visit_story(visit, account, theme_names, links, stage)
     reporter.advance()
     return write_pdf(Path(target), story, visit_document_info(visit, author), reporter)
 
@@ -445,4 +486,7 @@ def write_visit_report(services: Services, visit_id: str, target: Path,
     visit = services.notebook.visit(visit_id)
     account = services.notebook.account(visit.account_id) if visit.account_id else None
     themes = services.terms.index()
-    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled, themes.names)
+    links = services.notebook.linked_visits(visit_id)
+    stage = services.terms.canonical_name(TermList.STAGE, visit.next_step_stage) if visit.next_step_stage else ""
+    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled, themes.names, links,
+                           stage)
