@@ -6,6 +6,7 @@ import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fieldnotes.services.follow_ups import FollowUps
 from fieldnotes.services.guides import Guides
 from fieldnotes.services.interchange import Interchange
 from fieldnotes.services.notebook import Notebook
@@ -44,6 +45,7 @@ class Services:
     spreadsheets: Spreadsheets = field(init=False)
     vcards: VCards = field(init=False)
     terms: Terms = field(init=False)
+    follow_ups: FollowUps = field(init=False)
 
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.signature)
@@ -53,6 +55,7 @@ class Services:
         self.spreadsheets = Spreadsheets(self.database)
         self.vcards = VCards(self.database, self.signature)
         self.terms = Terms(self.database, self.signature)
+        self.follow_ups = FollowUps(self.database.path)
 
     @property
     def author(self) -> str:
@@ -68,4 +71,5 @@ class Services:
 
     def close(self) -> None:
         self.search.close()
+        self.follow_ups.close()
         self.database.close()
