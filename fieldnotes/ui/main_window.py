@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
 
         self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self._action("follow_ups", "&Follow-ups…", "Ctrl+Shift+F",
+                                              "Open, overdue and done follow-up actions across visits"))
         appearance = QAction("&Appearance…", self)
         appearance.setObjectName("appearance")
         appearance.triggered.connect(self.edit_appearance)
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
             "accounts": workspace.edit_accounts,
             "guides": workspace.edit_guides,
             "author": workspace.edit_author,
+            "follow_ups": workspace.show_follow_ups,
         }
         for name, command in commands.items():
             # The lambda drops the `checked` argument that `triggered` passes.

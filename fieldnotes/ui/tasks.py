@@ -65,8 +65,10 @@ class Task(QObject):
     failed = Signal(object)
     cancelled = Signal()
 
-    def __init__(self, title: str, work: Work[object], parent_widget: QWidget | None) -> None:
+    def __init__(self, title: str, work: Work[object], parent_widget: QWidget | None,
+                 progress_dialog: bool = True) -> None:
         super().__init__(parent_widget)
+        self._progress_dialog = progress_dialog
         self.title = title
         self._cancel_flag = threading.Event()
         self._signals = _Signals()
@@ -83,7 +85,8 @@ class Task(QObject):
         self.finished = False
 
     def start(self) -> Task:
-        self._dialog_timer.start()
+        if self._progress_dialog:
+            self._dialog_timer.start()
         QThreadPool.globalInstance().start(self._worker)
         return self
 
@@ -140,6 +143,7 @@ def run_in_background(
     on_done: Callable[[Result], None],
     on_error: Callable[[BaseException], None],
     on_cancelled: Callable[[], None] | None = None,
+    progress_dialog: bool = True,
 ) -> Task:
     """Start `work(progress=..., cancelled=...)` on the thread pool and wire its outcome.
 
@@ -150,11 +154,12 @@ def run_in_background(
         on_done: called on the GUI thread with what `work` returned.
         on_error: called on the GUI thread with the exception that stopped `work`.
         on_cancelled: called on the GUI thread when the user cancelled.
+        progress_dialog: False for a quiet read that a view shows its own way (no dialog however long).
 
     Returns:
         The running task.
     """
-    task = Task(title, work, parent_widget)
+    task = Task(title, work, parent_widget, progress_dialog)
     task.done.connect(on_done)
     task.failed.connect(on_error)
     if on_cancelled is not None:
