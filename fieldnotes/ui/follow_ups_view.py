@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence, QShowEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShowEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,6 +45,8 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = (("done", "Done"), ("due_on", "Due"), ("text", "Action"), ("owner", "Owner"),
            ("account", "Account"), ("visit", "Visit"))
 DONE_COLUMN = 0
+#: Done actions step back: a grey readable on light and dark themes.
+DONE_COLOUR = QColor("#8a8a8a")
 #: What the owner filter's first two entries stand for.
 ANYONE, MINE = "", "\x00mine"
 #: Edits elsewhere (typing in the editor saves every second) refresh the list this long after the last one.
@@ -119,6 +121,8 @@ class FollowUpTableModel(QAbstractTableModel):
             return self._text(row, key) or None
         if role == Qt.ItemDataRole.ForegroundRole and row.overdue and key in ("text", "due_on"):
             return QBrush(OVERDUE_COLOUR)
+        if role == Qt.ItemDataRole.ForegroundRole and row.done:
+            return QBrush(DONE_COLOUR)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole and key == "done":
             return "done" if row.done else OVERDUE_WORD if row.overdue else "open"
         return None
