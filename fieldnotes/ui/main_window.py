@@ -411,6 +411,7 @@ class MainWindow(QMainWindow):
         ("Enter", "In a section's first box: add the finding, ready for the next"),
         ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
+        ("Space / Enter in Follow-ups", "Tick an action done / open its visit"),
     )
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
