@@ -3,7 +3,7 @@
 Each query names the index that answers it fastest, read from `EXPLAIN QUERY PLAN` at
 100,000 visits: an account's follow-ups come through its visits (`ix_visit_account`, then
 `ix_finding_visit`); every other question starts from the index of the follow-ups alone
-(`ix_finding_follow_up`, migration 0008), which holds their owner, done flag, due date and
+(`ix_finding_follow_up`, migration 0009), which holds their owner, done flag, due date and
 visit. Without the pin SQLite prefers an index of every finding's kind and severity and
 reads each follow-up's row to learn its owner, ten times slower.
 """

@@ -25,7 +25,7 @@ APPLICATION_ID = 0x464E6F74
 #: Every alembic revision this version of the code knows, oldest first. Read without
 #: importing alembic so that an up-to-date database opens fast; a test keeps this list
 #: equal to the revisions in `migrations/versions`.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
@@ -40,7 +40,8 @@ EXPECTED_SCHEMA: dict[str, tuple[int, str]] = {
     "0005": (34, "1ebf0003f2ebc1cb024579f69276a60d"),
     "0006": (37, "fee793b2958e28d351f111ead6ab73ab"),
     "0007": (39, "29546cf21d07c649c1b82a46e130cf5c"),
-    "0008": (40, "b568e27f737d5d12eac67906b33c6c09"),
+    "0008": (40, "44e0f0da03575b1b1040fee9947feb61"),
+    "0009": (41, "bb1e7fed4866b71cf50f9f631c324167"),
 }
 
 

@@ -1,6 +1,6 @@
 """Reading an up-to-date notebook with plain sqlite3 alone: what the reading commands need.
 
-`fieldnotes list`, `search`, `accounts`, `contacts`, `followups` and `conflicts` start in a fraction of
+`fieldnotes list`, `search`, `accounts`, `contacts`, `themes`, `followups` and `conflicts` start in a fraction of
 the time the full storage layer takes to load (SQLAlchemy, alembic): they check the file
 (`identity`), then read through one connection that cannot write. A notebook that is
 missing or needs an upgrade is opened by `database.open_database` first.
@@ -16,7 +16,8 @@ from pathlib import Path
 
 from fieldnotes.domain.follow_ups import FollowUpRow
 from fieldnotes.domain.model import VisitRow
-from fieldnotes.storage import follow_up_reads, search_index, version_reads
+from fieldnotes.domain.terms import ThemeCount
+from fieldnotes.storage import follow_up_reads, search_index, term_reads, version_reads
 from fieldnotes.storage.identity import SCHEMA_HEAD, inspect_database_file
 from fieldnotes.storage.search_index import ReadConnections, VisitQuery
 from fieldnotes.storage.version_reads import OpenConflict
@@ -113,6 +114,10 @@ class ReadOnlyNotebook:
         )
         return [ContactSummary(contact_id, name, role, buying_role, email, phone, owner, owner_name)
                 for contact_id, name, role, buying_role, email, phone, owner, owner_name in rows]
+
+    def theme_counts(self) -> list[ThemeCount]:
+        """Every theme with how many findings, visits and accounts carry it (`term_reads`)."""
+        return term_reads.theme_counts(self._connections.get())
 
     def follow_up_owners(self) -> list[str]:
         """Every owner named on a follow-up action, each spelling once."""

@@ -166,7 +166,8 @@ class FindingRecord(Stamped, Base):
         Index("ix_finding_visit", "visit_id", "kind", "position", "severity", "competitor"),
         Index("ix_finding_severity_visit", "kind", "severity", "visit_id"),
         Index("ix_finding_competitor_visit", "kind", sql_text("competitor COLLATE NOCASE"), "visit_id"),
-        # The follow-ups alone, for the list across visits by owner and due date (migration 0008).
+        Index("ix_finding_themed", "visit_id", "theme_ids", sqlite_where=sql_text("theme_ids != '[]'")),
+        # The follow-ups alone, for the list across visits by owner and due date (migration 0009).
         Index("ix_finding_follow_up", "kind", "owner", "done", "due_on", "visit_id",
               sqlite_where=sql_text("kind = 'follow_up'")),
     )

@@ -311,8 +311,23 @@ SECTION_WRITERS: dict[str, Callable[[list[Finding]], list[Flowable]]] = {
 }
 
 
-def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
-    """Every flowable of a visit's report, in reading order."""
+def _themes_line(names: list[str]) -> list[Flowable]:
+    """The themes a finding is tagged with, under it, as the team's list names them."""
+    if not names:
+        return []
+    return [para(_muted("Themes: ") + ", ".join(rich(name) for name in names), styles.sheet().detail)]
+
+
+def visit_story(visit: Visit, account: Account | None,
+                theme_names: Callable[[list[str]], list[str]] | None = None) -> list[Flowable]:
+    """Every flowable of a visit's report, in reading order.
+
+    Args:
+        visit: the visit, with its findings.
+        account: its account, if any.
+        theme_names: the names the team's list gives some theme ids (`TermIndex.names`);
+            without it, findings are shown without their themes.
+    """
     sheet = styles.sheet()
     story: list[Flowable] = [para("VISIT REPORT", sheet.kicker)]
     title = visit.title.strip() or (f"Visit to {visit.account_name}" if visit.account_name else "Visit")
@@ -332,7 +347,12 @@ def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
         findings = [f for f in _ordered(visit, kind) if _worth_showing(f)]
         if findings:
             story.extend(section_heading(kind.title, len(findings)))
-            story.extend(SECTION_WRITERS[kind.key](findings))
+            if kind.themed and theme_names is not None:
+                for finding in findings:
+                    story.extend(SECTION_WRITERS[kind.key]([finding]))
+                    story.extend(_themes_line(theme_names(finding.theme_ids)))
+            else:
+                story.extend(SECTION_WRITERS[kind.key](findings))
     if visit.next_step.strip():
         story.append(Spacer(1, styles.BLOCK_GAP))
         story.append(callout("Agreed next step", visit.next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
@@ -358,15 +378,18 @@ def visit_document_info(visit: Visit, author: str) -> DocumentInfo:
 
 def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author: str,
                     progress: Callable[[int, int], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> Path:
+                    cancelled: Callable[[], bool] | None = None,
+                    theme_names: Callable[[list[str]], list[str]] | None = None) -> Path:
     """Write the report of a visit already loaded (with its account, if any) to `target`.
+
+    `theme_names` names the findings' themes (see `visit_story`).
 
     Raises:
         OperationCancelled: `cancelled` returned True; the target was not touched.
         ReportFileError: the target cannot be written.
     """
     reporter = ProgressReporter(progress, cancelled, total=1)
-    story = visit_story(visit, account)
+    story = visit_story(visit, account, theme_names)
     reporter.advance()
     return write_pdf(Path(target), story, visit_document_info(visit, author), reporter)
 
@@ -385,4 +408,5 @@ def write_visit_report(services: Services, visit_id: str, target: Path,
         raise OperationCancelled("the report was cancelled; no file was written")
     visit = services.notebook.visit(visit_id)
     account = services.notebook.account(visit.account_id) if visit.account_id else None
-    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled)
+    themes = services.terms.index()
+    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled, themes.names)
