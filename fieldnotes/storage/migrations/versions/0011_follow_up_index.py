@@ -8,15 +8,15 @@ owner's actions, or those open and past due, are found without reading any other
 `kind` is a column of the index as well as its condition, so SQLite sees that the index
 alone answers the queries that name it.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 11:00:00
 """
 
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
