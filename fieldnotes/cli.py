@@ -5,7 +5,7 @@ Exit codes: 0 success; 1 a user error (one line on standard error, nothing chang
 A command that finds nothing succeeds (0) and says so in one note on standard error.
 
 Start-up stays light: a command's parser is configured only when that command runs, and
-the reading commands (`list`, `search`, `accounts`, `contacts`, `themes`, `conflicts`) read an
+the reading commands (`list`, `search`, `accounts`, `contacts`, `themes`, `followups`, `conflicts`) read an
 up-to-date notebook through plain sqlite3 (`storage.read_only`); SQLAlchemy, alembic and
 ReportLab load only for the commands that write or draw.
 """
@@ -293,6 +293,7 @@ FEATURE_COMMANDS: dict[str, str] = {
     "conflicts": "fieldnotes.services.sync.cli",
     "resolve": "fieldnotes.services.sync.cli",
     "themes": "fieldnotes.services.themes_cli",
+    "followups": "fieldnotes.services.follow_up_command",
 }
 
 

@@ -6,6 +6,7 @@ import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fieldnotes.services.follow_ups import FollowUps
 from fieldnotes.services.guides import Guides
 from fieldnotes.services.interchange import Interchange
 from fieldnotes.services.notebook import Notebook
@@ -46,6 +47,7 @@ class Services:
     vcards: VCards = field(init=False)
     terms: Terms = field(init=False)
     theme_work: ThemeWork = field(init=False)
+    follow_ups: FollowUps = field(init=False)
 
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.signature)
@@ -56,6 +58,7 @@ class Services:
         self.vcards = VCards(self.database, self.signature)
         self.terms = Terms(self.database, self.signature)
         self.theme_work = ThemeWork(self.database, self.signature)
+        self.follow_ups = FollowUps(self.database.path)
 
     @property
     def author(self) -> str:
@@ -71,4 +74,5 @@ class Services:
 
     def close(self) -> None:
         self.search.close()
+        self.follow_ups.close()
         self.database.close()

@@ -25,7 +25,9 @@ APPLICATION_ID = 0x464E6F74
 #: Every alembic revision this version of the code knows, oldest first. Read without
 #: importing alembic so that an up-to-date database opens fast; a test keeps this list
 #: equal to the revisions in `migrations/versions`.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011",
+)
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
@@ -43,6 +45,7 @@ EXPECTED_SCHEMA: dict[str, tuple[int, str]] = {
     "0008": (40, "44e0f0da03575b1b1040fee9947feb61"),
     "0009": (43, "9480245985076b57ce4b920f82016329"),
     "0010": (44, "c0b0ec7d70ef7c78d878ce0cf35b424d"),
+    "0011": (45, "5864ed9c706162d0c73f01714388ba7d"),
 }
 
 

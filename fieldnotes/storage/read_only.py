@@ -1,6 +1,6 @@
 """Reading an up-to-date notebook with plain sqlite3 alone: what the reading commands need.
 
-`fieldnotes list`, `search`, `accounts`, `contacts`, `themes` and `conflicts` start in a fraction of
+`fieldnotes list`, `search`, `accounts`, `contacts`, `themes`, `followups` and `conflicts` start in a fraction of
 the time the full storage layer takes to load (SQLAlchemy, alembic): they check the file
 (`identity`), then read through one connection that cannot write. A notebook that is
 missing or needs an upgrade is opened by `database.open_database` first.
@@ -8,13 +8,16 @@ missing or needs an upgrade is opened by `database.open_database` first.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldnotes.domain.follow_ups import FollowUpRow
 from fieldnotes.domain.model import VisitRow
 from fieldnotes.domain.terms import ThemeCount
-from fieldnotes.storage import search_index, term_reads, version_reads
+from fieldnotes.storage import follow_up_reads, search_index, term_reads, version_reads
 from fieldnotes.storage.identity import SCHEMA_HEAD, inspect_database_file
 from fieldnotes.storage.search_index import ReadConnections, VisitQuery
 from fieldnotes.storage.version_reads import OpenConflict
@@ -119,6 +122,15 @@ class ReadOnlyNotebook:
     def theme_counts(self) -> list[ThemeCount]:
         """Every theme with how many findings, visits and accounts carry it (`term_reads`)."""
         return term_reads.theme_counts(self._connections.get())
+
+    def follow_up_owners(self) -> list[str]:
+        """Every owner named on a follow-up action, each spelling once."""
+        return follow_up_reads.follow_up_owners(self._connections.get())
+
+    def follow_ups(self, owners: Sequence[str] | None = None, account_id: str | None = None,
+                   overdue_only: bool = False, today: dt.date | None = None) -> list[FollowUpRow]:
+        """Follow-up actions across visits, open ones first (see `follow_up_reads.follow_ups`)."""
+        return follow_up_reads.follow_ups(self._connections.get(), owners, account_id, overdue_only, today=today)
 
     def open_conflict_count(self) -> int:
         """How many sync conflicts wait to be resolved."""

@@ -165,6 +165,8 @@ class MainWindow(QMainWindow):
                                               "Every theme with its counts; tag untagged findings"))
         self._action("open_linked_visit", "Open &linked visit", "Ctrl+L",
                      "Open the ride-along a debrief is of, or the debrief of a ride-along", needs_visit=True)
+        self.view_menu.addAction(self._action("follow_ups", "&Follow-ups…", "Ctrl+Shift+F",
+                                              "Open, overdue and done follow-up actions across visits"))
         appearance = QAction("&Appearance…", self)
         appearance.setObjectName("appearance")
         appearance.triggered.connect(self.edit_appearance)
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
             "guides": workspace.edit_guides,
             "author": workspace.edit_author,
             "themes": workspace.show_themes,
+            "follow_ups": workspace.show_follow_ups,
         }
         for name, command in commands.items():
             # The lambda drops the `checked` argument that `triggered` passes.
@@ -416,6 +419,7 @@ class MainWindow(QMainWindow):
         ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
         ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
+        ("Space / Enter in Follow-ups", "Tick an action done / open its visit"),
     )
 
     def shortcut_rows(self) -> list[tuple[str, str]]:

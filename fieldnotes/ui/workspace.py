@@ -25,6 +25,7 @@ from fieldnotes.services.names import KnownNames
 from fieldnotes.services.session import Services
 from fieldnotes.ui.completion import NameCompletion
 from fieldnotes.ui.editing import VisitEditing
+from fieldnotes.ui.follow_ups_view import FollowUpsView
 from fieldnotes.ui.frame import Frame
 from fieldnotes.ui.guide_panel import GuidePanel
 from fieldnotes.ui.notifier import ChangeNotifier
@@ -108,6 +109,7 @@ class Workspace(QObject):
         # Built last: both read the attributes above.
         self.reports = ReportActions(self, frame)
         self.sync = SyncActions(self, frame)
+        self.follow_ups_view: FollowUpsView | None = None  # built when first shown
 
     def show_first_visit(self) -> None:
         """Fill the list and choices, and select the visit open last time (or the newest)."""
@@ -295,6 +297,27 @@ class Workspace(QObject):
         AccountsDialog(self.services.notebook, self.operations, self._frame.dialog_parent(),
                        visit.account_id if visit else None, vcards=self.services.vcards,
                        open_visit=self.open_visit).exec()
+
+    def show_follow_ups(self) -> FollowUpsView:
+        """View › Follow-ups: the follow-up actions of every visit, open ones first."""
+        self.editing.flush()
+        view = self.follow_ups_view
+        if view is None:
+            view = FollowUpsView(self, self._frame, self._frame.dialog_parent())
+            view.visitRequested.connect(self.open_follow_up_visit)
+            self.follow_ups_view = view
+        view.show()
+        view.activateWindow()
+        view.table.setFocus()
+        return view
+
+    def open_follow_up_visit(self, visit_id: str) -> None:
+        """Open a follow-up's visit at its follow-up actions; the view steps aside until asked again."""
+        if self.follow_ups_view is not None:
+            self.follow_ups_view.hide()
+        self.visit_list.select_visit(visit_id)  # when the list, as filtered, shows it
+        self.open_visit(visit_id)
+        self.editor.show_section("follow_up")
 
     def edit_guides(self) -> None:
         """The interview guide editor, on the guide the panel shows."""

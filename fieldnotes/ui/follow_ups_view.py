@@ -1,0 +1,443 @@
+"""View › Follow-ups: the follow-up actions of every visit in one list, ticked done in place.
+
+The list reads through its own plain sqlite3 connections off the GUI thread (at 100,000
+visits the whole team's open actions are tens of thousands of rows). Ticking an action
+done is an edit of its finding run by the operations helper, so the visit editor and the
+visit list refresh from the broadcast change; Ctrl+Z in the view takes a tick back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShowEvent, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.follow_ups import FollowUpRow
+from fieldnotes.domain.wording import counted
+from fieldnotes.services.changes import Change
+from fieldnotes.services.follow_ups import name_key, write_calendar
+from fieldnotes.ui.marks import OVERDUE_COLOUR, OVERDUE_WORD
+from fieldnotes.ui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:
+    from fieldnotes.ui.frame import Frame
+    from fieldnotes.ui.workspace import Workspace
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+#: Columns: (key, heading).
+COLUMNS = (("done", "Done"), ("due_on", "Due"), ("text", "Action"), ("owner", "Owner"),
+           ("account", "Account"), ("visit", "Visit"))
+DONE_COLUMN = 0
+#: Done actions step back: a grey readable on light and dark themes.
+DONE_COLOUR = QColor("#8a8a8a")
+#: What the owner filter's first two entries stand for.
+ANYONE, MINE = "", "\x00mine"
+#: Edits elsewhere (typing in the editor saves every second) refresh the list this long after the last one.
+REFRESH_DELAY_MS = 700
+
+
+class FollowUpTableModel(QAbstractTableModel):
+    """Follow-up rows with a checkable Done column; ticking asks `tick` to write it first.
+
+    Args:
+        tick: writes a row's new done state; returns False when that failed (the box stays).
+    """
+
+    def __init__(self, tick: Callable[[FollowUpRow, bool], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tick = tick
+        self.rows: list[FollowUpRow] = []
+
+    def set_rows(self, rows: list[FollowUpRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_of(self, finding_id: str) -> int | None:
+        for number, row in enumerate(self.rows):
+            if row.id == finding_id:
+                return number
+        return None
+
+    def replace(self, number: int, row: FollowUpRow) -> None:
+        """Show a row's new state where it is (a ticked action stays put until the next refresh)."""
+        self.rows[number] = row
+        self.dataChanged.emit(self.index(number, 0), self.index(number, len(COLUMNS) - 1))
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][1]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == DONE_COLUMN:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.CheckStateRole and key == "done":
+            return Qt.CheckState.Checked if row.done else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.overdue and key in ("text", "due_on"):
+                return f"{row.text}\nOverdue: it was due on {row.due_on} and is not done."
+            if key == "visit":
+                title = row.visit_title or "(untitled visit)"
+                return f"{title} — {row.visited_on[:10]}\nDouble-click or Enter opens it"
+            if key == "text" and row.contact_name:
+                return f"{row.text}\nFor {row.contact_name}"
+            return self._text(row, key) or None
+        if role == Qt.ItemDataRole.ForegroundRole and row.overdue and key in ("text", "due_on"):
+            return QBrush(OVERDUE_COLOUR)
+        if role == Qt.ItemDataRole.ForegroundRole and row.done:
+            return QBrush(DONE_COLOUR)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and key == "done":
+            return "done" if row.done else OVERDUE_WORD if row.overdue else "open"
+        return None
+
+    @staticmethod
+    def _text(row: FollowUpRow, key: str) -> str:
+        if key == "done":
+            return ""
+        if key == "due_on":
+            if not row.due_on:
+                return ""
+            return f"{row.due_on} · {OVERDUE_WORD}" if row.overdue else row.due_on
+        if key == "text":
+            return f"{row.text}  (for {row.contact_name})" if row.contact_name else row.text
+        if key == "owner":
+            return row.owner
+        if key == "account":
+            return row.account_name
+        return row.visit_title or "(untitled visit)"
+
+    def setData(self, index: ModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != DONE_COLUMN or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value)
+        row = self.rows[index.row()]
+        if checked == row.done:
+            return True
+        return self._tick(row, checked)
+
+
+class _TickCommand(QUndoCommand):
+    """One tick in the view; undo writes the action's previous state back."""
+
+    def __init__(self, view: FollowUpsView, row: FollowUpRow, done: bool) -> None:
+        super().__init__("Mark follow-up done" if done else "Mark follow-up not done")
+        self._view, self._finding_id, self._done = view, row.id, done
+        self._written = True  # pushed after the write succeeded: the first redo is that write
+
+    def redo(self) -> None:
+        if self._written:
+            self._written = False
+            return
+        self._view.write_done(self._finding_id, self._done)
+
+    def undo(self) -> None:
+        self._view.write_done(self._finding_id, not self._done)
+
+
+class FollowUpsView(QDialog):
+    """The list of follow-up actions across visits, with its filters, in a window of its own.
+
+    Signals:
+        visitRequested(str): the user asked to open this visit (double-click, Enter, Open visit).
+        loaded(): the list shows what the filters ask for.
+    """
+
+    visitRequested = Signal(str)
+    loaded = Signal()  # the list shows what the filters ask for
+
+    def __init__(self, workspace: Workspace, frame: Frame, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._frame = frame
+        self.setWindowTitle("Follow-ups")
+        self.setObjectName("followUpsView")
+        self._workspace = workspace
+        self._services = workspace.services
+        self._generation = 0  # a reading started earlier than the last one is dropped
+        self._stale = True
+        self._reading: Task | None = None
+        self.undo_stack = QUndoStack(self)
+        self.model = FollowUpTableModel(self._tick, self)
+
+        self.owner_filter = QComboBox()
+        self.owner_filter.setObjectName("followUpOwner")
+        self.owner_filter.setAccessibleName("Owner")
+        self.account_filter = QComboBox()
+        self.account_filter.setObjectName("followUpAccount")
+        self.account_filter.setAccessibleName("Account")
+        self.show_done = QCheckBox("Show &done")
+        self.show_done.setObjectName("followUpShowDone")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("followUpCount")
+        owner_label = QLabel("&Owner:")
+        owner_label.setBuddy(self.owner_filter)
+        account_label = QLabel("&Account:")
+        account_label.setBuddy(self.account_filter)
+        filters = QHBoxLayout()
+        filters.addWidget(owner_label)
+        filters.addWidget(self.owner_filter, 1)
+        filters.addWidget(account_label)
+        filters.addWidget(self.account_filter, 1)
+        filters.addWidget(self.show_done)
+        filters.addStretch(0)
+        filters.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setObjectName("followUpTable")
+        self.table.setAccessibleName("Follow-up actions")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
+                                       QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Interactive,
+                                       QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Interactive)):
+            header.setSectionResizeMode(column, mode)
+        for column, width in ((1, 150), (3, 140), (4, 170), (5, 210)):
+            self.table.setColumnWidth(column, width)
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+
+        self.open_button = QPushButton("&Open visit")
+        self.open_button.clicked.connect(lambda: self._open_row(self.table.currentIndex().row()))
+        self.export_button = QPushButton("&Export to calendar…")
+        self.export_button.setObjectName("followUpExport")
+        self.export_button.setToolTip("Write the open actions shown as to-dos in an iCalendar (.ics) file")
+        self.export_button.clicked.connect(self.export_calendar)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("Space ticks an action done; Ctrl+Z takes it back."))
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(close)
+
+        page = QVBoxLayout(self)
+        page.addLayout(filters)
+        page.addWidget(self.table, 1)
+        page.addLayout(buttons)
+
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self.undo_action, self.redo_action = undo, redo
+
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.reload)
+        self.fill_filters()
+        self.owner_filter.currentIndexChanged.connect(lambda _index: self.reload())
+        self.account_filter.currentIndexChanged.connect(lambda _index: self.reload())
+        self.show_done.toggled.connect(lambda _on: self.reload())
+        workspace.notifier.changed.connect(self._on_change)
+        self.resize(1100, 560)
+
+    # --- filters -------------------------------------------------------------------
+
+    def fill_filters(self) -> None:
+        """Offer the owners and accounts the notebook knows, keeping what is chosen."""
+        owner, account = self.owner_filter.currentData(), self.account_filter.currentData()
+        for combo in (self.owner_filter, self.account_filter):
+            combo.blockSignals(True)
+            combo.clear()
+        me = self._services.signature.name
+        self.owner_filter.addItem("Anyone", ANYONE)
+        self.owner_filter.addItem(f"Mine ({me})", MINE)
+        for name in self._services.follow_ups.owners():
+            if name_key(name) != name_key(me):
+                self.owner_filter.addItem(name, name)
+        self.account_filter.addItem("All accounts", None)
+        for account_id, name in self._services.notebook.account_choices():
+            self.account_filter.addItem(name or "(unnamed)", account_id)
+        for combo, chosen in ((self.owner_filter, owner), (self.account_filter, account)):
+            found = combo.findData(chosen)
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+
+    def owner(self) -> str | None:
+        """The owner shown: the user's name for Mine, None for anyone."""
+        chosen = self.owner_filter.currentData()
+        if chosen == MINE:
+            return self._services.signature.name
+        return chosen or None
+
+    # --- reading -------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the list again for the filters chosen, off the GUI thread."""
+        self._refresh_timer.stop()
+        self._stale = False
+        self._generation += 1
+        generation = self._generation
+        follow_ups = self._services.follow_ups
+        owner, account_id, include_done = self.owner(), self.account_filter.currentData(), self.show_done.isChecked()
+        if not self.model.rows:
+            self.count_label.setText("Reading…")
+        # Kept: a task nobody holds is collected before it reports back.
+        self._reading = run_in_background(
+            "Reading follow-ups",
+            lambda progress, cancelled: follow_ups.rows(owner, account_id, include_done),
+            None,
+            lambda rows: self._show(generation, rows),
+            lambda error: self._failed(generation, error),
+            show_progress=False,
+        )
+
+    def _show(self, generation: int, rows: list[FollowUpRow]) -> None:
+        if generation != self._generation:
+            return
+        current = self.model.rows[self.table.currentIndex().row()].id if self.table.currentIndex().isValid() else None
+        self.model.set_rows(rows)
+        number = self.model.row_of(current) if current else None
+        if number is None and rows:
+            number = 0
+        if number is not None:
+            self.table.setCurrentIndex(self.model.index(number, 0))
+        self._update_count()
+        self.loaded.emit()
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(error, FieldnotesError):
+            self.count_label.setText(str(error))
+        else:
+            self._workspace.operations.report_bug(error)
+
+    def _update_count(self) -> None:
+        rows = self.model.rows
+        open_count = sum(not row.done for row in rows)
+        overdue = sum(row.overdue for row in rows)
+        parts = [counted(open_count, "open action")]
+        if overdue:
+            parts.append(f"{overdue:,} {OVERDUE_WORD}")
+        if self.show_done.isChecked():
+            parts.append(f"{len(rows) - open_count:,} done")
+        self.count_label.setText(", ".join(parts))
+
+    def _on_change(self, change: Change) -> None:
+        if change.origin is self:
+            return  # a tick here: the row already shows it
+        if change.account_ids or change.visit_list:
+            self.fill_filters()
+        if change.visit_ids or change.visit_list or change.account_ids:
+            if self.isVisible():
+                self._refresh_timer.start()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.fill_filters()
+            self.reload()
+
+    # --- ticking done --------------------------------------------------------------
+
+    def _tick(self, row: FollowUpRow, done: bool) -> bool:
+        if not self.write_done(row.id, done):
+            return False
+        self.undo_stack.push(_TickCommand(self, row, done))
+        return True
+
+    def write_done(self, finding_id: str, done: bool) -> bool:
+        """Mark an action done (or open again) through the operations helper; False if refused."""
+        self._workspace.editing.flush()  # typing not yet saved in that visit goes first
+        notebook = self._services.notebook
+        result = self._workspace.operations.run(
+            lambda: notebook.update_finding(finding_id, origin=self, done=done), title="Follow-ups", parent=self,
+        )
+        if result is None:
+            return False
+        number = self.model.row_of(finding_id)
+        if number is not None:
+            self.model.replace(number, self.model.rows[number].with_done(done))
+            self._update_count()
+        return True
+
+    def toggle_current(self) -> bool:
+        """Tick the current row's action done, or open again (Space)."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return False
+        row = self.model.rows[index.row()]
+        return self._tick(row, not row.done)
+
+    # --- opening and exporting -----------------------------------------------------
+
+    def _open_row(self, number: int) -> None:
+        if 0 <= number < len(self.model.rows):
+            self.visitRequested.emit(self.model.rows[number].visit_id)
+
+    def export_calendar(self) -> None:
+        """Write the open actions shown to an iCalendar file the user chooses."""
+        open_rows = [row for row in self.model.rows if not row.done]
+        if not open_rows:
+            self.count_label.setText("No open action shown: nothing to export")
+            return
+        path = self._frame.choose_file("Export follow-ups to calendar", True, "iCalendar (*.ics)",
+                                                 "follow-ups.ics")
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(".ics")
+        written = self._workspace.operations.run(lambda: write_calendar(open_rows, path),
+                                                 title="Export to calendar", parent=self)
+        if written is not None:
+            self.count_label.setText(f"Wrote {counted(written, 'to-do')} to {path.name}")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Space and not event.modifiers():
+                self.toggle_current()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._open_row(self.table.currentIndex().row())
+                return True
+        return super().eventFilter(watched, event)
+

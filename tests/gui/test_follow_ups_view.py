@@ -1,0 +1,127 @@
+"""View › Follow-ups: every visit's actions in one list, ticked done in place, filtered, opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from icalendar import Calendar
+from PySide6.QtCore import Qt
+
+from fieldnotes.services.session import Services
+from fieldnotes.ui.follow_ups_view import DONE_COLUMN, MINE, FollowUpsView
+from fieldnotes.ui.main_window import MainWindow
+from tests.gui.conftest import press
+
+
+def _notebook(services: Services) -> dict[str, str]:
+    """Two visits to two accounts; actions of the user (two spellings), Bruno and a done one."""
+    notebook = services.notebook
+    alveole, _ = notebook.create_account("Laboratoires Alvéole")
+    muller, _ = notebook.create_account("Müller Chemie")
+    first, _ = notebook.create_visit(alveole.id, title="WFI loop valves", visited_on="2026-03-02T10:00")
+    second, _ = notebook.create_visit(muller.id, title="Procurement review", visited_on="2026-03-09T10:00")
+    mine, _ = notebook.add_finding(first.id, "follow_up", "Send the valve datasheets",
+                                   {"owner": "tester", "due_on": "2020-01-15"})
+    bruno, _ = notebook.add_finding(first.id, "follow_up", "Call back about the loop",
+                                    {"owner": "Bruno", "due_on": "2099-05-01"})
+    also_mine, _ = notebook.add_finding(second.id, "follow_up", "Fill in the questionnaire",
+                                        {"owner": "TESTER", "due_on": "2099-01-10"})
+    done, _ = notebook.add_finding(second.id, "follow_up", "Quote the lining", {"owner": "Bruno", "done": True})
+    return {"first": first.id, "second": second.id, "mine": mine.id, "bruno": bruno.id,
+            "also_mine": also_mine.id, "done": done.id, "muller": muller.id}
+
+
+def _open_view(qtbot, window: MainWindow) -> FollowUpsView:
+    assert window.workspace is not None
+    action = window.actions_by_name["follow_ups"]
+    assert action.shortcut().toString() == "Ctrl+Shift+F"
+    with qtbot.waitSignal(window.workspace.show_follow_ups().loaded, timeout=5000, raising=False):
+        pass
+    view = window.workspace.follow_ups_view
+    assert view is not None
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=5000)
+    return view
+
+
+def _reloaded(qtbot, view: FollowUpsView, change) -> None:
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        change()
+
+
+def test_space_ticks_an_action_done_the_open_visit_shows_it_and_ctrl_z_takes_it_back(
+        qtbot, qtmodeltester, open_window) -> None:
+    window = open_window()
+    services = window.workspace.services
+    ids = _notebook(services)
+    window.workspace.open_visit(ids["first"])
+    view = _open_view(qtbot, window)
+    qtmodeltester.check(view.model)
+    listed = [row.id for row in view.model.rows]
+    assert listed == [ids["mine"], ids["also_mine"], ids["bruno"]]  # open ones, overdue first; done hidden
+    assert view.model.rows[0].overdue
+    assert "overdue" in view.model.data(view.model.index(0, 1))
+
+    view.table.setCurrentIndex(view.model.index(0, 2))
+    press(view.table, Qt.Key.Key_Space)
+    assert services.notebook.visit(ids["first"]).findings_of("follow_up")[0].get("done") is True
+    assert view.model.data(view.model.index(0, DONE_COLUMN), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert not view.model.rows[0].overdue
+    # The visit open in the editor was reloaded from the broadcast change.
+    editing = window.workspace.editing
+    assert editing.visit is not None
+    assert editing.visit.findings_of("follow_up")[0].get("done") is True
+
+    view.undo_action.trigger()
+    assert services.notebook.visit(ids["first"]).findings_of("follow_up")[0].get("done") is False
+    assert view.model.rows[0].done is False
+    assert editing.visit.findings_of("follow_up")[0].get("done") is False
+
+    # The checkbox itself ticks too.
+    assert view.model.setData(view.model.index(2, DONE_COLUMN), Qt.CheckState.Checked.value,
+                              Qt.ItemDataRole.CheckStateRole)
+    assert services.notebook.visit(ids["first"]).findings_of("follow_up")[1].get("done") is True
+    qtmodeltester.check(view.model)
+
+
+def test_mine_shows_the_users_actions_whatever_the_spelling_and_filters_combine(qtbot, open_window) -> None:
+    window = open_window()
+    ids = _notebook(window.workspace.services)
+    view = _open_view(qtbot, window)
+    _reloaded(qtbot, view, lambda: view.owner_filter.setCurrentIndex(view.owner_filter.findData(MINE)))
+    assert [row.id for row in view.model.rows] == [ids["mine"], ids["also_mine"]]
+    assert view.count_label.text() == "2 open actions, 1 overdue"
+
+    _reloaded(qtbot, view, lambda: view.account_filter.setCurrentIndex(view.account_filter.findData(ids["muller"])))
+    assert [row.id for row in view.model.rows] == [ids["also_mine"]]
+
+    _reloaded(qtbot, view, lambda: view.owner_filter.setCurrentIndex(view.owner_filter.findData("Bruno")))
+    assert view.model.rows == []
+    _reloaded(qtbot, view, lambda: view.show_done.setChecked(True))
+    assert [row.id for row in view.model.rows] == [ids["done"]]
+
+
+def test_enter_opens_the_visit_at_its_follow_ups(qtbot, open_window) -> None:
+    window = open_window()
+    ids = _notebook(window.workspace.services)
+    window.workspace.open_visit(ids["first"])
+    view = _open_view(qtbot, window)
+    view.table.setCurrentIndex(view.model.index(1, 2))  # "Fill in the questionnaire", of the second visit
+    press(view.table, Qt.Key.Key_Return)
+    editing = window.workspace.editing
+    assert editing.visit is not None and editing.visit.id == ids["second"]
+    assert not view.isVisible()
+    assert window.workspace.editor.navigation.currentItem().text().startswith("Follow-up actions")
+
+
+def test_export_to_calendar_writes_the_open_actions_shown(qtbot, open_window, tmp_path: Path, monkeypatch) -> None:
+    window = open_window()
+    ids = _notebook(window.workspace.services)
+    view = _open_view(qtbot, window)
+    _reloaded(qtbot, view, lambda: view.show_done.setChecked(True))
+    target = tmp_path / "actions.ics"
+    monkeypatch.setattr(window, "choose_file", lambda *args, **kwargs: target)
+    view.export_button.click()
+    todos = Calendar.from_ical(target.read_bytes()).walk("VTODO")
+    assert sorted(str(todo["UID"]).split("@")[0] for todo in todos) == sorted([ids["mine"], ids["also_mine"],
+                                                                                ids["bruno"]])
+    assert "Wrote 3 to-dos" in view.count_label.text()
