@@ -241,6 +241,7 @@ FEATURE_COMMANDS: dict[str, str] = {
     "sync": "fieldnotes.services.sync.cli",
     "conflicts": "fieldnotes.services.sync.cli",
     "resolve": "fieldnotes.services.sync.cli",
+    "settings": "fieldnotes.services.settings_cli",
 }
 
 

@@ -130,6 +130,18 @@ _LABELS: dict[Vocabulary, str] = {
 # --- findings --------------------------------------------------------------------------
 
 
+class Audience(StrEnum):
+    """Who may read a part of a visit: the team only, or the customer too.
+
+    The customer version of a visit report (`domain.audience`) prints only what is declared
+    for the customer; every finding kind, and every field of a kind the customer sees, says
+    which it is (a test fails when one does not).
+    """
+
+    TEAM = "team"
+    CUSTOMER = "customer"
+
+
 class FieldType(StrEnum):
     TEXT = "text"
     LONG_TEXT = "long_text"
@@ -149,6 +161,8 @@ class FindingField:
     # `builtins.type`: in this class body `type` is the field above.
     choices: builtins.type[Vocabulary] | None = None
     default: object = None
+    #: Whether the customer version of a report shows it (asked only of a kind the customer sees).
+    audience: Audience | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +170,9 @@ class FindingKind:
     """A section of the interview: its key, its name in JSON, its title and its fields.
 
     `text_label` names what the main text means in this section ("Need", "Objection");
-    `hint` tells the user what to capture in it.
+    `hint` tells the user what to capture in it. `audience` says whether the customer
+    version of a report shows the section, and `customer_title` names it there when our
+    own word for it would not suit the customer.
     """
 
     key: str
@@ -166,6 +182,8 @@ class FindingKind:
     fields: tuple[FindingField, ...]
     shortcut_digit: int
     hint: str = ""
+    audience: Audience | None = None
+    customer_title: str = ""
 
     def field(self, name: str) -> FindingField:
         for candidate in self.fields:
@@ -174,37 +192,43 @@ class FindingKind:
         raise KeyError(name)
 
 
-_QUOTE = FindingField("quote", "Verbatim quote", FieldType.LONG_TEXT, default="")
+_QUOTE = FindingField("quote", "Verbatim quote", FieldType.LONG_TEXT, default="", audience=Audience.CUSTOMER)
 
 FINDING_KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "need", "needs", "Needs and pain points", "Need or pain point",
         (
-            FindingField("severity", "Severity", FieldType.SEVERITY, default=3),
-            FindingField("is_new", "New", FieldType.BOOL, default=False),
+            FindingField("severity", "Severity", FieldType.SEVERITY, default=3, audience=Audience.CUSTOMER),
+            FindingField("is_new", "New", FieldType.BOOL, default=False, audience=Audience.CUSTOMER),
             _QUOTE,
         ),
         1,
         hint="What hurts, how much (1 mild – 5 acute), and whether it is new. Quote them when you can.",
+        audience=Audience.CUSTOMER,
     ),
     FindingKind(
         "information_source", "information_sources", "Information sources", "Source",
         (
-            FindingField("channel", "Channel", FieldType.CHOICE, InformationChannel, InformationChannel.OTHER),
-            FindingField("usage", "Used today or preferred", FieldType.CHOICE, SourceUsage, SourceUsage.TODAY),
-            FindingField("material", "Useful material", FieldType.TEXT, default=""),
+            FindingField("channel", "Channel", FieldType.CHOICE, InformationChannel, InformationChannel.OTHER,
+                         audience=Audience.CUSTOMER),
+            FindingField("usage", "Used today or preferred", FieldType.CHOICE, SourceUsage, SourceUsage.TODAY,
+                         audience=Audience.CUSTOMER),
+            FindingField("material", "Useful material", FieldType.TEXT, default="", audience=Audience.CUSTOMER),
         ),
         2,
         hint="How they get information today, how they would like to, and what material helps.",
+        audience=Audience.CUSTOMER,
     ),
     FindingKind(
         "value_perceived", "value_perceived", "Value perceived", "Statement",
         (
-            FindingField("value_kind", "Kind of value", FieldType.CHOICE, ValueKind, ValueKind.COST),
+            FindingField("value_kind", "Kind of value", FieldType.CHOICE, ValueKind, ValueKind.COST,
+                         audience=Audience.CUSTOMER),
             _QUOTE,
         ),
         3,
         hint="Why they buy, and why from us: revenue, cost, risk, time, or peace of mind.",
+        audience=Audience.CUSTOMER,
     ),
     FindingKind(
         "competitor_move", "competitor_moves", "Competitor moves", "What was seen",
@@ -215,12 +239,16 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         ),
         4,
         hint="A competitor's campaign, price, product, promotion or hire; gaps; deals lost.",
+        audience=Audience.TEAM,
     ),
     FindingKind(
         "objection", "objections", "Objections", "Objection",
-        (FindingField("answer", "Answer that worked", FieldType.LONG_TEXT, default=""),),
+        # Our answer is our sales playbook: the customer version shows the objection, not the answer.
+        (FindingField("answer", "Answer that worked", FieldType.LONG_TEXT, default="", audience=Audience.TEAM),),
         5,
         hint="Objections heard first-hand, and the answer that worked.",
+        audience=Audience.CUSTOMER,
+        customer_title="Concerns raised",
     ),
     FindingKind(
         "buying_centre", "buying_centre", "Buying centre", "Who and why",
@@ -231,12 +259,14 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         ),
         6,
         hint="Who buys, who really decides, on what criteria, and what changed.",
+        audience=Audience.TEAM,
     ),
     FindingKind(
         "awareness", "awareness", "Awareness of our offering", "Offering",
         (FindingField("aware", "Already aware", FieldType.BOOL, default=False),),
         7,
         hint="What they do not know we offer (tick when they already knew).",
+        audience=Audience.TEAM,
     ),
     FindingKind(
         "follow_up", "follow_ups", "Follow-up actions", "Action",
@@ -247,6 +277,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         ),
         8,
         hint="Actions after the visit, each with an owner and a due date.",
+        audience=Audience.TEAM,
     ),
 )
 

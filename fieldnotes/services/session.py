@@ -11,6 +11,7 @@ from fieldnotes.services.interchange import Interchange
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.services.search import Search
 from fieldnotes.services.signature import Signature
+from fieldnotes.services.team_settings import TeamSettings
 from fieldnotes.storage.database import Database, open_database
 
 
@@ -38,12 +39,14 @@ class Services:
     guides: Guides = field(init=False)
     search: Search = field(init=False)
     interchange: Interchange = field(init=False)
+    team: TeamSettings = field(init=False)
 
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.signature)
         self.guides = Guides(self.database, self.signature)
         self.search = Search(self.database.path)
         self.interchange = Interchange(self.database, self.signature)
+        self.team = TeamSettings(self.database)
 
     @property
     def author(self) -> str:
