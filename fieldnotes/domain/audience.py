@@ -34,7 +34,8 @@ VISIT_FIELD_AUDIENCE: dict[str, Audience] = {
     "attendees": Audience.CUSTOMER,
     # What we set out to achieve ("get them to drop Trackr") is our plan, not the meeting's record.
     "objective": Audience.TEAM,
-    "summary": Audience.CUSTOMER,
+    # Written for the team, it carries our reading of the meeting ("eight qualified contacts").
+    "summary": Audience.TEAM,
     "notes": Audience.TEAM,
     "next_step": Audience.CUSTOMER,
 }
@@ -144,7 +145,10 @@ def left_out_for_customer() -> list[str]:
     """What the customer version leaves out, in words for its footer, derived from the declarations."""
     visit_fields = [VISIT_TEXT_FIELDS[name].lower() for name, audience in VISIT_FIELD_AUDIENCE.items()
                     if audience is Audience.TEAM]
-    parts = ["internal " + " and ".join(visit_fields)] if visit_fields else []
+    parts = []
+    if visit_fields:
+        listed = ", ".join(visit_fields[:-1]) + " and " + visit_fields[-1] if len(visit_fields) > 1 else visit_fields[0]
+        parts.append(f"internal {listed}")
     for kind in FINDING_KINDS:
         if not shown_to_customer(kind):
             parts.append(kind.title.lower())

@@ -121,12 +121,13 @@ def test_the_customer_version_shows_none_of_the_internal_fields(services, tmp_pa
 
 def test_every_page_of_the_customer_version_says_what_it_leaves_out(services, tmp_path: Path) -> None:
     visit_id = full_visit(services)
-    services.notebook.update_visit(visit_id, summary="\n\n".join(["A long summary paragraph. " * 40] * 12))
+    for number in range(12):
+        services.notebook.add_finding(visit_id, "need", f"Need number {number}. " + "A long need. " * 60)
     target = write_visit_report(services, visit_id, tmp_path / "customer.pdf", for_customer=True)
     reader = PdfReader(str(target))
     assert len(reader.pages) >= 2
     footer = customer_footer()
-    assert footer.startswith("Customer version: internal objective and notes, competitor moves")
+    assert footer.startswith("Customer version: internal objective, summary and notes, competitor moves")
     for page in reader.pages:
         assert contains(page.extract_text(), footer)
     assert "customer version" in reader.metadata.subject
