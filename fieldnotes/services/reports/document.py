@@ -136,9 +136,10 @@ class _ReportTemplate(BaseDocTemplate):
         self.reporter = reporter
         generated = dt.date.today().isoformat()
         sheet = styles.sheet()
-        footer = f"{info.footer_note} Generated {generated}." if info.footer_note else (
-            f"fieldnotes · generated {generated}")
+        footer = info.footer_note or f"fieldnotes · generated {generated}"
         self._footer_left = para(escape(footer), sheet.footer)
+        # A footer note fills the left of the footer: the date goes under the page number instead.
+        self._footer_date = f"Generated {generated}" if info.footer_note else ""
         self._logo, self._logo_size = _fitted_logo(info.branding.logo)
         indent = self._logo_size[0] + styles.LOGO_GAP if self._logo is not None else 0
         # Built here, inside the layout, where every face (the CJK cuts too) can be measured.
@@ -181,6 +182,11 @@ class _ReportTemplate(BaseDocTemplate):
         # Beside "Page N of M", which the canvas adds once the pages are counted.
         _, footer_height = self._footer_left.wrap(width * 0.86, 40)
         self._footer_left.drawOn(canvas, styles.MARGIN_LEFT, styles.FOOTER_BASELINE + 7 - footer_height)
+        if self._footer_date:
+            canvas.setFont(fonts.REGULAR, styles.HEADER_SIZE)
+            canvas.setFillColor(styles.MUTED)
+            canvas.drawRightString(styles.PAGE_SIZE[0] - styles.MARGIN_RIGHT, styles.FOOTER_BASELINE - 9,
+                                   self._footer_date)
         canvas.restoreState()
         self.reporter.check()
 
