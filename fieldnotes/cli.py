@@ -294,6 +294,7 @@ FEATURE_COMMANDS: dict[str, str] = {
     "resolve": "fieldnotes.services.sync.cli",
     "themes": "fieldnotes.services.themes_cli",
     "followups": "fieldnotes.services.follow_up_command",
+    "settings": "fieldnotes.services.settings_cli",
 }
 
 

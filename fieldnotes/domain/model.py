@@ -152,6 +152,18 @@ _LABELS: dict[Vocabulary, str] = {
 # --- findings --------------------------------------------------------------------------
 
 
+class Audience(StrEnum):
+    """Who may read a part of a visit: the team only, or the customer too.
+
+    The customer version of a visit report (`domain.audience`) prints only what is declared
+    for the customer; every finding kind, and every field of a kind the customer sees, says
+    which it is (a test fails when one does not).
+    """
+
+    TEAM = "team"
+    CUSTOMER = "customer"
+
+
 class FieldType(StrEnum):
     TEXT = "text"
     LONG_TEXT = "long_text"
@@ -178,6 +190,8 @@ class FindingField:
     #: one of the account's contacts. Picking a contact's name sets both; the form shows
     #: them as one field.
     contact_link: str | None = None
+    #: Whether the customer version of a report shows it (asked only of a kind the customer sees).
+    audience: Audience | None = None
 
 
 @dataclass(frozen=True)
@@ -186,7 +200,9 @@ class FindingKind:
 
     `text_label` names what the main text means in this section ("Need", "Objection");
     `hint` tells the user what to capture in it. A `themed` kind's findings are tagged with
-    themes from the team's list, so that visits can be compared.
+    themes from the team's list, so that visits can be compared. `audience` says whether the
+    customer version of a report shows the section, and `customer_title` names it there when
+    our own word for it would not suit the customer.
     """
 
     key: str
@@ -197,6 +213,8 @@ class FindingKind:
     shortcut_digit: int
     hint: str = ""
     themed: bool = True
+    audience: Audience | None = None
+    customer_title: str = ""
 
     def field(self, name: str) -> FindingField:
         for candidate in self.fields:
@@ -211,18 +229,20 @@ class FindingKind:
         return tuple(spec for spec in self.fields if spec.name not in linked)
 
 
-_QUOTE = FindingField("quote", "Verbatim quote", FieldType.LONG_TEXT, default="")
+_QUOTE = FindingField("quote", "Verbatim quote", FieldType.LONG_TEXT, default="", audience=Audience.CUSTOMER)
 #: Who said it, and whether it may be used outside (quotes become testimonials).
-_SPEAKER = FindingField("speaker_id", "Speaker", FieldType.CONTACT, default=None)
-_QUOTE_USE = FindingField("reference", "Quote could be", FieldType.CHOICE, ReferenceUse, ReferenceUse.NONE, quick=False)
-_QUOTE_CONSENT = FindingField("consent", "Consent", FieldType.CHOICE, Consent, Consent.NOT_ASKED, quick=False)
+_SPEAKER = FindingField("speaker_id", "Speaker", FieldType.CONTACT, default=None, audience=Audience.CUSTOMER)
+_QUOTE_USE = FindingField("reference", "Quote could be", FieldType.CHOICE, ReferenceUse, ReferenceUse.NONE, quick=False,
+                          audience=Audience.TEAM)
+_QUOTE_CONSENT = FindingField("consent", "Consent", FieldType.CHOICE, Consent, Consent.NOT_ASKED, quick=False,
+                              audience=Audience.TEAM)
 
 FINDING_KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "need", "needs", "Needs and pain points", "Need or pain point",
         (
-            FindingField("severity", "Severity", FieldType.SEVERITY, default=3),
-            FindingField("is_new", "New", FieldType.BOOL, default=False),
+            FindingField("severity", "Severity", FieldType.SEVERITY, default=3, audience=Audience.CUSTOMER),
+            FindingField("is_new", "New", FieldType.BOOL, default=False, audience=Audience.CUSTOMER),
             _QUOTE,
             _SPEAKER,
             _QUOTE_USE,
@@ -230,21 +250,26 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         ),
         1,
         hint="What hurts, how much (1 mild – 5 acute), and whether it is new. Quote them when you can.",
+        audience=Audience.CUSTOMER,
     ),
     FindingKind(
         "information_source", "information_sources", "Information sources", "Source",
         (
-            FindingField("channel", "Channel", FieldType.CHOICE, InformationChannel, InformationChannel.OTHER),
-            FindingField("usage", "Used today or preferred", FieldType.CHOICE, SourceUsage, SourceUsage.TODAY),
-            FindingField("material", "Useful material", FieldType.TEXT, default=""),
+            FindingField("channel", "Channel", FieldType.CHOICE, InformationChannel, InformationChannel.OTHER,
+                         audience=Audience.CUSTOMER),
+            FindingField("usage", "Used today or preferred", FieldType.CHOICE, SourceUsage, SourceUsage.TODAY,
+                         audience=Audience.CUSTOMER),
+            FindingField("material", "Useful material", FieldType.TEXT, default="", audience=Audience.CUSTOMER),
         ),
         2,
         hint="How they get information today, how they would like to, and what material helps.",
+        audience=Audience.CUSTOMER,
     ),
     FindingKind(
         "value_perceived", "value_perceived", "Value perceived", "Statement",
         (
-            FindingField("value_kind", "Kind of value", FieldType.CHOICE, ValueKind, ValueKind.COST),
+            FindingField("value_kind", "Kind of value", FieldType.CHOICE, ValueKind, ValueKind.COST,
+                         audience=Audience.CUSTOMER),
             _QUOTE,
             _SPEAKER,
             _QUOTE_USE,
@@ -252,6 +277,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         ),
         3,
         hint="Why they buy, and why from us: revenue, cost, risk, time, or peace of mind.",
+        audience=Audience.CUSTOMER,
     ),
     FindingKind(
         "competitor_move", "competitor_moves", "Competitor moves", "What was seen",
@@ -262,12 +288,16 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         ),
         4,
         hint="A competitor's campaign, price, product, promotion or hire; gaps; deals lost.",
+        audience=Audience.TEAM,
     ),
     FindingKind(
         "objection", "objections", "Objections", "Objection",
-        (FindingField("answer", "Answer that worked", FieldType.LONG_TEXT, default=""),),
+        # Our answer is our sales playbook: the customer version shows the objection, not the answer.
+        (FindingField("answer", "Answer that worked", FieldType.LONG_TEXT, default="", audience=Audience.TEAM),),
         5,
         hint="Objections heard first-hand, and the answer that worked.",
+        audience=Audience.CUSTOMER,
+        customer_title="Concerns raised",
     ),
     FindingKind(
         "buying_centre", "buying_centre", "Buying centre", "Who and why",
@@ -281,6 +311,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         hint="Who buys, who really decides, on what criteria, and what changed.",
         # A person's place in the buying centre is not a topic to compare across visits.
         themed=False,
+        audience=Audience.TEAM,
     ),
     FindingKind(
         "awareness", "awareness", "Awareness of our offering", "What was said",
@@ -290,6 +321,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         ),
         7,
         hint="What they do not know we offer: name the offering from the catalogue (tick when they already knew).",
+        audience=Audience.TEAM,
     ),
     FindingKind(
         "follow_up", "follow_ups", "Follow-up actions", "Action",
@@ -303,6 +335,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
         hint="Actions after the visit, each with an owner and a due date.",
         # An action is tracked until done, not compared across visits.
         themed=False,
+        audience=Audience.TEAM,
     ),
 )
 

@@ -13,6 +13,7 @@ from fieldnotes.services.notebook import Notebook
 from fieldnotes.services.search import Search
 from fieldnotes.services.signature import Signature
 from fieldnotes.services.spreadsheets import Spreadsheets
+from fieldnotes.services.team_settings import TeamSettings
 from fieldnotes.services.terms import Terms
 from fieldnotes.services.theme_work import ThemeWork
 from fieldnotes.services.vcards import VCards
@@ -48,6 +49,7 @@ class Services:
     terms: Terms = field(init=False)
     theme_work: ThemeWork = field(init=False)
     follow_ups: FollowUps = field(init=False)
+    team: TeamSettings = field(init=False)
 
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.signature)
@@ -59,6 +61,7 @@ class Services:
         self.terms = Terms(self.database, self.signature)
         self.theme_work = ThemeWork(self.database, self.signature)
         self.follow_ups = FollowUps(self.database.path)
+        self.team = TeamSettings(self.database)
 
     @property
     def author(self) -> str:

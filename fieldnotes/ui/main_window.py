@@ -135,6 +135,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("report_visit", "Export visit &report (PDF)…", "Ctrl+E",
                                          "A PDF report of the open visit", needs_visit=True))
+        file_menu.addAction(self._action("report_customer", "Export &customer report (PDF)…", None,
+                                         "The open visit's report without what is internal, to give the customer",
+                                         needs_visit=True))
         file_menu.addAction(self._action("report_listed", "Summary report of the visits &listed…", None,
                                          "A PDF summary of every visit the search and filters list"))
         file_menu.addAction(self._action("report_selected", "Summary report of the &selected visits…", None,
@@ -159,6 +162,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("accounts", "&Accounts and contacts…", "Ctrl+Shift+A"))
         edit_menu.addAction(self._action("guides", "Interview &guides…"))
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
+        edit_menu.addAction(self._action("branding", "Team &branding…", None,
+                                         "The team's name and logo on every report"))
 
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self._action("themes", "&Themes…", "Ctrl+Shift+T",
@@ -199,6 +204,7 @@ class MainWindow(QMainWindow):
             "export_salesforce": lambda: workspace.export_spreadsheets("salesforce"),
             "load_sample": workspace.load_sample,
             "report_visit": workspace.reports.export_visit,
+            "report_customer": workspace.reports.export_customer_visit,
             "report_listed": workspace.reports.summarize_listed,
             "report_selected": workspace.reports.summarize_selected,
             "sync_now": lambda: workspace.sync.sync_now(),
@@ -211,6 +217,7 @@ class MainWindow(QMainWindow):
             "author": workspace.edit_author,
             "themes": workspace.show_themes,
             "follow_ups": workspace.show_follow_ups,
+            "branding": workspace.edit_branding,
         }
         for name, command in commands.items():
             # The lambda drops the `checked` argument that `triggered` passes.

@@ -1,14 +1,19 @@
-"""PDF reports from the app: a visit's report (Ctrl+E), summaries of the listed or selected
-visits, built in the background, then shown in a preview with "open in the system viewer".
+"""PDF reports from the app: a visit's report (Ctrl+E) or its customer version, summaries of
+the listed or selected visits, built in the background, then shown in a preview with "open in
+the system viewer", "send by email" and, for a visit report, "customer version".
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.wording import counted
+from fieldnotes.services.mail_draft import start_mail_draft
 from fieldnotes.ui.frame import Frame
 from fieldnotes.ui.screen_fit import resize_to_fit
 
@@ -32,6 +38,37 @@ if TYPE_CHECKING:
 LARGE_SUMMARY = 500
 PREVIEW_PAGES = 30
 PREVIEW_SCALE = 1.3
+#: How long a mail program that fails to start has to say so (xdg-email ends at once then).
+MAIL_CHECK_MS = 3000
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """A report just written, as the preview needs it.
+
+    Attributes:
+        path: the PDF.
+        visit_id: the visit of a visit report; None for a summary.
+        for_customer: whether it is the customer version.
+        logo_problem: why the team's logo was left out, when it was.
+    """
+
+    path: Path
+    visit_id: str | None = None
+    for_customer: bool = False
+    logo_problem: str | None = None
+
+
+def report_title(path: Path) -> str:
+    """The title a PDF gives itself (its metadata), or its file name without the extension."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        title = str(document.get_metadata_dict().get("Title") or "").strip()
+    finally:
+        document.close()
+    return title or path.stem
 
 
 def safe_file_name(text: str, fallback: str) -> str:
@@ -62,9 +99,12 @@ def render_pages(path: Path, limit: int = PREVIEW_PAGES, scale: float = PREVIEW_
 
 
 class ReportPreview(QDialog):
-    """The pages of a report just written, with buttons to open it or its folder."""
+    """The pages of a report just written, with buttons to open it, show its folder, send it by
+    email and, for a visit report, write its customer version."""
 
-    def __init__(self, path: Path, images: list[QImage], page_count: int, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, images: list[QImage], page_count: int, parent: QWidget | None = None,
+                 on_send: Callable[[], None] | None = None,
+                 on_customer_version: Callable[[], None] | None = None, notice: str = "") -> None:
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(f"Report preview — {path.name}")
@@ -98,11 +138,32 @@ class ReportPreview(QDialog):
         buttons.addButton(folder_button, QDialogButtonBox.ButtonRole.ActionRole)
         open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
         folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
+        self.send_button: QPushButton | None = None
+        self.customer_button: QPushButton | None = None
+        if on_send is not None:
+            self.send_button = QPushButton("Send by email…")
+            self.send_button.setToolTip("A new message in your mail program with this report attached")
+            self.send_button.clicked.connect(lambda: on_send())
+            buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
+        if on_customer_version is not None:
+            self.customer_button = QPushButton("Customer version…")
+            self.customer_button.setToolTip("The same report without what is internal, to give the customer")
+            self.customer_button.clicked.connect(lambda: on_customer_version())
+            buttons.addButton(self.customer_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Saved to <b>{path}</b> — {counted(page_count, 'page')}"))
+        layout.addWidget(QLabel(f"Saved to <b>{escape_html(str(path))}</b> — {counted(page_count, 'page')}"))
+        self.notice_label = QLabel(notice)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setVisible(bool(notice))
+        layout.addWidget(self.notice_label)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
+
+
+def escape_html(text: str) -> str:
+    """Text shown in rich-text labels as typed (a path may hold < or &)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class ReportActions(QObject):
@@ -114,29 +175,41 @@ class ReportActions(QObject):
         self._frame = frame
         self.last_report: Path | None = None
         self.preview: ReportPreview | None = None
+        #: The mail program started last, checked once for a failure to start.
+        self.mail_process: subprocess.Popen | None = None
 
-    def export_visit(self) -> None:
-        """Ask where to save a PDF report of the open visit, then write and preview it."""
+    def export_visit(self, for_customer: bool = False) -> None:
+        """Ask where to save a PDF report of the open visit (or its customer version), then write and preview it."""
         editing = self._workspace.editing
         visit = editing.visit
         if visit is None:
             return
         editing.flush()
         suggested = safe_file_name(f"{visit.visited_on[:10]} {visit.title or visit.account_name}", "visit report")
-        target = self._frame.choose_file("Export visit report", True, "PDF (*.pdf)", f"{suggested}.pdf")
+        if for_customer:
+            suggested += " (customer)"
+        title = "Export customer report" if for_customer else "Export visit report"
+        target = self._frame.choose_file(title, True, "PDF (*.pdf)", f"{suggested}.pdf")
         if target is not None:
-            self.write_visit(visit.id, target)
+            self.write_visit(visit.id, target, for_customer)
 
-    def write_visit(self, visit_id: str, target: Path) -> None:
-        """Write the report of one visit to `target` in the background, then preview it."""
+    def export_customer_visit(self) -> None:
+        """Ask where to save the customer version of the open visit's report, then write and preview it."""
+        self.export_visit(for_customer=True)
+
+    def write_visit(self, visit_id: str, target: Path, for_customer: bool = False) -> None:
+        """Write the report of one visit (or its customer version) to `target` in the background, then preview it."""
         from fieldnotes.services.reports import write_visit_report
 
         services = self._workspace.services
-        self._workspace.run_task(
-            "Writing the visit report",
-            lambda progress, cancelled: write_visit_report(services, visit_id, target, progress, cancelled),
-            self._written,
-        )
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> WrittenReport:
+            branding = services.team.branding()
+            path = write_visit_report(services, visit_id, target, progress, cancelled, for_customer, branding)
+            return WrittenReport(Path(path), visit_id, for_customer, branding.problem)
+
+        title = "Writing the customer report" if for_customer else "Writing the visit report"
+        self._workspace.run_task(title, work, self._written)
 
     def summarize_listed(self) -> None:
         """A summary report of every visit the search and filters list."""
@@ -172,15 +245,61 @@ class ReportActions(QObject):
         from fieldnotes.services.reports import write_summary_report
 
         services = self._workspace.services
-        self._workspace.run_task(
-            "Writing the summary report",
-            lambda progress, cancelled: write_summary_report(services, visit_ids, target, title, progress, cancelled),
-            self._written,
-        )
 
-    def _written(self, path: Path) -> None:
-        self.last_report = Path(path)
-        self._frame.show_status(f"Report saved to {path}", 10000)
-        images, page_count = render_pages(self.last_report)
-        self.preview = ReportPreview(self.last_report, images, page_count, self._frame.dialog_parent())
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> WrittenReport:
+            branding = services.team.branding()
+            path = write_summary_report(services, visit_ids, target, title, progress, cancelled, branding)
+            return WrittenReport(Path(path), logo_problem=branding.problem)
+
+        self._workspace.run_task("Writing the summary report", work, self._written)
+
+    def _written(self, report: WrittenReport) -> None:
+        path = report.path
+        self.last_report = path
+        status = f"Report saved to {path}"
+        notice = ""
+        if report.logo_problem:
+            notice = report.logo_problem[0].upper() + report.logo_problem[1:] + " (Edit › Team branding…)."
+            status += f" — {report.logo_problem}"
+        self._frame.show_status(status, 10000)
+        images, page_count = render_pages(path)
+        on_customer_version = None
+        if report.visit_id is not None and not report.for_customer:
+            on_customer_version = functools.partial(self._customer_version_of, path, report.visit_id)
+        self.preview = ReportPreview(path, images, page_count, self._frame.dialog_parent(),
+                                     on_send=lambda: self.send_by_email(path),
+                                     on_customer_version=on_customer_version, notice=notice)
         self.preview.show()
+
+    def _customer_version_of(self, path: Path, visit_id: str) -> None:
+        """Ask where to save the customer version of the visit report at `path` (beside it by default)."""
+        if self.preview is not None:
+            self.preview.close()
+        suggested = str(path.with_name(f"{path.stem} (customer).pdf"))
+        target = self._frame.choose_file("Export customer report", True, "PDF (*.pdf)", suggested)
+        if target is not None:
+            self.write_visit(visit_id, target, for_customer=True)
+
+    def send_by_email(self, path: Path) -> None:
+        """Open a new message in the user's mail program with the report attached, where the platform
+        allows it; otherwise show the report in its folder and say to attach it."""
+        process = start_mail_draft(path, report_title(path))
+        if process is None:
+            self._attach_by_hand(path)
+            return
+        self.mail_process = process
+        self._frame.show_status(f"Opening your mail program with {path.name} attached…", 10000)
+        # Tied to this object, so that a check still pending when the notebook closes is dropped.
+        QTimer.singleShot(MAIL_CHECK_MS, self, lambda: self._check_mail_program(process, path))
+
+    def _check_mail_program(self, process: subprocess.Popen, path: Path) -> None:
+        """A mail opener that ended in failure (no mail program set up) falls back to the folder."""
+        code = process.poll()
+        if code is not None and code != 0:
+            self._attach_by_hand(path)
+
+    def _attach_by_hand(self, path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        self._frame.show_status(
+            f"No mail program could be opened with the report attached: its folder is open, "
+            f"attach {path.name} to your message.", 20000)

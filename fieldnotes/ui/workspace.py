@@ -344,6 +344,15 @@ class Workspace(QObject):
         if not self.visit_list.select_visit(visit_id):
             self.open_visit(visit_id)
 
+    def edit_branding(self) -> None:
+        """The team's name and logo, printed on every report."""
+        from fieldnotes.ui.branding_dialog import BrandingDialog
+
+        def choose_logo() -> Path | None:
+            return self._frame.choose_file("Team logo", False, "Pictures (*.png *.jpg *.jpeg);;All files (*)")
+
+        BrandingDialog(self.services.team, self.operations, choose_logo, self._frame.dialog_parent()).exec()
+
     def edit_author(self) -> None:
         """Ask for the name stamped on the user's changes; it applies at once to every service."""
         signature = self.services.signature

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
+    from fieldnotes.services.team_settings import Branding
 
 __all__ = ["write_summary_report", "write_visit_report"]
 
@@ -22,6 +23,8 @@ def write_visit_report(
     target: Path,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    for_customer: bool = False,
+    branding: Branding | None = None,
 ) -> Path:
     """Write the PDF report of one visit to `target` and return the path written.
 
@@ -31,6 +34,10 @@ def write_visit_report(
         target: where to write the PDF; it is replaced in one step once the report is complete.
         progress: called with (units done, units in all) while the report is built.
         cancelled: polled while the report is built; returning True stops the work.
+        for_customer: the customer version, which leaves out what is internal (our notes,
+            competitors, answers to objections, the buying centre, awareness, follow-ups;
+            see `fieldnotes.domain.audience`) and says so in its footer.
+        branding: the team's name and logo for the header; read from the notebook when None.
 
     Raises:
         NotFoundError: there is no visit with this id.
@@ -39,7 +46,8 @@ def write_visit_report(
     """
     from fieldnotes.services.reports.visit_report import write_visit_report as write
 
-    return write(services, visit_id, Path(target), progress=progress, cancelled=cancelled)
+    return write(services, visit_id, Path(target), progress=progress, cancelled=cancelled,
+                 for_customer=for_customer, branding=branding)
 
 
 def write_summary_report(
@@ -49,6 +57,7 @@ def write_summary_report(
     title: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    branding: Branding | None = None,
 ) -> Path:
     """Write a PDF summary of several visits to `target` and return the path written.
 
@@ -64,6 +73,7 @@ def write_summary_report(
         title: the report's title; a title is made up from the visits when None.
         progress: called with (units done, units in all) while the report is built.
         cancelled: polled while the report is built; returning True stops the work.
+        branding: the team's name and logo for the header; read from the notebook when None.
 
     Raises:
         ValidationError: no visits were given.
@@ -73,4 +83,5 @@ def write_summary_report(
     """
     from fieldnotes.services.reports.summary_report import write_summary_report as write
 
-    return write(services, list(visit_ids), Path(target), title=title, progress=progress, cancelled=cancelled)
+    return write(services, list(visit_ids), Path(target), title=title, progress=progress, cancelled=cancelled,
+                 branding=branding)

@@ -1,6 +1,7 @@
 """The `fieldnotes report` command: one visit's report, or a summary across visits.
 
     fieldnotes report VISIT_ID -o visit.pdf
+    fieldnotes report VISIT_ID --for-customer -o visit.pdf   (leaves out what is internal)
     fieldnotes report --account ACCOUNT -o account.pdf   (an account's id or name)
     fieldnotes report --from 2026-01-01 --to 2026-03-31 -o quarter.pdf
     fieldnotes report VISIT_ID VISIT_ID ... -o selection.pdf
@@ -33,6 +34,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="summarise visits on or before this date")
     parser.add_argument("--summary", action="store_true", help="make a summary even of a single visit")
     parser.add_argument("--title", help="title of a summary (default: made up from the visits)")
+    parser.add_argument("--for-customer", action="store_true",
+                        help="the visit report to give the customer: leaves out internal notes, competitors, "
+                             "answers to objections, the buying centre, awareness and follow-ups, and says so")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf",
                         help="the PDF file to write (replaced only once the report is complete)")
 
@@ -67,14 +71,22 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError("name a visit, or choose visits with --account, --from and --to")
     if args.output.suffix.lower() != ".pdf":
         raise ValidationError(f"{args.output}: the report is a PDF; name the file with .pdf")
+    one_visit = len(args.visit_ids) == 1 and not args.summary and not filtered
+    if args.for_customer and not one_visit:
+        raise ValidationError("--for-customer makes the report of one visit; name that one visit (no summary)")
     services = _open_services(args)
     try:
-        if len(args.visit_ids) == 1 and not args.summary:
-            written = write_visit_report(services, args.visit_ids[0], args.output)
-            message = f"wrote the report of visit {args.visit_ids[0]} to {written}"
+        branding = services.team.branding()
+        if branding.problem:
+            sys.stderr.write(f"fieldnotes: {branding.problem}\n")
+        if one_visit:
+            written = write_visit_report(services, args.visit_ids[0], args.output, for_customer=args.for_customer,
+                                         branding=branding)
+            version = "customer version of the report" if args.for_customer else "report"
+            message = f"wrote the {version} of visit {args.visit_ids[0]} to {written}"
         else:
             visit_ids = _filtered_visit_ids(services, args) if filtered else list(dict.fromkeys(args.visit_ids))
-            written = write_summary_report(services, visit_ids, args.output, title=args.title)
+            written = write_summary_report(services, visit_ids, args.output, title=args.title, branding=branding)
             message = f"wrote a summary of {counted(len(visit_ids), 'visit')} to {written}"
     finally:
         services.close()

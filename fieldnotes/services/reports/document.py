@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import io
 import os
 import secrets
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -22,6 +24,7 @@ from fieldnotes.domain.errors import FieldnotesError, OperationCancelled
 from fieldnotes.services.reports import fonts, styles
 from fieldnotes.services.reports.flowables import para
 from fieldnotes.services.reports.text import escape, fitted_label, rich, runs
+from fieldnotes.services.team_settings import NO_BRANDING, Branding
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -33,7 +36,9 @@ class DocumentInfo:
 
     The header shows `header_subject` (an account's name, a summary's title: cut to fit one
     line) then `header_detail` (a date or a period) on the left, `header_right` on the right.
-    All are plain text.
+    The team's logo and name, when it has them, stand at the header's left on every page;
+    `footer_note` replaces the footer's usual line (the customer version says there what it
+    leaves out). All are plain text.
     """
 
     title: str
@@ -43,6 +48,8 @@ class DocumentInfo:
     header_detail: str
     header_right: str
     keywords: str = "field visit, fieldnotes"
+    branding: Branding = NO_BRANDING
+    footer_note: str = ""
 
 
 class ReportFileError(FieldnotesError):
@@ -128,13 +135,22 @@ class _ReportTemplate(BaseDocTemplate):
         self.info = info
         self.reporter = reporter
         generated = dt.date.today().isoformat()
-        self._footer_left = f"fieldnotes · generated {generated}"
         sheet = styles.sheet()
+        footer = info.footer_note or f"fieldnotes · generated {generated}"
+        self._footer_left = para(escape(footer), sheet.footer)
+        # A footer note fills the left of the footer: the date goes under the page number instead.
+        self._footer_date = f"Generated {generated}" if info.footer_note else ""
+        self._logo, self._logo_size = _fitted_logo(info.branding.logo)
+        indent = self._logo_size[0] + styles.LOGO_GAP if self._logo is not None else 0
         # Built here, inside the layout, where every face (the CJK cuts too) can be measured.
-        subject = fitted_label(info.header_subject, styles.HEADER_ROOM, styles.HEADER_SIZE)
+        subject = fitted_label(info.header_subject, styles.HEADER_ROOM - indent, styles.HEADER_SIZE)
         left = " · ".join(part for part in (rich(subject), escape(info.header_detail)) if part)
         self._header_left = para(left, sheet.header)
         self._header_right = para(escape(info.header_right), sheet.header_right)
+        team = fitted_label(info.branding.team_name, styles.FRAME_WIDTH * 0.68 - indent, styles.TEAM_NAME_SIZE,
+                            fonts.SEMIBOLD)
+        self._team_name = para(rich(team), sheet.team_name) if team else None
+        self._indent = indent
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
@@ -143,26 +159,50 @@ class _ReportTemplate(BaseDocTemplate):
         canvas.saveState()
         width = styles.FRAME_WIDTH
         left_width = width * 0.68
-        _, height = self._header_left.wrap(left_width, 30)
+        baseline = styles.HEADER_BASELINE
+        rule_y = baseline - 5
+        if self._logo is not None:
+            logo_width, logo_height = self._logo_size
+            # Standing on the rule, whatever its shape: a wide logo is as tall as a square one is not.
+            canvas.drawImage(self._logo, styles.MARGIN_LEFT, rule_y + 3, logo_width, logo_height, mask="auto")
+        text_left = styles.MARGIN_LEFT + self._indent
+        _, height = self._header_left.wrap(left_width - self._indent, 30)
         # A long account name must not push the header into the text: keep its first line only.
-        self._header_left.drawOn(canvas, styles.MARGIN_LEFT, styles.HEADER_BASELINE - min(height, 9) + 7)
+        self._header_left.drawOn(canvas, text_left, baseline - min(height, 9) + 7)
+        if self._team_name is not None:
+            _, team_height = self._team_name.wrap(left_width - self._indent, 30)
+            self._team_name.drawOn(canvas, text_left, baseline + 10 - min(team_height, 10) + 7)
         _, right_height = self._header_right.wrap(width - left_width, 30)
-        self._header_right.drawOn(canvas, styles.MARGIN_LEFT + left_width,
-                                  styles.HEADER_BASELINE - min(right_height, 9) + 7)
+        self._header_right.drawOn(canvas, styles.MARGIN_LEFT + left_width, baseline - min(right_height, 9) + 7)
         canvas.setStrokeColor(styles.RULE)
         canvas.setLineWidth(0.5)
-        rule_y = styles.HEADER_BASELINE - 5
         canvas.line(styles.MARGIN_LEFT, rule_y, styles.PAGE_SIZE[0] - styles.MARGIN_RIGHT, rule_y)
         canvas.line(styles.MARGIN_LEFT, styles.FOOTER_BASELINE + 9, styles.PAGE_SIZE[0] - styles.MARGIN_RIGHT,
                     styles.FOOTER_BASELINE + 9)
-        canvas.setFont(fonts.REGULAR, styles.HEADER_SIZE)
-        canvas.setFillColor(styles.MUTED)
-        canvas.drawString(styles.MARGIN_LEFT, styles.FOOTER_BASELINE, self._footer_left)
+        # Beside "Page N of M", which the canvas adds once the pages are counted.
+        _, footer_height = self._footer_left.wrap(width * 0.86, 40)
+        self._footer_left.drawOn(canvas, styles.MARGIN_LEFT, styles.FOOTER_BASELINE + 7 - footer_height)
+        if self._footer_date:
+            canvas.setFont(fonts.REGULAR, styles.HEADER_SIZE)
+            canvas.setFillColor(styles.MUTED)
+            canvas.drawRightString(styles.PAGE_SIZE[0] - styles.MARGIN_RIGHT, styles.FOOTER_BASELINE - 9,
+                                   self._footer_date)
         canvas.restoreState()
         self.reporter.check()
 
     def afterFlowable(self, flowable: Flowable) -> None:
         self.reporter.advance()
+
+
+def _fitted_logo(data: bytes | None) -> tuple[ImageReader | None, tuple[float, float]]:
+    """The logo ready to draw and its size scaled into the header's logo box (aspect kept)."""
+    if data is None:
+        return None, (0, 0)
+    image = ImageReader(io.BytesIO(data))
+    width, height = image.getSize()
+    box_width, box_height = styles.LOGO_BOX
+    scale = min(box_width / width, box_height / height)
+    return image, (width * scale, height * scale)
 
 
 def _temporary_sibling(target: Path) -> Path:
@@ -201,7 +241,9 @@ def write_pdf(target: Path, story: list[Flowable], info: DocumentInfo, reporter:
     except OSError as error:
         raise ReportFileError(f"cannot write in {target.parent}: {error.strerror or error}") from None
     reporter.grow(len(story))
-    runs(info.header_subject)  # notes its CJK characters, so that the layout's faces have them
+    # Notes their CJK characters, so that the layout's faces have them.
+    runs(info.header_subject)
+    runs(info.branding.team_name)
     try:
         with fonts.font_book().layout():
             template = _ReportTemplate(str(partial), info, reporter)

@@ -83,6 +83,11 @@ CALLOUT_SPACE = (4, 10)
 BLOCK_GAP = 8
 #: Width left for the account or title in the running header, beside the date.
 HEADER_ROOM = 250
+#: The box the team's logo is scaled into, at the left of the running header (width, height).
+LOGO_BOX = (32 * mm, 20)
+#: Room between the logo and the header's text.
+LOGO_GAP = 6
+TEAM_NAME_SIZE = 8
 LABEL_SIZE = 7.5
 QUOTE_BAR_WIDTH = 2.2
 #: A section heading starts a new page when less than this room is left below it.
@@ -117,6 +122,8 @@ class StyleSheet:
     stat_label: ParagraphStyle
     header: ParagraphStyle
     header_right: ParagraphStyle
+    team_name: ParagraphStyle
+    footer: ParagraphStyle
     empty: ParagraphStyle
 
     def shaped(self, style: ParagraphStyle) -> ParagraphStyle:
@@ -194,6 +201,10 @@ def sheet() -> StyleSheet:
                               spaceAfter=0),
         header_right=ParagraphStyle("header_right", parent=body, fontSize=HEADER_SIZE, leading=9,
                                     textColor=MUTED, spaceAfter=0, alignment=TA_RIGHT),
+        team_name=ParagraphStyle("team_name", parent=body, fontName=fonts.SEMIBOLD, fontSize=TEAM_NAME_SIZE,
+                                 leading=10, textColor=INK, spaceAfter=0),
+        footer=ParagraphStyle("footer", parent=body, fontSize=HEADER_SIZE, leading=9, textColor=MUTED,
+                              spaceAfter=0),
         empty=ParagraphStyle("empty", parent=body, fontName=fonts.ITALIC, textColor=MUTED),
     )
 

@@ -39,6 +39,7 @@ from fieldnotes.services.reports.visit_report import (
     section_heading,
     severity_badge,
 )
+from fieldnotes.services.team_settings import Branding
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -531,7 +532,8 @@ def _with_chart(heading: list[Flowable], caption: Flowable, chart: Flowable) -> 
 def write_summary_report(services: Services, visit_ids: list[str], target: Path,
                          title: str | None = None,
                          progress: Callable[[int, int], None] | None = None,
-                         cancelled: Callable[[], bool] | None = None) -> Path:
+                         cancelled: Callable[[], bool] | None = None,
+                         branding: Branding | None = None) -> Path:
     """Write the summary of these visits to `target` (see `fieldnotes.services.reports`)."""
     unique_ids = list(dict.fromkeys(visit_ids))
     if not unique_ids:
@@ -555,6 +557,7 @@ def write_summary_report(services: Services, visit_ids: list[str], target: Path,
         header_subject=title,
         header_detail=_period(summary.visits),
         header_right="Summary of visits",
+        branding=branding if branding is not None else services.team.branding(),
     )
     return write_pdf(Path(target), story, info, reporter)
 

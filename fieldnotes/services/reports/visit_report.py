@@ -1,7 +1,9 @@
 """The report of one visit: who, where, when and with whom, the objective, what was learned
 section by section, quotes, follow-up actions and the agreed next step.
 
-Sections the visit left empty are left out, so a short visit makes a short report.
+Sections the visit left empty are left out, so a short visit makes a short report. The
+customer version prints only what `domain.audience` declares for the customer, and says in
+its footer what it leaves out.
 """
 
 from __future__ import annotations
@@ -13,11 +15,20 @@ from typing import TYPE_CHECKING
 from reportlab.lib.colors import Color
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
+from fieldnotes.domain.audience import (
+    ACCOUNT_FIELD_AUDIENCE,
+    CONTACT_FIELD_AUDIENCE,
+    customer_account,
+    customer_footer,
+    customer_visit,
+)
 from fieldnotes.domain.errors import OperationCancelled
 from fieldnotes.domain.follow_ups import is_overdue
 from fieldnotes.domain.model import (
     FINDING_KINDS,
     Account,
+    Audience,
+    Contact,
     Finding,
     FindingKind,
     FollowUpChannel,
@@ -36,6 +47,7 @@ from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter,
 from fieldnotes.services.reports.flowables import Boxed, para, user_text
 from fieldnotes.services.reports.fonts import REGULAR, SEMIBOLD
 from fieldnotes.services.reports.text import escape, format_day, format_moment, rich
+from fieldnotes.services.team_settings import Branding
 
 if TYPE_CHECKING:
     from fieldnotes.services.session import Services
@@ -263,10 +275,10 @@ def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False, 
 # --- the report ------------------------------------------------------------------------
 
 
-def _facts(visit: Visit, account: Account | None) -> list[Flowable]:
+def _facts(visit: Visit, account: Account | None, for_customer: bool = False) -> list[Flowable]:
     sheet = styles.sheet()
     where = rich(visit.account_name) if visit.account_name else _muted("No account")
-    if account is not None:
+    if account is not None and (not for_customer or ACCOUNT_FIELD_AUDIENCE["kind"] is Audience.CUSTOMER):
         where += _muted(" · " + escape(account.kind.label))
     pairs: list[tuple[str, str]] = [
         ("WHERE", where),
@@ -296,22 +308,36 @@ def _facts(visit: Visit, account: Account | None) -> list[Flowable]:
     return [table]
 
 
-def _contacts(account: Account) -> list[Flowable]:
+def _contact_name(contact: Contact) -> str:
+    return f'<font name="{SEMIBOLD}">{rich(contact.name)}</font>'
+
+
+def _contact_follow_up(contact: Contact) -> str:
+    return escape(contact.follow_up.label) if contact.follow_up != FollowUpChannel.UNKNOWN else _muted("Not known")
+
+
+#: The columns of the table of people at the account: the contact field each shows (which
+#: says who may read it), its heading, its share of the width and how it is written.
+CONTACT_COLUMNS: tuple[tuple[str, str, float, Callable[[Contact], str]], ...] = (
+    ("name", "Contact", 0.3, _contact_name),
+    ("role", "Role", 0.3, lambda contact: rich(contact.role)),
+    ("buying_role", "Buying role", 0.18, lambda contact: escape(contact.buying_role.label)),
+    ("follow_up", "Prefers follow-up by", 0.22, _contact_follow_up),
+)
+
+
+def _contacts(account: Account, for_customer: bool = False) -> list[Flowable]:
     sheet = styles.sheet()
     if not account.contacts:
         return []
-    data: list[list[object]] = [["Contact", "Role", "Buying role", "Prefers follow-up by"]]
+    columns = [column for column in CONTACT_COLUMNS
+               if not for_customer or CONTACT_FIELD_AUDIENCE[column[0]] is Audience.CUSTOMER]
+    data: list[list[object]] = [[heading for _, heading, _, _ in columns]]
     for contact in account.contacts:
-        data.append([
-            para(f'<font name="{SEMIBOLD}">{rich(contact.name)}</font>', sheet.cell),
-            para(rich(contact.role), sheet.cell),
-            para(escape(contact.buying_role.label), sheet.cell),
-            para(escape(contact.follow_up.label) if contact.follow_up != FollowUpChannel.UNKNOWN
-                 else _muted("Not known"), sheet.cell),
-        ])
-    width = styles.FRAME_WIDTH
-    table = Table(data, colWidths=[width * 0.3, width * 0.3, width * 0.18, width * 0.22], repeatRows=1,
-                  splitInRow=1, hAlign="LEFT")
+        data.append([para(write(contact), sheet.cell) for _, _, _, write in columns])
+    share = sum(part for _, _, part, _ in columns)
+    widths = [styles.FRAME_WIDTH * part / share for _, _, part, _ in columns]
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(styles.data_table_style())
     return [para(f"People at {rich(account.name)}", sheet.subheading), table]
 
@@ -389,28 +415,34 @@ def _links(links: VisitLinks) -> list[Flowable]:
 
 def visit_story(visit: Visit, account: Account | None,
                 theme_names: Callable[[list[str]], list[str]] | None = None,
-                links: VisitLinks | None = None, stage: str = "") -> list[Flowable]:
+                links: VisitLinks | None = None, stage: str = "", for_customer: bool = False) -> list[Flowable]:
     """Every flowable of a visit's report, in reading order.
 
     Args:
         visit: the visit, with its findings.
-        account: its account, if any, with its contacts.
+        account: the account visited, with its contacts; None when the visit has none.
         theme_names: the names the team's list gives some theme ids (`TermIndex.names`);
             without it, findings are shown without their themes.
         links: the ride-along it debriefs and the visits that debrief it.
         stage: its next step's stage as the team's list names it now.
+        for_customer: the customer version: only what `domain.audience` declares for the customer
+            (themes, links between visits and the funnel stage are the team's own).
     """
     sheet = styles.sheet()
+    if for_customer:
+        visit = customer_visit(visit)
+        account = customer_account(account) if account is not None else None
+        theme_names, links, stage = None, None, ""
     story: list[Flowable] = [para("VISIT REPORT", sheet.kicker)]
     title = visit.title.strip() or (f"Visit to {visit.account_name}" if visit.account_name else "Visit")
     story.append(para(rich(title), sheet.title))
     story.append(para(escape(_joined([visit.kind.label, format_moment(visit.visited_on)]))
                       + (" · " + rich(visit.account_name) if visit.account_name else ""), sheet.subtitle))
-    story.extend(_facts(visit, account))
+    story.extend(_facts(visit, account, for_customer))
     if links is not None:
         story.extend(_links(links))
     if account is not None:
-        story.extend(_contacts(account))
+        story.extend(_contacts(account, for_customer))
     story.append(Spacer(1, styles.BLOCK_GAP))
     if visit.objective.strip():
         story.append(callout("Objective", visit.objective))
@@ -421,7 +453,8 @@ def visit_story(visit: Visit, account: Account | None,
     for kind in FINDING_KINDS:
         findings = [f for f in _ordered(visit, kind) if _worth_showing(f)]
         if findings:
-            story.extend(section_heading(kind.title, len(findings)))
+            title = kind.customer_title or kind.title if for_customer else kind.title
+            story.extend(section_heading(title, len(findings)))
             if kind.themed and theme_names is not None:
                 for finding in findings:
                     story.extend(SECTION_WRITERS[kind.key]([finding], people))
@@ -438,17 +471,21 @@ def visit_story(visit: Visit, account: Account | None,
     return story
 
 
-def visit_document_info(visit: Visit, author: str) -> DocumentInfo:
+def visit_document_info(visit: Visit, author: str, for_customer: bool = False,
+                        branding: Branding | None = None) -> DocumentInfo:
     place = visit.account_name or "no account"
     day = format_day(visit.visited_on)
     title = visit.title.strip() or f"Visit to {place}"
+    version = " (customer version)" if for_customer else ""
     return DocumentInfo(
         title=f"{title} ({day})",
         author=author,
-        subject=f"Field visit report: {visit.kind.label.lower()} at {place} on {day}",
+        subject=f"Field visit report{version}: {visit.kind.label.lower()} at {place} on {day}",
         header_subject=visit.account_name,
         header_detail=day,
-        header_right="Visit report",
+        header_right="Visit report · customer version" if for_customer else "Visit report",
+        branding=branding or Branding(),
+        footer_note=customer_footer() if for_customer else "",
     )
 
 
@@ -456,7 +493,8 @@ def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author:
                     progress: Callable[[int, int], None] | None = None,
                     cancelled: Callable[[], bool] | None = None,
                     theme_names: Callable[[list[str]], list[str]] | None = None,
-                    links: VisitLinks | None = None, stage: str = "") -> Path:
+                    links: VisitLinks | None = None, stage: str = "",
+                    for_customer: bool = False, branding: Branding | None = None) -> Path:
     """Write the report of a visit already loaded (with its account, if any) to `target`.
 
     `theme_names` names the findings' themes (see `visit_story`).
@@ -466,14 +504,16 @@ def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author:
         ReportFileError: the target cannot be written.
     """
     reporter = ProgressReporter(progress, cancelled, total=1)
-    story = visit_story(visit, account, theme_names, links, stage)
+    story = visit_story(visit, account, theme_names, links, stage, for_customer)
     reporter.advance()
-    return write_pdf(Path(target), story, visit_document_info(visit, author), reporter)
+    info = visit_document_info(visit, author, for_customer, branding)
+    return write_pdf(Path(target), story, info, reporter)
 
 
 def write_visit_report(services: Services, visit_id: str, target: Path,
                        progress: Callable[[int, int], None] | None = None,
-                       cancelled: Callable[[], bool] | None = None) -> Path:
+                       cancelled: Callable[[], bool] | None = None,
+                       for_customer: bool = False, branding: Branding | None = None) -> Path:
     """Load a visit and write its PDF report to `target` (see `fieldnotes.services.reports`).
 
     Raises:
@@ -488,5 +528,7 @@ def write_visit_report(services: Services, visit_id: str, target: Path,
     themes = services.terms.index()
     links = services.notebook.linked_visits(visit_id)
     stage = services.terms.canonical_name(TermList.STAGE, visit.next_step_stage) if visit.next_step_stage else ""
+    if branding is None:
+        branding = services.team.branding()
     return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled, themes.names, links,
-                           stage)
+                           stage, for_customer, branding)
