@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("find", "&Find…", QKeySequence.StandardKey.Find, "Search every visit"))
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("accounts", "&Accounts and contacts…", "Ctrl+Shift+A"))
+        edit_menu.addAction(self._action("lists", "&Offerings, competitors and stages…", None,
+                                         "The team's lists: add, rename, merge, and the funnel's order"))
         edit_menu.addAction(self._action("guides", "Interview &guides…"))
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
 
@@ -200,6 +202,7 @@ class MainWindow(QMainWindow):
             "review_conflicts": workspace.sync.review_conflicts,
             "find": workspace.focus_search,
             "accounts": workspace.edit_accounts,
+            "lists": workspace.edit_lists,
             "guides": workspace.edit_guides,
             "author": workspace.edit_author,
         }

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
 from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.limits import author_name_problem
 from fieldnotes.domain.model import VISIT_TEXT_FIELDS, Visit
+from fieldnotes.domain.terms import TermList
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.names import KnownNames
@@ -123,6 +124,8 @@ class Workspace(QObject):
             self._refresh_competitor_choices()
         if change.guides:
             self.guide_panel.reload_guides()
+        if change.terms:
+            self._lists_changed()
 
     def _reload_choices(self) -> None:
         accounts = self.services.notebook.account_choices()
@@ -135,6 +138,19 @@ class Workspace(QObject):
         if [combo.itemData(i) for i in range(1, combo.count())] != competitors:
             accounts = self.services.notebook.account_choices()
             self.visit_list.reload_filter_choices(accounts, competitors)
+
+    def _lists_changed(self) -> None:
+        """After a rename or merge: completion offers the lists anew, and a competitor filter
+        on a merged name follows it to the entry it became (its findings were rewritten)."""
+        self.names.refresh_soon()
+        combo = self.visit_list.competitor_filter
+        chosen = combo.currentData()
+        self.visit_list.reload_filter_choices(self.services.notebook.account_choices(),
+                                              self.services.search.competitors())
+        if chosen:
+            position = combo.findData(self.services.terms.canonical_name(TermList.COMPETITOR, chosen))
+            combo.setCurrentIndex(max(position, 0))
+            self.visit_list.apply_query()
 
     def _visit_loaded(self, visit: object) -> None:
         previous, self._shown = self._shown, visit if isinstance(visit, Visit) else None
@@ -264,6 +280,13 @@ class Workspace(QObject):
         visit = self.editing.visit
         AccountsDialog(self.services.notebook, self.operations, self._frame.dialog_parent(),
                        visit.account_id if visit else None, vcards=self.services.vcards).exec()
+
+    def edit_lists(self) -> None:
+        """The team's lists of offerings, competitors and funnel stages."""
+        from fieldnotes.ui.lists_dialog import ListsDialog
+
+        self.editing.flush()
+        ListsDialog(self.services.terms, self.operations, self._frame.dialog_parent()).exec()
 
     def edit_guides(self) -> None:
         """The interview guide editor, on the guide the panel shows."""
