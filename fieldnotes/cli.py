@@ -292,6 +292,8 @@ FEATURE_COMMANDS: dict[str, str] = {
     "sync": "fieldnotes.services.sync.cli",
     "conflicts": "fieldnotes.services.sync.cli",
     "resolve": "fieldnotes.services.sync.cli",
+    "competitors": "fieldnotes.services.lists_cli",
+    "offerings": "fieldnotes.services.lists_cli",
 }
 
 

@@ -353,7 +353,9 @@ def competitor_spellings(connection: Connection, name: str) -> list[str]:
         {"limit": MAX_SPELLINGS_WALKED},
     )
     spellings.update(used for (used,) in walked if normalized_name(used) in wanted)
-    return sorted(spellings, key=lambda spelling: (spelling.casefold(), spelling))
+    # NOCASE folds ASCII letters only: one spelling of each such fold is enough.
+    folded = {(spelling.lower() if spelling.isascii() else spelling): spelling for spelling in sorted(spellings)}
+    return sorted(folded.values(), key=lambda spelling: (spelling.casefold(), spelling))
 
 
 def _finding_filters(connection: Connection, query: VisitQuery) -> list[_FindingFilter]:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.terms import TermList
+from fieldnotes.domain.terms import Term, TermList
 from fieldnotes.services.changes import Change
 from fieldnotes.services.terms import ENTRY_NAMES, ListUse, Terms
 from fieldnotes.ui.operations import Operations
@@ -168,12 +168,13 @@ class ListUsageModel(QAbstractTableModel):
         if not new or new == old:
             return False
         which = self.page.which
-        done = self._operations.run(lambda: self._terms.rename(which, old, new),
-                                    title=f"Rename {ENTRY_NAMES[which]}", parent=self._parent)
-        if done is None:
-            return False
-        # The lines are read again once the editor has closed (the change's broadcast).
-        self._renamed = done[0].name
+        # A rename rewrites every finding that names it (seconds for thousands): in the
+        # background. The lines are read again when its change is broadcast.
+        def renamed(result: tuple[Term, Change]) -> None:
+            self._renamed = result[0].name
+
+        self._operations.run_in_background(f"Renaming the {ENTRY_NAMES[which]}",
+                                           lambda progress, cancelled: self._terms.rename(which, old, new), renamed)
         return True
 
 
@@ -320,13 +321,23 @@ class ListTab(QWidget):
             return
         target = ask.textValue().strip()
 
-        def merge_all() -> tuple[str, Change]:
-            changes = [self._terms.merge(which, source, target)[1] for source in sources if source != target]
+        merged = [source for source in sources if source != target]
+
+        def merge_all(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> tuple[str, Change]:
+            changes = []
+            for done, source in enumerate(merged):
+                if cancelled():
+                    break
+                progress(done, len(merged))
+                changes.append(self._terms.merge(which, source, target)[1])
             return target, Change.union(*changes)
 
-        if self._run(f"Merge {entry}s", merge_all) is not None:
+        def finished(_result: tuple[str, Change]) -> None:
             self.reload()
             self.select(self._terms.canonical_name(which, target))
+
+        # Every finding that names a merged line is rewritten: seconds for thousands.
+        self._operations.run_in_background(f"Merging {entry}s", merge_all, finished)
 
     def move_current(self, step: int) -> None:
         name = self.current_name()
