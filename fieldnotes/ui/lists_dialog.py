@@ -93,12 +93,8 @@ class ListUsageModel(QAbstractTableModel):
         self.page = page
         self._lines: list[ListUse] = []
         self._parent = parent
-        self._renamed: str | None = None
-
-    def take_renamed(self) -> str | None:
-        """The new name of the line renamed in place since the last call, if any."""
-        renamed, self._renamed = self._renamed, None
-        return renamed
+        #: Called with the new name once a rename made in place is saved.
+        self.renamed: Callable[[str], None] = lambda _name: None
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -169,9 +165,9 @@ class ListUsageModel(QAbstractTableModel):
             return False
         which = self.page.which
         # A rename rewrites every finding that names it (seconds for thousands): in the
-        # background. The lines are read again when its change is broadcast.
+        # background, and the lines are read again when it is done.
         def renamed(result: tuple[Term, Change]) -> None:
-            self._renamed = result[0].name
+            self.renamed(result[0].name)
 
         self._operations.run_in_background(f"Renaming the {ENTRY_NAMES[which]}",
                                            lambda progress, cancelled: self._terms.rename(which, old, new), renamed)
@@ -201,6 +197,7 @@ class ListTab(QWidget):
         add_label.setBuddy(self.add_edit)
 
         self.model = ListUsageModel(terms, operations, page, self)
+        self.model.renamed = self._show_renamed
         self.table = QTableView()
         self.table.setObjectName(f"{page.which.value}Table")
         self.table.setAccessibleName(f"{page.tab.replace('&', '')} and how often each is named")
@@ -256,10 +253,14 @@ class ListTab(QWidget):
         QWidget.setTabOrder(self.add_edit, self.table)
 
     def reload(self) -> None:
-        """Read the list again, keeping the current line (or the one just renamed) selected."""
-        current = self.model.take_renamed() or self.current_name()
+        """Read the list again, keeping the current line selected."""
+        current = self.current_name()
         self.model.reload()
         self.select(current)
+
+    def _show_renamed(self, name: str) -> None:
+        self.reload()
+        self.select(name)
 
     def current_name(self) -> str | None:
         index = self.table.currentIndex()

@@ -3,6 +3,7 @@ reordered from the keyboard, and what uses them follows."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QInputDialog
 
@@ -77,8 +78,7 @@ def test_competitors_are_added_renamed_and_merged_by_keyboard(qtbot, qtmodeltest
     editor.selectAll()
     type_text(editor, "Hydronix AB")
     press(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: tab.model.row_of("Hydronix AB") >= 0)
-    assert tab.current_name() == "Hydronix AB"
+    qtbot.waitUntil(lambda: tab.current_name() == "Hydronix AB")  # saved in the background, then shown
     assert services.terms.canonical_name(TermList.COMPETITOR, "hydronix") == "Hydronix AB"  # the old name stays
 
     _select(tab, "AquaMeca GmbH", "Aqu")
@@ -145,3 +145,39 @@ def test_the_menu_opens_the_lists(qtbot, open_window, monkeypatch) -> None:
     window.actions_by_name["lists"].trigger()
     assert [dialog.windowTitle() for dialog in shown] == ["Offerings, competitors and stages"]
     assert window.actions_by_name["lists"] in window.edit_menu.actions()
+
+
+# The offscreen platform cannot raise a popup or grab the keyboard for it; a desktop can.
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_the_offering_field_completes_from_the_catalogue_and_saves_its_spelling(qtbot, open_window) -> None:
+    window = open_window()
+    services = window.workspace.services
+    visit, change = services.notebook.create_visit(title="Review")
+    window.workspace.notifier.publish(change)
+    services.notebook.add_finding(visit.id, "awareness", "", {"offering": "spare parts"})  # typed before the list
+    services.terms.add(TermList.OFFERING, "Remote monitoring")
+    services.terms.add(TermList.COMPETITOR, "Aquameca")
+    services.terms.add(TermList.COMPETITOR, "Aqu")
+    services.terms.merge(TermList.COMPETITOR, "Aqu", "Aquameca")
+    window.workspace.names.refresh()
+    qtbot.waitUntil(lambda: window.workspace.names.known("offering") == ["Remote monitoring", "spare parts"],
+                    timeout=5000)
+    assert window.workspace.names.known("competitor") == ["Aquameca"]  # a merged name is not offered again
+    window.workspace.editing.open(visit.id)
+    window.workspace.editor.show_section("awareness")
+    field = window.workspace.editor.sections["awareness"].quick_fields["offering"]
+    field.setFocus()
+    qtbot.keyClicks(field, "remo")
+    completer = field.completer()
+    qtbot.waitUntil(completer.popup().isVisible, timeout=3000)
+    assert completer.currentCompletion() == "Remote monitoring"
+
+    competitor = window.workspace.editor.sections["competitor_move"].quick_fields["competitor"]
+    window.workspace.editor.show_section("competitor_move")
+    section = window.workspace.editor.sections["competitor_move"]
+    section.quick_text.setText("New pump line")
+    competitor.setFocus()
+    competitor.setText("aqu")
+    press(competitor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.workspace.editing.visit.findings_of("competitor_move") != [])
+    assert [f.get("competitor") for f in window.workspace.editing.visit.findings_of("competitor_move")] == ["Aquameca"]
