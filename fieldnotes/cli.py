@@ -5,7 +5,7 @@ Exit codes: 0 success; 1 a user error (one line on standard error, nothing chang
 A command that finds nothing succeeds (0) and says so in one note on standard error.
 
 Start-up stays light: a command's parser is configured only when that command runs, and
-the reading commands (`list`, `search`, `accounts`, `contacts`, `conflicts`) read an
+the reading commands (`list`, `search`, `accounts`, `contacts`, `themes`, `conflicts`) read an
 up-to-date notebook through plain sqlite3 (`storage.read_only`); SQLAlchemy, alembic and
 ReportLab load only for the commands that write or draw.
 """
@@ -292,6 +292,7 @@ FEATURE_COMMANDS: dict[str, str] = {
     "sync": "fieldnotes.services.sync.cli",
     "conflicts": "fieldnotes.services.sync.cli",
     "resolve": "fieldnotes.services.sync.cli",
+    "themes": "fieldnotes.services.themes_cli",
     "competitors": "fieldnotes.services.lists_cli",
     "offerings": "fieldnotes.services.lists_cli",
 }

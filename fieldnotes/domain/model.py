@@ -174,6 +174,10 @@ class FindingField:
     default: object = None
     #: Offered in the capture form's entry row; otherwise set in the findings table only.
     quick: bool = True
+    #: For a name typed freely: the CONTACT field of the same kind that links the name to
+    #: one of the account's contacts. Picking a contact's name sets both; the form shows
+    #: them as one field.
+    contact_link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,12 @@ class FindingKind:
             if candidate.name == name:
                 return candidate
         raise KeyError(name)
+
+    @property
+    def shown_fields(self) -> tuple[FindingField, ...]:
+        """The fields a form shows: a contact link is shown within the name it links."""
+        linked = {spec.contact_link for spec in self.fields if spec.contact_link}
+        return tuple(spec for spec in self.fields if spec.name not in linked)
 
 
 _QUOTE = FindingField("quote", "Verbatim quote", FieldType.LONG_TEXT, default="")
@@ -262,7 +272,7 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "buying_centre", "buying_centre", "Buying centre", "Who and why",
         (
-            FindingField("person", "Person", FieldType.TEXT, default=""),
+            FindingField("person", "Person", FieldType.TEXT, default="", contact_link="contact_id"),
             FindingField("contact_id", "Contact", FieldType.CONTACT, default=None, quick=False),
             FindingField("buying_role", "Buying role", FieldType.CHOICE, BuyingRole, BuyingRole.UNKNOWN),
             FindingField("criteria", "Decision criteria", FieldType.TEXT, default=""),
@@ -428,6 +438,30 @@ class VisitRow:
     kind: VisitKind
     visited_on: str
     salesperson: str
+
+
+@dataclass(frozen=True)
+class VisitLink:
+    """Another visit as a link names it: a debrief's ride-along, a ride-along's debriefs."""
+
+    id: str
+    title: str
+    kind: VisitKind
+    visited_on: str
+    account_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """“Title, date”, as a link shows it (the kind of visit stands in for a missing title)."""
+        return f"{self.title.strip() or self.kind.label}, {self.visited_on[:10]}"
+
+
+@dataclass(frozen=True)
+class VisitLinks:
+    """The visits linked to one: the ride-along it debriefs, and the debriefs of it."""
+
+    debrief_of: VisitLink | None = None
+    debriefed_in: tuple[VisitLink, ...] = ()
 
 
 # --- value rules -----------------------------------------------------------------------

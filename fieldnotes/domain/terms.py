@@ -46,6 +46,21 @@ class Term:
     position: int = 0
 
 
+@dataclass(frozen=True)
+class ThemeCount:
+    """How much one theme is used: by how many findings, in how many visits and accounts.
+
+    `id` and `name` are the live theme's; findings tagged with a theme merged into it, or
+    with another theme of the same name, count for it (each finding once).
+    """
+
+    id: str
+    name: str
+    findings: int
+    visits: int
+    accounts: int
+
+
 def normalized_name(name: str) -> str:
     """A term's name as it is compared: case, accents and spacing do not matter."""
     decomposed = unicodedata.normalize("NFKD", name)
@@ -147,11 +162,6 @@ class TermIndex:
                 names.append(" ".join(name.split()))
                 known.add(key)
         return names
-
-    def standing_for(self, term_id: str) -> list[Term]:
-        """Every term that stands for the same term as `term_id` (itself included)."""
-        target = self._canonical.get(term_id)
-        return [t for t in self.terms.values() if target is not None and self._canonical[t.id] == target]
 
     def aliases(self, which: TermList, name: str) -> list[str]:
         """Every name that stands for the same term as `name` (itself included)."""

@@ -1,8 +1,9 @@
-"""Interview guides: the default one ships in `resources/guides`, users edit and add their own."""
+"""Interview guides: one per kind of visit ships in `resources/guides`, users edit and add their own."""
 
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from fieldnotes.domain.errors import ValidationError
 from fieldnotes.domain.limits import check_text_size
@@ -14,11 +15,21 @@ from fieldnotes.storage import guide_store as store
 from fieldnotes.storage.database import Database
 from fieldnotes.storage.stamp import Stamp
 
+#: The customer-visit guide, the one guide fieldnotes shipped before there was one per kind;
+#: its id stays, so visits that use it keep it.
 DEFAULT_GUIDE_FILE = "default.json"
-#: The stamps of the shipped guide, the same in every notebook: it was written once, by
+#: Every shipped guide, one per kind of visit. Each has a fixed id and fixed stamps, so two
+#: laptops that install them hold the same records and sync has nothing to merge.
+SHIPPED_GUIDE_FILES = ("default.json", "ride_along.json", "partner_visit.json", "event.json", "debrief.json")
+#: The stamps of the shipped guides, the same in every notebook: they were written once, by
 #: fieldnotes, not by whoever opened a new notebook and when. An export of a new notebook
 #: thus imports into another and exports again unchanged.
 SHIPPED_GUIDE_STAMP = Stamp("fieldnotes", "2026-01-01T00:00:00.000Z")
+#: The notebook's record (in its local `meta` table) of the shipped guides it was given: a
+#: shipped guide is installed once, so one the user deleted stays deleted.
+SHIPPED_GUIDES_KEY = "shipped_guides"
+#: The customer-visit guide's name before there was one guide per kind.
+_FORMER_DEFAULT_NAME = "Default interview guide"
 
 
 def _check_section(section: str) -> str:
@@ -33,7 +44,19 @@ def load_guide_file(name: str = DEFAULT_GUIDE_FILE) -> Guide:
     prompts = [
         GuidePrompt(p["id"], _check_section(p["section"]), p["text"], index) for index, p in enumerate(data["prompts"])
     ]
-    return Guide(data["id"], data["name"], prompts)
+    kind = VisitKind.parse(data["visit_kind"], "guide visit kind") if data.get("visit_kind") else None
+    return Guide(data["id"], data["name"], prompts, kind)
+
+
+@cache
+def shipped_guides() -> tuple[Guide, ...]:
+    """The guides fieldnotes ships, the customer-visit guide first."""
+    return tuple(load_guide_file(name) for name in SHIPPED_GUIDE_FILES)
+
+
+def default_guide_id() -> str:
+    """The id of the customer-visit guide: what a visit of a kind without a guide of its own uses."""
+    return shipped_guides()[0].id
 
 
 class Guides:
@@ -47,15 +70,38 @@ class Guides:
         return self._signature.stamp()
 
     def ensure_default(self) -> str:
-        """Install the shipped default guide if this database has no guide yet; return its id."""
-        shipped = load_guide_file()
-        with self.database.writing() as session:
-            if store.guide_count(session):
-                if store.has_guide(session, shipped.id):
-                    return shipped.id
-                return store.oldest_guide_id(session) or shipped.id
-            store.insert_guide(session, shipped, SHIPPED_GUIDE_STAMP)
-        return shipped.id
+        """Install the shipped guides this notebook was not given yet; return the default guide's id.
+
+        A new notebook gets every shipped guide. A notebook from before there was one guide
+        per kind had only the customer-visit guide: it gets the others, and that guide, if
+        nobody changed it, its kind and name. Each shipped guide is installed once: one the
+        user deleted is not brought back. The default is the customer-visit guide, or the
+        oldest guide when that one was deleted.
+        """
+        shipped = shipped_guides()
+        default_id = shipped[0].id
+        given = json.loads(self.database.meta(SHIPPED_GUIDES_KEY) or "[]")
+        missing = [guide for guide in shipped if guide.id not in given]
+        if missing:
+            with self.database.writing() as session:
+                upgraded = not given and store.guide_count(session) > 0
+                for guide in missing:
+                    if guide.id == default_id and upgraded:
+                        # Every laptop writes the same values here, so sync finds them equal.
+                        store.adopt_former_default(session, guide, _FORMER_DEFAULT_NAME, SHIPPED_GUIDE_STAMP)
+                    elif not store.has_guide(session, guide.id):
+                        store.insert_guide(session, guide, SHIPPED_GUIDE_STAMP)
+            self.database.set_meta(SHIPPED_GUIDES_KEY, json.dumps([*given, *(g.id for g in missing)]))
+        with self.database.reading() as session:
+            if store.has_guide(session, default_id):
+                return default_id
+            return store.oldest_guide_id(session) or default_id
+
+    def guide_id_for_kind(self, visit_kind: VisitKind | str) -> str | None:
+        """The guide a new visit of this kind starts with (see `guide_store.guide_id_for_kind`)."""
+        kind = VisitKind.parse(str(visit_kind), "visit kind").value
+        with self.database.reading() as session:
+            return store.guide_id_for_kind(session, kind, default_guide_id())
 
     def guides(self) -> list[Guide]:
         with self.database.reading() as session:

@@ -25,20 +25,27 @@ from fieldnotes.domain.model import (
     ReferenceUse,
     Visit,
     VisitKind,
+    VisitLink,
+    VisitLinks,
     coerce_finding_attribute,
     finding_kind,
     new_id,
     normalize_date,
     normalize_visited_on,
 )
+from fieldnotes.domain.people import LINK_FIELD, Mention
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
+from fieldnotes.services.guides import default_guide_id
 from fieldnotes.services.signature import Signature
+from fieldnotes.storage import guide_store, mentions, term_store
 from fieldnotes.storage import notebook_store as store
-from fieldnotes.storage import term_store
 from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.schema import synced_fields
 from fieldnotes.storage.stamp import Stamp
+
+#: The finding kind whose rows name a person of the buying centre.
+BUYING_CENTRE = "buying_centre"
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +210,13 @@ class Notebook:
                 values[name] = text
         return values
 
+    def mentions_of(self, contact_id: str) -> list[Mention]:
+        """Everything that names a person: visits they attended, what they said, buying-centre rows
+        and follow-ups for them; newest visit first."""
+        with self.database.reading() as session:
+            account_id = store.contact_account_id(session, contact_id)
+            return mentions.mentions_of(session, contact_id, account_id)
+
     def delete_contact(self, contact_id: str) -> Change:
         with self.database.writing() as session:
             account_id = store.contact_account_id(session, contact_id)
@@ -214,6 +228,19 @@ class Notebook:
     def visit(self, visit_id: str) -> Visit:
         with self.database.reading() as session:
             return store.visit(session, visit_id)
+
+    def linked_visits(self, visit_id: str) -> VisitLinks:
+        """The ride-along a visit debriefs (if it is still there) and the visits that debrief it."""
+        with self.database.reading() as session:
+            _account_id, debriefed = store.visit_account_and_debrief_of(session, visit_id)
+            debrief_of = store.visit_link(session, debriefed) if debriefed else None
+            return VisitLinks(debrief_of, tuple(store.debriefs_of(session, visit_id)))
+
+    def debrief_candidates(self, visit_id: str, limit: int = 200) -> list[VisitLink]:
+        """What a debrief can be of: ride-alongs of its account, then others, most recent first."""
+        with self.database.reading() as session:
+            account_id, _debriefed = store.visit_account_and_debrief_of(session, visit_id)
+            return store.debrief_candidates(session, account_id, visit_id, limit)
 
     def visit_count(self) -> int:
         with self.database.reading() as session:
@@ -228,6 +255,7 @@ class Notebook:
         guide_id: str | None = None,
         origin: object = None,
     ) -> tuple[Visit, Change]:
+        """Record a new visit; without a `guide_id` it uses the guide made for its kind."""
         draft = Visit(
             id=new_id(),
             account_id=account_id,
@@ -239,6 +267,8 @@ class Notebook:
         with self.database.writing() as session:
             if account_id is not None:
                 store.require(session, "account", account_id)
+            if draft.guide_id is None:
+                draft.guide_id = guide_store.guide_id_for_kind(session, draft.kind.value, default_guide_id())
             visit = store.insert_visit(session, draft, self._stamp())
         return visit, Change(visit_ids=frozenset({visit.id}), visit_list=True, origin=origin)
 
@@ -276,6 +306,23 @@ class Notebook:
             _as_listed(session, "visit", None, values)
             store.update_fields(session, "visit", visit_id, values, self._stamp())
         return Change(visit_ids=frozenset({visit_id}), visit_list=bool(_LISTED_FIELDS & set(fields)), origin=origin)
+
+    def change_kind(self, visit_id: str, kind: VisitKind | str, origin: object = None
+                    ) -> tuple[dict[str, object], Change]:
+        """Change a visit's kind; while no prompt is ticked off, it also takes that kind's guide.
+
+        Returns the fields written, with their new values, so that the change can be undone
+        field by field, and what changed.
+        """
+        values: dict[str, object] = {"kind": VisitKind.parse(str(kind), "visit kind").value}
+        with self.database.writing() as session:
+            visit = store.visit(session, visit_id)
+            if not visit.covered_prompts:
+                guide_id = guide_store.guide_id_for_kind(session, str(values["kind"]), default_guide_id())
+                if guide_id != visit.guide_id:
+                    values["guide_id"] = guide_id
+            store.update_fields(session, "visit", visit_id, values, self._stamp())
+        return values, Change(visit_ids=frozenset({visit_id}), visit_list=True, origin=origin)
 
     def set_prompt_covered(self, visit_id: str, prompt_id: str, covered: bool, origin: object = None) -> Change:
         _record_ids([prompt_id])
@@ -327,9 +374,12 @@ class Notebook:
         checked = self._checked_attributes(kind, attributes or {})
         text = _require_text(text, "text")
         stamp = self._stamp()
+        accounts: set[str] = set()
         with self.database.writing() as session:
             store.require(session, "visit", visit_id)
             _as_listed(session, "finding", kind, checked)
+            if checked.get(LINK_FIELD) and kind == BUYING_CENTRE:
+                accounts |= self._one_role(session, checked, None, stamp)
             count = store.findings_in_section(session, visit_id, kind)
             if position is None or position >= count:
                 position = count
@@ -337,20 +387,61 @@ class Notebook:
                 store.shift_positions(session, visit_id, kind, from_position=position, by=1)
             finding = store.insert_finding(session, Finding(new_id(), visit_id, kind, text, position, checked), stamp)
             store.touch_visit(session, visit_id, stamp)
-        return finding, Change(visit_ids=frozenset({visit_id}), origin=origin)
+        return finding, Change(visit_ids=frozenset({visit_id}), account_ids=frozenset(accounts), origin=origin)
 
     def update_finding(self, finding_id: str, origin: object = None, text: str | None = None,
                        **attributes: object) -> Change:
+        """Change some fields of a finding.
+
+        A buying-centre row linked to a contact holds the contact's buying role: writing
+        the row's role writes the contact's (see `_one_role`).
+        """
         stamp = self._stamp()
+        accounts: set[str] = set()
         with self.database.writing() as session:
             current = store.finding(session, finding_id)
             values = self._checked_attributes(current.kind, attributes)
             if text is not None:
                 values["text"] = _require_text(text, "text")
             _as_listed(session, "finding", current.kind, values)
+            if current.kind == BUYING_CENTRE and values.get(LINK_FIELD, current.get(LINK_FIELD)):
+                accounts |= self._one_role(session, values, current, stamp)
             store.update_fields(session, "finding", finding_id, values, stamp)
             store.touch_visit(session, current.visit_id, stamp)
-            return Change(visit_ids=frozenset({current.visit_id}), origin=origin)
+            return Change(visit_ids=frozenset({current.visit_id}), account_ids=frozenset(accounts), origin=origin)
+
+    def _one_role(self, session: WriteSession, values: dict[str, object], current: Finding | None,
+                  stamp: Stamp) -> set[str]:
+        """Keep one buying role per person: a linked row's role is its contact's.
+
+        The row's own `buying_role` column is set to the contact's role whenever the row's
+        link or role is written, so that the row still says something true if the contact
+        is later deleted (or has not arrived by sync yet); while the contact exists, every
+        reader shows the contact's role instead (`domain.people.People.buying_role`), so a
+        role changed elsewhere needs no rewrite of the rows that name the person (and two
+        laptops editing other fields of a row never disagree about its role).
+        Writing a linked row's role writes the contact's. Linking a row whose role is
+        known to a contact whose role is not gives the contact the row's role; otherwise
+        the row takes the contact's. Changes `values` in place; returns the accounts whose
+        contact changed.
+        """
+        contact_id = str(values.get(LINK_FIELD) or (current.get(LINK_FIELD) if current else "") or "")
+        contact = store.contact_or_none(session, contact_id)
+        if contact is None:
+            return set()
+        newly_linked = current is None or values.get(LINK_FIELD, current.get(LINK_FIELD)) != current.get(LINK_FIELD)
+        if not newly_linked and "buying_role" not in values:
+            return set()  # the row's other fields changed; its role is still the contact's
+        row_role = values.get("buying_role", current.get("buying_role") if current else BuyingRole.UNKNOWN.value)
+        explicit = "buying_role" in values and not (newly_linked and row_role == BuyingRole.UNKNOWN.value)
+        if newly_linked and not explicit and row_role != BuyingRole.UNKNOWN.value:
+            explicit = contact.buying_role is BuyingRole.UNKNOWN  # the row knew what the contact did not
+        if explicit and row_role != contact.buying_role.value:
+            store.update_fields(session, "contact", contact.id, {"buying_role": row_role}, stamp)
+            return {contact.account_id}
+        if not explicit:
+            values["buying_role"] = contact.buying_role.value
+        return set()
 
     def delete_finding(self, finding_id: str, origin: object = None) -> tuple[Finding, Change]:
         """Delete a finding; returns it so that `restore_finding` can undo the deletion."""

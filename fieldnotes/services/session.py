@@ -13,6 +13,7 @@ from fieldnotes.services.search import Search
 from fieldnotes.services.signature import Signature
 from fieldnotes.services.spreadsheets import Spreadsheets
 from fieldnotes.services.terms import Terms
+from fieldnotes.services.theme_work import ThemeWork
 from fieldnotes.services.vcards import VCards
 from fieldnotes.storage.database import Database, open_database
 
@@ -44,6 +45,7 @@ class Services:
     spreadsheets: Spreadsheets = field(init=False)
     vcards: VCards = field(init=False)
     terms: Terms = field(init=False)
+    theme_work: ThemeWork = field(init=False)
 
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.signature)
@@ -53,6 +55,7 @@ class Services:
         self.spreadsheets = Spreadsheets(self.database)
         self.vcards = VCards(self.database, self.signature)
         self.terms = Terms(self.database, self.signature)
+        self.theme_work = ThemeWork(self.database, self.signature)
 
     @property
     def author(self) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from fieldnotes.domain.model import (
     AccountKind,
     VisitKind,
 )
-from fieldnotes.storage import bulk
+from fieldnotes.domain.terms import TermIndex
+from fieldnotes.storage import bulk, term_store
 from fieldnotes.storage.database import Database
 from fieldnotes.storage.schema import synced_fields
 
@@ -110,6 +112,7 @@ class _Notebook:
     contacts: list[dict[str, object]]
     visits: list[dict[str, object]]
     findings: list[dict[str, object]]
+    themes: TermIndex
 
     def account_names(self) -> dict[object, object]:
         return {account["id"]: account["name"] for account in self.accounts}
@@ -131,12 +134,13 @@ def _read(database: Database) -> _Notebook:
         contacts = list(bulk.rows(session, "contact", ("account_id", "name", "id")))
         visits = list(bulk.rows(session, "visit", ("visited_on", "id")))
         findings = list(bulk.rows(session, "finding", ("visit_id", "kind", "position")))
+        themes = term_store.term_index(session)
     # Findings follow their visits, and within a visit the interview's order of sections.
     visit_order = {visit["id"]: index for index, visit in enumerate(visits)}
     kind_order = _kind_order()
     findings.sort(key=lambda f: (visit_order.get(f["visit_id"], 0), kind_order.get(str(f["kind"]), 99),
                                  int(str(f["position"] or 0))))
-    return _Notebook(accounts, contacts, visits, findings)
+    return _Notebook(accounts, contacts, visits, findings, themes)
 
 
 # --- plain tables ----------------------------------------------------------------------------
@@ -167,9 +171,13 @@ def plain_tables(notebook: _Notebook) -> list[Table]:
     visits = Table("visits.csv", ["id", *_with_account_name(synced_fields("visit")), *_STAMPS])
     for visit in notebook.visits:
         visits.add(visit | {"account_name": names.get(visit["account_id"])})
-    findings = Table("findings.csv", ["id", *synced_fields("finding"), *_STAMPS])
+    # Theme ids are exact but mean nothing in a spreadsheet: their names follow them.
+    finding_columns = [name for field in synced_fields("finding")
+                       for name in ((field, "themes") if field == "theme_ids" else (field,))]
+    findings = Table("findings.csv", ["id", *finding_columns, *_STAMPS])
     for finding in notebook.findings:
-        findings.add(finding)
+        theme_ids = json.loads(str(finding.get("theme_ids") or "[]"))
+        findings.add(finding | {"themes": "; ".join(notebook.themes.names(theme_ids))})
     follow_up = FINDING_KINDS_BY_KEY["follow_up"]
     follow_ups = Table("follow_ups.csv", [
         "id", "visit_id", "visit_title", "visited_on", "account_id", "account_name", "text",

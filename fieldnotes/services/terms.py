@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from fieldnotes.domain.errors import NotFoundError, ValidationError
 from fieldnotes.domain.limits import MAX_LIST_ITEMS, check_text_size
 from fieldnotes.domain.model import finding_kind
-from fieldnotes.domain.terms import DEFAULT_STAGES, Term, TermIndex, TermList, normalized_name
+from fieldnotes.domain.terms import DEFAULT_STAGES, Term, TermIndex, TermList, ThemeCount, normalized_name
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
-from fieldnotes.storage import notebook_store, term_store
+from fieldnotes.storage import notebook_store, term_reads, term_store
 from fieldnotes.storage.database import Database, WriteSession
-from fieldnotes.storage.stamp import Stamp
+from fieldnotes.storage.search_index import driver_connection
 
 #: What users call an entry of each list, in messages.
 ENTRY_NAMES: dict[TermList, str] = {
@@ -145,6 +145,23 @@ class Terms:
         lines += [line(key, most_used_spelling(key), False) for key in others]
         return lines
 
+    def theme_counts(self, visit_ids: set[str] | None = None) -> list[ThemeCount]:
+        """Every live theme with how many findings carry it, in how many visits and accounts.
+
+        Findings tagged with a theme merged into another, or with a theme of the same name
+        added on another laptop, count for the theme they stand for, each finding once.
+
+        Args:
+            visit_ids: count only the findings of these visits (a search's results, say);
+                every visit when None.
+
+        Returns:
+            One `ThemeCount(id, name, findings, visits, accounts)` per live theme, themes no
+            finding carries included with zeros; the most used first, then by name.
+        """
+        with self.database.reading() as session:
+            return term_reads.theme_counts(driver_connection(session), visit_ids)
+
     def canonical_name(self, which: TermList, name: str) -> str:
         """The name a list knows for what was typed (a merged or differently spelled name
         gives the entry's name); the name itself when the list does not know it."""
@@ -200,15 +217,6 @@ class Terms:
                 return term_store.add_term(session, which, " ".join(name.split()), self._signature.stamp(), position)
         return self._find(index, which, name)
 
-    @staticmethod
-    def _absorb_duplicates(session: WriteSession, index: TermIndex, term: Term, stamp: Stamp) -> None:
-        """Merge into `term` the live entries that stand for it only because they are spelled
-        the same (added twice on two laptops): once `term` is renamed or merged, they would
-        come back as entries of their own."""
-        for other in index.standing_for(term.id):
-            if other.id != term.id and other.merged_into is None:
-                term_store.update_term(session, other.id, stamp, merged_into=term.id)
-
     def rename(self, which: TermList, old: str, new: str) -> tuple[Term, Change]:
         """Give an entry a new name. A name another entry has is refused: merge them instead."""
         cleaned = _clean_name(new, which)
@@ -222,7 +230,6 @@ class Terms:
                 raise ValidationError(
                     f"a {ENTRY_NAMES[which]} named {other.name!r} exists; merge {term.name!r} into it instead"
                 )
-            self._absorb_duplicates(session, index, term, stamp)
             visits: set[str] = set()
             if which in term_store.NAMED_IN:
                 aliases = set(index.aliases(which, term.name))
@@ -231,6 +238,9 @@ class Terms:
                     # The old name stays, merged, so that it still counts where it is typed.
                     alias = term_store.add_term(session, which, term.name, stamp, term.position)
                     term_store.update_term(session, alias.id, stamp, merged_into=term.id)
+            # Entries of the same name added elsewhere stood for this one by their name
+            # alone: merged into it, they keep standing for it under its new name.
+            self._absorb_duplicates(session, index, term, term, stamp)
             renamed = term_store.update_term(session, term.id, stamp, name=cleaned)
         return renamed, Change(terms=True, visit_ids=frozenset(visits))
 
@@ -246,15 +256,26 @@ class Terms:
             if merged.id == into.id:
                 raise ValidationError(f"{merged.name!r} and {into.name!r} are already one {ENTRY_NAMES[which]}")
             index = term_store.term_index(session)
-            self._absorb_duplicates(session, index, merged, stamp)
             if which is TermList.THEME:
                 standing_for = {t.id for t in index.terms.values() if index.canonical(t.id) == merged}
                 visits = term_store.retag(session, standing_for, into.id, stamp)
             else:
                 visits = term_store.rename_in_use(session, which, set(index.aliases(which, merged.name)),
                                                   into.name, stamp)
+            self._absorb_duplicates(session, index, merged, into, stamp)
             term_store.update_term(session, merged.id, stamp, merged_into=into.id)
         return into, Change(terms=True, visit_ids=frozenset(visits))
+
+    @staticmethod
+    def _absorb_duplicates(session: object, index: TermIndex, term: Term, into: Term, stamp: object) -> None:
+        """Merge into `into` the live entries that stand for `term` by having its name.
+
+        Without this, renaming or merging `term` would leave such an entry standing for
+        itself again, back in the list with whatever still carries it.
+        """
+        for other in index.terms.values():
+            if other.id not in (term.id, into.id) and other.merged_into is None and index.canonical(other.id) == term:
+                term_store.update_term(session, other.id, stamp, merged_into=into.id)  # type: ignore[arg-type]
 
     def move(self, which: TermList, name: str, position: int) -> Change:
         """Put an entry at a place in its list (the funnel's order for stages)."""

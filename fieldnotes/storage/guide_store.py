@@ -55,6 +55,23 @@ def oldest_guide_id(session: Session) -> str | None:
     return session.scalars(select(GuideRecord.id).order_by(GuideRecord.created_at)).first()
 
 
+def guide_id_for_kind(session: Session, visit_kind: str, fallback_id: str) -> str | None:
+    """The guide a new visit of this kind starts with.
+
+    The guide made for the kind (the one given the kind last, should two laptops each have
+    given it to another); else `fallback_id` when that guide exists; else the oldest guide.
+    """
+    made_for_kind = session.scalars(
+        select(GuideRecord.id).where(GuideRecord.visit_kind == visit_kind)
+        .order_by(GuideRecord.updated_at.desc(), GuideRecord.id)
+    ).first()
+    if made_for_kind is not None:
+        return made_for_kind
+    if has_guide(session, fallback_id):
+        return fallback_id
+    return oldest_guide_id(session)
+
+
 def guides(session: Session) -> list[Guide]:
     return [_guide_from_record(r) for r in session.scalars(select(GuideRecord).order_by(GuideRecord.name))]
 
@@ -81,9 +98,31 @@ def rename_guide(session: Session, guide_id: str, name: str, stamp: Stamp) -> No
 
 
 def set_visit_kind(session: Session, guide_id: str, visit_kind: str | None, stamp: Stamp) -> None:
+    """Make a guide the one for a kind of visit: another guide made for that kind no longer is."""
     record = _guide_record(session, guide_id)
+    if visit_kind is not None:
+        for other in session.scalars(
+            select(GuideRecord).where(GuideRecord.visit_kind == visit_kind, GuideRecord.id != guide_id)
+        ):
+            other.visit_kind = None
+            other.updated_at, other.updated_by = stamp.at, stamp.author
     record.visit_kind = visit_kind
     record.updated_at, record.updated_by = stamp.at, stamp.author
+
+
+def adopt_former_default(session: Session, shipped: Guide, former_name: str, stamp: Stamp) -> None:
+    """Give the guide an older version shipped as its only one the name and kind it ships with now.
+
+    Only while it is as installed (still named `former_name`, with no kind, its stamps
+    `stamp`): a guide the user renamed or changed is theirs. The stamps stay, so the guide
+    still counts as shipped and unedited.
+    """
+    record = session.get(GuideRecord, shipped.id)
+    if record is None or shipped.visit_kind is None:
+        return
+    untouched = (record.created_at, record.updated_at, record.updated_by) == (stamp.at, stamp.at, stamp.author)
+    if untouched and record.name == former_name and record.visit_kind is None:
+        record.name, record.visit_kind = shipped.name, shipped.visit_kind.value
 
 
 def delete_guide(session: Session, guide_id: str) -> None:

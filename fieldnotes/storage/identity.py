@@ -25,7 +25,7 @@ APPLICATION_ID = 0x464E6F74
 #: Every alembic revision this version of the code knows, oldest first. Read without
 #: importing alembic so that an up-to-date database opens fast; a test keeps this list
 #: equal to the revisions in `migrations/versions`.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
@@ -40,6 +40,9 @@ EXPECTED_SCHEMA: dict[str, tuple[int, str]] = {
     "0005": (34, "1ebf0003f2ebc1cb024579f69276a60d"),
     "0006": (37, "fee793b2958e28d351f111ead6ab73ab"),
     "0007": (39, "29546cf21d07c649c1b82a46e130cf5c"),
+    "0008": (40, "44e0f0da03575b1b1040fee9947feb61"),
+    "0009": (43, "9480245985076b57ce4b920f82016329"),
+    "0010": (44, "c0b0ec7d70ef7c78d878ce0cf35b424d"),
 }
 
 

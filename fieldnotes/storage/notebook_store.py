@@ -9,13 +9,13 @@ it writes, and returns plain domain values, never ORM objects.
 from __future__ import annotations
 
 import json
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from fieldnotes.domain.errors import NotFoundError
-from fieldnotes.domain.model import Account, Contact, Finding, Visit
+from fieldnotes.domain.model import Account, Contact, Finding, Visit, VisitKind, VisitLink
 from fieldnotes.storage.records import (
     account_from_record,
     contact_from_record,
@@ -25,6 +25,9 @@ from fieldnotes.storage.records import (
 )
 from fieldnotes.storage.schema import AccountRecord, Base, ContactRecord, FindingRecord, VisitRecord
 from fieldnotes.storage.stamp import Stamp
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql._typing import _ColumnExpressionOrStrLabelArgument
 
 _RECORDS: dict[str, type[Base]] = {
     "account": AccountRecord, "contact": ContactRecord, "visit": VisitRecord, "finding": FindingRecord,
@@ -124,6 +127,12 @@ def contact_account_id(session: Session, contact_id: str) -> str:
     return _record(session, "contact", contact_id).account_id
 
 
+def contact_or_none(session: Session, contact_id: str) -> Contact | None:
+    """The contact with this id, or None when there is none (deleted, or not synced yet)."""
+    record = session.get(ContactRecord, contact_id)
+    return contact_from_record(record) if record is not None else None
+
+
 # --- visits ------------------------------------------------------------------------------
 
 
@@ -146,7 +155,9 @@ def insert_visit(session: Session, visit: Visit, stamp: Stamp) -> Visit:
         id=visit.id, account_id=visit.account_id, title=visit.title, kind=str(visit.kind),
         visited_on=visit.visited_on, salesperson=visit.salesperson, attendees=visit.attendees,
         objective=visit.objective, summary=visit.summary, notes=visit.notes, next_step=visit.next_step,
-        guide_id=visit.guide_id, covered_prompts=json.dumps(visit.covered_prompts), **stamp.created(),
+        guide_id=visit.guide_id, covered_prompts=json.dumps(visit.covered_prompts),
+        attendee_ids=json.dumps(visit.attendee_ids), debrief_of=visit.debrief_of,
+        next_step_stage=visit.next_step_stage, next_step_due=visit.next_step_due, **stamp.created(),
     )
     session.add(record)
     for finding in visit.findings:
@@ -154,6 +165,52 @@ def insert_visit(session: Session, visit: Visit, stamp: Stamp) -> Visit:
     session.flush()
     session.refresh(record)
     return visit_from_record(record)
+
+
+def _links(session: Session, where: ColumnElement[bool], order: tuple[_ColumnExpressionOrStrLabelArgument[Any], ...],
+           limit: int) -> list[VisitLink]:
+    statement = (
+        select(VisitRecord.id, VisitRecord.title, VisitRecord.kind, VisitRecord.visited_on, AccountRecord.name)
+        .outerjoin(AccountRecord, AccountRecord.id == VisitRecord.account_id)
+        .where(where).order_by(*order).limit(limit)
+    )
+    return [VisitLink(row.id, row.title, VisitKind(row.kind), row.visited_on, row.name or "")
+            for row in session.execute(statement)]
+
+
+def visit_account_and_debrief_of(session: Session, visit_id: str) -> tuple[str | None, str | None]:
+    """A visit's account and the visit it debriefs, without reading its findings."""
+    record = _record(session, "visit", visit_id)
+    return record.account_id, record.debrief_of
+
+
+def visit_link(session: Session, visit_id: str) -> VisitLink | None:
+    """How a link names a visit, or None when there is no such visit (deleted, or not synced yet)."""
+    found = _links(session, VisitRecord.id == visit_id, (), 1)
+    return found[0] if found else None
+
+
+def debriefs_of(session: Session, visit_id: str) -> list[VisitLink]:
+    """The visits that debrief this one, oldest first (index `ix_visit_debrief_of`)."""
+    return _links(session, VisitRecord.debrief_of == visit_id, (VisitRecord.visited_on, VisitRecord.id), 50)
+
+
+def debrief_candidates(session: Session, account_id: str | None, leave_out: str, limit: int) -> list[VisitLink]:
+    """Ride-alongs a debrief can be of: the account's first, then every other, most recent first.
+
+    Both read `ix_visit_account` and `ix_visit_kind` in date order, so this stays quick at
+    100,000 visits.
+    """
+    ride_along = VisitKind.RIDE_ALONG.value
+    newest_first = (VisitRecord.visited_on.desc(), VisitRecord.id)
+    of_account: list[VisitLink] = []
+    if account_id is not None:
+        of_account = _links(session, (VisitRecord.account_id == account_id) & (VisitRecord.kind == ride_along)
+                            & (VisitRecord.id != leave_out), newest_first, limit)
+    others = _links(session, (VisitRecord.kind == ride_along) & (VisitRecord.id != leave_out), newest_first,
+                    limit + len(of_account))
+    listed = {link.id for link in of_account}
+    return (of_account + [link for link in others if link.id not in listed])[:limit]
 
 
 def touch_visit(session: Session, visit_id: str, stamp: Stamp) -> None:

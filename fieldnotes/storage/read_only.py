@@ -1,6 +1,6 @@
 """Reading an up-to-date notebook with plain sqlite3 alone: what the reading commands need.
 
-`fieldnotes list`, `search`, `accounts`, `contacts` and `conflicts` start in a fraction of
+`fieldnotes list`, `search`, `accounts`, `contacts`, `themes` and `conflicts` start in a fraction of
 the time the full storage layer takes to load (SQLAlchemy, alembic): they check the file
 (`identity`), then read through one connection that cannot write. A notebook that is
 missing or needs an upgrade is opened by `database.open_database` first.
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldnotes.domain.model import VisitRow
-from fieldnotes.storage import search_index, version_reads
+from fieldnotes.domain.terms import ThemeCount
+from fieldnotes.storage import search_index, term_reads, version_reads
 from fieldnotes.storage.identity import SCHEMA_HEAD, inspect_database_file
 from fieldnotes.storage.search_index import ReadConnections, VisitQuery
 from fieldnotes.storage.version_reads import OpenConflict
@@ -42,6 +43,10 @@ class ContactSummary:
     phone: str
     account_id: str
     account_name: str
+    follow_up: str
+    #: Whether the person could become a testimonial or a case study, and where their consent stands.
+    reference: str
+    consent: str
 
 
 def name_key(text: str) -> str:
@@ -103,13 +108,17 @@ class ReadOnlyNotebook:
         """People, by account then name; only those of one account when `account_id` is given."""
         where, params = ("WHERE c.account_id = ?", (account_id,)) if account_id else ("", ())
         rows = self._connections.get().execute(
-            "SELECT c.id, c.name, c.role, c.buying_role, c.email, c.phone, a.id, a.name "
+            "SELECT c.id, c.name, c.role, c.buying_role, c.email, c.phone, a.id, a.name, c.follow_up, c.reference, "
+            "c.consent "
             f"FROM contact c JOIN account a ON a.id = c.account_id {where} "
             "ORDER BY lower(a.name), a.id, lower(c.name), c.id",
             params,
         )
-        return [ContactSummary(contact_id, name, role, buying_role, email, phone, owner, owner_name)
-                for contact_id, name, role, buying_role, email, phone, owner, owner_name in rows]
+        return [ContactSummary(*row) for row in rows]
+
+    def theme_counts(self) -> list[ThemeCount]:
+        """Every theme with how many findings, visits and accounts carry it (`term_reads`)."""
+        return term_reads.theme_counts(self._connections.get())
 
     def open_conflict_count(self) -> int:
         """How many sync conflicts wait to be resolved."""

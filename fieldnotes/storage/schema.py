@@ -124,6 +124,10 @@ class VisitRecord(Base):
         Index("ix_visit_kind", "kind", "visited_on"),
         # A finding filter's visits, tested and sorted without reading their rows (migration 0005).
         Index("ix_visit_id_date", "id", "visited_on", "kind", "account_id"),
+        # A contact's page reads who attended from here, not from the visits' rows (migration 0009).
+        Index("ix_visit_attendees", "account_id", "attendee_ids", sqlite_where=sql_text("attendee_ids != '[]'")),
+        # The debriefs of a visit, in date order (migration 0010).
+        Index("ix_visit_debrief_of", "debrief_of", "visited_on"),
     )
 
 
@@ -166,6 +170,10 @@ class FindingRecord(Stamped, Base):
         Index("ix_finding_visit", "visit_id", "kind", "position", "severity", "competitor"),
         Index("ix_finding_severity_visit", "kind", "severity", "visit_id"),
         Index("ix_finding_competitor_visit", "kind", sql_text("competitor COLLATE NOCASE"), "visit_id"),
+        Index("ix_finding_themed", "visit_id", "theme_ids", sqlite_where=sql_text("theme_ids != '[]'")),
+        # What names a person, looked up by the id it names (migration 0009).
+        Index("ix_finding_speaker", "speaker_id", sqlite_where=sql_text("speaker_id IS NOT NULL")),
+        Index("ix_finding_contact", "contact_id", sqlite_where=sql_text("contact_id IS NOT NULL")),
     )
 
 

@@ -157,9 +157,29 @@ def _index_rows_sql() -> str:
 INSERT INTO visit_search (rowid, title, account, body)
 SELECT v.pk, v.title, {account},
        {joined("v", visit_body)} || ' ' ||
-       coalesce((SELECT group_concat({findings}, ' ') FROM finding f WHERE f.visit_id = v.id), '')
+       coalesce((SELECT group_concat({findings}, ' ') FROM finding f WHERE f.visit_id = v.id), '') || ' ' ||
+       coalesce((SELECT group_concat(n.name, ' ') FROM finding f INDEXED BY ix_finding_themed
+                 CROSS JOIN json_each(f.theme_ids) t JOIN temp.{THEME_NAMES_TABLE} n ON n.id = t.value
+                 WHERE f.visit_id = v.id AND f.theme_ids != '[]'), '')
 FROM visit v LEFT JOIN account a ON a.id = v.account_id
 """
+
+
+#: The name each theme id stands for (`domain.terms`), written before index rows are, so
+#: that a visit is found by its findings' themes as the lists name them now.
+THEME_NAMES_TABLE = "search_theme_name"
+
+
+def _write_theme_names(connection: Connection) -> None:
+    """Fill the temporary table of theme names the index statement reads, on this connection."""
+    from fieldnotes.domain.terms import TermIndex, TermList
+    from fieldnotes.storage.term_reads import read_terms
+
+    connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {THEME_NAMES_TABLE} (id TEXT PRIMARY KEY, name TEXT)")
+    connection.execute(f"DELETE FROM temp.{THEME_NAMES_TABLE}")
+    index = TermIndex(read_terms(connection, TermList.THEME))
+    names = [(term_id, target.name) for term_id in index.terms if (target := index.canonical(term_id)) is not None]
+    connection.executemany(f"INSERT INTO temp.{THEME_NAMES_TABLE} (id, name) VALUES (?, ?)", names)
 
 
 def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
@@ -201,6 +221,7 @@ def refresh(session: Session) -> None:
     """
     connection = session.connection()
     if connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM search_dirty)").scalar():
+        _write_theme_names(driver_connection(session))
         noted = "(SELECT pk FROM search_dirty)"
         connection.exec_driver_sql(f"DELETE FROM visit_search WHERE rowid IN {noted}")
         connection.exec_driver_sql(_index_rows_sql() + f" WHERE v.pk IN {noted}")
@@ -208,6 +229,7 @@ def refresh(session: Session) -> None:
 
 
 def rebuild_index(session: Session) -> None:
+    _write_theme_names(driver_connection(session))
     _write(session, "DELETE FROM visit_search", {})
     _write(session, _index_rows_sql(), {})
     _write(session, "DELETE FROM search_dirty", {})

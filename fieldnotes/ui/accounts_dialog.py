@@ -7,10 +7,11 @@ dropped on the window adds its contacts to the selected account, with Undo.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,15 +34,34 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.errors import FieldnotesError
-from fieldnotes.domain.model import Account, AccountKind, BuyingRole, FollowUpChannel
+from fieldnotes.domain.model import (
+    Account,
+    AccountKind,
+    BuyingRole,
+    Consent,
+    Contact,
+    FollowUpChannel,
+    ReferenceUse,
+    Vocabulary,
+)
+from fieldnotes.domain.people import Mention
+from fieldnotes.domain.typed_dates import shown_date
 from fieldnotes.services.changes import Change
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.services.vcards import CardImport, VCards
 from fieldnotes.ui.operations import Operations
 
 _CONTACT_COLUMNS = (("name", "Name"), ("role", "Role"), ("buying_role", "Buying role"),
-                    ("follow_up", "Prefers"), ("email", "Email"), ("phone", "Phone"))
-_CHOICES = {"buying_role": BuyingRole, "follow_up": FollowUpChannel}
+                    ("follow_up", "Prefers"), ("email", "Email"), ("phone", "Phone"),
+                    ("reference", "Could be"), ("consent", "Consent"))
+_CHOICES: dict[str, type[Vocabulary]] = {
+    "buying_role": BuyingRole, "follow_up": FollowUpChannel, "reference": ReferenceUse, "consent": Consent,
+}
+_MENTION_COLUMNS = ("Date", "Visit", "How", "What")
+
+
+def _label_of(field: str) -> str:
+    return dict(_CONTACT_COLUMNS)[field]
 
 
 def ask_new_account(parent: QWidget, notebook: Notebook, operations: Operations) -> Account | None:
@@ -54,11 +74,20 @@ def ask_new_account(parent: QWidget, notebook: Notebook, operations: Operations)
 
 
 class AccountsDialog(QDialog):
+    """Accounts, their contacts, and for the contact selected everything that names them.
+
+    Args:
+        open_visit: opens a visit in the main window (the dialog closes first); without it,
+            the contact's page lists visits without opening them.
+    """
+
     def __init__(self, notebook: Notebook, operations: Operations, parent: QWidget | None = None,
-                 select_account_id: str | None = None, vcards: VCards | None = None) -> None:
+                 select_account_id: str | None = None, vcards: VCards | None = None,
+                 open_visit: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Accounts and contacts")
-        self.resize(900, 560)
+        self.resize(1180, 680)
+        self._open_visit = open_visit
         self._vcards = vcards
         self._last_import: CardImport | None = None
         self.setAcceptDrops(vcards is not None)
@@ -66,6 +95,7 @@ class AccountsDialog(QDialog):
         self._operations = operations
         self._account: Account | None = None
         self._filling = False
+        self._mentions: list[Mention] = []
 
         self.account_list = QListWidget()
         self.account_list.setObjectName("accountList")
@@ -98,9 +128,34 @@ class AccountsDialog(QDialog):
         self.contacts.setObjectName("contactTable")
         self.contacts.setAccessibleName("Contacts of the account")
         self.contacts.setHorizontalHeaderLabels([label for _name, label in _CONTACT_COLUMNS])
-        self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.contacts.horizontalHeader()
+        for column, (name, _label) in enumerate(_CONTACT_COLUMNS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents if name in _CHOICES
+                                        else QHeaderView.ResizeMode.Stretch)
         self.contacts.verticalHeader().hide()
+        self.contacts.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.contacts.itemChanged.connect(self._contact_item_changed)
+        self.contacts.currentCellChanged.connect(lambda row, _column, _row, _col: self._show_mentions(row))
+
+        # The selected contact's page: every visit, quote, buying-centre row and follow-up naming them.
+        self.mentions_title = QLabel()
+        self.mentions_title.setObjectName("mentionsTitle")
+        self.mentions = QTableWidget(0, len(_MENTION_COLUMNS))
+        self.mentions.setObjectName("contactMentions")
+        self.mentions.setAccessibleName("Where the contact is named")
+        self.mentions.setToolTip("Enter or a double click opens the visit")
+        self.mentions.setHorizontalHeaderLabels(list(_MENTION_COLUMNS))
+        self.mentions.verticalHeader().hide()
+        self.mentions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.mentions.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.mentions.setWordWrap(False)
+        mentions_header = self.mentions.horizontalHeader()
+        for column in range(len(_MENTION_COLUMNS)):
+            mentions_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        mentions_header.setSectionResizeMode(len(_MENTION_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.mentions.cellDoubleClicked.connect(lambda row, _column: self._open_mention(row))
+        open_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.mentions, context=Qt.ShortcutContext.WidgetShortcut)
+        open_key.activated.connect(lambda: self._open_mention(self.mentions.currentRow()))
         add_contact = QPushButton("Add contact")
         add_contact.clicked.connect(self._add_contact)
         self.remove_contact_button = QPushButton("Remove contact")
@@ -119,8 +174,10 @@ class AccountsDialog(QDialog):
         right.setContentsMargins(0, 0, 0, 0)
         right.addLayout(form)
         right.addWidget(QLabel("<b>People met</b>"))
-        right.addWidget(self.contacts, 1)
+        right.addWidget(self.contacts, 3)
         right.addLayout(contact_buttons)
+        right.addWidget(self.mentions_title)
+        right.addWidget(self.mentions, 2)
 
         self.import_status = QLabel("Drop a vCard file (.vcf) here to add its contacts to the selected account."
                                     if vcards is not None else "")
@@ -185,6 +242,7 @@ class AccountsDialog(QDialog):
                     for member in _CHOICES[name]:
                         combo.addItem(member.label, member.value)
                     combo.setCurrentIndex(combo.findData(getattr(contact, name).value))
+                    combo.setAccessibleName(f"{_label_of(name)} of {contact.name}")
                     combo.activated.connect(
                         lambda _i, c=combo, cid=contact.id, field=name: self._save_contact(cid, field, c.currentData())
                     )
@@ -194,6 +252,43 @@ class AccountsDialog(QDialog):
                     item.setData(Qt.ItemDataRole.UserRole, contact.id)
                     self.contacts.setItem(row, column, item)
         self.remove_contact_button.setEnabled(bool(contacts))
+        if contacts and self.contacts.currentRow() < 0:
+            self.contacts.setCurrentCell(0, 0)
+        self._show_mentions(self.contacts.currentRow())
+
+    def selected_contact(self) -> Contact | None:
+        row = self.contacts.currentRow()
+        contacts = self._account.contacts if self._account else []
+        return contacts[row] if 0 <= row < len(contacts) else None
+
+    def _show_mentions(self, row: int) -> None:
+        """List everything that names the contact in this row, newest visit first."""
+        contacts = self._account.contacts if self._account else []
+        contact = contacts[row] if 0 <= row < len(contacts) else None
+        found = self._notebook.mentions_of(contact.id) if contact is not None else []
+        self._mentions = found
+        if contact is None:
+            self.mentions_title.setText("<b>Where a contact is named</b>: select a contact")
+        else:
+            self.mentions_title.setText(f"<b>Where {escape(contact.name)} is named</b>"
+                                        + ("" if found else ": no visit names them yet"))
+        self.mentions.setRowCount(len(found))
+        for index, mention in enumerate(found):
+            cells = (shown_date(mention.visited_on[:10]), mention.visit_title or "(untitled visit)", mention.how.label,
+                     " ".join(mention.text.split()))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(mention.text if column == 3 else text)
+                self.mentions.setItem(index, column, item)
+        if found:
+            self.mentions.setCurrentCell(0, 0)
+
+    def _open_mention(self, row: int) -> None:
+        if self._open_visit is None or not 0 <= row < len(self._mentions):
+            return
+        visit_id = self._mentions[row].visit_id
+        self.accept()
+        self._open_visit(visit_id)
 
     def _run(self, action: Callable[[], Change]) -> bool:
         return self._operations.run(action, title="Accounts", parent=self) is not None

@@ -9,19 +9,25 @@ command that did not happen, and the typed text stays in its field to be saved a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from fieldnotes.domain.errors import FieldnotesError
-from fieldnotes.domain.model import Finding, Visit, finding_kind
+from fieldnotes.domain.model import Finding, Visit, VisitKind, VisitLink, VisitLinks, finding_kind
+from fieldnotes.domain.people import LINK_FIELD, PERSON_FIELD, People
 from fieldnotes.services.changes import Change
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.ui.operations import Operations
+
+if TYPE_CHECKING:
+    from fieldnotes.ui.theme_fields import ThemeCatalog
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +37,8 @@ MAX_UNSAVED_MS = 800
 MERGE_WINDOW_S = 2.0
 
 _FIELD_COMMAND_ID = 0x46
-_GUIDE_FIELDS = {"covered_prompts", "guide_id"}
+#: Fields set by a tick or a pick, where each one is its own undo step.
+_GUIDE_FIELDS = {"covered_prompts", "guide_id", "attendee_ids"}
 
 
 class _HistoryCommand(QUndoCommand):
@@ -93,11 +100,18 @@ def _delete_finding_command(editing: VisitEditing, finding: Finding) -> _History
                            lambda: editing.restore_finding_now(finding))
 
 
-def _edit_finding_command(editing: VisitEditing, finding_id: str, kind: str, name: str, old: object,
-                          new: object) -> _HistoryCommand:
+def _edit_finding_command(editing: VisitEditing, finding_id: str, kind: str, old: dict[str, object],
+                          new: dict[str, object]) -> _HistoryCommand:
     return _HistoryCommand(editing, f"Edit {finding_kind(kind).text_label.lower()}",
-                           lambda: editing.edit_finding_now(finding_id, kind, name, new),
-                           lambda: editing.edit_finding_now(finding_id, kind, name, old))
+                           lambda: editing.edit_finding_now(finding_id, kind, new),
+                           lambda: editing.edit_finding_now(finding_id, kind, old))
+
+
+def _themes_command(editing: VisitEditing, finding_id: str, kind: str, old: list[str],
+                    new: list[str]) -> _HistoryCommand:
+    return _HistoryCommand(editing, f"Tag {finding_kind(kind).text_label.lower()} with themes",
+                           lambda: editing.set_themes_now(finding_id, kind, new),
+                           lambda: editing.set_themes_now(finding_id, kind, old))
 
 
 def _move_finding_command(editing: VisitEditing, finding: Finding, old: int, new: int) -> _HistoryCommand:
@@ -111,6 +125,7 @@ class VisitEditing(QObject):
 
     visitLoaded = Signal(object)  # Visit, or None when no visit is open
     fieldChanged = Signal(str, object)  # a field took a value from history or from elsewhere
+    contactsChanged = Signal()  # the open visit's account's contacts changed (added, renamed, a new role)
     findingsChanged = Signal(str)  # the findings of this kind changed
     saveFailed = Signal(str)
     saved = Signal()
@@ -123,8 +138,10 @@ class VisitEditing(QObject):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[str, QUndoStack] = {}
         self._pending: dict[str, object] = {}
-        self._contacts: list[tuple[str, str]] = []
-        self._contacts_of: str | None = None
+        self._people = People()
+        self._people_of: str | None = None
+        #: The team's themes; set by the workspace (findings are tagged through it).
+        self.themes: ThemeCatalog | None = None
         self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_SAVE_MS)
         self._idle_timer.timeout.connect(self.flush)
         self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
@@ -149,15 +166,40 @@ class VisitEditing(QObject):
         self.undo_group.setActiveStack(stack)
         self.visitLoaded.emit(self.visit)
 
-    def contacts(self) -> list[tuple[str, str]]:
-        """(id, name) of the open visit's account's contacts: whom a finding can name."""
+    def people(self) -> People:
+        """The open visit's account's contacts: whom a finding can name, as they are now."""
         visit = self.visit
         if visit is None or visit.account_id is None:
-            return []
-        if self._contacts_of != visit.account_id:
-            self._contacts = [(c.id, c.name) for c in self._notebook.account(visit.account_id).contacts]
-            self._contacts_of = visit.account_id
-        return self._contacts
+            return People()
+        if self._people_of != visit.account_id:
+            account = self._notebook.account(visit.account_id)
+            self._people = People.of(account.contacts, account.name)
+            self._people_of = visit.account_id
+        return self._people
+
+    def contacts(self) -> list[tuple[str, str]]:
+        """(id, name) of the open visit's account's contacts: whom a finding can name."""
+        return [(contact.id, contact.name) for contact in self.people().contacts]
+
+    def shown_value(self, finding: Finding, name: str) -> object:
+        """A finding's field as the form shows it: a linked buying-centre row's person and role are its contact's."""
+        if name == "text":
+            return finding.text
+        if finding.kind == "buying_centre" and finding.get(LINK_FIELD):
+            people = self.people()
+            if name == PERSON_FIELD:
+                return people.person(finding)
+            if name == "buying_role":
+                return people.buying_role(finding).value
+        return finding.get(name)
+
+    def linked_visits(self) -> VisitLinks:
+        """The open visit's ride-along (for a debrief) and its debriefs (for a ride-along)."""
+        return self._notebook.linked_visits(self.visit.id) if self.visit is not None else VisitLinks()
+
+    def debrief_candidates(self) -> list[VisitLink]:
+        """What the open visit can be a debrief of: its account's ride-alongs first."""
+        return self._notebook.debrief_candidates(self.visit.id) if self.visit is not None else []
 
     @property
     def stack(self) -> QUndoStack | None:
@@ -212,10 +254,73 @@ class VisitEditing(QObject):
         """
         assert self.visit is not None
         change = self._notebook.update_visit(self.visit.id, origin=self, **{field: value})
-        setattr(self.visit, field, list(value) if field == "covered_prompts" else value)  # type: ignore[call-overload]
+        setattr(self.visit, field, list(value) if field in ("covered_prompts", "attendee_ids") else value)  # type: ignore[call-overload]
         if announce:
             self.fieldChanged.emit(field, value)
         return change
+
+    def set_fields(self, values: dict[str, object], label: str) -> bool:
+        """Write several fields now as one undo step called `label`."""
+        stack = self.stack
+        if self.visit is None or stack is None:
+            return False
+        self.flush()  # typing staged before belongs to its own step
+        stack.beginMacro(label)
+        try:
+            for field, value in values.items():
+                self.stage(field, value)
+            written = self.flush()
+        finally:
+            stack.endMacro()
+        for field, value in values.items():
+            self.fieldChanged.emit(field, value)
+        return written
+
+    def add_contact(self, name: str, role: str = "") -> str | None:
+        """Add a person to the open visit's account's contacts; returns their id (None if refused)."""
+        visit = self.visit
+        if visit is None or visit.account_id is None:
+            return None
+        account_id = visit.account_id
+        added = self._operations.run(
+            lambda: self._notebook.add_contact(account_id, name, role=role), on_failure=self._not_saved)
+        return added[0].id if added is not None else None
+    def set_kind(self, kind: str) -> bool:
+        """Change the open visit's kind, and its guide while no prompt is ticked off: one undo step."""
+        visit = self.visit
+        if visit is None or not self.flush():
+            return False
+        before: dict[str, object] = {"kind": visit.kind, "guide_id": visit.guide_id}
+        written: dict[str, object] = {}
+
+        def change() -> Change:
+            assert self.visit is not None
+            values, change = self._notebook.change_kind(self.visit.id, kind, origin=self)
+            written.update(values)
+            self._took(values)
+            return change
+
+        if not self.run_safely(change):
+            return False
+        undone = {name: before[name] for name in written}
+        self._push(_HistoryCommand(self, "Edit kind of visit", lambda: self.write_fields(written),
+                                   lambda: self.write_fields(undone)))
+        return True
+
+    def write_fields(self, values: dict[str, object]) -> Change:
+        """Write several fields of the open visit at once (see `write_field`)."""
+        assert self.visit is not None
+        change = self._notebook.update_visit(self.visit.id, origin=self, **values)
+        self._took(values)
+        return change
+
+    def _took(self, values: dict[str, object]) -> None:
+        """The open visit holds values just written, and the views show them."""
+        assert self.visit is not None
+        for field, value in values.items():
+            setattr(self.visit, field, VisitKind(str(value)) if field == "kind" else value)
+        for field, value in values.items():
+            self.fieldChanged.emit(field, value)
 
     def set_prompt_covered(self, prompt_id: str, covered: bool) -> bool:
         if self.visit is None:
@@ -225,7 +330,9 @@ class VisitEditing(QObject):
 
     # --- findings ------------------------------------------------------------------
 
-    def add_finding(self, kind: str, text: str, attributes: dict[str, object] | None = None) -> Finding | None:
+    def add_finding(self, kind: str, text: str, attributes: dict[str, object] | None = None,
+                    themes: list[str] | None = None) -> Finding | None:
+        """Add a finding (tagged with `themes`, by name) as one undo step; None when it was not saved."""
         if self.visit is None:
             return None
         result: list[Finding] = []
@@ -233,8 +340,14 @@ class VisitEditing(QObject):
         def add() -> Change:
             assert self.visit is not None
             finding, change = self._notebook.add_finding(self.visit.id, kind, text, attributes, origin=self)
-            result.append(finding)
-            return self._after_findings(kind, change)
+            if themes and self.themes is not None:
+                _names, tagged = self.themes.terms.set_finding_themes(finding.id, themes)
+                change = Change.union(change, tagged)
+            fresh = self._after_findings(kind, change)
+            assert self.visit is not None
+            # The finding as stored, themes included, is what redo puts back.
+            result.append(next((f for f in self.visit.findings if f.id == finding.id), finding))
+            return dataclasses.replace(fresh, origin=self)
 
         if not self.run_safely(add):
             return None
@@ -242,13 +355,38 @@ class VisitEditing(QObject):
         return result[0]
 
     def edit_finding(self, finding: Finding, name: str, value: object) -> bool:
-        old = finding.text if name == "text" else finding.get(name)
-        if old == value:
+        return self.edit_finding_fields(finding, {name: value})
+
+    def edit_finding_fields(self, finding: Finding, values: dict[str, object]) -> bool:
+        """Change some fields of a finding together (a person and the contact they link): one undo step.
+
+        The value undo puts back is the one shown: for a linked buying-centre row's role,
+        the contact's, so that undoing gives the contact back the role it had.
+        """
+        old = {name: self.shown_value(finding, name) for name in values}
+        if old == values:
             return True
-        if not self.run_safely(lambda: self.edit_finding_now(finding.id, finding.kind, name, value)):
+        if not self.run_safely(lambda: self.edit_finding_now(finding.id, finding.kind, values)):
             return False
-        self._push(_edit_finding_command(self, finding.id, finding.kind, name, old, value))
+        self._push(_edit_finding_command(self, finding.id, finding.kind, old, dict(values)))
         return True
+
+    def set_finding_themes(self, finding: Finding, names: list[str]) -> bool:
+        """Tag a finding with exactly these themes (a new name adds a theme), as one undo step."""
+        if self.themes is None:
+            return False
+        old = self.themes.index().names(finding.theme_ids)
+        if [" ".join(name.split()) for name in names] == old:
+            return True
+        if not self.run_safely(lambda: self.set_themes_now(finding.id, finding.kind, names)):
+            return False
+        self._push(_themes_command(self, finding.id, finding.kind, old, names))
+        return True
+
+    def set_themes_now(self, finding_id: str, kind: str, names: list[str]) -> Change:
+        assert self.themes is not None
+        _names, change = self.themes.terms.set_finding_themes(finding_id, names)
+        return dataclasses.replace(self._after_findings(kind, change), origin=self)
 
     def delete_finding(self, finding: Finding) -> bool:
         snapshot: list[Finding] = []
@@ -272,11 +410,8 @@ class VisitEditing(QObject):
         self._push(_move_finding_command(self, finding, old, to_position))
         return True
 
-    def edit_finding_now(self, finding_id: str, kind: str, name: str, value: object) -> Change:
-        if name == "text":
-            change = self._notebook.update_finding(finding_id, origin=self, text=value)  # type: ignore[arg-type]
-        else:
-            change = self._notebook.update_finding(finding_id, origin=self, **{name: value})  # type: ignore[arg-type]
+    def edit_finding_now(self, finding_id: str, kind: str, values: dict[str, object]) -> Change:
+        change = self._notebook.update_finding(finding_id, origin=self, **values)  # type: ignore[arg-type]
         return self._after_findings(kind, change)
 
     def delete_finding_now(self, finding_id: str) -> Change:
@@ -293,7 +428,11 @@ class VisitEditing(QObject):
         assert self.visit is not None
         fresh = self._notebook.visit(self.visit.id)
         self.visit.findings = fresh.findings
+        if change.account_ids:  # a linked row's role is its contact's: the contact changed with it
+            self._people_of = None
         self.findingsChanged.emit(kind)
+        if change.account_ids:
+            self.contactsChanged.emit()
         return change
 
     # --- plumbing ------------------------------------------------------------------
@@ -318,7 +457,11 @@ class VisitEditing(QObject):
     def _on_change(self, change: Change) -> None:
         """Reload the open visit when someone else (an import, a sync) changed it."""
         if change.account_ids:
-            self._contacts_of = None  # a contact may have been added, renamed or removed
+            self._people_of = None  # a contact may have been added, renamed or removed
+            visit = self.visit
+            if change.origin is not self and visit is not None and visit.account_id is not None and (
+                    change.account_ids & {visit.account_id, "*"}):
+                self.contactsChanged.emit()
         if change.origin is self or self.visit is None:
             return
         if self.visit.id in change.visit_ids or change.account_ids == frozenset({"*"}):

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.model import FieldType, FindingField
+from fieldnotes.domain.model import Contact, FieldType, FindingField
+from fieldnotes.domain.people import People
 from fieldnotes.domain.typed_dates import WORDS, parse_date_text, shown_date
 
 #: Characters a date or time can be typed with, so a half-typed date is not refused.
@@ -204,6 +205,59 @@ class ContactField(QComboBox):
         self.blockSignals(False)
 
 
+def _person_icon(ink: QColor, size: int = 16) -> QIcon:
+    """A small head-and-shoulders glyph: the name typed is one of the account's contacts."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ink)
+    painter.drawEllipse(QRect(5, 1, 6, 6))
+    painter.drawPie(QRect(2, 8, 12, 14), 0, 180 * 16)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class PersonField(QLineEdit):
+    """A person's name, typed freely or completed from the account's contacts.
+
+    A name that is one contact's (case and accents aside) links that contact: a small
+    person mark shows in the field and `linkedChanged` carries the contact (or None).
+    """
+
+    linkedChanged = Signal(object)
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._label = label
+        self._people = People()
+        self._linked: Contact | None = None
+        self.setPlaceholderText(label)
+        self.setToolTip(f"{label}: type a name; the account's contacts are completed and linked")
+        ink = self.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+        self.link_mark = QAction(_person_icon(ink), "One of the account's contacts", self)
+        self.addAction(self.link_mark, QLineEdit.ActionPosition.TrailingPosition)
+        self.link_mark.setVisible(False)
+        self.textChanged.connect(lambda _text: self._relink())
+
+    def set_people(self, people: People) -> None:
+        self._people = people
+        self._relink()
+
+    def linked(self) -> Contact | None:
+        """The contact the name typed is, or None for a name typed freely."""
+        return self._linked
+
+    def _relink(self) -> None:
+        contact = self._people.named(self.text())
+        self.link_mark.setVisible(contact is not None)
+        self.link_mark.setToolTip(f"{contact.name}: one of the account's contacts" if contact else "")
+        if contact != self._linked:
+            self._linked = contact
+            self.linkedChanged.emit(contact)
+
+
 def make_editor(spec: FindingField, parent: QWidget | None = None) -> QWidget:
     """The editor a field's type declares, for the quick-add row and the table's cells."""
     if spec.type is FieldType.SEVERITY:
@@ -223,6 +277,8 @@ def make_editor(spec: FindingField, parent: QWidget | None = None) -> QWidget:
         return QCheckBox(spec.label, parent)
     if spec.type is FieldType.CONTACT:
         return ContactField(spec.label, parent)
+    if spec.contact_link:
+        return PersonField(spec.label, parent)
     if spec.type is FieldType.DATE:
         date_field = DateField(empty_text=f"{spec.label}: none", parent=parent)
         date_field.setToolTip(f"{spec.label}. {date_field.toolTip()}")

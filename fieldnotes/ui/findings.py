@@ -3,7 +3,9 @@
 Capture is keyboard-first: type the finding, press Enter, type the next. Kind-specific
 fields (severity, channel, competitor...) can be set in the quick-add row before Enter or
 edited in the table afterwards. Delete removes the selected finding (undoable), Alt+Up and
-Alt+Down reorder.
+Alt+Down reorder. A themed kind's findings are tagged with the team's themes: typed in the
+entry row's Themes box or the table's Themes column, or taken from the themes of similar
+earlier findings suggested under the entry row (Alt+1..3, Ctrl+Space for the first).
 """
 
 from __future__ import annotations
@@ -37,20 +39,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.model import FieldType, Finding, FindingField, FindingKind
+from fieldnotes.domain.model import Contact, FieldType, Finding, FindingField, FindingKind
+from fieldnotes.domain.people import preference, proposed_action
 from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import (
     ContactField,
     DateField,
+    PersonField,
     display_value,
     editor_value,
     make_editor,
     set_editor_value,
 )
 from fieldnotes.ui.marks import finding_mark
+from fieldnotes.ui.theme_fields import SuggestionLine, ThemesLineEdit, split_names
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: Suggestions follow typing after this pause, so that a fast typist's keys are never held up.
+SUGGEST_DELAY_MS = 120
 
 
 class FindingsModel(QAbstractTableModel):
@@ -61,7 +69,8 @@ class FindingsModel(QAbstractTableModel):
         self.kind = kind
         self._editing = editing
         self._findings: list[Finding] = []
-        self._columns = ("text", *(spec.name for spec in kind.fields))
+        # A contact link is edited within the name it links (one "Person" column).
+        self._columns = ("text", *(spec.name for spec in kind.shown_fields), *(("themes",) if kind.themed else ()))
 
     def reload(self) -> None:
         """Show the findings of the open visit.
@@ -100,6 +109,8 @@ class FindingsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         name = self._columns[section]
+        if name == "themes":
+            return "Themes"
         return self.kind.text_label if name == "text" else self.kind.field(name).label
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -107,7 +118,7 @@ class FindingsModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         name = self._columns[index.column()]
-        if name != "text" and self.kind.field(name).type is FieldType.BOOL:
+        if name not in ("text", "themes") and self.kind.field(name).type is FieldType.BOOL:
             return flags | Qt.ItemFlag.ItemIsUserCheckable
         return flags | Qt.ItemFlag.ItemIsEditable
 
@@ -122,15 +133,28 @@ class FindingsModel(QAbstractTableModel):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
                 return finding.text
             return None
+        if name == "themes":
+            themes = self._editing.themes
+            names = themes.names_of(finding.theme_ids) if themes is not None else []
+            if role == Qt.ItemDataRole.EditRole:
+                return names
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return ", ".join(names)
+            return None
         spec = self.kind.field(name)
-        value = finding.get(name)
+        value = self._editing.shown_value(finding, name)
         if spec.type is FieldType.BOOL:
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if spec.type is FieldType.CONTACT:
-                return dict(self._editing.contacts()).get(str(value), "") if value else ""
+                contact = self._editing.people().get(value)
+                if contact is None:
+                    return ""
+                # Whom a follow-up is for comes with how they like to be reached.
+                liked = preference(contact) if self.kind.key == "follow_up" else ""
+                return f"{contact.name}\n{liked}" if liked else contact.name
             return display_value(spec, value)
         if role == Qt.ItemDataRole.ToolTipRole and spec.type in (FieldType.TEXT, FieldType.LONG_TEXT):
             return str(value or "")
@@ -147,6 +171,25 @@ class FindingsModel(QAbstractTableModel):
             value = Qt.CheckState(value) == Qt.CheckState.Checked
         elif role != Qt.ItemDataRole.EditRole:
             return False
+        if name == "themes":
+            names = split_names(value) if isinstance(value, str) else [str(v) for v in value or []]  # type: ignore[attr-defined]
+            return self._editing.set_finding_themes(finding, names)
+        if name == "text":
+            return self._editing.edit_finding(finding, name, value)
+        spec = self.kind.field(name)
+        people = self._editing.people()
+        if spec.contact_link:
+            # A contact's name links the contact; any other name is a person typed freely.
+            contact = people.named(str(value or ""))
+            return self._editing.edit_finding_fields(finding, {
+                name: contact.name if contact is not None else str(value or "").strip(),
+                spec.contact_link: contact.id if contact is not None else None,
+            })
+        if spec.type is FieldType.CONTACT and self.kind.key == "follow_up":
+            contact = people.get(value)
+            proposal = proposed_action(contact, finding.text) if contact is not None else None
+            if proposal is not None:
+                return self._editing.edit_finding_fields(finding, {name: value, "text": proposal.rstrip(": ")})
         return self._editing.edit_finding(finding, name, value)
 
 
@@ -159,20 +202,32 @@ class _FieldDelegate(QStyledItemDelegate):
 
     def _spec(self, index: Index) -> FindingField | None:
         name = self._model._columns[index.column()]
-        return None if name == "text" else self._model.kind.field(name)
+        return None if name in ("text", "themes") else self._model.kind.field(name)
+
+    def _is_themes(self, index: Index) -> bool:
+        return self._model._columns[index.column()] == "themes"
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        if self._is_themes(index):
+            themes = ThemesLineEdit(self._model._editing.themes, parent)
+            themes.setAutoFillBackground(True)
+            return themes
         spec = self._spec(index)
         if spec is None:
             return super().createEditor(parent, option, index)
         editor = make_editor(spec, parent)
         if isinstance(editor, ContactField):
             editor.set_contacts(self._model._editing.contacts())
+        elif isinstance(editor, PersonField):
+            editor.set_people(self._model._editing.people())
         attach_name_completion(editor, spec.name, self._model._editing)
         editor.setAutoFillBackground(True)
         return editor
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, ThemesLineEdit):
+            editor.set_theme_names(list(index.data(Qt.ItemDataRole.EditRole) or []))
+            return
         spec = self._spec(index)
         if spec is None:
             super().setEditorData(editor, index)
@@ -180,6 +235,9 @@ class _FieldDelegate(QStyledItemDelegate):
             set_editor_value(editor, spec, index.data(Qt.ItemDataRole.EditRole))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, ThemesLineEdit):
+            model.setData(index, editor.theme_names(), Qt.ItemDataRole.EditRole)
+            return
         spec = self._spec(index)
         if spec is None:
             super().setModelData(editor, model, index)
@@ -210,6 +268,8 @@ class FindingSection(QWidget):
         self.quick_text.setObjectName(f"quickAdd-{kind.key}")
         self.quick_text.setAccessibleName(kind.text_label)
         self.quick_fields: dict[str, QWidget] = {}
+        self._proposal = ""
+        self.preference_label: QLabel | None = None
         # The finding takes the whole first line; its fields follow on the second, in Tab order,
         # so that neither is squeezed on a laptop screen.
         fields_row = QHBoxLayout()
@@ -225,20 +285,56 @@ class FindingSection(QWidget):
             fields_row.addWidget(editor, 2 if spec.type in (FieldType.TEXT, FieldType.DATE) else 0)
             editor.installEventFilter(self)  # Enter adds the finding from any box of the row
             attach_name_completion(editor, spec.name, editing)
+            if isinstance(editor, PersonField):
+                editor.linkedChanged.connect(self._person_linked)
+            elif isinstance(editor, ContactField) and kind.key == "follow_up":
+                # How the person prefers to be followed up, beside the action it shapes (the
+                # fields' line has no room left on a laptop).
+                self.preference_label = QLabel(self)
+                self.preference_label.setObjectName(f"preference-{kind.key}")
+                self.preference_label.hide()
+                editor.currentIndexChanged.connect(lambda _index, combo=editor: self._contact_picked(combo))
         self.add_button = QPushButton("Add", self)
         self.add_button.setToolTip("Add the finding (Enter in any box of this row)")
         self.add_button.clicked.connect(self.add_from_quick_row)
         text_row = QHBoxLayout()
         text_row.addWidget(self.quick_text, 1)
+        if self.preference_label is not None:
+            text_row.addWidget(self.preference_label)
+        # Themes have a line of their own, beside the themes suggested for them: the fields'
+        # line is full in some sections on a laptop, and the finding needs its width.
+        self.quick_themes: ThemesLineEdit | None = None
+        self.suggestion_line = SuggestionLine(self)
+        themes_row = QHBoxLayout()
+        self._suggest_timer = QTimer(self, singleShot=True, interval=SUGGEST_DELAY_MS)
+        self._suggest_timer.timeout.connect(self.update_suggestions)
+        if kind.themed:
+            self.quick_themes = ThemesLineEdit(editing.themes, self)
+            self.quick_themes.setObjectName(f"quickThemes-{kind.key}")
+            themes_row.addWidget(self.quick_themes, 2)
+            themes_row.addWidget(self.suggestion_line, 3)
+            self.quick_themes.submitted.connect(self.add_from_quick_row)
+            self.quick_themes.textChanged.connect(lambda _text: self._suggest_timer.start())
+            self.suggestion_line.accepted.connect(self.accept_theme)
+        if kind.themed:
+            self.quick_text.textChanged.connect(lambda _text: self._suggest_timer.start())
+            if editing.themes is not None:
+                editing.themes.indexReady.connect(self.update_suggestions)
+                editing.themes.namesChanged.connect(self.model.reload)  # a theme renamed or merged elsewhere
         quick_row = QVBoxLayout()
         quick_row.addLayout(text_row)
+        # Add ends the last line of the row, so that Tab reaches it after every box.
         if self.quick_fields:
-            if not any(spec.type in (FieldType.TEXT, FieldType.DATE) for spec in kind.fields):
+            if kind.themed or not any(spec.type in (FieldType.TEXT, FieldType.DATE) for spec in kind.fields):
                 fields_row.addStretch(1)
-            fields_row.addWidget(self.add_button)
+            if not kind.themed:
+                fields_row.addWidget(self.add_button)
             quick_row.addLayout(fields_row)
-        else:
+        elif not kind.themed:
             text_row.addWidget(self.add_button)
+        if kind.themed:
+            themes_row.addWidget(self.add_button)
+            quick_row.addLayout(themes_row)
         self.quick_text.returnPressed.connect(self.add_from_quick_row)
 
         self.table = QTableView(self)
@@ -260,13 +356,15 @@ class FindingSection(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, spec in enumerate(kind.fields, start=1):
+        for column, spec in enumerate(kind.shown_fields, start=1):
             mode = (
                 QHeaderView.ResizeMode.Stretch
                 if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT)
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(column, mode)
+        if kind.themed:
+            header.setSectionResizeMode(self.model.column_of("themes"), QHeaderView.ResizeMode.Stretch)
         # Rows take the height their wrapped text needs; measured again whenever a column's width changes.
         self._row_heights = QTimer(self, singleShot=True, interval=0)
         self._row_heights.timeout.connect(self.table.resizeRowsToContents)
@@ -298,8 +396,15 @@ class FindingSection(QWidget):
             shortcut = QShortcut(sequence, self.table)
             shortcut.activated.connect(slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        if kind.themed:
+            # From the entry row, one key takes a suggested theme.
+            for number, keys in ((0, "Alt+1"), (1, "Alt+2"), (2, "Alt+3"), (0, "Ctrl+Space")):
+                shortcut = QShortcut(QKeySequence(keys), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(lambda taken=number: self.suggestion_line.accept(taken))
 
-        chain = [self.quick_text, *self.quick_fields.values(), self.add_button, self.table]
+        themes_box = [self.quick_themes] if self.quick_themes is not None else []
+        chain = [self.quick_text, *self.quick_fields.values(), *themes_box, self.add_button, self.table]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -311,15 +416,19 @@ class FindingSection(QWidget):
         layout.addLayout(buttons)
 
         editing.findingsChanged.connect(self._on_findings_changed)
+        editing.contactsChanged.connect(self.reload)
         editing.visitLoaded.connect(lambda _visit: self.reload())
         self.model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, ContactField):
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, ContactField | PersonField):
             self._editing.flush()  # an account just picked in the form decides whose contacts these are
-            watched.set_contacts(self._editing.contacts())
+            if isinstance(watched, ContactField):
+                watched.set_contacts(self._editing.contacts())
+            else:
+                watched.set_people(self._editing.people())
         if (
             event.type() == QEvent.Type.KeyPress
             and watched in self.quick_fields.values()
@@ -331,10 +440,30 @@ class FindingSection(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    def _person_linked(self, contact: Contact | None) -> None:
+        """A contact's name typed in the entry row: their role is the row's (one person, one role)."""
+        role = self.quick_fields.get("buying_role")
+        if contact is not None and role is not None:
+            set_editor_value(role, self.kind.field("buying_role"), contact.buying_role.value)
+
+    def _contact_picked(self, combo: ContactField) -> None:
+        """Say how the person a follow-up is for likes to be reached, and propose the action by that channel."""
+        contact = self._editing.people().get(combo.currentData())
+        liked = preference(contact) if contact is not None else ""
+        if self.preference_label is not None:
+            self.preference_label.setText(liked)
+            self.preference_label.setVisible(bool(liked))
+        proposal = proposed_action(contact, self.quick_text.text()) if contact is not None else None
+        if proposal is not None:
+            self.quick_text.setText(proposal)  # the cursor at its end: what to send follows the colon
+            self._proposal = proposal
+
     def reload(self) -> None:
         for editor in self.quick_fields.values():
             if isinstance(editor, ContactField):
                 editor.set_contacts(self._editing.contacts())
+            elif isinstance(editor, PersonField):
+                editor.set_people(self._editing.people())
         current = self.table.currentIndex()
         selected = self.model.finding(current.row()) if current.isValid() else None
         self.model.reload()
@@ -370,8 +499,19 @@ class FindingSection(QWidget):
                 editor.selectAll()
                 return
         attributes = {name: editor_value(editor, self.kind.field(name)) for name, editor in self.quick_fields.items()}
-        if self._editing.add_finding(self.kind.key, text, attributes) is None:
+        for name, editor in self.quick_fields.items():
+            link = self.kind.field(name).contact_link
+            if isinstance(editor, PersonField) and link:
+                contact = editor.linked()
+                attributes[name] = contact.name if contact is not None else editor.text().strip()
+                attributes[link] = contact.id if contact is not None else None
+        if text == self._proposal.strip():
+            text = text.rstrip(":")  # "Email Jana Brandt: " added as it was proposed, nothing after the colon
+        themes = self.quick_themes.theme_names() if self.quick_themes is not None else []
+        if self._editing.add_finding(self.kind.key, text, attributes, themes) is None:
             return
+        if self.quick_themes is not None:
+            self.quick_themes.setText("")
         # setText rather than clear(): the field's own undo must not bring the added text back;
         # Ctrl+Z now reaches the visit's history and takes the finding away.
         self.quick_text.setText("")
@@ -381,6 +521,21 @@ class FindingSection(QWidget):
                 set_editor_value(editor, spec, spec.default)
         self.quick_text.setFocus()
         self.table.scrollToBottom()
+
+    def update_suggestions(self) -> None:
+        """Offer the themes of earlier findings like the one being typed (none already in the Themes box)."""
+        themes = self._editing.themes
+        if self.quick_themes is None or themes is None:
+            return
+        chosen = self.quick_themes.theme_names()
+        self.suggestion_line.show_suggestions(themes.suggest(self.quick_text.text(), self.kind.key, chosen))
+
+    def accept_theme(self, name: str) -> None:
+        """Put a suggested theme into the entry row's Themes box."""
+        if self.quick_themes is None:
+            return
+        self.quick_themes.add_theme_name(name)
+        self.update_suggestions()
 
     def selected_finding(self) -> Finding | None:
         index = self.table.currentIndex()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.model import GUIDE_SECTIONS, Guide
+from fieldnotes.domain.model import GUIDE_SECTIONS, Guide, VisitKind
 from fieldnotes.services.changes import Change
 from fieldnotes.services.guides import Guides
 from fieldnotes.ui.operations import Operations
@@ -47,8 +47,17 @@ class GuideEditorDialog(QDialog):
         rename_button.clicked.connect(self._rename_guide)
         delete_button = QPushButton("Delete guide")
         delete_button.clicked.connect(self._delete_guide)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("guideVisitKind")
+        self.kind_combo.setAccessibleName("Kind of visit this guide is for")
+        self.kind_combo.setToolTip("A new visit of this kind starts with this guide")
+        self.kind_combo.addItem("Any kind of visit", None)
+        for kind in VisitKind:
+            self.kind_combo.addItem(f"For: {kind.label}", kind.value)
+        self.kind_combo.activated.connect(lambda _i: self._set_visit_kind())
         top = QHBoxLayout()
         top.addWidget(self.guide_combo, 1)
+        top.addWidget(self.kind_combo)
         for button in (new_button, rename_button, delete_button):
             top.addWidget(button)
 
@@ -102,6 +111,8 @@ class GuideEditorDialog(QDialog):
 
     def _show(self, guide_id: str | None, select_prompt: str | None = None) -> None:
         self._guide = self._guides.guide(guide_id) if guide_id else None
+        kind = self._guide.visit_kind.value if self._guide is not None and self._guide.visit_kind else None
+        self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(kind), 0))
         self._filling = True
         self.prompts.clear()
         for prompt in self._guide.prompts if self._guide else []:
@@ -130,6 +141,12 @@ class GuideEditorDialog(QDialog):
         if refresh:
             self._show(self._guide.id if self._guide else None)
         return True
+
+    def _set_visit_kind(self) -> None:
+        if self._guide is None:
+            return
+        guide_id, kind = self._guide.id, self.kind_combo.currentData()
+        self._run(lambda: self._guides.set_visit_kind(guide_id, kind), refresh=True)
 
     def _current_prompt_id(self) -> str | None:
         item = self.prompts.currentItem()

@@ -83,9 +83,12 @@ class GuidePanel(QWidget):
         self._show_visit(self._editing.visit)
 
     def _guide_id_for(self, visit: Visit | None) -> str | None:
-        if visit is not None and visit.guide_id and self.guide_combo.findData(visit.guide_id) >= 0:
+        if visit is None:
+            return self._default_guide_id
+        if visit.guide_id and self.guide_combo.findData(visit.guide_id) >= 0:
             return visit.guide_id
-        return self._default_guide_id
+        # A visit recorded before its guide was deleted, or with none: the guide made for its kind.
+        return self._guides.guide_id_for_kind(visit.kind) or self._default_guide_id
 
     def _show_visit(self, visit: Visit | None) -> None:
         self.setEnabled(visit is not None)

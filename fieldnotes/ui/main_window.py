@@ -163,6 +163,10 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
 
         self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self._action("themes", "&Themes…", "Ctrl+Shift+T",
+                                              "Every theme with its counts; tag untagged findings"))
+        self._action("open_linked_visit", "Open &linked visit", "Ctrl+L",
+                     "Open the ride-along a debrief is of, or the debrief of a ride-along", needs_visit=True)
         appearance = QAction("&Appearance…", self)
         appearance.setObjectName("appearance")
         appearance.triggered.connect(self.edit_appearance)
@@ -200,11 +204,13 @@ class MainWindow(QMainWindow):
             "sync_now": lambda: workspace.sync.sync_now(),
             "sync_settings": workspace.sync.edit_settings,
             "review_conflicts": workspace.sync.review_conflicts,
+            "open_linked_visit": workspace.open_linked_visit,
             "find": workspace.focus_search,
             "accounts": workspace.edit_accounts,
             "lists": workspace.edit_lists,
             "guides": workspace.edit_guides,
             "author": workspace.edit_author,
+            "themes": workspace.show_themes,
         }
         for name, command in commands.items():
             # The lambda drops the `checked` argument that `triggered` passes.
@@ -355,6 +361,7 @@ class MainWindow(QMainWindow):
         menu = self.view_menu
         menu.addAction(self.guide_dock.toggleViewAction())
         self.guide_dock.toggleViewAction().setShortcut(QKeySequence("F9"))
+        menu.addAction(self.actions_by_name["open_linked_visit"])
         menu.addSeparator()
         sections = [("overview", "The visit", 0)] + [(k.key, k.title, k.shortcut_digit) for k in FINDING_KINDS]
         editor = workspace.editor
@@ -411,6 +418,7 @@ class MainWindow(QMainWindow):
         ("Enter", "In a section's first box: add the finding, ready for the next"),
         ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
+        ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
     )
 
     def shortcut_rows(self) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QThreadPool
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldnotes import APP_DISPLAY_NAME
@@ -93,6 +93,7 @@ class Operations(QObject):
         on_failure: Callable[[FieldnotesError], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
         on_finished: Callable[[object], None] | None = None,
+        pool: QThreadPool | None = None,
     ) -> Task:
         """Run long work on the thread pool; back on the GUI thread, broadcast its change, then `on_done`.
 
@@ -104,6 +105,7 @@ class Operations(QObject):
             on_failure: shows a known failure another way instead of a message box.
             on_cancelled: called when the user cancelled (default: a line in the status bar).
             on_finished: called last in every case, with the result, the error, or None if cancelled.
+            pool: the thread pool to run on (default: the global one).
 
         Returns:
             The running task.
@@ -133,7 +135,7 @@ class Operations(QObject):
             finish(None)
 
         task = run_in_background(title, work, self._frame.dialog_parent() if modal else None,
-                                 succeeded, failed, cancelled)
+                                 succeeded, failed, cancelled, pool=pool)
         self._running.add(task)
         for finished in (task.done, task.failed, task.cancelled):
             finished.connect(lambda *_outcome, done=task: self._running.discard(done))

@@ -65,9 +65,12 @@ class Task(QObject):
     failed = Signal(object)
     cancelled = Signal()
 
-    def __init__(self, title: str, work: Work[object], parent_widget: QWidget | None) -> None:
+    def __init__(self, title: str, work: Work[object], parent_widget: QWidget | None,
+                 show_progress: bool = True, pool: QThreadPool | None = None) -> None:
         super().__init__(parent_widget)
         self.title = title
+        self._show_progress = show_progress
+        self._pool = pool
         self._cancel_flag = threading.Event()
         self._signals = _Signals()
         self._signals.progressed.connect(self._on_progress)
@@ -83,8 +86,9 @@ class Task(QObject):
         self.finished = False
 
     def start(self) -> Task:
-        self._dialog_timer.start()
-        QThreadPool.globalInstance().start(self._worker)
+        if self._show_progress:
+            self._dialog_timer.start()
+        (self._pool or QThreadPool.globalInstance()).start(self._worker)
         return self
 
     def cancel(self) -> None:
@@ -140,6 +144,8 @@ def run_in_background(
     on_done: Callable[[Result], None],
     on_error: Callable[[BaseException], None],
     on_cancelled: Callable[[], None] | None = None,
+    show_progress: bool = True,
+    pool: QThreadPool | None = None,
 ) -> Task:
     """Start `work(progress=..., cancelled=...)` on the thread pool and wire its outcome.
 
@@ -150,11 +156,15 @@ def run_in_background(
         on_done: called on the GUI thread with what `work` returned.
         on_error: called on the GUI thread with the exception that stopped `work`.
         on_cancelled: called on the GUI thread when the user cancelled.
+        show_progress: False for work the user did not ask for and need not wait on (an
+            index refreshed after changes): no progress dialog, however long it takes.
+        pool: the thread pool to run on (default: the global one); long background work
+            has a pool of its own, so that it never holds up what the user waits for.
 
     Returns:
         The running task.
     """
-    task = Task(title, work, parent_widget)
+    task = Task(title, work, parent_widget, show_progress, pool)
     task.done.connect(on_done)
     task.failed.connect(on_error)
     if on_cancelled is not None:

@@ -8,6 +8,7 @@ with `VisitEditing`, which saves it and records it for undo.
 from __future__ import annotations
 
 import itertools
+import re
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -28,16 +29,52 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.model import FINDING_KINDS, VISIT_TEXT_FIELDS, Visit, VisitKind
+from fieldnotes.domain.terms import TermIndex, TermList
 from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import DateField
 from fieldnotes.ui.findings import FindingSection
+from fieldnotes.ui.visit_links import DebriefPicker, LinkBanner
 
 OVERVIEW = "overview"
 #: Guide sections that are fields of the visit page rather than pages of their own.
 _FIELD_OF_SECTION = {"overview": "objective", "next_step": "next_step"}
 _SINGLE_LINE = ("title", "salesperson", "attendees")
 _REDO_KEYS = QKeySequence("Ctrl+Shift+Z")
+#: In the attendees field: make the name at the cursor one of the account's contacts.
+_ADD_AS_CONTACT_KEYS = QKeySequence("Ctrl+Return")
+_ADD_AS_CONTACT_SEQUENCES = (_ADD_AS_CONTACT_KEYS, QKeySequence("Ctrl+Enter"))
+#: "Name (role)", "Name - role" or "Name – role" in a list of attendees.
+_NAME_AND_ROLE = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<paren>[^)]*)\)|\s[-–—]\s+(?P<dash>.+))?$")
+
+
+def name_at(text: str, cursor: int) -> tuple[str, str, int, int] | None:
+    """The person at the cursor in a list of attendees ("Jana Brandt (brewmaster), Tom Weber").
+
+    Returns:
+        (name, role, start, end) of the entry, commas or semicolons apart; None when the
+        cursor is on no name.
+    """
+    start = max(text.rfind(",", 0, cursor), text.rfind(";", 0, cursor)) + 1
+    ends = [found for found in (text.find(",", cursor), text.find(";", cursor)) if found >= 0]
+    end = min(ends) if ends else len(text)
+    entry = text[start:end].strip()
+    match = _NAME_AND_ROLE.match(entry)
+    if not entry or match is None:
+        return None
+    role = (match.group("paren") or match.group("dash") or "").strip()
+    return match.group("name").strip(), role, start, end
+
+
+def without_entry(text: str, start: int, end: int) -> str:
+    """A list of names with the entry between `start` and `end` taken out, with one of its separators."""
+    before, after = text[:start].rstrip(), text[end:]
+    if after[:1] in (",", ";"):
+        after = after[1:]
+    elif before[-1:] in (",", ";"):
+        before = before[:-1].rstrip()
+    after = after.strip()
+    return f"{before} {after}".strip() if before and after else before or after
 
 
 class _UndoRouter(QObject):
@@ -69,12 +106,16 @@ class VisitEditor(QWidget):
 
     newAccountRequested = Signal()
     newVisitRequested = Signal()
+    #: Another visit to open: one linked to this one (a debrief's ride-along, a ride-along's debrief).
+    openVisitRequested = Signal(str)
 
     def __init__(self, editing: VisitEditing, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._editing = editing
         self._undo_router = _UndoRouter(editing, self)
         self._loading = False
+        self._stage_index = TermIndex([])
+        self._stage_count = 1  # "(no stage)" and the list's stages; a stored name the list lacks comes after
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("sectionList")
@@ -173,9 +214,31 @@ class VisitEditor(QWidget):
         self.kind_combo.setObjectName("field-kind")
         for kind in VisitKind:
             self.kind_combo.addItem(kind.label, kind.value)
-        self.kind_combo.activated.connect(
-            lambda _i: self._set_now("kind", self.kind_combo.currentData(), "kind of visit")
+        self.kind_combo.activated.connect(lambda _i: self._kind_chosen())
+        self.debrief_picker = DebriefPicker()
+        self.debrief_picker.setObjectName("field-debrief_of")
+        self.debrief_picker.setAccessibleName("Debrief of")
+        self.debrief_picker.picked.connect(self._debrief_picked)
+        self.link_banner = LinkBanner()
+        self.link_banner.openRequested.connect(self.openVisitRequested)
+
+        self.stage_combo = QComboBox()
+        self.stage_combo.setObjectName("field-next_step_stage")
+        self.stage_combo.setAccessibleName("Next step stage")
+        self.stage_combo.setToolTip("Where the next step puts the deal in the team's funnel")
+        self.stage_combo.activated.connect(
+            lambda _i: self._set_now("next_step_stage", self.stage_combo.currentData() or "", "next step stage")
         )
+        self.due_edit = DateField(empty_text="no date")
+        self.due_edit.setObjectName("field-next_step_due")
+        self.due_edit.setAccessibleName("Next step due date")
+        self.due_edit.valueChanged.connect(lambda value: self._set_now("next_step_due", value, "next step due date"))
+        stage_row = QHBoxLayout()
+        stage_row.addWidget(self.stage_combo, 1)
+        due_label = QLabel("&by")
+        due_label.setBuddy(self.due_edit)
+        stage_row.addWidget(due_label)
+        stage_row.addWidget(self.due_edit)
         self.date_edit = DateField(with_time=True, empty_text="yyyy-mm-dd hh:mm", required=True)
         self.date_edit.setObjectName("field-visited_on")
         self.date_edit.setAccessibleName("Date and time")
@@ -188,17 +251,26 @@ class VisitEditor(QWidget):
         account_label.setBuddy(self.account_combo)
         form.addRow(account_label, account_row)
         form.addRow("&Kind", self.kind_combo)
+        form.addRow("Debrie&f of", self.debrief_picker)
         form.addRow("&Date and time", self.date_edit)
         form.addRow("&Salesperson", self.text_fields["salesperson"])
         attach_name_completion(self.text_fields["salesperson"], "salesperson", self._editing)
-        form.addRow("Atte&ndees", self.text_fields["attendees"])
+        attendees_label = QLabel("Atte&ndees")
+        attendees_label.setBuddy(self.text_fields["attendees"])
+        form.addRow(attendees_label, self._build_attendees())
         form.addRow("&Objective", self.text_fields["objective"])
         form.addRow("Su&mmary", self.text_fields["summary"])
         form.addRow("Notes", self.text_fields["notes"])
         form.addRow("Ne&xt step", self.text_fields["next_step"])
+        stage_label = QLabel("Stag&e")  # a row of several fields: the label names the first
+        stage_label.setBuddy(self.stage_combo)
+        form.addRow(stage_label, stage_row)
+        self.form = form
 
         content = QWidget()
-        content.setLayout(form)
+        column = QVBoxLayout(content)
+        column.addWidget(self.link_banner)
+        column.addLayout(form)
         scroll = QScrollArea()
         scroll.setAccessibleName("The visit's fields")
         scroll.setWidgetResizable(True)
@@ -206,12 +278,108 @@ class VisitEditor(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, not to the frame
         # Tab order follows the form from top to bottom.
-        order = [self.text_fields["title"], self.account_combo, new_account, self.kind_combo, self.date_edit,
-                 self.text_fields["salesperson"], self.text_fields["attendees"], self.text_fields["objective"],
-                 self.text_fields["summary"], self.text_fields["notes"], self.text_fields["next_step"]]
+        order = [self.text_fields["title"], self.account_combo, new_account, self.kind_combo, self.debrief_picker,
+                 self.date_edit, self.text_fields["salesperson"], self.text_fields["attendees"], self.attendee_picker,
+                 self.text_fields["objective"], self.text_fields["summary"], self.text_fields["notes"],
+                 self.text_fields["next_step"], self.stage_combo, self.due_edit]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         return scroll
+
+    def _build_attendees(self) -> QVBoxLayout:
+        """The attendees typed freely, and under them the account's contacts to tick."""
+        free = self.text_fields["attendees"]
+        self.add_contact_button = QPushButton("Add as contact")
+        self.add_contact_button.setObjectName("addAttendeeAsContact")
+        self.add_contact_button.setToolTip(
+            f"Add the name at the cursor to the account's contacts and tick it ({_ADD_AS_CONTACT_KEYS.toString()})")
+        # Reached from the attendees field by its key; Tab goes on to the contacts to tick.
+        self.add_contact_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.add_contact_button.clicked.connect(self.add_attendee_as_contact)
+        free.installEventFilter(self)
+        top = QHBoxLayout()
+        top.addWidget(free, 1)
+        top.addWidget(self.add_contact_button)
+
+        self.attendee_picker = QListWidget()
+        self.attendee_picker.setObjectName("attendeePicker")
+        self.attendee_picker.setAccessibleName("Attendees from the account's contacts")
+        self.attendee_picker.setToolTip("Space ticks the person who was there; arrows move between people")
+        self.attendee_picker.setFlow(QListWidget.Flow.LeftToRight)
+        self.attendee_picker.setWrapping(True)
+        self.attendee_picker.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.attendee_picker.setSpacing(2)
+        self.attendee_picker.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 16)
+        self.attendee_picker.itemChanged.connect(self._attendee_ticked)
+        self.attendee_picker.hide()
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addWidget(self.attendee_picker)
+        self._editing.contactsChanged.connect(self._fill_attendees)
+        return column
+
+    def _fill_attendees(self) -> None:
+        """Show the account's contacts, ticked when they attended; hidden when the account has none."""
+        visit = self._editing.visit
+        people = self._editing.people() if visit is not None else None
+        picked = set(visit.attendee_ids) if visit is not None else set()
+        picker = self.attendee_picker
+        current = picker.currentRow()
+        picker.blockSignals(True)
+        picker.clear()
+        for contact in people.contacts if people is not None else ():
+            shown = f"{contact.name} · {contact.role}" if contact.role.strip() else contact.name
+            item = QListWidgetItem(shown)
+            item.setData(Qt.ItemDataRole.UserRole, contact.id)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if contact.id in picked else Qt.CheckState.Unchecked)
+            picker.addItem(item)
+        picker.setCurrentRow(min(max(current, 0), picker.count() - 1))
+        picker.blockSignals(False)
+        picker.setVisible(picker.count() > 0)
+        self.add_contact_button.setEnabled(visit is not None and visit.account_id is not None)
+
+    def _attendee_ticked(self, item: QListWidgetItem) -> None:
+        visit = self._editing.visit
+        if self._loading or visit is None:
+            return
+        contact_id = item.data(Qt.ItemDataRole.UserRole)
+        ticked = item.checkState() == Qt.CheckState.Checked
+        picked = [other for other in visit.attendee_ids if other != contact_id] + ([contact_id] if ticked else [])
+        self._set_now("attendee_ids", picked, "attendees")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.text_fields["attendees"] and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and QKeySequence(event.keyCombination()) in _ADD_AS_CONTACT_SEQUENCES):
+            self.add_attendee_as_contact()
+            return True
+        return super().eventFilter(watched, event)
+
+    def add_attendee_as_contact(self) -> None:
+        """Make the name at the cursor in the attendees field a contact of the account, ticked as an attendee.
+
+        "Tom Weber (line manager)" adds Tom Weber with that role; a name that already is one
+        of the account's contacts is only ticked. The name leaves the free text, which keeps
+        the people who are not contacts.
+        """
+        visit, field = self._editing.visit, self.text_fields["attendees"]
+        assert isinstance(field, QLineEdit)
+        if visit is None or visit.account_id is None:
+            return
+        self._editing.flush()
+        found = name_at(field.text(), field.cursorPosition())
+        if found is None:
+            return
+        name, role, start, end = found
+        existing = self._editing.people().named(name)
+        contact_id = existing.id if existing is not None else self._editing.add_contact(name, role)
+        if contact_id is None:
+            return
+        rest = without_entry(field.text(), start, end)
+        picked = [*(other for other in visit.attendee_ids if other != contact_id), contact_id]
+        self._editing.set_fields({"attendees": rest, "attendee_ids": picked}, "Add attendee as contact")
+        field.setCursorPosition(min(start, len(rest)))
 
     # --- accounts ------------------------------------------------------------------
 
@@ -228,6 +396,11 @@ class VisitEditor(QWidget):
 
     def _account_chosen(self, _index: int) -> None:
         self._set_now("account_id", self.account_combo.currentData(), "account")
+        self._show_links()  # the account's ride-alongs come first in the debrief picker
+
+    def _debrief_picked(self, visit_id: str | None) -> None:
+        self._set_now("debrief_of", visit_id, "debrief of")
+        self._show_links()
 
     # --- showing -------------------------------------------------------------------
 
@@ -242,6 +415,10 @@ class VisitEditor(QWidget):
             self._show_field("kind", visit.kind)
             self._show_field("visited_on", visit.visited_on)
             self._show_field("account_id", visit.account_id)
+            self._fill_attendees()
+            self._show_field("next_step_stage", visit.next_step_stage)
+            self._show_field("next_step_due", visit.next_step_due)
+            self._show_links()
         finally:
             self._loading = False
 
@@ -259,12 +436,69 @@ class VisitEditor(QWidget):
                     widget.setPlainText(text)
             elif field == "kind":
                 self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(str(value)), 0))
+                self._show_links()
             elif field == "account_id":
+                shown = self.account_combo.currentData()
                 self.account_combo.setCurrentIndex(max(self.account_combo.findData(value), 0))
+                self._fill_attendees()
+                if shown != value:
+                    self._show_links()
+            elif field == "attendee_ids":
+                self._fill_attendees()
             elif field == "visited_on":
                 self.date_edit.set_value(str(value) if value else None)
+            elif field == "debrief_of":
+                self._show_links()
+            elif field == "next_step_stage":
+                self._show_stage(str(value or ""))
+            elif field == "next_step_due":
+                self.due_edit.set_value(str(value) if value else None)
         finally:
             self._loading = was_loading
+
+    def _show_links(self) -> None:
+        """The banner of linked visits, and the debrief picker on a debrief (or a visit that has a ride-along)."""
+        visit = self._editing.visit
+        if visit is None:
+            return
+        links = self._editing.linked_visits()
+        self.link_banner.show_links(links)
+        picks = visit.kind == VisitKind.DEBRIEF or visit.debrief_of is not None
+        self.form.setRowVisible(self.debrief_picker, picks)
+        if picks:
+            self.debrief_picker.set_choices(self._editing.debrief_candidates(), links.debrief_of, visit.debrief_of)
+
+    def linked_visit(self) -> str | None:
+        """The visit Ctrl+L opens from the one open, if it has a linked one."""
+        return self.link_banner.first_linked() if self._editing.visit is not None else None
+
+    # --- stages --------------------------------------------------------------------
+
+    def set_stages(self, names: list[str], index: TermIndex) -> None:
+        """Offer the team's funnel stages (`Terms.names`); `index` gives a merged stage's new name."""
+        self._stage_index = index
+        # What the combo shows is the stored stage or one just picked whose write is on its way.
+        shown = self.stage_combo.currentData() or ""
+        self.stage_combo.blockSignals(True)
+        self.stage_combo.clear()
+        self.stage_combo.addItem("(no stage)", "")
+        for name in names:
+            self.stage_combo.addItem(name, name)
+        self._stage_count = self.stage_combo.count()
+        self.stage_combo.blockSignals(False)
+        self._show_stage(shown if self._editing.visit is not None else "")
+
+    def _show_stage(self, stored: str) -> None:
+        """Show a stored stage under the name the list knows it by; a name the list lacks is shown as it is."""
+        term = self._stage_index.find(TermList.STAGE, stored) if stored else None
+        name = term.name if term is not None else stored
+        while self.stage_combo.count() > self._stage_count:  # the previous visit's stage the list lacks
+            self.stage_combo.removeItem(self.stage_combo.count() - 1)
+        index = self.stage_combo.findData(name)
+        if index < 0 and name:
+            self.stage_combo.addItem(name, name)
+            index = self.stage_combo.count() - 1
+        self.stage_combo.setCurrentIndex(max(index, 0))
 
     def _update_count(self, kind: str, count: int) -> None:
         for row in range(self.navigation.count()):
@@ -278,6 +512,11 @@ class VisitEditor(QWidget):
     def _stage(self, field: str, value: str) -> None:
         if not self._loading:
             self._editing.stage(field, value)
+
+    def _kind_chosen(self) -> None:
+        kind = self.kind_combo.currentData()
+        if not self._loading and self._editing.visit is not None and self._editing.visit.kind != kind:
+            self._editing.set_kind(kind)
 
     def _set_now(self, field: str, value: object, label: str) -> None:
         if not self._loading and self._editing.visit is not None and getattr(self._editing.visit, field) != value:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
@@ -32,13 +33,18 @@ from fieldnotes.ui.report_actions import ReportActions
 from fieldnotes.ui.settings import Preferences, WindowState
 from fieldnotes.ui.sync_actions import SyncActions
 from fieldnotes.ui.tasks import Result, Task, Work
+from fieldnotes.ui.theme_fields import ThemeCatalog
 from fieldnotes.ui.visit_editor import VisitEditor
 from fieldnotes.ui.visit_list import VisitListPane
+
+if TYPE_CHECKING:
+    from fieldnotes.ui.themes_window import ThemesWindow
 
 
 def is_empty_draft(visit: Visit) -> bool:
     """Whether a visit holds nothing the user wrote: no title, text, account or finding."""
     return not (visit.title.strip() or visit.account_id or visit.findings or visit.covered_prompts
+                or visit.attendee_ids or visit.debrief_of or visit.next_step_stage or visit.next_step_due
                 or any(str(getattr(visit, name) or "").strip() for name in VISIT_TEXT_FIELDS))
 
 
@@ -70,6 +76,9 @@ class Workspace(QObject):
         self.names = NameCompletion(KnownNames(services.search), self)
         self.names.register(self.editing)
         self.names.refresh()
+        self.themes = ThemeCatalog(services.terms, services.theme_work, self)
+        self.editing.themes = self.themes
+        self.themes.rebuild()
         self.visit_list = visit_list
         self.editor = VisitEditor(self.editing)
         self.guide_panel = GuidePanel(services.guides, self.editing)
@@ -77,6 +86,7 @@ class Workspace(QObject):
         self.visit_list.visitActivated.connect(self.open_visit)
         self.editor.newAccountRequested.connect(self.new_account_for_visit)
         self.editor.newVisitRequested.connect(self.new_visit)
+        self.editor.openVisitRequested.connect(self.open_linked_visit)
         self.guide_panel.sectionRequested.connect(self.editor.show_section)
         self.guide_panel.editGuidesRequested.connect(self.edit_guides)
         self.notifier.changed.connect(self._on_change)
@@ -94,6 +104,7 @@ class Workspace(QObject):
         self.visit_list.undoRequested.connect(self.undo_delete)
         self.visit_list.undo_available = lambda: bool(self._deleted)
         self.editing.visitLoaded.connect(self._visit_loaded)
+        self.themes_window: ThemesWindow | None = None
         # Built last: both read the attributes above.
         self.reports = ReportActions(self, frame)
         self.sync = SyncActions(self, frame)
@@ -114,6 +125,7 @@ class Workspace(QObject):
 
     def _on_change(self, change: Change) -> None:
         self.visit_list.on_change(change)
+        self.themes.on_change(change)
         # Edits in the editor add their names as they are entered (NameCompletion.remember);
         # reading every list again (about a second at 100,000 visits) is for imports and sync.
         if change.account_ids or change.visit_list or (change.visit_ids and change.origin is not self.editing):
@@ -125,10 +137,16 @@ class Workspace(QObject):
         if change.guides:
             self.guide_panel.reload_guides()
         if change.terms:
+            self._reload_stages()
             self._lists_changed()
+
+    def _reload_stages(self) -> None:
+        terms = self.services.terms
+        self.editor.set_stages(terms.names(TermList.STAGE), terms.index())
 
     def _reload_choices(self) -> None:
         accounts = self.services.notebook.account_choices()
+        self._reload_stages()
         self.editor.set_accounts(accounts)
         self.visit_list.reload_filter_choices(accounts, self.services.search.competitors())
 
@@ -168,6 +186,16 @@ class Workspace(QObject):
             return
         self.editing.open(visit_id)
 
+    def open_linked_visit(self, visit_id: str | None = None) -> None:
+        """Open a visit linked to the open one (its ride-along or its debrief); Ctrl+L without an id."""
+        visit_id = visit_id or self.editor.linked_visit()
+        if visit_id is None:
+            self._frame.show_status("This visit is not linked to a ride-along or a debrief", 5000)
+            return
+        self.editing.flush()
+        self.visit_list.select_visit(visit_id, emit=False)
+        self.editing.open(visit_id)
+
     def new_visit(self) -> None:
         """Record a new visit: for the account the list is filtered on, else for no account yet.
 
@@ -176,10 +204,10 @@ class Workspace(QObject):
         """
         self.editing.flush()
         account_id = self.visit_list.current_query().account_id
-        guide_id = self.guide_panel.guide_combo.currentData()
 
         def create() -> tuple[Visit, Change]:
-            created = self.services.notebook.create_visit(account_id=account_id, guide_id=guide_id)
+            # The guide made for the visit's kind; changing the kind changes it, until a prompt is ticked.
+            created = self.services.notebook.create_visit(account_id=account_id)
             self.visit_list.search_box.clear()  # so that the new visit is listed
             return created
 
@@ -279,7 +307,8 @@ class Workspace(QObject):
         self.editing.flush()
         visit = self.editing.visit
         AccountsDialog(self.services.notebook, self.operations, self._frame.dialog_parent(),
-                       visit.account_id if visit else None, vcards=self.services.vcards).exec()
+                       visit.account_id if visit else None, vcards=self.services.vcards,
+                       open_visit=self.open_visit).exec()
 
     def edit_lists(self) -> None:
         """The team's lists of offerings, competitors and funnel stages."""
@@ -294,6 +323,24 @@ class Workspace(QObject):
 
         GuideEditorDialog(self.services.guides, self.operations, self._frame.dialog_parent(),
                           self.guide_panel.guide_combo.currentData()).exec()
+
+    def show_themes(self) -> None:
+        """The Themes window: counts, rename and merge, and the untagged findings to tag."""
+        from fieldnotes.ui.themes_window import ThemesWindow
+
+        self.editing.flush()
+        if self.themes_window is None:
+            self.themes_window = ThemesWindow(self.services, self.operations, self.themes, self._frame.dialog_parent())
+            self.themes_window.visitRequested.connect(self.show_visit)
+        self.themes_window.show()
+        self.themes_window.raise_()
+        self.themes_window.activateWindow()
+        self.themes_window.reload()
+
+    def show_visit(self, visit_id: str) -> None:
+        """Select a visit in the list and open it (opened alone when the list's filter hides it)."""
+        if not self.visit_list.select_visit(visit_id):
+            self.open_visit(visit_id)
 
     def edit_author(self) -> None:
         """Ask for the name stamped on the user's changes; it applies at once to every service."""

@@ -72,6 +72,10 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
         assert keys.focused() is editor.text_fields[name], f"Tab did not reach {name}"
         keys.type(f"typed {name}")
         keys.tab()
+        if name == "attendees":  # the account's contacts, under the names typed: Space ticks one
+            assert keys.focused() is editor.attendee_picker
+            keys.press(Qt.Key.Key_Space)
+            keys.tab()
 
     qtbot.waitUntil(lambda: not window.workspace.editing.has_unsaved_edits)
     visit = _stored(window)
@@ -81,6 +85,7 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
     assert visit.visited_on == "2026-09-01T14:30"
     for name in ("salesperson", "attendees", "objective", "summary", "notes", "next_step"):
         assert getattr(visit, name) == f"typed {name}"
+    assert visit.attendee_ids == [contact.id]
 
     # Each section: Ctrl+digit, the finding, Tab through its row in the order shown, Enter.
     expected: dict[tuple[str, str], object] = {}
@@ -129,7 +134,7 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
     # A quote typed into the table: Enter keeps the focus in the table, the next keys still count.
     keys.press(Qt.Key.Key_1, CTRL)
     needs = editor.sections["need"]
-    keys.tab(len(needs.quick_fields) + 2)  # past the row's fields and Add
+    keys.tab(len(needs.quick_fields) + 3)  # past the row's fields, its themes and Add
     assert keys.focused() is needs.table
     while needs.table.currentIndex().column() != needs.model.column_of("quote"):
         keys.press(Qt.Key.Key_Right)
@@ -202,12 +207,15 @@ def test_tab_reaches_every_field_of_a_section_in_the_order_shown(qtbot, open_win
     section = window.workspace.editor.sections[kind]
     chain = _tab_chain(keys, section.quick_text)
     in_section = [widget for widget in chain if section.isAncestorOf(widget)]
-    assert in_section == [section.quick_text, *section.quick_fields.values(), section.add_button, section.table]
+    themes = [section.quick_themes] if section.quick_themes is not None else []
+    assert in_section == [section.quick_text, *section.quick_fields.values(), *themes, section.add_button,
+                          section.table]
     unreachable = [widget for widget in _focusable(section) if widget not in chain]
     assert unreachable == []
 
 
 def test_tab_walks_the_visit_form_in_reading_order(qtbot, open_window) -> None:
+    """A customer visit; a debrief also has its “Debrief of” picker after the kind (test_debrief_capture)."""
     window = open_window()
     window.actions_by_name["new_visit"].trigger()
     keys = Keyboard(qtbot)
@@ -216,7 +224,7 @@ def test_tab_walks_the_visit_form_in_reading_order(qtbot, open_window) -> None:
     fields = editor.text_fields
     expected = [fields["title"], editor.account_combo, editor.new_account_button, editor.kind_combo,
                 editor.date_edit, fields["salesperson"], fields["attendees"], fields["objective"],
-                fields["summary"], fields["notes"], fields["next_step"]]
+                fields["summary"], fields["notes"], fields["next_step"], editor.stage_combo, editor.due_edit]
     assert [widget for widget in chain if editor.overview.isAncestorOf(widget)] == expected
     unreachable = [widget for widget in _focusable(editor.overview) if widget not in chain]
     assert unreachable == []

@@ -169,6 +169,13 @@ def test_every_searched_field_finds_its_visit(services) -> None:
     for word in words:
         found = [row.id for row in services.search.find_rows(VisitQuery(text=word + " "))]
         assert found == [visit_id], f"searching {word!r} did not find the visit"
+    # The findings' themes are found by the name the list gives them now (one was merged
+    # into it after tagging), then by a new name once renamed.
+    theme_name = str(FIELD_VALUES["term"]["name"])
+    assert [row.id for row in services.search.find_rows(VisitQuery(text=theme_name + " "))] == [visit_id]
+    services.terms.rename(TermList.THEME, theme_name, "Kaizen workshop")
+    assert [row.id for row in services.search.find_rows(VisitQuery(text="kaizen "))] == [visit_id]
+    assert services.search.find_rows(VisitQuery(text=theme_name + " ")) == []
 
 
 def test_the_json_schema_names_every_field_the_format_carries() -> None:

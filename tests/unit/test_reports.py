@@ -47,6 +47,24 @@ def test_visit_report_shows_every_field_a_user_typed(services, tmp_path: Path) -
         assert heading.casefold() in text.casefold()
 
 
+def test_each_themed_finding_shows_its_themes_as_the_list_names_them(services, tmp_path: Path) -> None:
+    from fieldnotes.domain.terms import TermList
+
+    account, _ = services.notebook.create_account("AT&T Werke")
+    visit, _ = services.notebook.create_visit(account.id, title="Line 3 audit")
+    need, _ = services.notebook.add_finding(visit.id, "need", "Energy bills doubled", {"severity": 4})
+    objection, _ = services.notebook.add_finding(visit.id, "objection", "Too expensive")
+    services.notebook.add_finding(visit.id, "follow_up", "Send the case study")
+    services.terms.set_finding_themes(need.id, ["Energy audit", "Stillstand", "AT&T <pilot>"])
+    services.terms.set_finding_themes(objection.id, ["Pricing", "Größe"])
+    services.terms.rename(TermList.THEME, "Stillstand", "Downtime")
+    text = pdf_text(write_visit_report(services, visit.id, tmp_path / "visit.pdf"))
+    assert contains(text, "Themes: Energy audit, Downtime, AT&T <pilot>")
+    assert contains(text, "Themes: Pricing, Größe")
+    assert text.count("Themes:") == 2  # the follow-up carries none
+    assert text.index("Energy bills doubled") < text.index("Energy audit") < text.index("Too expensive")
+
+
 def test_visit_report_lists_needs_most_severe_first(services, tmp_path: Path) -> None:
     text = pdf_text(write_visit_report(services, full_visit(services), tmp_path / "visit.pdf"))
     assert text.index("Pallets get lost between depots") < text.index("Minor: label printer jams")

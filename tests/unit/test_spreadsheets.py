@@ -9,6 +9,7 @@ import templates name.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,9 @@ def test_columns_follow_the_declared_record_shape(awkward_services: Services, tm
             return next(csv.reader(stream))
 
     assert header("accounts.csv") == ["id", *synced_fields("account"), *stamps]
-    assert header("findings.csv") == ["id", *synced_fields("finding"), *stamps]
+    finding_fields = list(synced_fields("finding"))
+    finding_fields.insert(finding_fields.index("theme_ids") + 1, "themes")
+    assert header("findings.csv") == ["id", *finding_fields, *stamps]
     assert set(synced_fields("contact")) | {"account_name"} <= set(header("contacts.csv"))
     assert set(synced_fields("visit")) | {"account_name"} <= set(header("visits.csv"))
     follow_up_header = header("follow_ups.csv")
@@ -238,3 +241,14 @@ def test_the_folder_is_created_when_its_parent_exists_and_refused_otherwise(serv
     (tmp_path / "a file").write_text("x")
     with pytest.raises(ValidationError, match="is a file"):
         services.spreadsheets.export(tmp_path / "a file")
+
+
+def test_a_findings_themes_are_named_beside_their_ids(services: Services, tmp_path: Path) -> None:
+    account, _ = services.notebook.create_account("Brauerei Nord")
+    visit, _ = services.notebook.create_visit(account.id, title="Line audit")
+    finding, _ = services.notebook.add_finding(visit.id, "need", "Seals fail after cleaning")
+    services.terms.set_finding_themes(finding.id, ["Downtime", "Hygiene"])
+    services.spreadsheets.export(tmp_path)
+    (row,) = _read(tmp_path / "findings.csv")
+    assert row["themes"] == "Downtime; Hygiene"
+    assert len(json.loads(row["theme_ids"])) == 2

@@ -99,7 +99,15 @@ def test_upgrading_the_sample_team_keeps_every_value_it_held(tmp_path: Path) -> 
     connection = sqlite3.connect(path)
     try:
         for table, (columns, rows) in before.items():
-            assert table_rows(connection, table, columns) == rows, f"the upgrade changed {table}"
+            after = table_rows(connection, table, columns)
+            if table in ("guide", "guide_prompt"):
+                # The guides shipped for the other kinds of visit join the default guide, which,
+                # untouched, takes its name as the customer-visit guide; nothing else changes.
+                renamed = {"Default interview guide": "Customer visit guide"}
+                rows = [tuple(renamed.get(value, value) for value in row) for row in rows]
+                assert set(rows) <= set(after), f"the upgrade changed {table}"
+            else:
+                assert after == rows, f"the upgrade changed {table}"
         assert connection.execute("SELECT count(*) FROM finding WHERE theme_ids != '[]'").fetchone() == (0,)
         assert connection.execute("SELECT DISTINCT reference, consent FROM contact").fetchall() == [
             ("none", "not_asked")]

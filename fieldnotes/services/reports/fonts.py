@@ -26,7 +26,7 @@ import contextlib
 import io
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,6 +41,7 @@ ITALIC = "FiraSans-Italic"
 BOLD_ITALIC = "FiraSans-BoldItalic"
 SEMIBOLD = "FiraSans-SemiBold"
 
+_TEXT_FACE_PACKAGE = "fontpkg_fira_sans"
 _TEXT_FACE_FILES = {
     REGULAR: "FiraSans-Regular.ttf",
     BOLD: "FiraSans-Bold.ttf",
@@ -75,6 +76,18 @@ def _package_file(package: str, *parts: str) -> Path | None:
 
 
 @dataclass(frozen=True)
+class PackagedFont:
+    """A font file inside an installed Python package: `parts` is its path within the package."""
+
+    package: str
+    parts: tuple[str, ...]
+
+    def locate(self) -> Path | None:
+        """The file's path, or None when its package is not installed."""
+        return _package_file(self.package, *self.parts)
+
+
+@dataclass(frozen=True)
 class FallbackFace:
     """A face used for the characters the text face lacks.
 
@@ -84,18 +97,21 @@ class FallbackFace:
     """
 
     name: str
-    locate: Callable[[], Path | None]
+    file: PackagedFont
     shaping: bool = False
     only_for: tuple[tuple[int, int], ...] | None = None
     variable_weight: bool = False
 
+    def locate(self) -> Path | None:
+        return self.file.locate()
 
-def _manim(file_name: str) -> Callable[[], Path | None]:
-    return lambda: _package_file("manimgx_fonts", file_name)
+
+def _manim(file_name: str) -> PackagedFont:
+    return PackagedFont("manimgx_fonts", (file_name,))
 
 
-def _cjk(folder: str, file_name: str) -> Callable[[], Path | None]:
-    return lambda: _package_file("justmytype_intl_cjk", "fonts", "ofl", folder, file_name)
+def _cjk(folder: str, file_name: str) -> PackagedFont:
+    return PackagedFont("justmytype_intl_cjk", ("fonts", "ofl", folder, file_name))
 
 
 _GENERAL_FALLBACKS: tuple[FallbackFace, ...] = (
@@ -203,7 +219,7 @@ class FontBook:
             from reportlab.pdfbase.ttfonts import TTFont
 
             for name, file_name in _TEXT_FACE_FILES.items():
-                path = _package_file("fontpkg_fira_sans", "files", file_name)
+                path = _package_file(_TEXT_FACE_PACKAGE, "files", file_name)
                 if path is None:
                     raise MissingFontError(
                         f"the report font {file_name} is missing: reinstall fieldnotes with its dependencies"
@@ -349,6 +365,13 @@ class FontBook:
     def unavailable_faces(self) -> set[str]:
         """Fallback faces whose package is not installed (their scripts show stand-ins)."""
         return set(self._unavailable)
+
+
+def report_font_files() -> list[PackagedFont]:
+    """Every font file a report may use: what a frozen build must carry (packaging/fieldnotes.spec)."""
+    text_faces = [PackagedFont(_TEXT_FACE_PACKAGE, ("files", file_name)) for file_name in _TEXT_FACE_FILES.values()]
+    fallbacks = [face.file for face in (*_GENERAL_FALLBACKS, *_CJK_FACES.values())]
+    return text_faces + fallbacks
 
 
 def _register_single_style_family(name: str) -> None:

@@ -18,7 +18,6 @@ from fieldnotes.domain.follow_ups import is_overdue
 from fieldnotes.domain.model import (
     FINDING_KINDS,
     Account,
-    BuyingRole,
     Finding,
     FindingKind,
     FollowUpChannel,
@@ -28,7 +27,10 @@ from fieldnotes.domain.model import (
     ThreatLevel,
     ValueKind,
     Visit,
+    VisitLinks,
 )
+from fieldnotes.domain.people import People, preference
+from fieldnotes.domain.terms import TermList
 from fieldnotes.services.reports import styles
 from fieldnotes.services.reports.document import DocumentInfo, ProgressReporter, write_pdf
 from fieldnotes.services.reports.flowables import Boxed, para, user_text
@@ -93,19 +95,25 @@ def callout(label: str, text: str, ground: Color = styles.ACCENT_SOFT, bar: Colo
 # --- findings, kind by kind ------------------------------------------------------------
 
 
-def _need(finding: Finding) -> list[Flowable]:
+def _need(finding: Finding, people: People) -> list[Flowable]:
     lead = severity_badge(finding.get("severity")) + " "
     if finding.get("is_new"):
         lead += badge("NEW", styles.ACCENT) + " "
-    return _text_and_quote(finding, lead)
+    return _text_and_quote(finding, lead, people)
 
 
-def _text_and_quote(finding: Finding, lead: str) -> list[Flowable]:
-    """A finding's text after its lead, then its verbatim quote set apart, when it has one."""
+def _speaker_line(finding: Finding, people: People) -> str:
+    """Who said a quote, after a dash ("— Jana Brandt, Brewmaster, Brauerei Nord"); "" when nobody is named."""
+    attribution = people.attribution(finding.get("speaker_id"))
+    return "— " + rich(attribution) if attribution else ""
+
+
+def _text_and_quote(finding: Finding, lead: str, people: People) -> list[Flowable]:
+    """A finding's text after its lead, then its verbatim quote set apart with who said it, when it has one."""
     flowables = user_text(finding.text, styles.sheet().finding, lead=lead)
     quote = str(finding.get("quote") or "")
     if quote.strip():
-        flowables.append(quote_block(quote))
+        flowables.append(quote_block(quote, _speaker_line(finding, people)))
     return flowables
 
 
@@ -125,9 +133,9 @@ def _information_source(finding: Finding) -> list[Flowable]:
     return flowables
 
 
-def _value_perceived(finding: Finding) -> list[Flowable]:
+def _value_perceived(finding: Finding, people: People) -> list[Flowable]:
     lead = f'<font name="{SEMIBOLD}">{escape(_label(ValueKind, finding.get("value_kind")))}</font> — '
-    return _text_and_quote(finding, lead)
+    return _text_and_quote(finding, lead, people)
 
 
 def _competitor_move(finding: Finding) -> list[Flowable]:
@@ -150,10 +158,11 @@ def _objection(finding: Finding) -> list[Flowable]:
     return flowables
 
 
-def _buying_centre(finding: Finding) -> list[Flowable]:
+def _buying_centre(finding: Finding, people: People) -> list[Flowable]:
     sheet = styles.sheet()
-    person = str(finding.get("person") or "").strip()
-    role = _label(BuyingRole, finding.get("buying_role"))
+    # A row linked to a contact shows the contact as they are now: one person, one role.
+    person = people.person(finding).strip()
+    role = people.buying_role(finding).label
     lead = f'<font name="{SEMIBOLD}">{rich(person)}</font>' + _muted(" · " + escape(role)) if person else (
         f'<font name="{SEMIBOLD}">{escape(role)}</font>'
     )
@@ -211,8 +220,19 @@ def _status_badge(done: bool, due_on: str | None) -> str:
     return badge("OPEN", styles.HIGHLIGHT)
 
 
-def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False) -> Table:
-    """Follow-up actions with owner, due date and status; `rows` pairs each with its source visit."""
+def _for_whom(finding: Finding, people: People) -> str:
+    """Whom a follow-up is for and how they like to be reached ("For Jana Brandt · prefers email"), or ""."""
+    contact = people.get(finding.get("contact_id"))
+    if contact is None:
+        return ""
+    return _muted("For " + _joined([rich(contact.name), escape(preference(contact))]))
+
+
+def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False, people: People | None = None) -> Table:
+    """Follow-up actions with owner, due date and status; `rows` pairs each with its source visit.
+
+    With `people` (the visit's account's contacts), an action names whom it is for.
+    """
     sheet = styles.sheet()
     header = ["Action", "Owner", "Due", "Status"] + (["From visit"] if show_source else [])
     data: list[list[object]] = [list(header)]
@@ -220,8 +240,12 @@ def follow_up_table(rows: list[tuple[Finding, str]], show_source: bool = False) 
         owner = str(finding.get("owner") or "").strip()
         due = finding.get("due_on")
         done = bool(finding.get("done"))
+        action = user_text(finding.text, sheet.cell) or [para(_muted("(no description)"), sheet.cell)]
+        for_whom = _for_whom(finding, people) if people is not None else ""
+        if for_whom:
+            action.append(para(for_whom, sheet.cell))
         row: list[object] = [
-            user_text(finding.text, sheet.cell) or [para(_muted("(no description)"), sheet.cell)],
+            action,
             para(rich(owner) if owner else _muted("Nobody yet"), sheet.cell),
             para(escape(format_day(str(due))) if due else _muted("No date"), sheet.cell),
             para(_status_badge(done, str(due) if due else None), sheet.cell),
@@ -259,13 +283,17 @@ def _facts(visit: Visit, account: Account | None) -> list[Flowable]:
         for label, value in pairs[index:index + 2]:
             row += [label, para(value, sheet.fact_value)]
         rows.append(row)
-    if visit.attendees.strip():
-        rows.append(["WITH WHOM", user_text(visit.attendees, sheet.fact_value), "", ""])
+    picked = People.of(account.contacts if account is not None else ()).attendees(visit.attendee_ids)
+    with_whom = [para(_joined([rich(c.name) + (_muted(f" ({escape(c.role)})") if c.role.strip() else "")
+                               for c in picked], ", "), sheet.fact_value)] if picked else []
+    with_whom += user_text(visit.attendees, sheet.fact_value) if visit.attendees.strip() else []
+    if with_whom:
+        rows.append(["WITH WHOM", with_whom, "", ""])
     width = styles.FRAME_WIDTH
     table = Table(rows, colWidths=[width * 0.14, width * 0.36, width * 0.14, width * 0.36], splitInRow=1,
                   hAlign="LEFT")
     style = styles.facts_table_style()
-    if visit.attendees.strip():
+    if with_whom:
         style.add("SPAN", (1, len(rows) - 1), (3, len(rows) - 1))
     table.setStyle(style)
     return [table]
@@ -291,31 +319,90 @@ def _contacts(account: Account) -> list[Flowable]:
     return [para(f"People at {rich(account.name)}", sheet.subheading), table]
 
 
-def _each(writer: Callable[[Finding], list[Flowable]]) -> Callable[[list[Finding]], list[Flowable]]:
+SectionWriter = Callable[[list[Finding], People], list[Flowable]]
+
+
+def _each(writer: Callable[[Finding], list[Flowable]]) -> SectionWriter:
     """A section written finding after finding."""
-    return lambda findings: [flowable for finding in findings for flowable in writer(finding)]
+    return lambda findings, _people: [flowable for finding in findings for flowable in writer(finding)]
 
 
-def _follow_ups(findings: list[Finding]) -> list[Flowable]:
-    return [follow_up_table([(finding, "") for finding in findings])]
+def _each_naming(writer: Callable[[Finding, People], list[Flowable]]) -> SectionWriter:
+    """A section written finding after finding, whose findings name the account's contacts."""
+    return lambda findings, people: [flowable for finding in findings for flowable in writer(finding, people)]
+
+
+def _follow_ups(findings: list[Finding], people: People) -> list[Flowable]:
+    return [follow_up_table([(finding, "") for finding in findings], people=people)]
 
 
 #: How the visit report writes each interview section, by finding kind: every kind
-#: declared in `domain.model.FINDING_KINDS` has one (a test checks).
-SECTION_WRITERS: dict[str, Callable[[list[Finding]], list[Flowable]]] = {
-    "need": _each(_need),
+#: declared in `domain.model.FINDING_KINDS` has one (a test checks). Each is given the
+#: section's findings and the account's contacts they may name.
+SECTION_WRITERS: dict[str, SectionWriter] = {
+    "need": _each_naming(_need),
     "information_source": _each(_information_source),
-    "value_perceived": _each(_value_perceived),
+    "value_perceived": _each_naming(_value_perceived),
     "competitor_move": _each(_competitor_move),
     "objection": _each(_objection),
-    "buying_centre": _each(_buying_centre),
+    "buying_centre": _each_naming(_buying_centre),
     "awareness": _each(_awareness),
     "follow_up": _follow_ups,
 }
 
 
-def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
-    """Every flowable of a visit's report, in reading order."""
+def _themes_line(names: list[str]) -> list[Flowable]:
+    """The themes a finding is tagged with, under it, as the team's list names them."""
+    if not names:
+        return []
+    return [para(_muted("Themes: ") + ", ".join(rich(name) for name in names), styles.sheet().detail)]
+
+
+
+def next_step_text(visit: Visit, stage: str = "") -> str:
+    """The agreed next step with its funnel stage and date: “Send the offer (stage: Proposal, by 10 December 2026)”.
+
+    Args:
+        visit: the visit.
+        stage: the stage as the team's list names it now (`Terms.canonical_name`), or the
+            visit's own when not given.
+    """
+    stage = stage or visit.next_step_stage
+    details = ([f"stage: {stage}"] if stage else []) + ([f"by {format_day(visit.next_step_due)}"]
+                                                         if visit.next_step_due else [])
+    text = visit.next_step.strip()
+    if not details:
+        return text
+    if not text:
+        return ", ".join(details)[:1].upper() + ", ".join(details)[1:]
+    return f"{text} ({', '.join(details)})"
+
+
+def _links(links: VisitLinks) -> list[Flowable]:
+    """“Debrief of: …” on a debrief, “Debriefed in: …” on a ride-along."""
+    sheet = styles.sheet()
+    lines = []
+    if links.debrief_of is not None:
+        lines.append(f"Debrief of: {rich(links.debrief_of.label)}")
+    if links.debriefed_in:
+        lines.append("Debriefed in: " + "; ".join(rich(link.label) for link in links.debriefed_in))
+    return [para(line, sheet.body) for line in lines]
+
+
+
+def visit_story(visit: Visit, account: Account | None,
+                theme_names: Callable[[list[str]], list[str]] | None = None,
+                links: VisitLinks | None = None, stage: str = "") -> list[Flowable]:
+    """Every flowable of a visit's report, in reading order.
+
+    Args:
+        visit: the visit, with its findings.
+        account: its account, if any, with its contacts.
+        theme_names: the names the team's list gives some theme ids (`TermIndex.names`);
+            without it, findings are shown without their themes.
+        links: the ride-along it debriefs and the visits that debrief it.
+        stage: its next step's stage as the team's list names it now.
+    """
     sheet = styles.sheet()
     story: list[Flowable] = [para("VISIT REPORT", sheet.kicker)]
     title = visit.title.strip() or (f"Visit to {visit.account_name}" if visit.account_name else "Visit")
@@ -323,6 +410,8 @@ def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
     story.append(para(escape(_joined([visit.kind.label, format_moment(visit.visited_on)]))
                       + (" · " + rich(visit.account_name) if visit.account_name else ""), sheet.subtitle))
     story.extend(_facts(visit, account))
+    if links is not None:
+        story.extend(_links(links))
     if account is not None:
         story.extend(_contacts(account))
     story.append(Spacer(1, styles.BLOCK_GAP))
@@ -331,14 +420,21 @@ def visit_story(visit: Visit, account: Account | None) -> list[Flowable]:
     if visit.summary.strip():
         story.extend(section_heading("Summary"))
         story.extend(user_text(visit.summary, sheet.body))
+    people = People.of(account.contacts, account.name) if account is not None else People()
     for kind in FINDING_KINDS:
         findings = [f for f in _ordered(visit, kind) if _worth_showing(f)]
         if findings:
             story.extend(section_heading(kind.title, len(findings)))
-            story.extend(SECTION_WRITERS[kind.key](findings))
-    if visit.next_step.strip():
+            if kind.themed and theme_names is not None:
+                for finding in findings:
+                    story.extend(SECTION_WRITERS[kind.key]([finding], people))
+                    story.extend(_themes_line(theme_names(finding.theme_ids)))
+            else:
+                story.extend(SECTION_WRITERS[kind.key](findings, people))
+    next_step = next_step_text(visit, stage)
+    if next_step:
         story.append(Spacer(1, styles.BLOCK_GAP))
-        story.append(callout("Agreed next step", visit.next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
+        story.append(callout("Agreed next step", next_step, ground=styles.HIGHLIGHT_SOFT, bar=styles.HIGHLIGHT))
     if visit.notes.strip():
         story.extend(section_heading("Notes"))
         story.extend(user_text(visit.notes, sheet.body))
@@ -361,15 +457,19 @@ def visit_document_info(visit: Visit, author: str) -> DocumentInfo:
 
 def write_visit_pdf(visit: Visit, account: Account | None, target: Path, author: str,
                     progress: Callable[[int, int], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> Path:
+                    cancelled: Callable[[], bool] | None = None,
+                    theme_names: Callable[[list[str]], list[str]] | None = None,
+                    links: VisitLinks | None = None, stage: str = "") -> Path:
     """Write the report of a visit already loaded (with its account, if any) to `target`.
+
+    `theme_names` names the findings' themes (see `visit_story`).
 
     Raises:
         OperationCancelled: `cancelled` returned True; the target was not touched.
         ReportFileError: the target cannot be written.
     """
     reporter = ProgressReporter(progress, cancelled, total=1)
-    story = visit_story(visit, account)
+    story = visit_story(visit, account, theme_names, links, stage)
     reporter.advance()
     return write_pdf(Path(target), story, visit_document_info(visit, author), reporter)
 
@@ -388,4 +488,8 @@ def write_visit_report(services: Services, visit_id: str, target: Path,
         raise OperationCancelled("the report was cancelled; no file was written")
     visit = services.notebook.visit(visit_id)
     account = services.notebook.account(visit.account_id) if visit.account_id else None
-    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled)
+    themes = services.terms.index()
+    links = services.notebook.linked_visits(visit_id)
+    stage = services.terms.canonical_name(TermList.STAGE, visit.next_step_stage) if visit.next_step_stage else ""
+    return write_visit_pdf(visit, account, Path(target), services.author, progress, cancelled, themes.names, links,
+                           stage)
