@@ -295,6 +295,8 @@ FEATURE_COMMANDS: dict[str, str] = {
     "themes": "fieldnotes.services.themes_cli",
     "followups": "fieldnotes.services.follow_up_command",
     "settings": "fieldnotes.services.settings_cli",
+    "competitors": "fieldnotes.services.lists_cli",
+    "offerings": "fieldnotes.services.lists_cli",
 }
 
 

@@ -151,6 +151,18 @@ class TermIndex:
                 result.append(target)
         return result
 
+    def offered(self, which: TermList, used: Iterable[str]) -> list[str]:
+        """What a field offers for a list: its live entries in order, then each name in use
+        that no entry stands for (typed before the list existed), once, in the order given."""
+        names = [term.name for term in self.live(which)]
+        known = {normalized_name(name) for name in names}
+        for name in used:
+            key = normalized_name(name)
+            if key and key not in known and self.find(which, name) is None:
+                names.append(" ".join(name.split()))
+                known.add(key)
+        return names
+
     def aliases(self, which: TermList, name: str) -> list[str]:
         """Every name that stands for the same term as `name` (itself included)."""
         target = self.find(which, name)

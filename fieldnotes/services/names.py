@@ -1,19 +1,24 @@
-"""Names the notebook already knows (competitors, people, owners, salespeople), for completion.
+"""Names the notebook already knows (competitors, offerings, people, owners, salespeople), for completion.
 
 A marketer types while a customer talks: "Aqu" saved as a new competitor splits every
 chart of competitor moves. So name fields offer the spellings already in the notebook,
 and a new spelling close to a known one is pointed out (fuzzy matching by rapidfuzz).
+Competitors and offerings are the team's lists: their entries come first, in the list's
+order, then names in use that are not entries; a merged name is not offered again.
 """
 
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 
+from fieldnotes.domain.terms import TermList
 from fieldnotes.services.search import Search
 from fieldnotes.storage import search_index
 
-#: The kinds of names completed: competitor, owner, person, salesperson.
+#: The kinds of names completed: competitor, offering, owner, person, salesperson.
 NAME_FIELDS: tuple[str, ...] = search_index.NAME_FIELDS
+#: The kinds of names that are entries of one of the team's lists.
+LISTED_FIELDS: dict[str, TermList] = {"competitor": TermList.COMPETITOR, "offering": TermList.OFFERING}
 #: How alike (0-100, rapidfuzz's WRatio on case-folded text) a new spelling and a known one
 #: must be for the new one to be pointed out. 82 catches "Aquaries" and "Aqu" for "Aquaris",
 #: "Hydronics" for "Hydronix", and leaves "Acme" and "Apex", "John Smith" and "Jane Smith" apart.
@@ -27,8 +32,13 @@ class KnownNames:
         self._search = search
 
     def names(self, field: str) -> list[str]:
-        """Every spelling of this kind of name, the most used first."""
-        return self._search.known_names(field)
+        """Every spelling of this kind of name, the most used first; for a team list, its
+        entries first, then the names in use that no entry stands for."""
+        spellings = self._search.known_names(field)
+        which = LISTED_FIELDS.get(field)
+        if which is None:
+            return spellings
+        return self._search.term_index(which).offered(which, spellings)
 
     def contacts(self, account_id: str | None) -> list[str]:
         """The names of an account's contacts (none without an account)."""

@@ -38,7 +38,7 @@ from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.guides import default_guide_id
 from fieldnotes.services.signature import Signature
-from fieldnotes.storage import guide_store, mentions
+from fieldnotes.storage import guide_store, mentions, term_store
 from fieldnotes.storage import notebook_store as store
 from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.schema import synced_fields
@@ -73,6 +73,25 @@ def _record_ids(value: object, what: str = "covered prompts", item: str = "a pro
         if not is_record_id(entry):
             raise ValidationError(f"{what}: {str(entry)[:40]!r} is not {item}")
     return list(dict.fromkeys(items))
+
+
+def _as_listed(session: WriteSession, table: str, kind: str | None, values: dict[str, object]) -> None:
+    """Write a name typed for a team list (a competitor, an offering, a stage) as the list
+    spells its entry: a merged name, another case or other accents give the entry's name, so
+    that what is typed now needs no merge later. A name the list does not know stays as typed.
+
+    Only edits made here go through this; an import or a sync keeps names exactly as they
+    came (a JSON file must read back as it was written), and readers resolve those.
+    """
+    named = [(which, column) for which, (where, column, used_by) in term_store.NAMED_IN.items()
+             if where == table and used_by == kind and isinstance(values.get(column), str) and values[column]]
+    if not named:
+        return
+    index = term_store.term_index(session)
+    for which, column in named:
+        entry = index.find(which, str(values[column]))
+        if entry is not None:
+            values[column] = entry.name
 
 
 class Notebook:
@@ -284,6 +303,7 @@ class Notebook:
                 store.require(session, "account", str(values["account_id"]))
             if values.get("debrief_of") is not None:
                 store.require(session, "visit", str(values["debrief_of"]))
+            _as_listed(session, "visit", None, values)
             store.update_fields(session, "visit", visit_id, values, self._stamp())
         return Change(visit_ids=frozenset({visit_id}), visit_list=bool(_LISTED_FIELDS & set(fields)), origin=origin)
 
@@ -357,6 +377,7 @@ class Notebook:
         accounts: set[str] = set()
         with self.database.writing() as session:
             store.require(session, "visit", visit_id)
+            _as_listed(session, "finding", kind, checked)
             if checked.get(LINK_FIELD) and kind == BUYING_CENTRE:
                 accounts |= self._one_role(session, checked, None, stamp)
             count = store.findings_in_section(session, visit_id, kind)
@@ -382,6 +403,7 @@ class Notebook:
             values = self._checked_attributes(current.kind, attributes)
             if text is not None:
                 values["text"] = _require_text(text, "text")
+            _as_listed(session, "finding", current.kind, values)
             if current.kind == BUYING_CENTRE and values.get(LINK_FIELD, current.get(LINK_FIELD)):
                 accounts |= self._one_role(session, values, current, stamp)
             store.update_fields(session, "finding", finding_id, values, stamp)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fieldnotes.domain.model import VisitRow
+from fieldnotes.domain.terms import TermIndex, TermList
 from fieldnotes.storage import search_index
 from fieldnotes.storage.search_index import VisitQuery
 
@@ -43,6 +44,11 @@ class Search:
         """Every competitor named in a finding, for the filter's choices."""
         with self._connections.using() as connection:
             return search_index.competitors(connection)
+
+    def term_index(self, which: TermList) -> TermIndex:
+        """The entries of one of the team's lists, resolved."""
+        with self._connections.using() as connection:
+            return search_index.term_index(connection, which)
 
     def where_matched(self, query: VisitQuery, pks: Sequence[int]) -> dict[int, tuple[list[str], str]]:
         """For each visit, where the query's words matched: the fields and an excerpt."""

@@ -10,6 +10,8 @@ that a finding typed elsewhere with the old name still counts under the new one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fieldnotes.domain.errors import NotFoundError, ValidationError
 from fieldnotes.domain.limits import MAX_LIST_ITEMS, check_text_size
 from fieldnotes.domain.model import finding_kind
@@ -17,7 +19,7 @@ from fieldnotes.domain.terms import DEFAULT_STAGES, Term, TermIndex, TermList, T
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
 from fieldnotes.storage import notebook_store, term_reads, term_store
-from fieldnotes.storage.database import Database
+from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.search_index import driver_connection
 
 #: What users call an entry of each list, in messages.
@@ -34,6 +36,33 @@ def _clean_name(name: object, which: TermList) -> str:
     if not cleaned:
         raise ValidationError(f"{ENTRY_NAMES[which]}: a name is required")
     return cleaned
+
+
+@dataclass(frozen=True)
+class ListUse:
+    """One line of a name-linked list as its users see it: an entry (or a name in use that is
+    not an entry yet) and what uses it, every spelling standing for it counted together.
+
+    Attributes:
+        name: the entry's name (a name in use: its most used spelling).
+        entry: whether it is an entry of the list; False for a name typed before the list
+            had it (renaming or merging it makes it one). The default funnel counts as entries.
+        findings: the findings that name it (for stages: the visits whose next step is at it).
+        visits: the visits those are part of.
+        accounts: the accounts of those visits.
+        aware: of the findings, those ticked "already aware" (offerings only).
+    """
+
+    name: str
+    entry: bool
+    findings: int = 0
+    visits: int = 0
+    accounts: int = 0
+    aware: int = 0
+
+    @property
+    def unaware(self) -> int:
+        return self.findings - self.aware
 
 
 class Terms:
@@ -57,18 +86,64 @@ class Terms:
         """What a field offers for a list: its entries, then names in use that are not entries
         (typed before the list existed); stages fall back to the default funnel."""
         index = self.index()
-        names = [term.name for term in index.live(which)]
+        used: dict[str, int] = {}
         if which in term_store.NAMED_IN:
             with self.database.reading() as session:
                 used = term_store.names_in_use(session, which)
-            known = {normalized_name(name) for name in names}
-            for name, _count in sorted(used.items(), key=lambda item: (-item[1], item[0])):
-                if index.find(which, name) is None and normalized_name(name) not in known:
-                    names.append(name)
-                    known.add(normalized_name(name))
+        names = index.offered(which, sorted(used, key=lambda name: (-used[name], name)))
         if which is TermList.STAGE and not index.live(which):
             names = list(DEFAULT_STAGES) + [name for name in names if name not in DEFAULT_STAGES]
         return names
+
+    def usage(self, which: TermList) -> list[ListUse]:
+        """A name-linked list (offerings, competitors, stages) with what uses each line: its
+        entries in order, then names in use that are not entries, the most used first."""
+        if which not in term_store.NAMED_IN:
+            raise ValueError(f"{which} is not named by its text where it is used")
+        with self.database.reading() as session:
+            index = term_store.term_index(session)
+            uses = term_store.uses(session, which)
+        entries = index.live(which)
+        if which is TermList.STAGE and not entries:
+            entries = [Term(f"default:{position}", which, name, None, position)
+                       for position, name in enumerate(DEFAULT_STAGES)]
+        keys: dict[str, str] = {normalized_name(term.name): term.id for term in entries}
+
+        def key_of(name: str) -> str:
+            term = index.find(which, name)
+            if term is not None:
+                return term.id
+            return keys.setdefault(normalized_name(name), f"name:{normalized_name(name)}")
+
+        spellings: dict[str, dict[str, int]] = {}
+        counts: dict[str, list[int]] = {}
+        visits: dict[str, set[str]] = {}
+        accounts: dict[str, set[str]] = {}
+        for name, visit_id, account_id, findings, aware in uses:
+            key = key_of(name)
+            spelled = spellings.setdefault(key, {})
+            spelled[name] = spelled.get(name, 0) + findings
+            total = counts.setdefault(key, [0, 0])
+            total[0] += findings
+            total[1] += aware
+            visits.setdefault(key, set()).add(visit_id)
+            if account_id:
+                accounts.setdefault(key, set()).add(account_id)
+
+        def line(key: str, name: str, entry: bool) -> ListUse:
+            findings, aware = counts.get(key, [0, 0])
+            return ListUse(name, entry, findings, len(visits.get(key, ())), len(accounts.get(key, ())), aware)
+
+        def most_used_spelling(key: str) -> str:
+            spelled = spellings[key]
+            return " ".join(max(sorted(spelled), key=spelled.__getitem__).split())
+
+        lines = [line(term.id, term.name, True) for term in entries]
+        listed = {term.id for term in entries}
+        others = sorted((key for key in spellings if key not in listed),
+                        key=lambda key: (-counts[key][0], normalized_name(most_used_spelling(key))))
+        lines += [line(key, most_used_spelling(key), False) for key in others]
+        return lines
 
     def theme_counts(self, visit_ids: set[str] | None = None) -> list[ThemeCount]:
         """Every live theme with how many findings carry it, in how many visits and accounts.
@@ -113,10 +188,10 @@ class Terms:
             term = term_store.add_term(session, which, cleaned, self._signature.stamp(), position)
         return term, Change(terms=True)
 
-    def _write_default_stages(self, session: object) -> None:
+    def _write_default_stages(self, session: WriteSession) -> None:
         stamp = self._signature.stamp()
         for position, name in enumerate(DEFAULT_STAGES):
-            term_store.add_term(session, TermList.STAGE, name, stamp, position)  # type: ignore[arg-type]
+            term_store.add_term(session, TermList.STAGE, name, stamp, position)
 
     def _find(self, index: TermIndex, which: TermList, name: str) -> Term:
         term = index.find(which, name)
@@ -126,15 +201,20 @@ class Terms:
             raise NotFoundError(f"no {ENTRY_NAMES[which]} named {name!r}" + (f" (known: {known})" if entries else ""))
         return term
 
-    def _ensure(self, session: object, index: TermIndex, which: TermList, name: str) -> Term:
-        """The entry a name stands for; a name-linked list's name in use becomes an entry."""
+    def _ensure(self, session: WriteSession, index: TermIndex, which: TermList, name: str) -> Term:
+        """The entry a name stands for; a name-linked list's name in use becomes an entry, at
+        the end of the list. The default funnel is written first when the team has no stages."""
+        if which is TermList.STAGE and not index.live(which):
+            self._write_default_stages(session)
+            index = term_store.term_index(session)
         term = index.find(which, name)
         if term is not None:
             return term
         if which in term_store.NAMED_IN:
-            used = term_store.names_in_use(session, which)  # type: ignore[arg-type]
+            used = term_store.names_in_use(session, which)
             if any(normalized_name(n) == normalized_name(name) for n in used):
-                return term_store.add_term(session, which, " ".join(name.split()), self._signature.stamp())  # type: ignore[arg-type]
+                position = max((t.position for t in index.live(which)), default=-1) + 1
+                return term_store.add_term(session, which, " ".join(name.split()), self._signature.stamp(), position)
         return self._find(index, which, name)
 
     def rename(self, which: TermList, old: str, new: str) -> tuple[Term, Change]:
@@ -201,10 +281,8 @@ class Terms:
         """Put an entry at a place in its list (the funnel's order for stages)."""
         stamp = self._signature.stamp()
         with self.database.writing() as session:
-            if which is TermList.STAGE and not term_store.term_index(session).live(which):
-                self._write_default_stages(session)
+            term = self._ensure(session, term_store.term_index(session), which, name)
             index = term_store.term_index(session)
-            term = self._find(index, which, name)
             ordered = [t for t in index.live(which) if t.id != term.id]
             ordered.insert(max(0, min(position, len(ordered))), term)
             for place, entry in enumerate(ordered):

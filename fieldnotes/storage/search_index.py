@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from fieldnotes.domain.errors import DatabaseFileError
 from fieldnotes.domain.model import VisitKind, VisitRow
+from fieldnotes.domain.terms import Term, TermIndex, TermList, normalized_name
 
 if TYPE_CHECKING:
     from sqlite3 import Connection
@@ -330,13 +331,69 @@ class _FindingFilter:
         return f"{subject} IN (SELECT f.visit_id FROM finding f INDEXED BY {self.index} WHERE {self.condition})"
 
 
-def _finding_filters(query: VisitQuery) -> list[_FindingFilter]:
+#: How many names the walk over the competitors in use reads at most when it looks for
+#: spellings with other accents (each is one step down the index, a few microseconds).
+MAX_SPELLINGS_WALKED = 5_000
+
+
+def term_index(connection: Connection, which: TermList) -> TermIndex:
+    """The entries of one of the team's lists, resolved (`domain.terms`)."""
+    return TermIndex(
+        Term(term_id, which, name, merged_into, position)
+        for term_id, name, merged_into, position in connection.execute(
+            "SELECT id, name, merged_into, position FROM term WHERE list = :list", {"list": which.value}
+        )
+    )
+
+
+def competitor_spellings(connection: Connection, name: str) -> list[str]:
+    """Every spelling that stands for the same competitor as `name`, compared without case.
+
+    The competitor list's merged names (a merge made on one laptop reaches findings typed
+    on another that had not seen it), and names in use that differ from one of those only
+    in accents or spacing. A name the list does not know stands for itself.
+    """
+    index = term_index(connection, TermList.COMPETITOR)
+    spellings = set(index.aliases(TermList.COMPETITOR, name.strip()))
+    wanted = {normalized_name(spelling) for spelling in spellings}
+    # The distinct names in use, one index seek each (a loose index scan): SQLite's DISTINCT
+    # would read every competitor finding.
+    walked = connection.execute(
+        """
+        WITH RECURSIVE used(name, step) AS (
+            SELECT (SELECT competitor FROM finding INDEXED BY ix_finding_competitor_visit
+                    WHERE kind = 'competitor_move' AND competitor COLLATE NOCASE > ''
+                    ORDER BY competitor COLLATE NOCASE LIMIT 1), 1
+            UNION ALL
+            SELECT (SELECT competitor FROM finding INDEXED BY ix_finding_competitor_visit
+                    WHERE kind = 'competitor_move' AND competitor COLLATE NOCASE > used.name
+                    ORDER BY competitor COLLATE NOCASE LIMIT 1), step + 1
+            FROM used WHERE used.name IS NOT NULL AND step < :limit
+        )
+        SELECT name FROM used WHERE name IS NOT NULL
+        """,
+        {"limit": MAX_SPELLINGS_WALKED},
+    )
+    spellings.update(used for (used,) in walked if normalized_name(used) in wanted)
+    # NOCASE folds ASCII letters only: one spelling of each such fold is enough.
+    folded = {(spelling.lower() if spelling.isascii() else spelling): spelling for spelling in sorted(spellings)}
+    return sorted(folded.values(), key=lambda spelling: (spelling.casefold(), spelling))
+
+
+def _finding_filters(connection: Connection, query: VisitQuery) -> list[_FindingFilter]:
     filters = []
     if query.competitor:
+        spellings = competitor_spellings(connection, query.competitor)
+        if len(spellings) == 1:
+            tested, params = "= :competitor", {"competitor": spellings[0]}
+        else:
+            marks = ", ".join(f":competitor{position}" for position in range(len(spellings)))
+            tested = f"IN ({marks})"
+            params = {f"competitor{position}": spelling for position, spelling in enumerate(spellings)}
         filters.append(_FindingFilter(
-            "f.kind = 'competitor_move' AND f.competitor = :competitor COLLATE NOCASE",
+            f"f.kind = 'competitor_move' AND f.competitor COLLATE NOCASE {tested}",
             "ix_finding_competitor_visit",
-            {"competitor": query.competitor.strip()},
+            params,  # type: ignore[arg-type]
         ))
     if query.min_severity:
         filters.append(_FindingFilter(
@@ -434,7 +491,7 @@ def _date_ordered_index(query: VisitQuery) -> str:
 def _plan(connection: Connection, query: VisitQuery) -> tuple[str, str, dict[str, object]]:
     """The FROM/WHERE part, the ORDER BY part and the parameters of a visit query."""
     clauses, params = _filters(query)
-    finding_filters = _finding_filters(query)
+    finding_filters = _finding_filters(connection, query)
     for finding_filter in finding_filters:
         params.update(finding_filter.params)
     match = match_expression(query)
@@ -526,7 +583,7 @@ def count_statement(connection: Connection, query: VisitQuery) -> tuple[str, dic
     SQLite nests them, one loop inside the other (minutes at 100,000 visits).
     """
     clauses, params = _filters(query)
-    finding_filters = _finding_filters(query)
+    finding_filters = _finding_filters(connection, query)
     match = match_expression(query)
     if match is not None and not clauses and not finding_filters:
         # Every index row is a visit: counting them skips a lookup of each visit.
@@ -570,17 +627,25 @@ def visit_rows(connection: Connection, pks: Sequence[int]) -> list[VisitRow]:
 
 
 def competitors(connection: Connection) -> list[str]:
-    """Every competitor named in a finding, by name."""
+    """Every competitor named in a finding, once, as the competitor list names it (a merged
+    name or another spelling of an entry gives the entry's name), by name."""
+    index = term_index(connection, TermList.COMPETITOR)
     rows = connection.execute(
-        "SELECT DISTINCT competitor FROM finding WHERE kind = 'competitor_move' AND competitor != '' "
-        "ORDER BY lower(competitor)"
+        "SELECT DISTINCT competitor FROM finding WHERE kind = 'competitor_move' AND competitor != ''"
     )
-    return [row[0] for row in rows if row[0]]
+    named: dict[str, str] = {}
+    for (name,) in rows:
+        entry = index.find(TermList.COMPETITOR, name) if name else None
+        if name:
+            shown = entry.name if entry is not None else " ".join(name.split())
+            named.setdefault(normalized_name(shown), shown)
+    return sorted(named.values(), key=lambda name: (name.casefold(), name))
 
 
 #: Where each kind of name is written: (table, column, kind of finding or None).
 _NAME_COLUMNS: dict[str, tuple[str, str, str | None]] = {
     "competitor": ("finding", "competitor", "competitor_move"),
+    "offering": ("finding", "offering", "awareness"),
     "owner": ("finding", "owner", "follow_up"),
     "person": ("finding", "person", "buying_centre"),
     "salesperson": ("visit", "salesperson", None),

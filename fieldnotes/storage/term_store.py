@@ -69,6 +69,23 @@ def names_in_use(session: Session, which: TermList) -> dict[str, int]:
     return {str(name): int(count) for name, count in rows}
 
 
+def uses(session: Session, which: TermList) -> list[tuple[str, str, str | None, int, int]]:
+    """Where a name-linked list's names are used, visit by visit: (name as stored, visit id,
+    the visit's account id, how many records of the visit use it, how many of those are
+    awareness findings ticked "already aware")."""
+    table, column, kind = NAMED_IN[which]
+    if table == "finding":
+        aware = "sum(coalesce(f.aware, 0))" if column == "offering" else "0"
+        query = (f"SELECT f.{column}, f.visit_id, v.account_id, count(*), {aware} FROM finding f "
+                 f"JOIN visit v ON v.id = f.visit_id WHERE f.kind = :kind AND coalesce(f.{column}, '') != '' "
+                 f"GROUP BY f.{column}, f.visit_id")
+    else:
+        query = (f"SELECT v.{column}, v.id, v.account_id, 1, 0 FROM {table} v "
+                 f"WHERE coalesce(v.{column}, '') != ''")
+    return [(str(name), str(visit_id), account_id, int(count), int(aware or 0))
+            for name, visit_id, account_id, count, aware in session.execute(text(query), {"kind": kind})]
+
+
 def rename_in_use(session: Session, which: TermList, old_names: set[str], new_name: str, stamp: Stamp) -> set[str]:
     """Write `new_name` wherever a name-linked list uses one of `old_names` (compared as
     `normalized_name` does); returns the ids of the visits that changed."""

@@ -1,4 +1,4 @@
-"""Completion of names in line edits (competitor, owner, person, salesperson), and the hint
+"""Completion of names in line edits (competitor, offering, owner, person, salesperson), and the hint
 shown when a new spelling is close to a known one.
 
 One `NameCompletion` serves the editors of one open notebook. Editors built anywhere get it
@@ -156,7 +156,7 @@ def attach_name_completion(editor: QWidget, field: str, editing: QObject) -> Non
 
     Args:
         editor: the editor; only a line edit is completed, so callers need not check.
-        field: the field it edits ("competitor", "owner", "person", "salesperson"; others
+        field: the field it edits ("competitor", "offering", "owner", "person", "salesperson"; others
             are ignored).
         editing: the visit editing the editor belongs to.
     """

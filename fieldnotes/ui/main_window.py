@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("find", "&Find…", QKeySequence.StandardKey.Find, "Search every visit"))
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("accounts", "&Accounts and contacts…", "Ctrl+Shift+A"))
+        edit_menu.addAction(self._action("lists", "&Offerings, competitors and stages…", None,
+                                         "The team's lists: add, rename, merge, and the funnel's order"))
         edit_menu.addAction(self._action("guides", "Interview &guides…"))
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
         edit_menu.addAction(self._action("branding", "Team &branding…", None,
@@ -213,6 +215,7 @@ class MainWindow(QMainWindow):
             "open_linked_visit": workspace.open_linked_visit,
             "find": workspace.focus_search,
             "accounts": workspace.edit_accounts,
+            "lists": workspace.edit_lists,
             "guides": workspace.edit_guides,
             "author": workspace.edit_author,
             "themes": workspace.show_themes,

@@ -140,6 +140,7 @@ class Workspace(QObject):
             self.guide_panel.reload_guides()
         if change.terms:
             self._reload_stages()
+            self._lists_changed()
 
     def _reload_stages(self) -> None:
         terms = self.services.terms
@@ -157,6 +158,19 @@ class Workspace(QObject):
         if [combo.itemData(i) for i in range(1, combo.count())] != competitors:
             accounts = self.services.notebook.account_choices()
             self.visit_list.reload_filter_choices(accounts, competitors)
+
+    def _lists_changed(self) -> None:
+        """After a rename or merge: completion offers the lists anew, and a competitor filter
+        on a merged name follows it to the entry it became (its findings were rewritten)."""
+        self.names.refresh_soon()
+        combo = self.visit_list.competitor_filter
+        chosen = combo.currentData()
+        self.visit_list.reload_filter_choices(self.services.notebook.account_choices(),
+                                              self.services.search.competitors())
+        if chosen:
+            position = combo.findData(self.services.terms.canonical_name(TermList.COMPETITOR, chosen))
+            combo.setCurrentIndex(max(position, 0))
+            self.visit_list.apply_query()
 
     def _visit_loaded(self, visit: object) -> None:
         previous, self._shown = self._shown, visit if isinstance(visit, Visit) else None
@@ -318,6 +332,13 @@ class Workspace(QObject):
         self.visit_list.select_visit(visit_id)  # when the list, as filtered, shows it
         self.open_visit(visit_id)
         self.editor.show_section("follow_up")
+
+    def edit_lists(self) -> None:
+        """The team's lists of offerings, competitors and funnel stages."""
+        from fieldnotes.ui.lists_dialog import ListsDialog
+
+        self.editing.flush()
+        ListsDialog(self.services.terms, self.operations, self._frame.dialog_parent()).exec()
 
     def edit_guides(self) -> None:
         """The interview guide editor, on the guide the panel shows."""

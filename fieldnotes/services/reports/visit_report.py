@@ -192,7 +192,10 @@ def _awareness(finding: Finding) -> list[Flowable]:
         lead = badge("ALREADY AWARE", styles.SEVERITY_COLOURS[1])
     else:
         lead = badge("DID NOT KNOW", styles.HIGHLIGHT)
-    return user_text(finding.text, sheet.finding, lead=lead + " ")
+    offering = str(finding.get("offering") or "").strip()
+    if offering:
+        lead += f' <font name="{SEMIBOLD}">{rich(offering)}</font>' + (" — " if finding.text.strip() else "")
+    return user_text(finding.text, sheet.finding, lead=lead + ("" if offering else " "))
 
 
 def _severity(finding: Finding) -> int:
