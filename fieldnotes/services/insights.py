@@ -17,7 +17,7 @@ Choices a reader of the figures should know:
   was ticked "already aware"; unaware when it has such findings and none was.
 - A competitor is new this period when the notebook's first move of it falls inside the
   scope's period (from its start date; for a list of visits, from the first of them).
-  Without a start there is no period and nothing is new.
+  Without a start, or when no visit of the notebook comes before it, nothing is new.
 - Follow-ups: `open` counts every action not done, `overdue` those of them past their due
   date (`domain.follow_ups.is_overdue`), `done` the rest.
 """
@@ -163,6 +163,8 @@ def compute_insights(connection: sqlite3.Connection, scope: InsightScope, today:
 
     advance()
     period_start = scope.date_from if scope.visit_ids is None else first_visit[:10] or None
+    if period_start and not insight_reads.has_visits_before(connection, period_start):
+        period_start = None  # the period starts with the notebook: nothing was seen before it
     competitors = _competitors(connection, where, index, period_start)
 
     advance()

@@ -210,6 +210,14 @@ def competitor_visits(connection: sqlite3.Connection, scope: ScopeSql, names: It
     return int(row[0])
 
 
+def has_visits_before(connection: sqlite3.Connection, day: str) -> bool:
+    """Whether the notebook holds a visit before this day (is there a before to be new against?)."""
+    row = connection.execute(
+        "SELECT 1 FROM visit INDEXED BY ix_visit_visited_on WHERE visited_on < :day LIMIT 1", {"day": day}
+    ).fetchone()
+    return row is not None
+
+
 def competitors_first_seen(connection: sqlite3.Connection, names: Iterable[str]) -> dict[str, str]:
     """When each of these competitor spellings was first seen in any visit of the notebook."""
     rows = connection.execute(
