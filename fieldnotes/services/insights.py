@@ -25,7 +25,6 @@ Choices a reader of the figures should know:
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -97,7 +96,7 @@ def _answers(answers: Iterable[str]) -> tuple[tuple[str, ...], int]:
     return tuple(shown), len(ordered)
 
 
-def compute_insights(connection: sqlite3.Connection, scope: InsightScope, today: dt.date | None = None,
+def compute_insights(connection: insight_reads.Connection, scope: InsightScope, today: dt.date | None = None,
                      progress: Progress | None = None, cancelled: Cancelled | None = None) -> Insights:
     """Every figure over the visits a scope selects (see the module's notes for what each counts).
 
@@ -208,7 +207,7 @@ def _sources(groups: list[insight_reads.SourceGroup]) -> tuple[SourceFigure, ...
     return tuple(figures)
 
 
-def _competitors(connection: sqlite3.Connection, where: ScopeSql, index: TermIndex,
+def _competitors(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex,
                  period_start: str | None) -> tuple[CompetitorFigure, ...]:
     names = _Names(index, TermList.COMPETITOR)
     folded: dict[str, list[insight_reads.CompetitorGroup]] = {}
@@ -238,7 +237,7 @@ def _competitors(connection: sqlite3.Connection, where: ScopeSql, index: TermInd
     return tuple(figures)
 
 
-def _offerings(connection: sqlite3.Connection, where: ScopeSql, index: TermIndex) -> tuple[OfferingFigure, ...]:
+def _offerings(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex) -> tuple[OfferingFigure, ...]:
     names = _Names(index, TermList.OFFERING)
     spellings: dict[str, Counter] = {}
     aware: dict[str, set[str]] = {}

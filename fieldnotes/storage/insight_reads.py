@@ -29,6 +29,8 @@ from typing import NamedTuple
 
 from fieldnotes.domain.insights import InsightScope
 
+#: The connection the counting takes, named for the services (which import no database library).
+Connection = sqlite3.Connection
 #: What joins the values of a list column in one string (never typed in a field: a control character).
 SEPARATOR = "\x1f"
 _THEMED_KINDS = ("need", "information_source", "value_perceived", "competitor_move", "objection", "awareness")
