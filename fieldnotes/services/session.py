@@ -9,6 +9,7 @@ from pathlib import Path
 from fieldnotes.services.follow_ups import FollowUps
 from fieldnotes.services.guides import Guides
 from fieldnotes.services.interchange import Interchange
+from fieldnotes.services.library import Library
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.services.search import Search
 from fieldnotes.services.signature import Signature
@@ -49,6 +50,7 @@ class Services:
     terms: Terms = field(init=False)
     theme_work: ThemeWork = field(init=False)
     follow_ups: FollowUps = field(init=False)
+    library: Library = field(init=False)
     team: TeamSettings = field(init=False)
 
     def __post_init__(self) -> None:
@@ -61,6 +63,7 @@ class Services:
         self.terms = Terms(self.database, self.signature)
         self.theme_work = ThemeWork(self.database, self.signature)
         self.follow_ups = FollowUps(self.database.path)
+        self.library = Library(self.database.path)
         self.team = TeamSettings(self.database)
 
     @property
@@ -78,4 +81,5 @@ class Services:
     def close(self) -> None:
         self.search.close()
         self.follow_ups.close()
+        self.library.close()
         self.database.close()
