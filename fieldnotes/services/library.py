@@ -40,8 +40,12 @@ class Library:
 
     def groups(self, by: GroupBy, competitor: str | None = None,
                objections: list[HeardObjection] | None = None) -> list[ObjectionGroup]:
-        """The objections grouped by theme or competitor (only those heard against `competitor` when given)."""
-        return group_objections(against(self.objections() if objections is None else objections, competitor), by)
+        """The objections grouped by theme or competitor (only those heard against `competitor` when
+        given: grouped by competitor, that competitor's group alone)."""
+        groups = group_objections(against(self.objections() if objections is None else objections, competitor), by)
+        if by is GroupBy.COMPETITOR and competitor is not None:
+            groups = [group for group in groups if group.key == competitor]
+        return groups
 
     @staticmethod
     def competitors(objections: list[HeardObjection]) -> list[str]:

@@ -27,9 +27,11 @@ from fieldnotes.domain.library import (
 from fieldnotes.domain.terms import TermIndex, TermList
 from fieldnotes.storage.term_reads import read_terms
 
+#: A debrief has no account of its own: the visit it debriefs says where it was heard.
+_ACCOUNT = "coalesce(v.account_id, (SELECT d.account_id FROM visit d WHERE d.id = v.debrief_of))"
 OBJECTIONS_SQL = (
     "SELECT f.id, f.visit_id, f.text, f.answer, f.best, f.theme_ids, f.updated_at, f.updated_by, "
-    "v.salesperson, v.visited_on, coalesce(v.account_id, (SELECT d.account_id FROM visit d WHERE d.id = v.debrief_of)) "
+    f"v.title, v.salesperson, v.visited_on, {_ACCOUNT} "
     "FROM finding f INDEXED BY ix_finding_severity_visit JOIN visit v ON v.id = f.visit_id "
     "WHERE f.kind = 'objection'"
 )
@@ -40,7 +42,7 @@ MOVES_SQL = (
 )
 QUOTES_SQL = (
     "SELECT f.id, f.visit_id, f.kind, f.quote, f.text, f.theme_ids, f.speaker_id, f.reference, f.consent, "
-    "v.visited_on, coalesce(v.account_id, (SELECT d.account_id FROM visit d WHERE d.id = v.debrief_of)) "
+    f"v.visited_on, {_ACCOUNT} "
     "FROM finding f INDEXED BY ix_finding_severity_visit JOIN visit v ON v.id = f.visit_id "
     "WHERE f.kind IN ('need', 'value_perceived') AND coalesce(f.quote, '') != ''"
 )
@@ -85,8 +87,8 @@ def read_objections(connection: sqlite3.Connection) -> list[HeardObjection]:
             named.append(name)
     names = _competitor_names(index, set(canonical_of.values()))
     found = []
-    for (finding_id, visit_id, objection, answer, best, theme_ids, changed_at, recorded_by, salesperson, visited_on,
-         account_id) in connection.execute(OBJECTIONS_SQL):
+    for (finding_id, visit_id, objection, answer, best, theme_ids, changed_at, recorded_by, title, salesperson,
+         visited_on, account_id) in connection.execute(OBJECTIONS_SQL):
         competitors = list(moves.get(visit_id, ()))
         for name in names.named_in(objection or "", answer or ""):
             if name not in competitors:
@@ -95,7 +97,7 @@ def read_objections(connection: sqlite3.Connection) -> list[HeardObjection]:
         found.append(HeardObjection(
             finding_id, visit_id, objection or "", answer or "", bool(best), live_ids, theme_names,
             tuple(competitors), (salesperson or "").strip() or recorded_by or "", account_id,
-            accounts.get(account_id, "") or "", visited_on or "", changed_at or "",
+            accounts.get(account_id, "") or "", visited_on or "", changed_at or "", (title or "").strip(),
         ))
     return found
 

@@ -122,7 +122,8 @@ def _title(competitor: str | None, entries: Sequence[BattlecardEntry], objection
     sheet = styles.sheet()
     title = "Answers to objections" + (f" against {competitor}" if competitor else "")
     heard = sum(entry.heard for entry in entries)
-    subtitle = f"{counted(len(entries), 'theme')} · {counted(heard, 'objection')} heard in the field, the most heard first"
+    subtitle = (f"{counted(len(entries), 'theme')} · {counted(heard, 'objection')} heard in the field, "
+                "the most heard first")
     if not entries:
         subtitle = (f"No answer recorded yet for the {counted(objections, 'objection')} heard"
                     + (f" against {competitor}" if competitor else "") + ".")
@@ -153,6 +154,8 @@ def battlecard_story(entries: Sequence[BattlecardEntry], competitor: str | None 
     head = _title(competitor, entries, objections)
     room = FRAME_HEIGHT - _height(head, width) - 4
     note_room = 24  # the line saying what was left off
+    rows: list[Table] = []
+    heights: list[float] = []
     for density in DENSITIES:
         rows = [_row([_theme_block(entry, density) for entry in entries[start:start + 2]], width)
                 for start in range(0, len(entries), 2)]
