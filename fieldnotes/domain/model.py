@@ -293,7 +293,13 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "objection", "objections", "Objections", "Objection",
         # Our answer is our sales playbook: the customer version shows the objection, not the answer.
-        (FindingField("answer", "Answer that worked", FieldType.LONG_TEXT, default="", audience=Audience.TEAM),),
+        (
+            FindingField("answer", "Answer that worked", FieldType.LONG_TEXT, default="", audience=Audience.TEAM),
+            # The answer the team picked as the one to give to this objection's theme
+            # (the objection library, the battlecard): one per theme, kept so when marked.
+            FindingField("best", "Best answer for its theme", FieldType.BOOL, default=False, quick=False,
+                         audience=Audience.TEAM),
+        ),
         5,
         hint="Objections heard first-hand, and the answer that worked.",
         audience=Audience.CUSTOMER,

@@ -38,7 +38,7 @@ from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.guides import default_guide_id
 from fieldnotes.services.signature import Signature
-from fieldnotes.storage import guide_store, mentions, term_store
+from fieldnotes.storage import guide_store, library_reads, mentions, term_store
 from fieldnotes.storage import notebook_store as store
 from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.schema import synced_fields
@@ -46,6 +46,8 @@ from fieldnotes.storage.stamp import Stamp
 
 #: The finding kind whose rows name a person of the buying centre.
 BUYING_CENTRE = "buying_centre"
+#: The finding kind one of whose answers per theme is marked the best.
+OBJECTION = "objection"
 
 log = logging.getLogger(__name__)
 
@@ -394,10 +396,12 @@ class Notebook:
         """Change some fields of a finding.
 
         A buying-centre row linked to a contact holds the contact's buying role: writing
-        the row's role writes the contact's (see `_one_role`).
+        the row's role writes the contact's (see `_one_role`). Marking an objection's
+        answer the best unmarks the others of its themes (see `_one_best`).
         """
         stamp = self._stamp()
         accounts: set[str] = set()
+        visits = set()
         with self.database.writing() as session:
             current = store.finding(session, finding_id)
             values = self._checked_attributes(current.kind, attributes)
@@ -406,9 +410,29 @@ class Notebook:
             _as_listed(session, "finding", current.kind, values)
             if current.kind == BUYING_CENTRE and values.get(LINK_FIELD, current.get(LINK_FIELD)):
                 accounts |= self._one_role(session, values, current, stamp)
+            if current.kind == OBJECTION and values.get("best") is True:
+                visits |= self._one_best(session, current, stamp)
             store.update_fields(session, "finding", finding_id, values, stamp)
             store.touch_visit(session, current.visit_id, stamp)
-            return Change(visit_ids=frozenset({current.visit_id}), account_ids=frozenset(accounts), origin=origin)
+            return Change(visit_ids=frozenset(visits | {current.visit_id}), account_ids=frozenset(accounts),
+                          origin=origin)
+
+    @staticmethod
+    def _one_best(session: WriteSession, objection: Finding, stamp: Stamp) -> set[str]:
+        """Keep one best answer per theme: unmark the other objections marked best that share a
+        theme with `objection` (themes resolved as every reader does), or, for an objection
+        without a theme, the others without one. Returns the visits of those unmarked.
+        """
+        index = term_store.term_index(session)
+        mine = set(index.canonical_ids_of(objection.theme_ids))
+        unmarked = set()
+        for other_id, visit_id, stored in library_reads.marked_best(session):
+            theirs = set(index.canonical_ids_of(stored))
+            if other_id != objection.id and ((mine & theirs) or not (mine or theirs)):
+                store.update_fields(session, "finding", other_id, {"best": False}, stamp)
+                store.touch_visit(session, visit_id, stamp)
+                unmarked.add(visit_id)
+        return unmarked
 
     def _one_role(self, session: WriteSession, values: dict[str, object], current: Finding | None,
                   stamp: Stamp) -> set[str]:

@@ -10,6 +10,7 @@ from fieldnotes.services.follow_ups import FollowUps
 from fieldnotes.services.guides import Guides
 from fieldnotes.services.insights import InsightsService
 from fieldnotes.services.interchange import Interchange
+from fieldnotes.services.library import Library
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.services.search import Search
 from fieldnotes.services.signature import Signature
@@ -50,6 +51,7 @@ class Services:
     terms: Terms = field(init=False)
     theme_work: ThemeWork = field(init=False)
     follow_ups: FollowUps = field(init=False)
+    library: Library = field(init=False)
     team: TeamSettings = field(init=False)
     insights: InsightsService = field(init=False)
 
@@ -63,6 +65,7 @@ class Services:
         self.terms = Terms(self.database, self.signature)
         self.theme_work = ThemeWork(self.database, self.signature)
         self.follow_ups = FollowUps(self.database.path)
+        self.library = Library(self.database.path)
         self.team = TeamSettings(self.database)
         self.insights = InsightsService(self.database.path)
 
@@ -82,4 +85,5 @@ class Services:
         self.search.close()
         self.follow_ups.close()
         self.insights.close()
+        self.library.close()
         self.database.close()

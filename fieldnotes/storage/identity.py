@@ -26,7 +26,7 @@ APPLICATION_ID = 0x464E6F74
 #: importing alembic so that an up-to-date database opens fast; a test keeps this list
 #: equal to the revisions in `migrations/versions`.
 KNOWN_REVISIONS: tuple[str, ...] = (
-    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011",
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
@@ -46,6 +46,7 @@ EXPECTED_SCHEMA: dict[str, tuple[int, str]] = {
     "0009": (43, "9480245985076b57ce4b920f82016329"),
     "0010": (44, "c0b0ec7d70ef7c78d878ce0cf35b424d"),
     "0011": (45, "5864ed9c706162d0c73f01714388ba7d"),
+    "0012": (46, "b4a1fe2b440ba0157d3c39bf555ca3dc"),
 }
 
 

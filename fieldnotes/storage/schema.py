@@ -163,6 +163,7 @@ class FindingRecord(Stamped, Base):
     reference: Mapped[str | None] = mapped_column(String(16), nullable=True)
     consent: Mapped[str | None] = mapped_column(String(16), nullable=True)
     theme_ids: Mapped[str] = mapped_column(Text, default="[]", info=JSON_LIST | ADDED_LATER)
+    best: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     visit: Mapped[VisitRecord] = relationship(back_populates="findings")
 
     __table_args__ = (
@@ -177,6 +178,8 @@ class FindingRecord(Stamped, Base):
         # The follow-ups alone, for the list across visits by owner and due date (migration 0011).
         Index("ix_finding_follow_up", "kind", "owner", "done", "due_on", "visit_id",
               sqlite_where=sql_text("kind = 'follow_up'")),
+        # The few objections marked as the best answer for their theme (migration 0012).
+        Index("ix_finding_best_answer", "kind", "visit_id", sqlite_where=sql_text("best = 1")),
     )
 
 

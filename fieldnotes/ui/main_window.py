@@ -174,6 +174,11 @@ class MainWindow(QMainWindow):
                      "Open the ride-along a debrief is of, or the debrief of a ride-along", needs_visit=True)
         self.view_menu.addAction(self._action("follow_ups", "&Follow-ups…", "Ctrl+Shift+F",
                                               "Open, overdue and done follow-up actions across visits"))
+        self.view_menu.addAction(self._action("objection_library", "&Objection library…", "Ctrl+Shift+O",
+                                              "Every objection heard, by theme or competitor, with the answers "
+                                              "that worked; the battlecard"))
+        self.view_menu.addAction(self._action("quote_bank", "&Quote bank…", "Ctrl+Shift+Q",
+                                              "Every verbatim quote with who said it and whether it is cleared"))
         appearance = QAction("&Appearance…", self)
         appearance.setObjectName("appearance")
         appearance.triggered.connect(self.edit_appearance)
@@ -220,6 +225,8 @@ class MainWindow(QMainWindow):
             "author": workspace.edit_author,
             "themes": workspace.show_themes,
             "follow_ups": workspace.show_follow_ups,
+            "objection_library": workspace.show_objection_library,
+            "quote_bank": workspace.show_quote_bank,
             "branding": workspace.edit_branding,
         }
         for name, command in commands.items():
@@ -430,6 +437,8 @@ class MainWindow(QMainWindow):
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
         ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
         ("Space / Enter in Follow-ups", "Tick an action done / open its visit"),
+        ("B / Enter in the Objection library", "Mark the best answer of a theme / open its visit"),
+        ("Ctrl+C in the Quote bank", "Copy the selected quotes with who said them, for a slide"),
     )
 
     def shortcut_rows(self) -> list[tuple[str, str]]:

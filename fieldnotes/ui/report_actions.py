@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldnotes.domain.library import HeardObjection
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.mail_draft import start_mail_draft
 from fieldnotes.ui.frame import Frame
@@ -252,6 +253,20 @@ class ReportActions(QObject):
             return WrittenReport(Path(path), logo_problem=branding.problem)
 
         self._workspace.run_task("Writing the summary report", work, self._written)
+
+    def write_battlecard(self, target: Path, competitor: str | None = None,
+                         objections: list[HeardObjection] | None = None) -> None:
+        """Write the one-page battlecard (for one competitor when given) in the background, then preview it."""
+        from fieldnotes.services.reports.battlecard import write_battlecard
+
+        services = self._workspace.services
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> WrittenReport:
+            branding = services.team.branding()
+            card = write_battlecard(services, target, competitor, objections, branding)
+            return WrittenReport(card.path, logo_problem=branding.problem)
+
+        self._workspace.run_task("Writing the battlecard", work, self._written)
 
     def _written(self, report: WrittenReport) -> None:
         path = report.path

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton, QWidget
 
 from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.limits import author_name_problem
@@ -39,6 +39,7 @@ from fieldnotes.ui.visit_editor import VisitEditor
 from fieldnotes.ui.visit_list import VisitListPane
 
 if TYPE_CHECKING:
+    from fieldnotes.ui.library_views import ObjectionLibraryView, QuoteBankView
     from fieldnotes.ui.themes_window import ThemesWindow
 
 
@@ -110,6 +111,8 @@ class Workspace(QObject):
         self.reports = ReportActions(self, frame)
         self.sync = SyncActions(self, frame)
         self.follow_ups_view: FollowUpsView | None = None  # built when first shown
+        self.objection_library: ObjectionLibraryView | None = None  # built when first shown
+        self.quote_bank: QuoteBankView | None = None  # built when first shown
 
     def show_first_visit(self) -> None:
         """Fill the list and choices, and select the visit open last time (or the newest)."""
@@ -324,6 +327,44 @@ class Workspace(QObject):
         view.activateWindow()
         view.table.setFocus()
         return view
+
+    def show_objection_library(self) -> ObjectionLibraryView:
+        """View › Objection library: every objection across visits with the answers that worked."""
+        from fieldnotes.ui.library_views import ObjectionLibraryView
+
+        self.editing.flush()
+        view = self.objection_library
+        if view is None:
+            view = ObjectionLibraryView(self, self._frame, self._frame.dialog_parent())
+            view.visitRequested.connect(lambda visit_id: self._open_from(view, visit_id, "objection"))
+            self.objection_library = view
+        view.show()
+        view.activateWindow()
+        view.tree.setFocus()
+        return view
+
+    def show_quote_bank(self) -> QuoteBankView:
+        """View › Quote bank: every verbatim quote across visits, with who said it and their consent."""
+        from fieldnotes.ui.library_views import QuoteBankView
+
+        self.editing.flush()
+        view = self.quote_bank
+        if view is None:
+            view = QuoteBankView(self, self._frame, self._frame.dialog_parent())
+            view.visitRequested.connect(lambda visit_id: self._open_from(view, visit_id, None))
+            self.quote_bank = view
+        view.show()
+        view.activateWindow()
+        view.table.setFocus()
+        return view
+
+    def _open_from(self, view: QWidget, visit_id: str, section: str | None) -> None:
+        """Open a visit chosen in a view across visits; the view steps aside until asked again."""
+        view.hide()
+        self.visit_list.select_visit(visit_id)  # when the list, as filtered, shows it
+        self.open_visit(visit_id)
+        if section is not None:
+            self.editor.show_section(section)
 
     def open_follow_up_visit(self, visit_id: str) -> None:
         """Open a follow-up's visit at its follow-up actions; the view steps aside until asked again."""
