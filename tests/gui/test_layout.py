@@ -109,3 +109,30 @@ def test_every_dialog_fits_a_laptop_screen(qtbot, open_window) -> None:
         needed = dialog.minimumSizeHint()
         assert needed.width() <= screen.width() and needed.height() <= screen.height(), type(dialog).__name__
         dialog.close()
+
+
+def test_suggested_themes_wrap_below_the_themes_box_on_a_laptop(qtbot, open_window) -> None:
+    """Three long suggestions neither squeeze the Themes box to "T…" nor push the window off the screen."""
+    from fieldnotes.services.theme_suggestions import Suggestion
+
+    window = open_window()
+    window.actions_by_name["new_visit"].trigger()
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    names = ["Purchasing and supplier consolidation", "Material in the customer's language",
+             "Documentation and certificates"]
+    for kind in FINDING_KINDS:
+        if not kind.themed:
+            continue
+        window.actions_by_name[f"section_{kind.key}"].trigger()
+        section = window.workspace.editor.sections[kind.key]
+        section.suggestion_line.show_suggestions([Suggestion(str(number), name, 1.0)
+                                                  for number, name in enumerate(names)])
+        QApplication.processEvents()
+        room = LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL)
+        assert window.minimumSizeHint().width() <= room.width(), kind.key
+        assert window.width() <= room.width(), kind.key
+        assert section.quick_themes is not None
+        assert section.quick_themes.width() >= 300, kind.key
+        assert section.suggestion_line.isVisible()
+        assert section.suggestion_line.geometry().top() > section.quick_themes.geometry().bottom(), kind.key
