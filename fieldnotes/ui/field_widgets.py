@@ -190,7 +190,10 @@ class ContactField(QComboBox):
 
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._label = label
         self.setToolTip(f"{label}: one of the account's contacts")
+        # As wide as the longest name: "Frank Be…" in an entry row hides who was picked.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.set_contacts([])
 
     def set_contacts(self, contacts: list[tuple[str, str]]) -> None:
@@ -198,7 +201,8 @@ class ContactField(QComboBox):
         chosen = self.currentData()
         self.blockSignals(True)
         self.clear()
-        self.addItem("(nobody)", None)
+        # The entry row has no label beside the box: the empty choice says what the box is for.
+        self.addItem(f"{self._label}: nobody", None)
         for contact_id, name in contacts:
             self.addItem(name, contact_id)
         self.setCurrentIndex(max(self.findData(chosen), 0) if chosen else 0)

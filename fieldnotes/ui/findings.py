@@ -301,8 +301,9 @@ class FindingSection(QWidget):
         text_row.addWidget(self.quick_text, 1)
         if self.preference_label is not None:
             text_row.addWidget(self.preference_label)
-        # Themes have a line of their own, beside the themes suggested for them: the fields'
-        # line is full in some sections on a laptop, and the finding needs its width.
+        # Themes have a line of their own, and the themes suggested for them a wrapped line
+        # below it: beside the box, three long suggestions would squeeze it to "T…" and push
+        # the window wider than a laptop's screen.
         self.quick_themes: ThemesLineEdit | None = None
         self.suggestion_line = SuggestionLine(self)
         themes_row = QHBoxLayout()
@@ -311,8 +312,7 @@ class FindingSection(QWidget):
         if kind.themed:
             self.quick_themes = ThemesLineEdit(editing.themes, self)
             self.quick_themes.setObjectName(f"quickThemes-{kind.key}")
-            themes_row.addWidget(self.quick_themes, 2)
-            themes_row.addWidget(self.suggestion_line, 3)
+            themes_row.addWidget(self.quick_themes, 1)
             self.quick_themes.submitted.connect(self.add_from_quick_row)
             self.quick_themes.textChanged.connect(lambda _text: self._suggest_timer.start())
             self.suggestion_line.accepted.connect(self.accept_theme)
@@ -335,6 +335,7 @@ class FindingSection(QWidget):
         if kind.themed:
             themes_row.addWidget(self.add_button)
             quick_row.addLayout(themes_row)
+            quick_row.addWidget(self.suggestion_line)
         self.quick_text.returnPressed.connect(self.add_from_quick_row)
 
         self.table = QTableView(self)

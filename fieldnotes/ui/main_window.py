@@ -17,6 +17,8 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDialogButtonBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
         help_menu = bar.addMenu("&Help")
         shortcuts = QAction("&Keyboard shortcuts", self)
+        shortcuts.setShortcut(QKeySequence.StandardKey.HelpContents)
         shortcuts.triggered.connect(self.show_shortcuts)
         help_menu.addAction(shortcuts)
         about = QAction("&About fieldnotes", self)
@@ -432,32 +435,68 @@ class MainWindow(QMainWindow):
     WIDGET_KEYS = (
         ("Down", "From the search box to the results"),
         ("Delete in the list", "Delete the selected visits (Ctrl+Z in the list puts them back)"),
-        ("Enter", "In a section's first box: add the finding, ready for the next"),
+        ("Ctrl+Enter in Attendees", "Add the name at the cursor to the account's contacts"),
+        ("Space in Attendees", "Tick a contact who was there"),
+        ("Enter", "In a section's entry row: add the finding, ready for the next"),
+        ("Down, Enter", "In a box that completes names or themes: take the one offered"),
+        ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
         ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
-        ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
         ("Space / Enter in Follow-ups", "Tick an action done / open its visit"),
+        ("F2 in Themes", "Rename the selected theme"),
         ("B / Enter in the Objection library", "Mark the best answer of a theme / open its visit"),
         ("Ctrl+C in the Quote bank", "Copy the selected quotes with who said them, for a slide"),
     )
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """Every keyboard shortcut: read from the window's actions, so none is ever missing."""
+        return self._command_rows() + list(self.WIDGET_KEYS)
+
+    def _command_rows(self) -> list[tuple[str, str]]:
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
         for action in self.findChildren(QAction):
-            keys = " / ".join(sequence.toString(QKeySequence.SequenceFormat.NativeText)
-                              for sequence in action.shortcuts() if not sequence.isEmpty())
+            # An action may list the same keys twice (Redo's own keys and the platform's).
+            sequences = dict.fromkeys(sequence.toString(QKeySequence.SequenceFormat.NativeText)
+                                      for sequence in action.shortcuts() if not sequence.isEmpty())
+            keys = " / ".join(sequences)
             text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
             if keys and keys not in seen:
                 seen.add(keys)
                 rows.append((keys, text))
-        return rows + list(self.WIDGET_KEYS)
+        return rows
+
+    def shortcuts_text(self) -> str:
+        """The shortcuts as two tables side by side (commands, keys inside a box), to fit a laptop's height."""
+
+        def table(title: str, rows: list[tuple[str, str]]) -> str:
+            lines = "".join(f"<tr><td><b>{html.escape(keys)}</b></td><td>&nbsp;&nbsp;{html.escape(text)}</td></tr>"
+                            for keys, text in rows)
+            return f"<p><b>{title}</b></p><table>{lines}</table>"
+
+        return (f'<table><tr><td valign="top">{table("Commands", self._command_rows())}</td>'
+                f'<td width="24"></td>'
+                f'<td valign="top">{table("In a box or list", list(self.WIDGET_KEYS))}</td></tr></table>')
+
+    def shortcuts_dialog(self) -> QDialog:
+        """The shortcuts, in a dialog as wide as its two tables (a message box would wrap them too tall)."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        dialog.setObjectName("shortcutsDialog")
+        text = QLabel(self.shortcuts_text(), dialog)
+        text.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        text.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        return dialog
 
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{html.escape(keys)}</b></td><td>&nbsp;&nbsp;{html.escape(text)}</td></tr>"
-                       for keys, text in self.shortcut_rows())
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+        dialog = self.shortcuts_dialog()
+        dialog.exec()
+        dialog.deleteLater()
 
     def edit_appearance(self) -> None:
         """Theme (system, light, dark) and larger text."""

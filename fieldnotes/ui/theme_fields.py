@@ -241,6 +241,8 @@ class SuggestionLine(QLabel):
         self.suggestions: list[Suggestion] = []
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        # Long theme names wrap rather than widen the row (and with it the window).
+        self.setWordWrap(True)
         self.setAccessibleName("Suggested themes")
         self.linkActivated.connect(lambda number: self.accept(int(number)))
         self.show_suggestions([])

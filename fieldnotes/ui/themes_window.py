@@ -121,14 +121,16 @@ class ThemesWindow(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(False)
+        # Tab leaves the table for Rename and Merge rather than walking its cells.
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.rename_button = QPushButton("Rename… (F2)", self)
+        self.rename_button = QPushButton("&Rename… (F2)", self)
         self.rename_button.clicked.connect(self.rename_selected)
-        self.merge_button = QPushButton("Merge into…", self)
+        self.merge_button = QPushButton("&Merge into…", self)
         self.merge_button.setToolTip("Merge the selected themes into another: their findings carry that theme")
         self.merge_button.clicked.connect(self.merge_selected)
         rename_key = QShortcut(QKeySequence("F2"), self.table)
@@ -155,6 +157,7 @@ class ThemesWindow(QDialog):
         self.groups.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.groups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.groups.verticalHeader().hide()
+        self.groups.setTabKeyNavigation(False)
         groups_header = self.groups.horizontalHeader()
         groups_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         groups_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -169,6 +172,7 @@ class ThemesWindow(QDialog):
         self.findings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.findings.setWordWrap(True)
         self.findings.verticalHeader().hide()
+        self.findings.setTabKeyNavigation(False)
         findings_header = self.findings.horizontalHeader()
         findings_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         findings_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -180,10 +184,10 @@ class ThemesWindow(QDialog):
         self.group_theme.setAccessibleName("Theme for the group")
         self.group_theme.setPlaceholderText("Theme for the ticked findings — Enter tags them")
         self.group_theme.submitted.connect(self.tag_group)
-        self.tag_button = QPushButton("Tag group", self)
+        self.tag_button = QPushButton("T&ag group", self)
         self.tag_button.setToolTip("Tag the ticked findings of the group with these themes (Enter)")
         self.tag_button.clicked.connect(self.tag_group)
-        self.refresh_button = QPushButton("Group again", self)
+        self.refresh_button = QPushButton("&Group again", self)
         self.refresh_button.setToolTip("Read the untagged findings again and group them")
         self.refresh_button.clicked.connect(self.reload)
         self.backlog_summary = QLabel(self)
@@ -213,7 +217,7 @@ class ThemesWindow(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(themes_page, "&Themes")
         self.tabs.addTab(backlog_page, "&Untagged findings")
-        close = QPushButton("Close", self)
+        close = QPushButton("&Close", self)
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -234,6 +238,7 @@ class ThemesWindow(QDialog):
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)  # Enter belongs to the field it is pressed in
         self.resize(900, 560)
+        self.table.setFocus()  # the arrows, F2 and Merge work at once, not after a Tab
 
     # --- reading -------------------------------------------------------------------
 

@@ -106,9 +106,13 @@ class DebriefPicker(QComboBox):
         self._show_chosen()  # text that names no visit goes back to the one chosen
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Escape while typing puts back the visit chosen before; the key goes on as usual.
+        # Escape while typing puts back the visit chosen before, selected so that typing again
+        # replaces it rather than writing in front of it; the key goes on as usual.
         if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
             self._show_chosen()
+            line = self.lineEdit()
+            if line is not None:
+                line.setSelection(len(line.text()), -len(line.text()))  # all of it, the start in view
         return False
 
 

@@ -140,3 +140,24 @@ def test_a_stage_the_list_does_not_hold_is_still_shown(qtbot, open_window) -> No
     window.workspace.notifier.publish(change)
     window.workspace.open_visit(visit.id)
     assert window.workspace.editor.stage_combo.currentText() == "Verbal yes"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_typing_after_escape_in_the_ride_along_picker_replaces_the_text(qtbot) -> None:
+    """Escape puts back "(none)" selected: the next letters start a new search, not "Ride(none)"."""
+    from fieldnotes.domain.model import VisitLink
+    from fieldnotes.ui.visit_links import NO_VISIT, DebriefPicker
+
+    picker = DebriefPicker()
+    qtbot.addWidget(picker)
+    ride = VisitLink(id="ride", title="Ride-along with Jana", kind=VisitKind.RIDE_ALONG, visited_on="2026-09-01T09:00",
+                     account_name="Brauerei Nord")
+    picker.set_choices([ride], None)
+    picker.show()
+    line = picker.lineEdit()
+    line.setFocus()
+    qtbot.keyClicks(line, "xyz")
+    qtbot.keyClick(line, Qt.Key.Key_Escape)
+    assert line.text() == NO_VISIT and line.selectedText() == NO_VISIT
+    qtbot.keyClicks(line, "Ride")
+    assert line.text() == "Ride"

@@ -107,6 +107,29 @@ def test_the_shortcuts_list_has_every_shortcut_of_the_window(qtbot, open_window)
         assert any(expected in listed.split(" / ") for listed in keys), expected
 
 
+def test_the_shortcuts_list_names_each_key_once_and_opens_with_f1(qtbot, open_window) -> None:
+    window = open_window()
+    rows = window.shortcut_rows()
+    for keys, text in rows:
+        listed = keys.split(" / ")
+        assert len(listed) == len(set(listed)), (keys, text)
+    assert ("F1", "Keyboard shortcuts") in rows
+    redo = next(keys for keys, text in rows if text == "Redo")
+    assert redo.split(" / ").count("Ctrl+Shift+Z") == 1
+
+
+def test_the_shortcuts_list_fits_a_laptop_screen(qtbot, open_window) -> None:
+    window = open_window()
+    dialog = window.shortcuts_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    screen = window.screen().availableGeometry()
+    assert dialog.height() <= screen.height() - 32 and dialog.width() <= screen.width(), dialog.size()
+    text = dialog.findChild(QLabel).text()
+    for keys, _text in window.shortcut_rows():
+        assert keys in text
+
+
 def test_the_first_start_asks_the_users_name_once(qtbot, open_window, monkeypatch) -> None:
     window = open_window()
     asked: list[str] = []

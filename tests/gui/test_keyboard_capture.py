@@ -103,7 +103,7 @@ def test_a_whole_visit_is_captured_from_the_keyboard_alone(qtbot, open_window, t
                 expected[kind.key, name] = 4
             elif kind_of_field == "CONTACT":
                 assert isinstance(field, QComboBox) and field.findData(contact.id) > 0
-                keys.press(Qt.Key.Key_Down)  # from "(nobody)" to the account's only contact
+                keys.press(Qt.Key.Key_Down)  # from nobody to the account's only contact
                 expected[kind.key, name] = contact.id
             elif kind_of_field == "CHOICE":
                 assert isinstance(field, QComboBox)

@@ -109,3 +109,57 @@ def test_every_dialog_fits_a_laptop_screen(qtbot, open_window) -> None:
         needed = dialog.minimumSizeHint()
         assert needed.width() <= screen.width() and needed.height() <= screen.height(), type(dialog).__name__
         dialog.close()
+
+
+def test_suggested_themes_wrap_below_the_themes_box_on_a_laptop(qtbot, open_window) -> None:
+    """Three long suggestions neither squeeze the Themes box to "T…" nor push the window off the screen."""
+    from fieldnotes.services.theme_suggestions import Suggestion
+
+    window = open_window()
+    window.actions_by_name["new_visit"].trigger()
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    names = ["Purchasing and supplier consolidation", "Material in the customer's language",
+             "Documentation and certificates"]
+    for kind in FINDING_KINDS:
+        if not kind.themed:
+            continue
+        window.actions_by_name[f"section_{kind.key}"].trigger()
+        section = window.workspace.editor.sections[kind.key]
+        section.suggestion_line.show_suggestions([Suggestion(str(number), name, 1.0)
+                                                  for number, name in enumerate(names)])
+        QApplication.processEvents()
+        room = LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL)
+        assert window.minimumSizeHint().width() <= room.width(), kind.key
+        assert window.width() <= room.width(), kind.key
+        assert section.quick_themes is not None
+        assert section.quick_themes.width() >= 300, kind.key
+        assert section.suggestion_line.isVisible()
+        assert section.suggestion_line.geometry().top() > section.quick_themes.geometry().bottom(), kind.key
+
+
+def test_a_contact_picked_in_an_entry_row_shows_whole_on_a_laptop(qtbot, open_window) -> None:
+    """The speaker of a need reads in full, not "Frank Be…"; a long name never widens the window."""
+    window = open_window()
+    notebook = window.workspace.services.notebook
+    account, change = notebook.create_account("Stadtwerke Lüneburg")
+    window.workspace.notifier.publish(change)
+    contact, change = notebook.add_contact(account.id, "Dr. Jürgen Schäfer-Lindqvist")
+    window.workspace.notifier.publish(change)
+    visit, change = notebook.create_visit(account.id, title="Pilot review")
+    window.workspace.notifier.publish(change)
+    window.workspace.open_visit(visit.id)
+    window.showNormal()
+    room = LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL)
+    window.resize(room)
+    for kind_key, field_name, empty in (("need", "speaker_id", "Speaker: nobody"),
+                                        ("follow_up", "contact_id", "For: nobody")):
+        window.actions_by_name[f"section_{kind_key}"].trigger()
+        field = window.workspace.editor.sections[kind_key].quick_fields[field_name]
+        assert isinstance(field, QComboBox)
+        assert field.itemText(0) == empty  # the row has no label: the empty choice names the box
+        field.setCurrentIndex(field.findData(contact.id))
+        QApplication.processEvents()
+        assert window.width() <= room.width() and window.minimumSizeHint().width() <= room.width(), kind_key
+        if kind_key == "need":
+            assert field.width() >= field.fontMetrics().horizontalAdvance(contact.name)

@@ -166,3 +166,24 @@ def test_double_clicking_an_untagged_finding_opens_its_visit(qtbot, open_window)
     qtbot.mouseClick(themes.findings.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(themes.findings.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.workspace.editing.visit is not None and window.workspace.editing.visit.id == visit.id
+
+
+def test_the_themes_window_opens_ready_for_the_keyboard(qtbot, open_window) -> None:
+    """The table has the focus, Tab leaves it for Rename and Merge, and every button has its own Alt key."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QPushButton
+
+    window = open_window()
+    _visit_with_finding(window, "Energy audits every year", ["Energy check"])
+    window.actions_by_name["themes"].trigger()
+    themes = window.workspace.themes_window
+    qtbot.waitUntil(lambda: themes.model.rowCount() == 1)
+    assert themes.focusWidget() is themes.table
+    themes.table.setFocus()
+    press(themes.table, Qt.Key.Key_Tab)
+    assert themes.focusWidget() is themes.rename_button
+    mnemonics = [QKeySequence.mnemonic(button.text()) for button in themes.findChildren(QPushButton)]
+    mnemonics += [QKeySequence.mnemonic(themes.tabs.tabText(tab)) for tab in range(themes.tabs.count())]
+    assert all(not key.isEmpty() for key in mnemonics)
+    assert len(set(mnemonics)) == len(mnemonics)
+    assert QKeySequence.mnemonic(themes.merge_button.text()) == QKeySequence("Alt+M")
