@@ -10,6 +10,7 @@ from fieldnotes.services.follow_ups import FollowUps
 from fieldnotes.services.guides import Guides
 from fieldnotes.services.interchange import Interchange
 from fieldnotes.services.notebook import Notebook
+from fieldnotes.services.prep import Prep
 from fieldnotes.services.search import Search
 from fieldnotes.services.signature import Signature
 from fieldnotes.services.spreadsheets import Spreadsheets
@@ -50,6 +51,7 @@ class Services:
     theme_work: ThemeWork = field(init=False)
     follow_ups: FollowUps = field(init=False)
     team: TeamSettings = field(init=False)
+    prep: Prep = field(init=False)
 
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.signature)
@@ -62,6 +64,7 @@ class Services:
         self.theme_work = ThemeWork(self.database, self.signature)
         self.follow_ups = FollowUps(self.database.path)
         self.team = TeamSettings(self.database)
+        self.prep = Prep(self.database.path)
 
     @property
     def author(self) -> str:
@@ -78,4 +81,5 @@ class Services:
     def close(self) -> None:
         self.search.close()
         self.follow_ups.close()
+        self.prep.close()
         self.database.close()
