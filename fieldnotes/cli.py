@@ -400,17 +400,18 @@ def _check_database_option(args: argparse.Namespace, given: bool) -> None:
             raise ValidationError(f"--db: cannot create the folder {folder} ({error.strerror})") from None
 
 
-def resolve_account_option(args: argparse.Namespace) -> None:
+def resolve_account_option(args: argparse.Namespace, attribute: str = "account", option: str = "--account") -> None:
     """Turn an --account given as a name into the account's id (an id is kept as it is).
 
-    Every command with an --account option calls this before using it.
+    Every command with an --account option calls this before using it; an option that
+    names an account otherwise (`report --prep`) gives its own `attribute` and `option`.
 
     Raises:
         ValidationError: no account has that id or name, or several have that name.
     """
     from fieldnotes.storage.read_only import name_key
 
-    wanted = args.account
+    wanted = getattr(args, attribute)
     if not wanted:
         return
     with _open_reader(args) as reader:
@@ -422,13 +423,13 @@ def resolve_account_option(args: argparse.Namespace) -> None:
     if not found and key:
         found = [(account_id, name) for account_id, name in accounts if key in name_key(name)]
     if len(found) == 1:
-        args.account = found[0][0]
+        setattr(args, attribute, found[0][0])
         return
     if not found:
-        raise ValidationError(f"--account: no account has the id or name {wanted!r}; see fieldnotes accounts")
+        raise ValidationError(f"{option}: no account has the id or name {wanted!r}; see fieldnotes accounts")
     shown = "; ".join(f"{name} ({account_id})" for account_id, name in found[:5])
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise ValidationError(f"--account: {wanted!r} names {len(found)} accounts: {shown}{more}; give the id")
+    raise ValidationError(f"{option}: {wanted!r} names {len(found)} accounts: {shown}{more}; give the id")
 
 
 def _tolerate_undecodable_text() -> None:

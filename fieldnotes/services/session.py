@@ -12,6 +12,7 @@ from fieldnotes.services.insights import InsightsService
 from fieldnotes.services.interchange import Interchange
 from fieldnotes.services.library import Library
 from fieldnotes.services.notebook import Notebook
+from fieldnotes.services.prep import Prep
 from fieldnotes.services.search import Search
 from fieldnotes.services.signature import Signature
 from fieldnotes.services.spreadsheets import Spreadsheets
@@ -54,6 +55,7 @@ class Services:
     library: Library = field(init=False)
     team: TeamSettings = field(init=False)
     insights: InsightsService = field(init=False)
+    prep: Prep = field(init=False)
 
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.signature)
@@ -68,6 +70,7 @@ class Services:
         self.library = Library(self.database.path)
         self.team = TeamSettings(self.database)
         self.insights = InsightsService(self.database.path)
+        self.prep = Prep(self.database.path)
 
     @property
     def author(self) -> str:
@@ -86,4 +89,5 @@ class Services:
         self.follow_ups.close()
         self.insights.close()
         self.library.close()
+        self.prep.close()
         self.database.close()

@@ -144,6 +144,8 @@ class MainWindow(QMainWindow):
                                          "A PDF summary of every visit the search and filters list"))
         file_menu.addAction(self._action("report_selected", "Summary report of the &selected visits…", None,
                                          "A PDF summary of the visits selected in the list"))
+        file_menu.addAction(self._action("prep_sheet", "&Prep sheet for an account…", "Ctrl+Shift+P",
+                                         "One page on an account to read before visiting it"))
         self.file_menu = file_menu
         file_menu.addSeparator()
         file_menu.addAction(self._action("sync_now", "S&ync now", "Ctrl+Shift+S", "Merge with the team folder"))
@@ -217,6 +219,7 @@ class MainWindow(QMainWindow):
             "report_customer": workspace.reports.export_customer_visit,
             "report_listed": workspace.reports.summarize_listed,
             "report_selected": workspace.reports.summarize_selected,
+            "prep_sheet": workspace.reports.ask_prep_sheet,
             "sync_now": lambda: workspace.sync.sync_now(),
             "sync_settings": workspace.sync.edit_settings,
             "review_conflicts": workspace.sync.review_conflicts,

@@ -1,13 +1,17 @@
 """PDF reports from the app: a visit's report (Ctrl+E) or its customer version, summaries of
-the listed or selected visits, built in the background, then shown in a preview with "open in
-the system viewer", "send by email" and, for a visit report, "customer version".
+the listed or selected visits, and an account's prep sheet, built in the background, then
+shown in a preview with "open in the system viewer", "send by email" and, for a visit report,
+"customer version"; a prep sheet is previewed before it is saved anywhere ("Save as…").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +22,7 @@ from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -52,12 +57,14 @@ class WrittenReport:
         visit_id: the visit of a visit report; None for a summary.
         for_customer: whether it is the customer version.
         logo_problem: why the team's logo was left out, when it was.
+        prep_of: the account's name, for a prep sheet (written to a temporary file until saved).
     """
 
     path: Path
     visit_id: str | None = None
     for_customer: bool = False
     logo_problem: str | None = None
+    prep_of: str | None = None
 
 
 def report_title(path: Path) -> str:
@@ -105,7 +112,8 @@ class ReportPreview(QDialog):
 
     def __init__(self, path: Path, images: list[QImage], page_count: int, parent: QWidget | None = None,
                  on_send: Callable[[], None] | None = None,
-                 on_customer_version: Callable[[], None] | None = None, notice: str = "") -> None:
+                 on_customer_version: Callable[[], None] | None = None, notice: str = "",
+                 on_save: Callable[[], object] | None = None, heading: str = "") -> None:
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(f"Report preview — {path.name}")
@@ -141,6 +149,12 @@ class ReportPreview(QDialog):
         folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
         self.send_button: QPushButton | None = None
         self.customer_button: QPushButton | None = None
+        self.save_button: QPushButton | None = None
+        if on_save is not None:
+            self.save_button = QPushButton("Save as…")
+            self.save_button.setToolTip("Keep this PDF: choose where to save it")
+            self.save_button.clicked.connect(lambda: on_save())
+            buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         if on_send is not None:
             self.send_button = QPushButton("Send by email…")
             self.send_button.setToolTip("A new message in your mail program with this report attached")
@@ -153,7 +167,9 @@ class ReportPreview(QDialog):
             buttons.addButton(self.customer_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Saved to <b>{escape_html(str(path))}</b> — {counted(page_count, 'page')}"))
+        saved = f"Saved to <b>{escape_html(str(path))}</b>"
+        self.heading_label = QLabel(f"{heading or saved} — {counted(page_count, 'page')}")
+        layout.addWidget(self.heading_label)
         self.notice_label = QLabel(notice)
         self.notice_label.setWordWrap(True)
         self.notice_label.setVisible(bool(notice))
@@ -178,6 +194,14 @@ class ReportActions(QObject):
         self.preview: ReportPreview | None = None
         #: The mail program started last, checked once for a failure to start.
         self.mail_process: subprocess.Popen | None = None
+        #: Where prep sheets wait to be saved; removed when the notebook closes.
+        self._preview_folders: list[Path] = []
+
+    def discard_previews(self) -> None:
+        """Remove the prep sheets written for a preview and not saved (their saved copies stay)."""
+        for folder in self._preview_folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._preview_folders.clear()
 
     def export_visit(self, for_customer: bool = False) -> None:
         """Ask where to save a PDF report of the open visit (or its customer version), then write and preview it."""
@@ -268,10 +292,70 @@ class ReportActions(QObject):
 
         self._workspace.run_task("Writing the battlecard", work, self._written)
 
+    def ask_prep_sheet(self, account_id: str | None = None) -> None:
+        """File › Prep sheet…: ask which account (the one at hand chosen already), then write and preview its sheet."""
+        accounts = self._workspace.services.notebook.account_choices()
+        parent = self._frame.dialog_parent()
+        if not accounts:
+            QMessageBox.information(parent, "Prep sheet", "There are no accounts yet: add one under "
+                                    "Edit › Accounts and contacts, or give a visit an account.")
+            return
+        names = [name for _, name in accounts]
+        ids = [account for account, _ in accounts]
+        at_hand = account_id or self.account_at_hand()
+        current = ids.index(at_hand) if at_hand in ids else 0
+        name, accepted = QInputDialog.getItem(parent, "Prep sheet", "Prep sheet for the account:", names, current,
+                                              False)
+        if accepted and name in names:
+            self.prep_sheet(ids[names.index(name)])
+
+    def account_at_hand(self) -> str | None:
+        """The account a prep sheet is most likely wanted for: the list's filter, else the open visit's."""
+        filtered = self._workspace.visit_list.current_query().account_id
+        if filtered:
+            return filtered
+        visit = self._workspace.editing.visit
+        return visit.account_id if visit is not None else None
+
+    def prep_sheet(self, account_id: str) -> None:
+        """Write an account's prep sheet to a temporary file in the background, then preview it (Save as… keeps it)."""
+        from fieldnotes.services.reports import write_prep_sheet
+
+        services = self._workspace.services
+        name = dict(services.notebook.account_choices()).get(account_id, "account")
+        folder = Path(tempfile.mkdtemp(prefix="fieldnotes-prep-"))
+        self._preview_folders.append(folder)
+        target = folder / f"{safe_file_name(f'Prep sheet {name} {dt.date.today().isoformat()}', 'prep sheet')}.pdf"
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> WrittenReport:
+            branding = services.team.branding()
+            path = write_prep_sheet(services, account_id, target, progress, cancelled, branding)
+            return WrittenReport(Path(path), logo_problem=branding.problem, prep_of=name)
+
+        self._workspace.run_task(f"Writing the prep sheet for {name}", work, self._written)
+
+    def save_prep_sheet(self, path: Path) -> Path | None:
+        """Ask where to keep a previewed prep sheet and copy it there; the copy's path, or None."""
+        target = self._frame.choose_file("Save prep sheet", True, "PDF (*.pdf)", path.name)
+        if target is None:
+            return None
+        try:
+            shutil.copyfile(path, target)
+        except OSError as error:
+            QMessageBox.warning(self._frame.dialog_parent(), "Save prep sheet",
+                                f"The prep sheet could not be saved to {target}: {error.strerror or error}")
+            return None
+        self.last_report = target
+        self._frame.show_status(f"Prep sheet saved to {target}", 10000)
+        return target
+
     def _written(self, report: WrittenReport) -> None:
         path = report.path
         self.last_report = path
-        status = f"Report saved to {path}"
+        if report.prep_of:
+            status = f"Prep sheet for {report.prep_of} ready: Save as… keeps it"
+        else:
+            status = f"Report saved to {path}"
         notice = ""
         if report.logo_problem:
             notice = report.logo_problem[0].upper() + report.logo_problem[1:] + " (Edit › Team branding…)."
@@ -281,9 +365,12 @@ class ReportActions(QObject):
         on_customer_version = None
         if report.visit_id is not None and not report.for_customer:
             on_customer_version = functools.partial(self._customer_version_of, path, report.visit_id)
+        on_save = functools.partial(self.save_prep_sheet, path) if report.prep_of else None
+        heading = f"Prep sheet for <b>{escape_html(report.prep_of)}</b>, not saved yet" if report.prep_of else ""
         self.preview = ReportPreview(path, images, page_count, self._frame.dialog_parent(),
                                      on_send=lambda: self.send_by_email(path),
-                                     on_customer_version=on_customer_version, notice=notice)
+                                     on_customer_version=on_customer_version, notice=notice, on_save=on_save,
+                                     heading=heading)
         self.preview.show()
 
     def _customer_version_of(self, path: Path, visit_id: str) -> None:

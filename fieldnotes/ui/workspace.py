@@ -102,6 +102,16 @@ class Workspace(QObject):
         self.undo_delete_button.hide()
         self.undo_delete_button.clicked.connect(self.undo_delete)
         frame.add_status_widget(self.undo_delete_button)
+        # Offered, never asked: a new visit for an account shows this, and capture goes on.
+        self.prep_offer_button = QPushButton()
+        self.prep_offer_button.setObjectName("prepOffer")
+        self.prep_offer_button.setFlat(True)
+        self.prep_offer_button.setToolTip("One page on this account to read before the visit (File › Prep sheet…)")
+        self.prep_offer_button.hide()
+        self.prep_offer_button.clicked.connect(self._take_prep_offer)
+        frame.add_status_widget(self.prep_offer_button)
+        #: The account the offer is for, and the new visit it was made beside.
+        self._prep_offer: tuple[str, str] | None = None
         self.visit_list.deleteRequested.connect(self.delete_visit)
         self.visit_list.undoRequested.connect(self.undo_delete)
         self.visit_list.undo_available = lambda: bool(self._deleted)
@@ -144,6 +154,7 @@ class Workspace(QObject):
         if change.terms:
             self._reload_stages()
             self._lists_changed()
+        self._offer_prep_for_new_visit()
 
     def _reload_stages(self) -> None:
         terms = self.services.terms
@@ -182,6 +193,7 @@ class Workspace(QObject):
         self.names.set_account(visit.account_id if isinstance(visit, Visit) else None)
         if visit is None:
             self.visit_list.apply_query()
+        self._offer_prep_for_new_visit()
 
     # --- commands ------------------------------------------------------------------
 
@@ -227,6 +239,36 @@ class Workspace(QObject):
         if account_id is not None:
             name = dict(self.services.notebook.account_choices()).get(account_id, "")
             self._frame.show_status(f"New visit for {name}, the account the list is filtered on", 8000)
+
+    # --- the prep sheet offered beside a new visit ---------------------------------
+
+    def _offer_prep_for_new_visit(self) -> None:
+        """Offer the prep sheet of the account of a visit just created here (from the list's filter,
+        or chosen in the form); the offer goes when another visit is opened."""
+        visit = self.editing.visit
+        if visit is None or visit.id not in self._drafts or not visit.account_id:
+            if self._prep_offer is not None and (visit is None or visit.id != self._prep_offer[1]):
+                self.withdraw_prep_offer()
+            return
+        if self._prep_offer == (visit.account_id, visit.id):
+            return
+        name = dict(self.services.notebook.account_choices()).get(visit.account_id, "")
+        self._prep_offer = (visit.account_id, visit.id)
+        self.prep_offer_button.setText(f"Prep sheet for {name}…")
+        self.prep_offer_button.setAccessibleName(f"Prep sheet for {name}")
+        self.prep_offer_button.show()
+
+    def withdraw_prep_offer(self) -> None:
+        """Take the prep sheet offer out of the status line."""
+        self._prep_offer = None
+        self.prep_offer_button.hide()
+
+    def _take_prep_offer(self) -> None:
+        if self._prep_offer is None:
+            return
+        account_id = self._prep_offer[0]
+        self.withdraw_prep_offer()
+        self.reports.prep_sheet(account_id)
 
     def delete_visit(self) -> None:
         """Delete the visits selected in the list (or the open visit), undoably.
@@ -546,4 +588,5 @@ class Workspace(QObject):
 
     def close(self) -> None:
         """Close the notebook's database and search connections."""
+        self.reports.discard_previews()
         self.services.close()

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from fieldnotes.services.session import Services
     from fieldnotes.services.team_settings import Branding
 
-__all__ = ["write_summary_report", "write_visit_report"]
+__all__ = ["write_prep_sheet", "write_summary_report", "write_visit_report"]
 
 
 def write_visit_report(
@@ -85,3 +85,37 @@ def write_summary_report(
 
     return write(services, list(visit_ids), Path(target), title=title, progress=progress, cancelled=cancelled,
                  branding=branding)
+
+
+def write_prep_sheet(
+    services: Services,
+    account_id: str,
+    target: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    branding: Branding | None = None,
+) -> Path:
+    """Write the prep sheet of an account to `target` and return the path written.
+
+    One page to read before visiting the account: its people with their buying roles,
+    follow-up preferences and reference candidates; how its buying centre changed from
+    visit to visit; the next step agreed last and the follow-ups still open; the needs
+    and objections heard there, by theme; competitors' moves there; and the offerings it
+    does not know (noted as such, or never discussed). Long lists are cut and counted.
+
+    Args:
+        services: the open notebook's services.
+        account_id: the account's id.
+        target: where to write the PDF; it is replaced in one step once the sheet is complete.
+        progress: called with (units done, units in all) while the sheet is built.
+        cancelled: polled while the sheet is built; returning True stops the work.
+        branding: the team's name and logo for the header; read from the notebook when None.
+
+    Raises:
+        NotFoundError: there is no account with this id.
+        OperationCancelled: `cancelled` returned True; the target was left untouched.
+        ReportFileError: the target cannot be written.
+    """
+    from fieldnotes.services.reports.prep_sheet import write_prep_sheet as write
+
+    return write(services, account_id, Path(target), progress=progress, cancelled=cancelled, branding=branding)

@@ -5,6 +5,7 @@
     fieldnotes report --account ACCOUNT -o account.pdf   (an account's id or name)
     fieldnotes report --from 2026-01-01 --to 2026-03-31 -o quarter.pdf
     fieldnotes report VISIT_ID VISIT_ID ... -o selection.pdf
+    fieldnotes report --prep ACCOUNT -o prep.pdf   (one page to read before visiting an account)
 
 ReportLab is loaded only when the command runs: the command line builds its parser on every
 start and must stay quick.
@@ -30,6 +31,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="one visit for its report; several for a summary of them")
     parser.add_argument("--account", metavar="ACCOUNT",
                         help="summarise every visit to this account: its id or its name")
+    parser.add_argument("--prep", metavar="ACCOUNT",
+                        help="the prep sheet of an account (its id or name): people, buying centre, next step, "
+                             "open follow-ups, needs, objections, competitors and what they do not know we offer")
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="summarise visits on or after this date")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="summarise visits on or before this date")
     parser.add_argument("--summary", action="store_true", help="make a summary even of a single visit")
@@ -64,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     from fieldnotes.cli import _open_services
     from fieldnotes.services.reports import write_summary_report, write_visit_report
 
+    if args.prep is not None:
+        return _run_prep(args)
     filtered = bool(args.account or args.date_from or args.date_to)
     if filtered and args.visit_ids:
         raise ValidationError("give visit ids or --account/--from/--to, not both")
@@ -91,6 +97,35 @@ def run(args: argparse.Namespace) -> int:
     finally:
         services.close()
     sys.stdout.write(message + "\n")
+    return 0
+
+
+def _run_prep(args: argparse.Namespace) -> int:
+    """Write the prep sheet of the account `--prep` names."""
+    from fieldnotes.cli import _open_services, resolve_account_option
+    from fieldnotes.services.reports import write_prep_sheet
+
+    others = [option for option, given in (("VISIT_ID", args.visit_ids), ("--account", args.account),
+                                           ("--from", args.date_from), ("--to", args.date_to),
+                                           ("--summary", args.summary), ("--title", args.title),
+                                           ("--for-customer", args.for_customer)) if given]
+    if others:
+        raise ValidationError(f"--prep makes the prep sheet of one account; leave out {', '.join(others)}")
+    if not args.prep.strip():
+        raise ValidationError("--prep: name the account (its id or a part of its name)")
+    if args.output.suffix.lower() != ".pdf":
+        raise ValidationError(f"{args.output}: the prep sheet is a PDF; name the file with .pdf")
+    resolve_account_option(args, "prep", "--prep")
+    services = _open_services(args)
+    try:
+        branding = services.team.branding()
+        if branding.problem:
+            sys.stderr.write(f"fieldnotes: {branding.problem}\n")
+        account_name = services.notebook.account(args.prep).name
+        written = write_prep_sheet(services, args.prep, args.output, branding=branding)
+    finally:
+        services.close()
+    sys.stdout.write(f"wrote the prep sheet of {account_name} to {written}\n")
     return 0
 
 

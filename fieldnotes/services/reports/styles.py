@@ -28,6 +28,7 @@ MARGIN_BOTTOM = 20 * mm
 HEADER_BASELINE = PAGE_SIZE[1] - 13 * mm
 FOOTER_BASELINE = 11 * mm
 FRAME_WIDTH = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
+FRAME_HEIGHT = PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM
 
 # --- colours ---------------------------------------------------------------------------
 
@@ -118,6 +119,9 @@ class StyleSheet:
     cell: ParagraphStyle
     cell_muted: ParagraphStyle
     cell_number: ParagraphStyle
+    #: The denser pair of a one-page sheet (the prep sheet): its section titles and table cells.
+    sheet_section: ParagraphStyle
+    sheet_cell: ParagraphStyle
     stat_value: ParagraphStyle
     stat_label: ParagraphStyle
     header: ParagraphStyle
@@ -191,6 +195,11 @@ def sheet() -> StyleSheet:
         cell=cell,
         cell_muted=ParagraphStyle("cell_muted", parent=cell, textColor=MUTED),
         cell_number=ParagraphStyle("cell_number", parent=cell, alignment=TA_RIGHT),
+        sheet_section=ParagraphStyle(
+            "sheet_section", parent=body, fontName=fonts.SEMIBOLD, fontSize=10, leading=12, textColor=ACCENT,
+            spaceBefore=7, spaceAfter=3, keepWithNext=1,
+        ),
+        sheet_cell=ParagraphStyle("sheet_cell", parent=cell, fontSize=8, leading=10),
         stat_value=ParagraphStyle(
             "stat_value", parent=body, fontName=fonts.SEMIBOLD, fontSize=18, leading=21, textColor=ACCENT,
             spaceAfter=0,
@@ -228,6 +237,14 @@ def data_table_style(header_rows: int = 1) -> TableStyle:
     ])
 
 
+def dense_table_style() -> TableStyle:
+    """Lists on a one-page sheet: as `data_table_style`, with less room around each row."""
+    style = data_table_style()
+    style.add("TOPPADDING", (0, 0), (-1, -1), 2)
+    style.add("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)
+    return style
+
+
 def facts_table_style() -> TableStyle:
     """The who / where / when block at the top of a visit report."""
     return TableStyle([
@@ -245,6 +262,18 @@ def facts_table_style() -> TableStyle:
         ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
         ("LINEABOVE", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, -1), (-1, -1), 0.3, RULE),
+    ])
+
+
+def columns_table_style() -> TableStyle:
+    """Blocks set side by side in columns: no lines, no padding of their own."""
+    return TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ])
 
 

@@ -177,6 +177,17 @@ def format_day(value: str | None) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def format_short_day(value: str | None) -> str:
+    """An ISO date in few letters, for tight columns ("4 Mar 2026"); other text is returned as is."""
+    if not value:
+        return ""
+    try:
+        day = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
 def format_moment(visited_on: str) -> str:
     """A visit's date, with its time when one was recorded ("4 March 2026, 14:30")."""
     day = format_day(visited_on)
