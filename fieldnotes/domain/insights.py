@@ -64,6 +64,8 @@ class SourceFigure:
     preferred: int
     by_role: tuple[tuple[str, int, int], ...] = ()  # (buying role, today, preferred)
     finding_ids: tuple[str, ...] = ()
+    #: The findings behind each role's numbers: (buying role, finding ids), as in `by_role`.
+    role_finding_ids: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,12 @@ class OfferingFigure:
 
 @dataclass(frozen=True)
 class FollowUpFigure:
+    """The follow-up actions of the scope: how many are open, overdue and done."""
+
     open: int
     overdue: int
     done: int
+    finding_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

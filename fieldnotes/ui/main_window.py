@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
                      "Open the ride-along a debrief is of, or the debrief of a ride-along", needs_visit=True)
         self.view_menu.addAction(self._action("follow_ups", "&Follow-ups…", "Ctrl+Shift+F",
                                               "Open, overdue and done follow-up actions across visits"))
+        self.view_menu.addAction(self._action("insights", "&Insights…", "Ctrl+I",
+                                              "What the visits listed say together: needs, competitors, offerings"))
         appearance = QAction("&Appearance…", self)
         appearance.setObjectName("appearance")
         appearance.triggered.connect(self.edit_appearance)
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
             "author": workspace.edit_author,
             "themes": workspace.show_themes,
             "follow_ups": workspace.show_follow_ups,
+            "insights": workspace.show_insights,
             "branding": workspace.edit_branding,
         }
         for name, command in commands.items():
