@@ -107,6 +107,7 @@ class BarChart(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
+        self.caption = ""  # what the figures are over ("16 visits · 7 accounts"), right of the title
         self.series = series
         self.stacked = stacked
         self.rows: list[ChartRow] = []
@@ -197,6 +198,10 @@ class BarChart(QWidget):
         painter.drawText(QRectF(left, top, width, line), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          self.title)
         painter.setFont(font)
+        if self.caption:
+            painter.setPen(colours.faint)
+            right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(QRectF(left, top, width, line), right, self.caption)
         x = float(left)
         for number, name in enumerate(self.series if len(self.series) > 1 else ()):
             swatch = QRectF(x, top + line + (line - 10) / 2, 10, 10)
@@ -211,9 +216,13 @@ class BarChart(QWidget):
             painter.drawText(QRectF(left, y, width, metrics.height() * 2), Qt.AlignmentFlag.AlignLeft, self.empty_text)
             return []
 
-        label_width = min(int(width * _LABEL_SHARE), max(metrics.horizontalAdvance(row.label) for row in self.rows) + 8)
+        widest_label = max(metrics.horizontalAdvance(row.label) for row in self.rows)
+        label_width = min(int(width * _LABEL_SHARE), widest_label + 16)
         has_trend = any(len(row.trend) > 1 for row in self.rows)
-        note_width = max((metrics.horizontalAdvance(row.note) for row in self.rows if row.note), default=0)
+        note_font = QFont(font)
+        note_font.setBold(True)  # the widest a note is drawn
+        note_width = max((QFontMetrics(note_font).horizontalAdvance(row.note) for row in self.rows if row.note),
+                         default=0)
         number_width = metrics.horizontalAdvance(" 00,000")
         bar_left = left + label_width
         bar_room = max(width - label_width - number_width - (note_width + 12 if note_width else 0)
@@ -225,8 +234,8 @@ class BarChart(QWidget):
         for row_number, row in enumerate(self.rows):
             height = self._row_height(row, metrics)
             painter.setPen(colours.ink)
-            label = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, label_width - 8)
-            painter.drawText(QRectF(left, y, label_width - 8, height), Qt.AlignmentFlag.AlignVCenter, label)
+            label = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, label_width - 10)
+            painter.drawText(QRectF(left, y, label_width - 6, height), Qt.AlignmentFlag.AlignVCenter, label)
             end = float(bar_left)
             for bar_number, bar in enumerate(row.bars):
                 colour = QColor(SERIES_COLOURS[bar.series % len(SERIES_COLOURS)])
@@ -256,9 +265,7 @@ class BarChart(QWidget):
             note_left = bar_left + bar_room + number_width + 6
             if row.note:
                 painter.setPen(ALERT_COLOUR if row.alert else colours.faint)
-                note_font = QFont(font)
-                note_font.setBold(row.alert)
-                painter.setFont(note_font)
+                painter.setFont(note_font if row.alert else font)
                 painter.drawText(QRectF(note_left, y, note_width + 8, height), Qt.AlignmentFlag.AlignVCenter, row.note)
                 painter.setFont(font)
             if len(row.trend) > 1:

@@ -89,8 +89,8 @@ Cancelled = Callable[[], bool]
 REFRESH_DELAY_MS = 700
 #: The progress bar shows only when computing takes longer than this.
 BUSY_DELAY_MS = 300
-#: A severity from which a need counts as acute (the reports' red).
-ACUTE_SEVERITY = 4
+#: The severity of an acute need, marked in the reports' red (as the summary report does).
+ACUTE_SEVERITY = 5
 NO_THEME = "(no theme)"
 EVERY_ROLE = ""
 
@@ -243,10 +243,15 @@ def _lines_table(model: FindingLinesModel, name: str) -> QTableView:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    header.setMinimumSectionSize(60)
+    header.setMinimumSectionSize(50)
     for column in range(1, model.columnCount()):
-        table.setColumnWidth(column, 110)
+        heading = model.headerData(column, Qt.Orientation.Horizontal)
+        table.setColumnWidth(column, COLUMN_WIDTHS.get(str(heading), 100))
     return table
+
+
+#: Narrow columns beside a finding's text, which takes the rest (pixels at the usual text size).
+COLUMN_WIDTHS = {"Kind": 90, "Visit": 130, "Date": 82, "Account": 120, "Threat": 62, "Why listed": 100}
 
 
 # --- who knows what we sell ------------------------------------------------------
@@ -532,12 +537,21 @@ class InsightsView(QDialog):
         months.setWidgetResizable(True)
         months.setFrameShape(QScrollArea.Shape.NoFrame)
         months.setWidget(self.competitor_months_chart)
-        months.setMaximumHeight(170)
+        months.setMaximumHeight(150)
         column.addWidget(months)
-        column.addWidget(QLabel("Every move seen:"))
-        column.addWidget(self.moves_table, 1)
-        column.addWidget(QLabel("Objections that name it, or heard in a visit where it moved:"))
-        column.addWidget(self.objections_table, 1)
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.setChildrenCollapsible(False)
+        for heading, table in (("Every move seen:", self.moves_table),
+                               ("Objections that name it, or heard in a visit where it moved:", self.objections_table)):
+            holder = QWidget()
+            stacked = QVBoxLayout(holder)
+            stacked.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(heading)
+            label.setBuddy(table)
+            stacked.addWidget(label)
+            stacked.addWidget(table, 1)
+            lists.addWidget(holder)
+        column.addWidget(lists, 1)
         self.competitor_pages.addWidget(detail)
         page = QWidget()
         row = QHBoxLayout(page)
@@ -558,6 +572,7 @@ class InsightsView(QDialog):
         self.matrix.clicked.connect(self._matrix_clicked)
         self.matrix.activated.connect(self._matrix_clicked)
         page = QSplitter(Qt.Orientation.Vertical)
+        page.setChildrenCollapsible(False)
         page.addWidget(self._chart_page(self.offerings_chart))
         holder = QWidget()
         column = QVBoxLayout(holder)
@@ -565,6 +580,7 @@ class InsightsView(QDialog):
         column.addWidget(QLabel("Who does not know what we sell (accounts × offerings, as last heard):"))
         column.addWidget(self.matrix, 1)
         page.addWidget(holder)
+        page.setSizes([340, 300])
         return page
 
     # --- scope ---------------------------------------------------------------------
@@ -659,6 +675,8 @@ class InsightsView(QDialog):
         self.computed = computed
         insights = computed.insights
         self.summary.setText(f"{counted(insights.visits, 'visit')} · {counted(insights.accounts, 'account')}")
+        for chart in self.charts:
+            chart.caption = self.summary.text()
         self._fill_needs()
         self._fill_objections()
         self._fill_values()
@@ -852,6 +870,8 @@ class InsightsView(QDialog):
     def _show_lines(self, what: str, lines: list[FindingLine]) -> None:
         self.behind_title.setText(f"{what}\n{counted(len(lines), 'finding')} behind it:")
         self.behind_model.set_lines(lines)
+        # The kind says something only when the findings are of several kinds; else the text takes its room.
+        self.behind_table.setColumnHidden(1, len({line.kind for line in lines}) < 2)
         if lines:
             self.behind_table.setCurrentIndex(self.behind_model.index(0, 0))
         self.findingsShown.emit()

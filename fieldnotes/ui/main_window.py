@@ -433,6 +433,7 @@ class MainWindow(QMainWindow):
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
         ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
         ("Space / Enter in Follow-ups", "Tick an action done / open its visit"),
+        ("Arrows, Enter in an Insights chart", "Move between numbers / list the findings behind one"),
     )
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
