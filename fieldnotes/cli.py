@@ -5,9 +5,9 @@ Exit codes: 0 success; 1 a user error (one line on standard error, nothing chang
 A command that finds nothing succeeds (0) and says so in one note on standard error.
 
 Start-up stays light: a command's parser is configured only when that command runs, and
-the reading commands (`list`, `search`, `accounts`, `contacts`, `themes`, `followups`, `conflicts`) read an
-up-to-date notebook through plain sqlite3 (`storage.read_only`); SQLAlchemy, alembic and
-ReportLab load only for the commands that write or draw.
+the reading commands (`list`, `search`, `accounts`, `contacts`, `themes`, `followups`, `insights`,
+`conflicts`) read an up-to-date notebook through plain sqlite3 (`storage.read_only`);
+SQLAlchemy, alembic and ReportLab load only for the commands that write or draw.
 """
 
 from __future__ import annotations
@@ -297,6 +297,7 @@ FEATURE_COMMANDS: dict[str, str] = {
     "settings": "fieldnotes.services.settings_cli",
     "competitors": "fieldnotes.services.lists_cli",
     "offerings": "fieldnotes.services.lists_cli",
+    "insights": "fieldnotes.services.insights_cli",
 }
 
 

@@ -31,6 +31,8 @@ class ThemeFigure:
     visits: int
     accounts: int
     finding_ids: tuple[str, ...] = ()
+    #: The theme's id in the team's list (None with `theme`).
+    theme_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class ObjectionFigure(ThemeFigure):
     """Objections under one theme, with every answer that worked (each once, most heard first)."""
 
     answers: tuple[str, ...] = ()
+    #: How many distinct answers were heard (`answers` keeps the most heard of them).
+    answer_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,12 +99,11 @@ class OfferingFigure:
 
 @dataclass(frozen=True)
 class FollowUpFigure:
-    """The follow-up actions of the scope: how many are open, overdue and done."""
+    """Follow-up actions: `open` counts every one not done, `overdue` those of them past their due date."""
 
     open: int
     overdue: int
     done: int
-    finding_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from fieldnotes.resources import resource_path
 from fieldnotes.services.changes import Change
 from fieldnotes.services.guides import SHIPPED_GUIDE_STAMP
 from fieldnotes.services.signature import Signature
+from fieldnotes.services.text_files import read_utf8_text
 from fieldnotes.storage import bulk, term_store
 from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.records import FINDING_ATTRIBUTE_COLUMNS
@@ -133,17 +134,7 @@ def _json_path(parts: Iterable[object]) -> str:
 
 def read_document(path: Path) -> dict:
     """Read and validate an interchange file; raise ValidationError naming what and where."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"{path}: no such file") from None
-    except OSError as error:
-        raise ValidationError(f"{path}: cannot be read ({error.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    document = parse_json_text(text, str(path))
+    document = parse_json_text(read_utf8_text(path), str(path))
     validate_document(document, str(path))
     return document
 

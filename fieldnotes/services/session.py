@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fieldnotes.services.follow_ups import FollowUps
 from fieldnotes.services.guides import Guides
+from fieldnotes.services.insights import InsightsService
 from fieldnotes.services.interchange import Interchange
 from fieldnotes.services.notebook import Notebook
 from fieldnotes.services.search import Search
@@ -50,6 +51,7 @@ class Services:
     theme_work: ThemeWork = field(init=False)
     follow_ups: FollowUps = field(init=False)
     team: TeamSettings = field(init=False)
+    insights: InsightsService = field(init=False)
 
     def __post_init__(self) -> None:
         self.notebook = Notebook(self.database, self.signature)
@@ -62,6 +64,7 @@ class Services:
         self.theme_work = ThemeWork(self.database, self.signature)
         self.follow_ups = FollowUps(self.database.path)
         self.team = TeamSettings(self.database)
+        self.insights = InsightsService(self.database.path)
 
     @property
     def author(self) -> str:
@@ -78,4 +81,5 @@ class Services:
     def close(self) -> None:
         self.search.close()
         self.follow_ups.close()
+        self.insights.close()
         self.database.close()

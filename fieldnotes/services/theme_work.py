@@ -8,28 +8,18 @@ from dataclasses import dataclass
 from fieldnotes.domain.errors import ValidationError
 from fieldnotes.domain.limits import MAX_LIST_ITEMS
 from fieldnotes.domain.model import finding_kind
-from fieldnotes.domain.terms import TermIndex, TermList
+from fieldnotes.domain.terms import TermIndex, TermList, ThemeCount
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
 from fieldnotes.services.terms import _clean_name
 from fieldnotes.services.theme_suggestions import SuggestionIndex, UntaggedBacklog, group_untagged
-from fieldnotes.storage import finding_themes, notebook_store, term_store
+from fieldnotes.storage import finding_themes, notebook_store, term_reads, term_store
 from fieldnotes.storage.database import Database
 from fieldnotes.storage.finding_themes import FindingThemes
+from fieldnotes.storage.search_index import driver_connection
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-
-@dataclass(frozen=True)
-class ThemeCount:
-    """One live theme and how widely it is used: findings tagged, visits and accounts they belong to."""
-
-    id: str
-    name: str
-    findings: int
-    visits: int
-    accounts: int
 
 
 @dataclass
@@ -39,24 +29,6 @@ class ThemesOverview:
     counts: list[ThemeCount]
     backlog: UntaggedBacklog
     index: SuggestionIndex
-
-
-def theme_counts(findings: list[FindingThemes], terms: TermIndex) -> list[ThemeCount]:
-    """Every live theme with its counts, merged themes counted under the theme they stand for."""
-    tagged: dict[str, int] = {}
-    visits: dict[str, set[str]] = {}
-    accounts: dict[str, set[str]] = {}
-    for finding in findings:
-        for theme_id in terms.canonical_ids_of(finding.theme_ids):
-            tagged[theme_id] = tagged.get(theme_id, 0) + 1
-            visits.setdefault(theme_id, set()).add(finding.visit_id)
-            if finding.account_id:
-                accounts.setdefault(theme_id, set()).add(finding.account_id)
-    return [
-        ThemeCount(term.id, term.name, tagged.get(term.id, 0), len(visits.get(term.id, ())),
-                   len(accounts.get(term.id, ())))
-        for term in terms.live(TermList.THEME)
-    ]
 
 
 class ThemeWork:
@@ -72,7 +44,10 @@ class ThemeWork:
             return finding_themes.themed_findings(session), term_store.term_index(session)
 
     def counts(self) -> list[ThemeCount]:
-        return theme_counts(*self.findings())
+        """Every live theme with its counts (`Terms.theme_counts`: one way of counting for the
+        window, the command line and insights)."""
+        with self.database.reading() as session:
+            return term_reads.theme_counts(driver_connection(session))
 
     def suggestion_index(self, progress: Progress | None = None, cancelled: Cancelled = lambda: False
                          ) -> SuggestionIndex:
@@ -82,10 +57,12 @@ class ThemeWork:
 
     def overview(self, progress: Progress | None = None, cancelled: Cancelled = lambda: False) -> ThemesOverview:
         """Counts, the untagged findings in groups and the index that suggested their themes."""
-        findings, terms = self.findings()
+        with self.database.reading() as session:
+            findings, terms = finding_themes.themed_findings(session), term_store.term_index(session)
+            counts = term_reads.theme_counts(driver_connection(session))
         index = SuggestionIndex.build(findings, terms, cancelled)
         backlog = group_untagged(findings, index, progress or (lambda done, total: None), cancelled)
-        return ThemesOverview(theme_counts(findings, terms), backlog, index)
+        return ThemesOverview(counts, backlog, index)
 
     def tag_findings(self, finding_ids: list[str], name: str) -> tuple[str, Change]:
         """Add one theme (by name; a new name adds a theme) to each of some findings, keeping their others.

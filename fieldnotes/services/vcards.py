@@ -23,6 +23,7 @@ from fieldnotes.domain.model import AccountKind, BuyingRole, FollowUpChannel, ne
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
+from fieldnotes.services.text_files import read_utf8_text
 from fieldnotes.storage import notebook_store as store
 from fieldnotes.storage.database import Database
 from fieldnotes.storage.read_only import name_key
@@ -183,16 +184,7 @@ def read_cards(path: Path) -> list[Card]:
     import vobject
 
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"{source}: no such file") from None
-    except OSError as error:
-        raise ValidationError(f"{source}: cannot be read ({error.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(f"{source}: not UTF-8 text (byte {error.start})") from None
+    text = read_utf8_text(path)
     cards: list[Card] = []
     for position, (line, card_text) in enumerate(_split_cards(text, source), 1):
         try:

@@ -1,14 +1,15 @@
 """Reading an up-to-date notebook with plain sqlite3 alone: what the reading commands need.
 
-`fieldnotes list`, `search`, `accounts`, `contacts`, `themes`, `followups` and `conflicts` start in a fraction of
-the time the full storage layer takes to load (SQLAlchemy, alembic): they check the file
-(`identity`), then read through one connection that cannot write. A notebook that is
-missing or needs an upgrade is opened by `database.open_database` first.
+`fieldnotes list`, `search`, `accounts`, `contacts`, `themes`, `followups`, `insights` and
+`conflicts` start in a fraction of the time the full storage layer takes to load
+(SQLAlchemy, alembic): they check the file (`identity`), then read through one connection
+that cannot write. A notebook that is missing or needs an upgrade is opened by `database.open_database` first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,6 +86,10 @@ class ReadOnlyNotebook:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def connection(self) -> sqlite3.Connection:
+        """The read-only connection itself, for services that count through it (`services.insights`)."""
+        return self._connections.get()
 
     def visit_rows(self, query: VisitQuery, limit: int | None = None) -> list[VisitRow]:
         """The visits the query finds, best (or newest) first, at most `limit` of them."""

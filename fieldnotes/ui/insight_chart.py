@@ -10,7 +10,7 @@ files are always drawn on white, whatever the app's theme.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +62,8 @@ class Bar:
         what: the figure in words, for the tooltip and the heading of the findings shown.
         keep: picks the findings this number counts out of `finding_ids` once they are read
             (the month of a visit, a follow-up's state); None keeps them all.
+        read_ids: reads the findings' ids when they are asked for, instead of `finding_ids`
+            (on a worker thread; for figures that do not carry them).
     """
 
     series: int
@@ -69,6 +71,7 @@ class Bar:
     finding_ids: tuple[str, ...]
     what: str
     keep: Callable[[FindingLine], bool] | None = None
+    read_ids: Callable[[], Sequence[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ EVERY_ROLE = ""
 
 def compute_insights(services: Services, scope: InsightScope, progress: Progress, cancelled: Cancelled) -> Insights:
     """The figures over `scope`, from the insights service (on a worker thread)."""
-    return services.insights.compute(scope, progress=progress, cancelled=cancelled)  # type: ignore[attr-defined]
+    return services.insights.compute(scope, progress=progress, cancelled=cancelled)
 
 
 def _label(vocabulary: type[Vocabulary], value: str) -> str:
@@ -152,6 +152,12 @@ def competitor_page(figure: CompetitorFigure, moves: list[FindingLine], objectio
     named_ids = {line.id for line, _why in named}
     nearby = [(line, SAME_VISIT) for line in objections if line.id not in named_ids and line.visit_id in visits_moved]
     return CompetitorPage(figure, tuple(moves), tuple(named + nearby))
+
+
+def _unaware_at(account_names: tuple[str, ...]) -> Callable[[FindingLine], bool]:
+    """Keeps what was said at the accounts that did not know an offering (none of their visits heard they did)."""
+    unaware = set(account_names)
+    return lambda line: line.aware is False and line.account_id is not None and line.account_name in unaware
 
 
 def _in_month(month: str) -> Callable[[FindingLine], bool]:
@@ -260,7 +266,11 @@ KNOWS, DOES_NOT_KNOW = "knows", "does not know"
 
 
 class OfferingMatrixModel(QAbstractTableModel):
-    """Accounts (rows) × offerings (columns): whether each account knew each offering, as last heard."""
+    """Accounts (rows) × offerings (columns): whether each account knew each offering.
+
+    As the figures count it: an account knows an offering when any visit heard it did;
+    findings of visits without an account are in no row.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -269,19 +279,19 @@ class OfferingMatrixModel(QAbstractTableModel):
         self.cells: dict[tuple[str, str], tuple[bool, tuple[FindingLine, ...]]] = {}
 
     def set_lines(self, offerings: list[str], lines: tuple[FindingLine, ...], terms: TermIndex) -> None:
-        """Fill from awareness findings, newest first: the newest finding of a pair says what it knows now."""
+        """Fill from the awareness findings of the scope."""
         self.beginResetModel()
         self.offerings = list(offerings)
         heard: dict[tuple[str, str], list[FindingLine]] = {}
         for line in lines:
-            if line.aware is None or not line.offering:
+            if line.aware is None or not line.offering or line.account_id is None:
                 continue
             term = terms.find(TermList.OFFERING, line.offering)
             offering = term.name if term is not None else line.offering
             if offering not in self.offerings:
                 self.offerings.append(offering)
             heard.setdefault((line.account_name or "(no account)", offering), []).append(line)
-        self.cells = {pair: (bool(found[0].aware), tuple(found)) for pair, found in heard.items()}
+        self.cells = {pair: (any(line.aware for line in found), tuple(found)) for pair, found in heard.items()}
         unaware: dict[str, int] = {}
         for (account, _offering), (aware, _lines) in self.cells.items():
             unaware[account] = unaware.get(account, 0) + (not aware)
@@ -577,7 +587,7 @@ class InsightsView(QDialog):
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(4, 0, 4, 4)
-        column.addWidget(QLabel("Who does not know what we sell (accounts × offerings, as last heard):"))
+        column.addWidget(QLabel("Who does not know what we sell (accounts × offerings; click for what was said):"))
         column.addWidget(self.matrix, 1)
         page.addWidget(holder)
         page.setSizes([340, 300])
@@ -728,7 +738,8 @@ class InsightsView(QDialog):
                 (Bar(0, figure.findings, figure.finding_ids,
                      f"Objections under {theme}: {counted(figure.findings, 'objection')}"
                      f"{chr(10) + 'Answers that worked:' + answers if answers else ''}"),),
-                note=counted(len(figure.answers), "answer") if figure.answers else "no answer yet",
+                note=counted(max(figure.answer_count, len(figure.answers)), "answer") if figure.answers
+                else "no answer yet",
                 alert=not figure.answers,
             ))
         self.objections_chart.set_rows(rows)
@@ -822,10 +833,10 @@ class InsightsView(QDialog):
             rows.append(ChartRow(figure.name, (
                 Bar(0, figure.aware_accounts, figure.finding_ids,
                     f"{figure.name}: known at {counted(figure.aware_accounts, 'account')}",
-                    keep=lambda line: line.aware is True),
+                    keep=lambda line: line.aware is True and line.account_id is not None),
                 Bar(1, figure.unaware_accounts, figure.finding_ids,
                     f"{figure.name}: not known at {counted(figure.unaware_accounts, 'account')}",
-                    keep=lambda line: line.aware is False),
+                    keep=_unaware_at(figure.unaware_account_names)),
             ), note=f"{figure.unaware_accounts:,} do not know it" if figure.unaware_accounts else "",
                 alert=figure.unaware_accounts > 0))
         self.offerings_chart.set_rows(rows)
@@ -835,15 +846,20 @@ class InsightsView(QDialog):
     def _fill_follow_ups(self) -> None:
         assert self.computed is not None
         figure = self.computed.insights.follow_ups
-        ids = figure.finding_ids
+        scope, insights = self.computed.insights.scope, self._services.insights
+
+        def read_ids() -> list[str]:
+            return insights.follow_up_ids(scope)
+
         self.follow_ups_chart.set_rows([
-            ChartRow("Open", (Bar(0, figure.open, ids, f"Open follow-up actions: {figure.open:,}",
-                                  keep=lambda line: not line.done),)),
-            ChartRow("Overdue", (Bar(0, figure.overdue, ids, f"Overdue follow-up actions: {figure.overdue:,}",
-                                     keep=lambda line: line.overdue),), alert=figure.overdue > 0,
+            ChartRow("Open", (Bar(0, figure.open, (), f"Open follow-up actions: {figure.open:,}",
+                                  keep=lambda line: not line.done, read_ids=read_ids),),
+                     note="overdue ones included" if figure.overdue else ""),
+            ChartRow("Overdue", (Bar(0, figure.overdue, (), f"Overdue follow-up actions: {figure.overdue:,}",
+                                     keep=lambda line: line.overdue, read_ids=read_ids),), alert=figure.overdue > 0,
                      note="past their due date" if figure.overdue else ""),
-            ChartRow("Done", (Bar(0, figure.done, ids, f"Follow-up actions done: {figure.done:,}",
-                                  keep=lambda line: line.done),)),
+            ChartRow("Done", (Bar(0, figure.done, (), f"Follow-up actions done: {figure.done:,}",
+                                  keep=lambda line: line.done, read_ids=read_ids),)),
         ])
 
     # --- the findings behind a number ----------------------------------------------
@@ -856,7 +872,7 @@ class InsightsView(QDialog):
         self.behind_title.setText(f"{bar.what.splitlines()[0]} — reading…")
 
         def work(progress: Progress, cancelled: Cancelled) -> list[FindingLine]:
-            lines = search.finding_lines(bar.finding_ids)
+            lines = search.finding_lines(bar.read_ids() if bar.read_ids is not None else bar.finding_ids)
             return [line for line in lines if bar.keep is None or bar.keep(line)]
 
         def done(lines: list[FindingLine]) -> None:

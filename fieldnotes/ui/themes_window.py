@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.model import finding_kind
-from fieldnotes.domain.terms import TermList
+from fieldnotes.domain.terms import TermList, ThemeCount
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.session import Services
 from fieldnotes.services.theme_suggestions import UntaggedGroup
-from fieldnotes.services.theme_work import ThemeCount, ThemesOverview
+from fieldnotes.services.theme_work import ThemesOverview
 from fieldnotes.ui.operations import Operations
 from fieldnotes.ui.tasks import Task, run_in_background
 from fieldnotes.ui.theme_fields import ThemeCatalog, ThemesLineEdit

@@ -82,7 +82,7 @@ def _insights(ids: dict[str, str], scope: InsightScope) -> Insights:
                                       by_month=(("2026-03", 1), ("2026-04", 1)),
                                       finding_ids=(ids["move_price"], ids["move_demo"])),),
         offerings=(OfferingFigure("Valve service", 1, 1, ("Laboratoires Alvéole",), (ids["unaware"], ids["aware"])),),
-        follow_ups=FollowUpFigure(1, 1, 1, (ids["overdue"], ids["done"])),
+        follow_ups=FollowUpFigure(1, 1, 1),
     )
 
 
@@ -274,3 +274,47 @@ def test_a_change_to_the_notebook_computes_the_figures_again_while_shown(qtbot, 
 
 
 REFRESH_WAIT_MS = insights_view.REFRESH_DELAY_MS + 200
+
+
+def test_over_the_sample_team_every_number_lists_as_many_findings_as_it_counts(qtbot, open_window) -> None:
+    """The real figures: a theme's findings, a channel's today, the overdue actions and the unaware accounts."""
+    from fieldnotes.services.sample import load_sample_team
+
+    window = open_window()
+    services = window.workspace.services
+    load_sample_team(services)
+    window.visit_list.apply_query()
+    view = _open(qtbot, window)
+    insights = view.computed.insights
+    assert insights.visits > 10 and insights.needs and insights.competitors and insights.offerings
+
+    _click_bar(qtbot, view, view.needs_chart, 0, 0)
+    assert len(view.behind_model.lines) == insights.needs[0].findings
+    assert len({line.visit_id for line in view.behind_model.lines}) == insights.needs[0].visits
+
+    _click_bar(qtbot, view, view.sources_chart, 0, 0)
+    assert len(view.behind_model.lines) == insights.sources[0].today
+
+    _click_bar(qtbot, view, view.follow_ups_chart, 0, 0)
+    assert len(view.behind_model.lines) == insights.follow_ups.open
+    _click_bar(qtbot, view, view.follow_ups_chart, 1, 0)
+    assert len(view.behind_model.lines) == insights.follow_ups.overdue
+
+    first = insights.offerings[0]
+    _click_bar(qtbot, view, view.offerings_chart, 0, 1)
+    assert {line.account_name for line in view.behind_model.lines} == set(first.unaware_account_names)
+    matrix = view.matrix_model
+    column = matrix.offerings.index(first.name)
+    unaware = {matrix.accounts[row] for row in range(matrix.rowCount())
+               if matrix.data(matrix.index(row, column)) == DOES_NOT_KNOW}
+    assert unaware == set(first.unaware_account_names)
+
+    # A role chosen: its numbers, and its findings.
+    view.tabs.setCurrentIndex(3)
+    role = view.role_filter.itemData(1)
+    view.role_filter.setCurrentIndex(1)
+    row = next(number for number, figure in enumerate(insights.sources)
+               if any(name == role and today for name, today, _preferred in figure.by_role))
+    today = next(used for name, used, _preferred in insights.sources[row].by_role if name == role)
+    _click_bar(qtbot, view, view.sources_chart, row, 0)
+    assert len(view.behind_model.lines) == today

@@ -51,7 +51,7 @@ def notebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "command",
     [["list", "--limit", "5"], ["search", "pump"], ["search", "zzzz"], ["accounts", "--json"],
      ["contacts", "--account", "saint-éloi"], ["list", "--account", "MÜLLER CHEMIE"], ["conflicts"],
-     ["conflicts", "--json"], ["themes"], ["themes", "--json"]],
+     ["conflicts", "--json"], ["themes"], ["themes", "--json"], ["insights"], ["insights", "--json"]],
     ids=lambda command: " ".join(command),
 )
 def test_a_reading_command_loads_no_heavy_library(notebook, command) -> None:

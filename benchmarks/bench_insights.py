@@ -1,0 +1,115 @@
+"""Insights across visits at 100,000 visits: `compute_insights` and `fieldnotes insights --json`.
+
+The synthetic notebook carries no themes, so a copy of it is tagged as `bench_themes` does
+(40 themes, one merged, two of the same name, 15% of the themed findings tagged). Figures,
+each beside its floor:
+- every figure over the whole notebook, in process, beside the bare GROUP BYs: one per
+  themed kind of finding (its theme lists, count, distinct visits, the column the figure
+  groups by) and the follow-ups' states, with no theme folding, no visit join and nothing
+  turned into Python objects;
+- one quarter of visits (a period scope) beside the same GROUP BYs over that quarter;
+- the whole `fieldnotes insights --json` process beside a bare interpreter running the
+  needs' GROUP BY.
+The notes give the first step of each statement's plan. Target: under 300 ms for the
+whole notebook.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_cli import _floor, _timed
+from benchmarks.bench_themes import _tag
+from benchmarks.synthetic import cached_database
+
+VISITS = 100_000
+RUNS = 5
+TARGET_S = 0.3
+QUARTER = ("2025-01-01", "2025-03-31")
+Row = tuple[str, float, float, str]
+
+#: The bare counting, one statement a figure: what no implementation of these figures can skip.
+FLOOR_SQL = {
+    "need": "SELECT theme_ids, count(*), count(DISTINCT visit_id), max(severity) FROM finding "
+            "WHERE kind = 'need' {period} GROUP BY theme_ids",
+    "objection": "SELECT theme_ids, answer, count(*) FROM finding WHERE kind = 'objection' {period} "
+                 "GROUP BY theme_ids, answer",
+    "value_perceived": "SELECT theme_ids, value_kind, count(*), count(DISTINCT visit_id) FROM finding "
+                       "WHERE kind = 'value_perceived' {period} GROUP BY theme_ids, value_kind",
+    "information_source": "SELECT channel, usage, count(*) FROM finding WHERE kind = 'information_source' {period} "
+                          "GROUP BY channel, usage",
+    "competitor_move": "SELECT competitor, count(*), count(DISTINCT visit_id), max(threat) FROM finding "
+                       "WHERE kind = 'competitor_move' {period} GROUP BY competitor",
+    "awareness": "SELECT offering, aware, count(*) FROM finding WHERE kind = 'awareness' {period} "
+                 "GROUP BY offering, aware",
+    "follow_up": "SELECT done, due_on, count(*) FROM finding WHERE kind = 'follow_up' {period} GROUP BY done, due_on",
+}
+_PERIOD = ("AND visit_id IN (SELECT id FROM visit INDEXED BY ix_visit_id_date "
+           "WHERE visited_on >= :date_from AND visited_on < :after_to)")
+
+
+def _median(function) -> float:
+    times = []
+    for run in range(RUNS + 1):
+        started = time.perf_counter()
+        function()
+        if run:
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _floor_statements(period: bool) -> list[str]:
+    return [sql.format(period=_PERIOD if period else "") for sql in FLOOR_SQL.values()]
+
+
+def run() -> list[Row]:
+    from fieldnotes.domain.insights import InsightScope
+    from fieldnotes.services.insights import compute_insights
+    from fieldnotes.storage.insight_reads import ScopeSql
+
+    with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-") as folder:
+        database = Path(folder) / "themed.db"
+        shutil.copyfile(cached_database(VISITS), database)
+        _tag(database)
+        connection = sqlite3.connect(database)
+        quarter = {"date_from": QUARTER[0], "after_to": "2025-04-01"}
+        try:
+            connection.execute("PRAGMA query_only = ON")
+            whole = _median(lambda: compute_insights(connection, InsightScope()))
+            whole_floor = _median(lambda: [connection.execute(sql).fetchall() for sql in _floor_statements(False)])
+            period_scope = InsightScope(date_from=QUARTER[0], date_to=QUARTER[1])
+            period = _median(lambda: compute_insights(connection, period_scope))
+            period_floor = _median(lambda: [connection.execute(sql, quarter).fetchall()
+                                            for sql in _floor_statements(True)])
+            where = ScopeSql.of(InsightScope())
+            plan = connection.execute(
+                f"EXPLAIN QUERY PLAN SELECT f.id FROM {where.findings('need')}").fetchall()
+            plan_note = "; ".join(step[3] for step in plan)
+            in_quarter = compute_insights(connection, period_scope).visits
+        finally:
+            connection.close()
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        wall, cpu = _timed([sys.executable, "-m", "fieldnotes", "--db", str(database), "insights", "--json"], env)
+        floor_wall, floor_cpu = _timed(_floor(database, FLOOR_SQL["need"].format(period="")), env)
+    return [
+        (f"insights, whole notebook ({VISITS:,} visits)", whole, whole_floor,
+         f"every figure, themes folded, finding ids kept; floor: the bare GROUP BY of each kind; plan: {plan_note}; "
+         f"target {TARGET_S * 1000:.0f} ms"),
+        (f"insights, one quarter ({in_quarter:,} visits)", period, period_floor,
+         "a period scope; floor: the same GROUP BYs over that quarter's visits"),
+        (f"fieldnotes insights --json, whole process ({VISITS:,} visits)", wall, floor_wall,
+         f"CPU {cpu * 1000:.0f} ms vs {floor_cpu * 1000:.0f} ms; floor: bare python3 + sqlite3, the needs' GROUP BY"),
+    ]
+
+
+if __name__ == "__main__":
+    from benchmarks.__main__ import format_table
+
+    print(format_table(run()))

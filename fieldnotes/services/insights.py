@@ -1,0 +1,294 @@
+"""What many visits say together: the figures of `domain.insights`, computed from a scope.
+
+`compute_insights` counts through one plain sqlite3 connection (`storage.insight_reads`),
+so the app (off the GUI thread, through `InsightsService`), the command line's light path
+(`fieldnotes insights`) and the summary report get the same numbers. Names are resolved
+the way the team's lists resolve them (`domain.terms.TermIndex`): a merged theme, or one
+added twice under the same name, counts as the theme it stands for; a competitor or an
+offering typed under another spelling or an old name counts under the list's entry.
+
+Choices a reader of the figures should know:
+- A finding without a theme the notebook knows counts under the theme None.
+- An information source says how a customer gets information, not who said it, so its
+  buying roles are those of the visit's attendees picked from the account's contacts
+  (each person's role as it is now); a visit that names no such attendee counts as
+  "unknown". A finding counts once per role present.
+- An account is aware of an offering when any awareness finding of its visits in scope
+  was ticked "already aware"; unaware when it has such findings and none was.
+- A competitor is new this period when the notebook's first move of it falls inside the
+  scope's period (from its start date; for a list of visits, from the first of them).
+  Without a start, or when no visit of the notebook comes before it, nothing is new.
+- Follow-ups: `open` counts every action not done, `overdue` those of them past their due
+  date (`domain.follow_ups.is_overdue`), `done` the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from fieldnotes.domain.errors import OperationCancelled
+from fieldnotes.domain.follow_ups import is_overdue
+from fieldnotes.domain.insights import (
+    CompetitorFigure,
+    FollowUpFigure,
+    Insights,
+    InsightScope,
+    NeedFigure,
+    ObjectionFigure,
+    OfferingFigure,
+    SourceFigure,
+    ValueFigure,
+)
+from fieldnotes.domain.model import BuyingRole, InformationChannel
+from fieldnotes.domain.terms import TermIndex, TermList, normalized_name
+from fieldnotes.storage import insight_reads, term_reads
+from fieldnotes.storage.insight_reads import ScopeSql
+from fieldnotes.storage.search_index import ReadConnections
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+#: The answers an objection figure keeps (the most heard); `answer_count` says how many there were.
+ANSWERS_KEPT = 20
+UNNAMED_COMPETITOR = "Unnamed competitor"
+_THREATS = {3: "high", 2: "medium", 1: "low", 0: ""}
+_STEPS = 8
+
+
+def _spelling(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Names:
+    """Folds the spellings of a name-linked list (competitors, offerings) into the names users see."""
+
+    def __init__(self, index: TermIndex, which: TermList) -> None:
+        self._index = index
+        self._which = which
+
+    def key(self, name: str) -> str:
+        term = self._index.find(self._which, name)
+        return f"term:{term.id}" if term is not None else f"name:{normalized_name(name)}"
+
+    def shown(self, key: str, spellings: Counter) -> str:
+        if key.startswith("term:"):
+            return self._index.terms[key[5:]].name
+        return _spelling(max(sorted(spellings), key=spellings.__getitem__))
+
+
+def _by_month(months: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(Counter(months).items()))
+
+
+def _answers(answers: Iterable[str]) -> tuple[tuple[str, ...], int]:
+    """Each answer once (case and spacing aside), the most heard first, and how many distinct ones there were."""
+    counts: Counter = Counter()
+    spellings: dict[str, Counter] = {}
+    for answer in answers:
+        key = " ".join(answer.casefold().split())
+        counts[key] += 1
+        spellings.setdefault(key, Counter())[_spelling(answer)] += 1
+    ordered = sorted(counts, key=lambda key: (-counts[key], key))
+    shown = [max(sorted(spellings[key]), key=spellings[key].__getitem__) for key in ordered[:ANSWERS_KEPT]]
+    return tuple(shown), len(ordered)
+
+
+def compute_insights(connection: insight_reads.Connection, scope: InsightScope, today: dt.date | None = None,
+                     progress: Progress | None = None, cancelled: Cancelled | None = None) -> Insights:
+    """Every figure over the visits a scope selects (see the module's notes for what each counts).
+
+    Args:
+        connection: a connection to the notebook (read-only, or inside a transaction).
+        scope: which visits; `visit_ids`, when given, wins over account and dates.
+        today: the day follow-ups are overdue against (default: today on this computer).
+        progress: called with (steps done, steps in all) after each figure.
+        cancelled: polled before each figure; True stops the work.
+
+    Raises:
+        OperationCancelled: `cancelled` returned True.
+    """
+    step = 0
+
+    def advance() -> None:
+        nonlocal step
+        if cancelled is not None and cancelled():
+            raise OperationCancelled("the insights were cancelled")
+        if step and progress is not None:
+            progress(step, _STEPS)
+        step += 1
+
+    advance()
+    terms = term_reads.read_terms(connection)
+    index = TermIndex(terms)
+    aliases = {term.id: target.id for term in terms
+               if term.list is TermList.THEME and (target := index.canonical(term.id)) is not None}
+
+    def theme_name(theme_id: str | None) -> str | None:
+        return index.terms[theme_id].name if theme_id is not None and theme_id in index.terms else None
+
+    where = ScopeSql.of(scope)
+    visits, accounts, first_visit, _last_visit = insight_reads.visit_totals(connection, where)
+
+    advance()
+    needs = [
+        NeedFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts, group.finding_ids,
+                   theme_id=group.theme_id, max_severity=group.max_severity, by_month=_by_month(group.months))
+        for group in insight_reads.themed_groups(connection, where, "need", aliases)
+    ]
+    needs.sort(key=lambda f: (-f.visits, -f.findings, -f.max_severity, f.theme is None, normalized_name(f.theme or "")))
+
+    advance()
+    objections = []
+    for group in insight_reads.themed_groups(connection, where, "objection", aliases, with_answers=True):
+        answers, answer_count = _answers(group.answers)
+        objections.append(ObjectionFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts,
+                                          group.finding_ids, theme_id=group.theme_id, answers=answers,
+                                          answer_count=answer_count))
+    objections.sort(key=lambda f: (-f.findings, -f.visits, f.theme is None, normalized_name(f.theme or "")))
+
+    advance()
+    values = [
+        ValueFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts, group.finding_ids,
+                    theme_id=group.theme_id, value_kind=str(group.detail or ""))
+        for group in insight_reads.themed_groups(connection, where, "value_perceived", aliases, detail="value_kind")
+    ]
+    values.sort(key=lambda f: (-f.findings, f.value_kind, f.theme is None, normalized_name(f.theme or "")))
+
+    advance()
+    sources = _sources(insight_reads.source_groups(connection, where))
+
+    advance()
+    period_start = scope.date_from if scope.visit_ids is None else first_visit[:10] or None
+    if period_start and not insight_reads.has_visits_before(connection, period_start):
+        period_start = None  # the period starts with the notebook: nothing was seen before it
+    competitors = _competitors(connection, where, index, period_start)
+
+    advance()
+    offerings = _offerings(connection, where, index)
+
+    advance()
+    states = insight_reads.follow_up_states(connection, where, whole_notebook=scope == InsightScope())
+    today = today or dt.date.today()
+    done = sum(count for is_done, _, count in states if is_done)
+    open_count = sum(count for is_done, _, count in states if not is_done)
+    overdue = sum(count for is_done, due_on, count in states if is_overdue(is_done, due_on, today))
+
+    advance()
+    return Insights(
+        scope=scope, visits=visits, accounts=accounts, needs=tuple(needs), objections=tuple(objections),
+        values=tuple(values), sources=sources, competitors=competitors, offerings=offerings,
+        follow_ups=FollowUpFigure(open_count, overdue, done),
+    )
+
+
+def _sources(groups: list[insight_reads.SourceGroup]) -> tuple[SourceFigure, ...]:
+    used_in: dict[str, tuple[set[str], set[str]]] = {}
+    role_use: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
+    for group in groups:
+        which = 0 if group.usage == "today" else 1
+        used_in.setdefault(group.channel, (set(), set()))[which].update(group.finding_ids)
+        role_use.setdefault(group.channel, {}).setdefault(group.buying_role, (set(), set()))[which].update(
+            group.finding_ids)
+    role_order = {role.value: position for position, role in enumerate(BuyingRole)}
+    figures = []
+    for channel, (today_ids, preferred_ids) in used_in.items():
+        roles = sorted(role_use[channel].items(), key=lambda item: (
+            -(len(item[1][0]) + len(item[1][1])), role_order.get(item[0], 99), item[0]))
+        figures.append(SourceFigure(
+            channel, len(today_ids), len(preferred_ids),
+            tuple((role, len(today), len(preferred)) for role, (today, preferred) in roles),
+            tuple(sorted(today_ids | preferred_ids)),
+            tuple((role, tuple(sorted(today | preferred))) for role, (today, preferred) in roles),
+        ))
+    channel_order = {channel.value: position for position, channel in enumerate(InformationChannel)}
+    figures.sort(key=lambda f: (-(f.today + f.preferred), channel_order.get(f.channel, 99), f.channel))
+    return tuple(figures)
+
+
+def _competitors(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex,
+                 period_start: str | None) -> tuple[CompetitorFigure, ...]:
+    names = _Names(index, TermList.COMPETITOR)
+    folded: dict[str, list[insight_reads.CompetitorGroup]] = {}
+    for group in insight_reads.competitor_groups(connection, where):
+        key = names.key(group.name) if group.name.strip() else "unnamed"
+        folded.setdefault(key, []).append(group)
+    first_seen = (insight_reads.competitors_first_seen(connection, [g.name for gs in folded.values() for g in gs])
+                  if period_start else {})
+    figures = []
+    for key, groups in folded.items():
+        spellings = Counter({group.name: group.moves for group in groups})
+        name = UNNAMED_COMPETITOR if key == "unnamed" else names.shown(key, spellings)
+        visits = groups[0].visits if len(groups) == 1 else insight_reads.competitor_visits(
+            connection, where, [group.name for group in groups])
+        first = min((first_seen[g.name] for g in groups if first_seen.get(g.name)), default="")
+        figures.append(CompetitorFigure(
+            name=name,
+            moves=sum(group.moves for group in groups),
+            visits=visits,
+            last_seen=max(group.last_seen for group in groups)[:10],
+            highest_threat=_THREATS[max(group.threat_rank for group in groups)],
+            new_this_period=bool(period_start and first and first[:10] >= period_start),
+            by_month=_by_month(month for group in groups for month in group.months),
+            finding_ids=tuple(finding for group in groups for finding in group.finding_ids),
+        ))
+    figures.sort(key=lambda f: (-f.moves, -f.visits, normalized_name(f.name)))
+    return tuple(figures)
+
+
+def _offerings(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex) -> tuple[OfferingFigure, ...]:
+    names = _Names(index, TermList.OFFERING)
+    spellings: dict[str, Counter] = {}
+    aware: dict[str, set[str]] = {}
+    heard: dict[str, set[str]] = {}
+    ids: dict[str, list[str]] = {}
+    for group in insight_reads.offering_groups(connection, where):
+        key = names.key(group.offering)
+        spellings.setdefault(key, Counter())[group.offering] += len(group.finding_ids)
+        ids.setdefault(key, []).extend(group.finding_ids)
+        if group.account_id is not None:
+            heard.setdefault(key, set()).add(group.account_id)
+            if group.aware:
+                aware.setdefault(key, set()).add(group.account_id)
+    unaware = {key: heard.get(key, set()) - aware.get(key, set()) for key in spellings}
+    account_names = insight_reads.account_names(connection, set().union(*unaware.values())) if unaware else {}
+    figures = [
+        OfferingFigure(
+            name=names.shown(key, spellings[key]),
+            aware_accounts=len(aware.get(key, ())),
+            unaware_accounts=len(unaware[key]),
+            unaware_account_names=tuple(sorted((account_names.get(a, "") for a in unaware[key]), key=normalized_name)),
+            finding_ids=tuple(ids[key]),
+        )
+        for key in spellings
+    ]
+    figures.sort(key=lambda f: (-f.unaware_accounts, -f.aware_accounts, normalized_name(f.name)))
+    return tuple(figures)
+
+
+class InsightsService:
+    """Insights over the open notebook, read without the ORM (also off the GUI thread)."""
+
+    def __init__(self, database_path: Path) -> None:
+        self._connections = ReadConnections(Path(database_path))
+
+    def compute(self, scope: InsightScope, progress: Progress | None = None,
+                cancelled: Cancelled | None = None, today: dt.date | None = None) -> Insights:
+        """Every figure over the visits a scope selects (`compute_insights`).
+
+        Raises:
+            OperationCancelled: `cancelled` returned True.
+            DatabaseFileError: the notebook is closing.
+        """
+        with self._connections.using() as connection:
+            return compute_insights(connection, scope, today, progress, cancelled)
+
+    def follow_up_ids(self, scope: InsightScope) -> list[str]:
+        """The follow-up actions of a scope, by id: what the follow-up figures count (open, overdue, done)."""
+        with self._connections.using() as connection:
+            return insight_reads.follow_up_ids(connection, ScopeSql.of(scope), whole_notebook=scope == InsightScope())
+
+    def close(self) -> None:
+        self._connections.close()
