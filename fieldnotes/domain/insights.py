@@ -68,6 +68,8 @@ class SourceFigure:
     preferred: int
     by_role: tuple[tuple[str, int, int], ...] = ()  # (buying role, today, preferred)
     finding_ids: tuple[str, ...] = ()
+    #: The findings behind each role's numbers: (buying role, finding ids), as in `by_role`.
+    role_finding_ids: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -201,6 +201,7 @@ def _sources(groups: list[insight_reads.SourceGroup]) -> tuple[SourceFigure, ...
             channel, len(today_ids), len(preferred_ids),
             tuple((role, len(today), len(preferred)) for role, (today, preferred) in roles),
             tuple(sorted(today_ids | preferred_ids)),
+            tuple((role, tuple(sorted(today | preferred))) for role, (today, preferred) in roles),
         ))
     channel_order = {channel.value: position for position, channel in enumerate(InformationChannel)}
     figures.sort(key=lambda f: (-(f.today + f.preferred), channel_order.get(f.channel, 99), f.channel))
@@ -283,6 +284,11 @@ class InsightsService:
         """
         with self._connections.using() as connection:
             return compute_insights(connection, scope, today, progress, cancelled)
+
+    def follow_up_ids(self, scope: InsightScope) -> list[str]:
+        """The follow-up actions of a scope, by id: what the follow-up figures count (open, overdue, done)."""
+        with self._connections.using() as connection:
+            return insight_reads.follow_up_ids(connection, ScopeSql.of(scope), whole_notebook=scope == InsightScope())
 
     def close(self) -> None:
         self._connections.close()

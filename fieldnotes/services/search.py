@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from fieldnotes.domain.finding_lines import FindingLine
 from fieldnotes.domain.model import VisitRow
 from fieldnotes.domain.terms import TermIndex, TermList
-from fieldnotes.storage import search_index
+from fieldnotes.storage import finding_reads, search_index
 from fieldnotes.storage.search_index import VisitQuery
 
 __all__ = ["Search", "VisitQuery"]
@@ -39,6 +40,16 @@ class Search:
     def find_rows(self, query: VisitQuery, limit: int | None = None) -> list[VisitRow]:
         with self._connections.using() as connection:
             return search_index.visit_rows(connection, search_index.find_visit_pks(connection, query, 0, limit))
+
+    def listed_visit_ids(self, query: VisitQuery) -> list[str]:
+        """The ids of every visit the query lists (the scope of "the visits listed")."""
+        with self._connections.using() as connection:
+            return finding_reads.listed_visit_ids(connection, query)
+
+    def finding_lines(self, finding_ids: Sequence[str]) -> list[FindingLine]:
+        """Findings by id with their visits, newest visit first: what a figure stands on."""
+        with self._connections.using() as connection:
+            return finding_reads.finding_lines(connection, finding_ids)
 
     def competitors(self) -> list[str]:
         """Every competitor named in a finding, for the filter's choices."""

@@ -297,3 +297,17 @@ def follow_up_states(connection: sqlite3.Connection, scope: ScopeSql,
             scope.parameters,
         )
     return [(bool(done), due_on, int(count)) for done, due_on, count in rows]
+
+
+def follow_up_ids(connection: sqlite3.Connection, scope: ScopeSql, whole_notebook: bool) -> list[str]:
+    """The ids of the follow-up actions in the scope (read when a follow-up figure is clicked, not with the figures)."""
+    if whole_notebook:
+        rows = connection.execute("SELECT f.id FROM finding f INDEXED BY ix_finding_follow_up "
+                                  "WHERE f.kind = 'follow_up'")
+    else:
+        rows = connection.execute(
+            f"WITH {scope.prefix}unused AS (SELECT 1) SELECT f.id FROM {scope.findings('follow_up')} "
+            f"WHERE {scope.condition}",
+            scope.parameters,
+        )
+    return [row[0] for row in rows]

@@ -178,6 +178,8 @@ class MainWindow(QMainWindow):
                      "Open the ride-along a debrief is of, or the debrief of a ride-along", needs_visit=True)
         self.view_menu.addAction(self._action("follow_ups", "&Follow-ups…", "Ctrl+Shift+F",
                                               "Open, overdue and done follow-up actions across visits"))
+        self.view_menu.addAction(self._action("insights", "&Insights…", "Ctrl+I",
+                                              "What the visits listed say together: needs, competitors, offerings"))
         self.view_menu.addAction(self._action("objection_library", "&Objection library…", "Ctrl+Shift+O",
                                               "Every objection heard, by theme or competitor, with the answers "
                                               "that worked; the battlecard"))
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
             "author": workspace.edit_author,
             "themes": workspace.show_themes,
             "follow_ups": workspace.show_follow_ups,
+            "insights": workspace.show_insights,
             "objection_library": workspace.show_objection_library,
             "quote_bank": workspace.show_quote_bank,
             "branding": workspace.edit_branding,
@@ -446,6 +449,7 @@ class MainWindow(QMainWindow):
         ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
         ("Space / Enter in Follow-ups", "Tick an action done / open its visit"),
+        ("Arrows, Enter in an Insights chart", "Move between numbers / list the findings behind one"),
         ("F2 in Themes", "Rename the selected theme"),
         ("B / Enter in the Objection library", "Mark the best answer of a theme / open its visit"),
         ("Ctrl+C in the Quote bank", "Copy the selected quotes with who said them, for a slide"),

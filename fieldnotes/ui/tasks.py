@@ -59,8 +59,12 @@ class _Worker(QRunnable):
 
 
 class Task(QObject):
-    """One piece of background work; `done` or `failed` is emitted once, on the GUI thread."""
+    """One piece of background work; `done` or `failed` is emitted once, on the GUI thread.
 
+    `progressed(done, total)` repeats the work's progress, for a view that shows it in place.
+    """
+
+    progressed = Signal(int, int)
     done = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
@@ -110,6 +114,7 @@ class Task(QObject):
 
     def _on_progress(self, done: int, total: int) -> None:
         self._last_progress = (done, total)
+        self.progressed.emit(done, total)
         if self._dialog is not None:
             self._dialog.setMaximum(max(total, 0))
             self._dialog.setValue(min(done, total) if total else 0)

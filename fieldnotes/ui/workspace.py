@@ -39,6 +39,7 @@ from fieldnotes.ui.visit_editor import VisitEditor
 from fieldnotes.ui.visit_list import VisitListPane
 
 if TYPE_CHECKING:
+    from fieldnotes.ui.insights_view import InsightsView
     from fieldnotes.ui.library_views import ObjectionLibraryView, QuoteBankView
     from fieldnotes.ui.themes_window import ThemesWindow
 
@@ -121,6 +122,7 @@ class Workspace(QObject):
         self.reports = ReportActions(self, frame)
         self.sync = SyncActions(self, frame)
         self.follow_ups_view: FollowUpsView | None = None  # built when first shown
+        self.insights_view: InsightsView | None = None  # built when first shown
         self.objection_library: ObjectionLibraryView | None = None  # built when first shown
         self.quote_bank: QuoteBankView | None = None  # built when first shown
 
@@ -415,6 +417,27 @@ class Workspace(QObject):
         self.visit_list.select_visit(visit_id)  # when the list, as filtered, shows it
         self.open_visit(visit_id)
         self.editor.show_section("follow_up")
+
+    def show_insights(self) -> InsightsView:
+        """View › Insights: what the visits listed, or a period and account, say together."""
+        from fieldnotes.ui.insights_view import InsightsView
+
+        self.editing.flush()
+        view = self.insights_view
+        if view is None:
+            view = InsightsView(self, self._frame, self._frame.dialog_parent())
+            view.visitRequested.connect(self.open_insight_visit)
+            self.insights_view = view
+        view.show()
+        view.activateWindow()
+        view.tabs.setFocus()
+        return view
+
+    def open_insight_visit(self, visit_id: str) -> None:
+        """Open a visit behind a figure in the window; the Insights view steps aside until asked again."""
+        if self.insights_view is not None:
+            self.insights_view.hide()
+        self.show_visit(visit_id)
 
     def edit_lists(self) -> None:
         """The team's lists of offerings, competitors and funnel stages."""
