@@ -1,8 +1,10 @@
 """What many visits say together: the figures of the Insights view and `fieldnotes insights`.
 
 Plain values, computed by `services.insights` from the visits a scope selects and shown by
-the app, printed as JSON by the command line and drawn in the summary report. Every figure
-can name the findings behind it (`finding_ids`), so that a number clicks through to them.
+the app, printed as JSON by the command line and drawn in the summary report. Figures carry
+counts; the findings behind one (so that a number clicks through to them) are read when
+asked for (`InsightsService.findings_behind`), or with the figures (`finding_ids`) when the
+caller asks for every one of them at once.
 A theme of `None` stands for findings without a theme.
 """
 
@@ -95,6 +97,10 @@ class OfferingFigure:
     unaware_accounts: int
     unaware_account_names: tuple[str, ...] = ()
     finding_ids: tuple[str, ...] = ()
+
+
+#: A figure that counts findings, which `services.insights` can name when asked for.
+Figure = NeedFigure | ObjectionFigure | ValueFigure | SourceFigure | CompetitorFigure | OfferingFigure
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ Choices a reader of the figures should know:
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,6 +34,7 @@ from fieldnotes.domain.errors import OperationCancelled
 from fieldnotes.domain.follow_ups import is_overdue
 from fieldnotes.domain.insights import (
     CompetitorFigure,
+    Figure,
     FollowUpFigure,
     Insights,
     InsightScope,
@@ -79,25 +81,33 @@ class _Names:
         return _spelling(max(sorted(spellings), key=spellings.__getitem__))
 
 
+def _theme_aliases(index: TermIndex) -> dict[str, str]:
+    """Every theme id the notebook knows, mapped to the id of the theme it stands for."""
+    return {term.id: target.id for term in index.terms.values()
+            if term.list is TermList.THEME and (target := index.canonical(term.id)) is not None}
+
+
 def _by_month(months: Iterable[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(Counter(months).items()))
 
 
-def _answers(answers: Iterable[str]) -> tuple[tuple[str, ...], int]:
+def _answers(answers: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
     """Each answer once (case and spacing aside), the most heard first, and how many distinct ones there were."""
-    counts: Counter = Counter()
-    spellings: dict[str, Counter] = {}
-    for answer in answers:
-        key = " ".join(answer.casefold().split())
-        counts[key] += 1
-        spellings.setdefault(key, Counter())[_spelling(answer)] += 1
-    ordered = sorted(counts, key=lambda key: (-counts[key], key))
-    shown = [max(sorted(spellings[key]), key=spellings[key].__getitem__) for key in ordered[:ANSWERS_KEPT]]
-    return tuple(shown), len(ordered)
+    keys = [" ".join(answer.casefold().split()) for answer in answers]
+    counts = Counter(keys)
+    # Only the answers kept need their spellings: a second pass over those alone.
+    kept = heapq.nsmallest(ANSWERS_KEPT, counts.items(), key=lambda item: (-item[1], item[0]))
+    spellings: dict[str, Counter] = {key: Counter() for key, _ in kept}
+    for key, answer in zip(keys, answers, strict=True):
+        if key in spellings:
+            spellings[key][_spelling(answer)] += 1
+    shown = [max(sorted(spellings[key]), key=spellings[key].__getitem__) for key, _ in kept]
+    return tuple(shown), len(counts)
 
 
 def compute_insights(connection: insight_reads.Connection, scope: InsightScope, today: dt.date | None = None,
-                     progress: Progress | None = None, cancelled: Cancelled | None = None) -> Insights:
+                     progress: Progress | None = None, cancelled: Cancelled | None = None,
+                     with_finding_ids: bool = False) -> Insights:
     """Every figure over the visits a scope selects (see the module's notes for what each counts).
 
     Args:
@@ -106,6 +116,9 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
         today: the day follow-ups are overdue against (default: today on this computer).
         progress: called with (steps done, steps in all) after each figure.
         cancelled: polled before each figure; True stops the work.
+        with_finding_ids: also name the findings behind each figure (`finding_ids`), which costs
+            far more than the counts over many visits; otherwise every `finding_ids` is empty and
+            `findings_behind` reads them for one figure when asked.
 
     Raises:
         OperationCancelled: `cancelled` returned True.
@@ -123,8 +136,7 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
     advance()
     terms = term_reads.read_terms(connection)
     index = TermIndex(terms)
-    aliases = {term.id: target.id for term in terms
-               if term.list is TermList.THEME and (target := index.canonical(term.id)) is not None}
+    aliases = _theme_aliases(index)
 
     def theme_name(theme_id: str | None) -> str | None:
         return index.terms[theme_id].name if theme_id is not None and theme_id in index.terms else None
@@ -136,13 +148,15 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
     needs = [
         NeedFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts, group.finding_ids,
                    theme_id=group.theme_id, max_severity=group.max_severity, by_month=_by_month(group.months))
-        for group in insight_reads.themed_groups(connection, where, "need", aliases)
+        for group in insight_reads.themed_groups(connection, where, "need", aliases,
+                                                 with_finding_ids=with_finding_ids)
     ]
     needs.sort(key=lambda f: (-f.visits, -f.findings, -f.max_severity, f.theme is None, normalized_name(f.theme or "")))
 
     advance()
     objections = []
-    for group in insight_reads.themed_groups(connection, where, "objection", aliases, with_answers=True):
+    for group in insight_reads.themed_groups(connection, where, "objection", aliases, with_answers=True,
+                                             with_finding_ids=with_finding_ids):
         answers, answer_count = _answers(group.answers)
         objections.append(ObjectionFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts,
                                           group.finding_ids, theme_id=group.theme_id, answers=answers,
@@ -153,21 +167,22 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
     values = [
         ValueFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts, group.finding_ids,
                     theme_id=group.theme_id, value_kind=str(group.detail or ""))
-        for group in insight_reads.themed_groups(connection, where, "value_perceived", aliases, detail="value_kind")
+        for group in insight_reads.themed_groups(connection, where, "value_perceived", aliases, detail="value_kind",
+                                                 with_finding_ids=with_finding_ids)
     ]
     values.sort(key=lambda f: (-f.findings, f.value_kind, f.theme is None, normalized_name(f.theme or "")))
 
     advance()
-    sources = _sources(insight_reads.source_groups(connection, where))
+    sources = _sources(insight_reads.source_groups(connection, where, with_finding_ids))
 
     advance()
     period_start = scope.date_from if scope.visit_ids is None else first_visit[:10] or None
     if period_start and not insight_reads.has_visits_before(connection, period_start):
         period_start = None  # the period starts with the notebook: nothing was seen before it
-    competitors = _competitors(connection, where, index, period_start)
+    competitors = _competitors(connection, where, index, period_start, with_finding_ids)
 
     advance()
-    offerings = _offerings(connection, where, index)
+    offerings = _offerings(connection, where, index, with_finding_ids)
 
     advance()
     states = insight_reads.follow_up_states(connection, where, whole_notebook=scope == InsightScope())
@@ -185,23 +200,27 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
 
 
 def _sources(groups: list[insight_reads.SourceGroup]) -> tuple[SourceFigure, ...]:
-    used_in: dict[str, tuple[set[str], set[str]]] = {}
-    role_use: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
+    used_in: dict[str, list[int]] = {}
+    role_use: dict[str, dict[str, list[int]]] = {}
+    ids: dict[str, set[str]] = {}
+    role_ids: dict[str, dict[str, set[str]]] = {}
     for group in groups:
         which = 0 if group.usage == "today" else 1
-        used_in.setdefault(group.channel, (set(), set()))[which].update(group.finding_ids)
-        role_use.setdefault(group.channel, {}).setdefault(group.buying_role, (set(), set()))[which].update(
-            group.finding_ids)
+        used_in.setdefault(group.channel, [0, 0])[which] += group.first_counted
+        role_use.setdefault(group.channel, {}).setdefault(group.buying_role, [0, 0])[which] += group.findings
+        ids.setdefault(group.channel, set()).update(group.finding_ids)
+        role_ids.setdefault(group.channel, {}).setdefault(group.buying_role, set()).update(group.finding_ids)
     role_order = {role.value: position for position, role in enumerate(BuyingRole)}
     figures = []
-    for channel, (today_ids, preferred_ids) in used_in.items():
+    for channel, (today, preferred) in used_in.items():
         roles = sorted(role_use[channel].items(), key=lambda item: (
-            -(len(item[1][0]) + len(item[1][1])), role_order.get(item[0], 99), item[0]))
+            -(item[1][0] + item[1][1]), role_order.get(item[0], 99), item[0]))
+        with_ids = bool(ids[channel])
         figures.append(SourceFigure(
-            channel, len(today_ids), len(preferred_ids),
-            tuple((role, len(today), len(preferred)) for role, (today, preferred) in roles),
-            tuple(sorted(today_ids | preferred_ids)),
-            tuple((role, tuple(sorted(today | preferred))) for role, (today, preferred) in roles),
+            channel, today, preferred,
+            tuple((role, role_today, role_preferred) for role, (role_today, role_preferred) in roles),
+            tuple(sorted(ids[channel])),
+            tuple((role, tuple(sorted(role_ids[channel][role]))) for role, _ in roles) if with_ids else (),
         ))
     channel_order = {channel.value: position for position, channel in enumerate(InformationChannel)}
     figures.sort(key=lambda f: (-(f.today + f.preferred), channel_order.get(f.channel, 99), f.channel))
@@ -209,10 +228,10 @@ def _sources(groups: list[insight_reads.SourceGroup]) -> tuple[SourceFigure, ...
 
 
 def _competitors(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex,
-                 period_start: str | None) -> tuple[CompetitorFigure, ...]:
+                 period_start: str | None, with_finding_ids: bool) -> tuple[CompetitorFigure, ...]:
     names = _Names(index, TermList.COMPETITOR)
     folded: dict[str, list[insight_reads.CompetitorGroup]] = {}
-    for group in insight_reads.competitor_groups(connection, where):
+    for group in insight_reads.competitor_groups(connection, where, with_finding_ids):
         key = names.key(group.name) if group.name.strip() else "unnamed"
         folded.setdefault(key, []).append(group)
     first_seen = (insight_reads.competitors_first_seen(connection, [g.name for gs in folded.values() for g in gs])
@@ -238,15 +257,16 @@ def _competitors(connection: insight_reads.Connection, where: ScopeSql, index: T
     return tuple(figures)
 
 
-def _offerings(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex) -> tuple[OfferingFigure, ...]:
+def _offerings(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex,
+               with_finding_ids: bool) -> tuple[OfferingFigure, ...]:
     names = _Names(index, TermList.OFFERING)
     spellings: dict[str, Counter] = {}
     aware: dict[str, set[str]] = {}
     heard: dict[str, set[str]] = {}
     ids: dict[str, list[str]] = {}
-    for group in insight_reads.offering_groups(connection, where):
+    for group in insight_reads.offering_groups(connection, where, with_finding_ids):
         key = names.key(group.offering)
-        spellings.setdefault(key, Counter())[group.offering] += len(group.finding_ids)
+        spellings.setdefault(key, Counter())[group.offering] += group.findings
         ids.setdefault(key, []).extend(group.finding_ids)
         if group.account_id is not None:
             heard.setdefault(key, set()).add(group.account_id)
@@ -268,6 +288,35 @@ def _offerings(connection: insight_reads.Connection, where: ScopeSql, index: Ter
     return tuple(figures)
 
 
+def findings_behind(connection: insight_reads.Connection, scope: InsightScope, figure: Figure,
+                    buying_role: str | None = None) -> list[str]:
+    """The ids of the findings one figure counts (see `InsightsService.findings_behind`)."""
+    where = ScopeSql.of(scope)
+    if isinstance(figure, SourceFigure):
+        return insight_reads.source_finding_ids(connection, where, figure.channel, buying_role)
+    index = TermIndex(term_reads.read_terms(connection))
+    if isinstance(figure, NeedFigure | ObjectionFigure | ValueFigure):
+        aliases = _theme_aliases(index)
+        kind = "need" if isinstance(figure, NeedFigure) else "objection" if isinstance(figure, ObjectionFigure) \
+            else "value_perceived"
+        if isinstance(figure, ValueFigure):
+            return insight_reads.themed_finding_ids(connection, where, kind, aliases, figure.theme_id,
+                                                    "value_kind", figure.value_kind)
+        return insight_reads.themed_finding_ids(connection, where, kind, aliases, figure.theme_id)
+    if isinstance(figure, CompetitorFigure):
+        names = _Names(index, TermList.COMPETITOR)
+        wanted = names.key(figure.name)
+        spellings = [group.name for group in insight_reads.competitor_groups(connection, where)
+                     if (names.key(group.name) if group.name.strip() else "unnamed") == wanted
+                     or (not group.name.strip() and figure.name == UNNAMED_COMPETITOR)]
+        return insight_reads.competitor_finding_ids(connection, where, spellings)
+    offering_names = _Names(index, TermList.OFFERING)
+    wanted = offering_names.key(figure.name)
+    offerings = {group.offering for group in insight_reads.offering_groups(connection, where)
+                 if offering_names.key(group.offering) == wanted}
+    return insight_reads.offering_finding_ids(connection, where, offerings)
+
+
 class InsightsService:
     """Insights over the open notebook, read without the ORM (also off the GUI thread)."""
 
@@ -275,15 +324,33 @@ class InsightsService:
         self._connections = ReadConnections(Path(database_path))
 
     def compute(self, scope: InsightScope, progress: Progress | None = None,
-                cancelled: Cancelled | None = None, today: dt.date | None = None) -> Insights:
-        """Every figure over the visits a scope selects (`compute_insights`).
+                cancelled: Cancelled | None = None, today: dt.date | None = None,
+                with_finding_ids: bool = False) -> Insights:
+        """Every figure over the visits a scope selects (`compute_insights`); the findings behind
+        each only `with_finding_ids` (else `findings_behind` reads them for one figure).
 
         Raises:
             OperationCancelled: `cancelled` returned True.
             DatabaseFileError: the notebook is closing.
         """
         with self._connections.using() as connection:
-            return compute_insights(connection, scope, today, progress, cancelled)
+            return compute_insights(connection, scope, today, progress, cancelled, with_finding_ids)
+
+    def findings_behind(self, scope: InsightScope, figure: Figure, buying_role: str | None = None) -> list[str]:
+        """The ids of the findings one figure of `compute(scope)` counts, read when asked for.
+
+        Args:
+            scope: the scope the figure was computed over.
+            figure: a need, objection, value, source, competitor or offering figure.
+            buying_role: for a source figure, only the findings counted for this buying role.
+        """
+        with self._connections.using() as connection:
+            return findings_behind(connection, scope, figure, buying_role)
+
+    def findings_of_kind(self, scope: InsightScope, kind: str) -> list[str]:
+        """The ids of every finding of one kind in the scope (what all the figures of a kind stand on)."""
+        with self._connections.using() as connection:
+            return insight_reads.kind_finding_ids(connection, ScopeSql.of(scope), kind)
 
     def follow_up_ids(self, scope: InsightScope) -> list[str]:
         """The follow-up actions of a scope, by id: what the follow-up figures count (open, overdue, done)."""

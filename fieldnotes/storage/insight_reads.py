@@ -15,7 +15,8 @@ Themes: findings name theme ids in a JSON list; `:themes` maps every id the note
 to the id of the theme it stands for (`TermIndex`), so merged and same-named themes count
 as one, each finding once. A finding with no theme the notebook knows counts under the
 theme NULL. Free-text columns the figures keep a list of (finding ids, months, answers)
-come back joined into one string per group, which costs far less than a row per finding.
+come back joined into one string per group, which costs far less than a row per finding;
+the ids of the findings behind each figure are gathered only when asked for.
 """
 
 from __future__ import annotations
@@ -111,6 +112,11 @@ class SourceGroup(NamedTuple):
     channel: str
     usage: str
     buying_role: str
+    #: How many findings of this channel and usage were heard where someone of this role attended.
+    findings: int
+    #: How many of them are counted here for the first time (each finding is counted once
+    #: per role; summed over the roles of a channel and usage, this counts every finding once).
+    first_counted: int
     finding_ids: tuple[str, ...]
 
 
@@ -120,6 +126,7 @@ class OfferingGroup(NamedTuple):
     offering: str
     account_id: str | None
     aware: bool
+    findings: int
     finding_ids: tuple[str, ...]
 
 
@@ -143,26 +150,39 @@ def visit_totals(connection: sqlite3.Connection, scope: ScopeSql) -> tuple[int, 
 
 
 #: The findings of one kind in the scope, one row per theme each stands for (NULL: none the
-#: notebook knows). A finding tagged with two ids of one theme gives one row (DISTINCT).
-_THEMED_ROWS = """
+#: notebook knows). Most findings carry no theme: they take the short way, one row each; a
+#: tagged finding's themes are looked up, and one tagged with two ids of one theme gives one
+#: row (DISTINCT).
+_THEMED_CTE = """
 WITH {prefix}alias(term_id, theme_id) AS MATERIALIZED (SELECT key, value FROM json_each(:themes)),
-themed AS (
-    SELECT DISTINCT a.theme_id AS theme, f.id AS finding, v.id AS visit, v.account_id AS account,
+scoped AS (
+    SELECT f.id AS finding, f.theme_ids AS theme_ids, v.id AS visit, v.account_id AS account,
            substr(v.visited_on, 1, 7) AS month, f.severity AS severity, {detail} AS detail, {answer} AS answer
-    FROM {findings}
-    CROSS JOIN json_each(CASE f.theme_ids WHEN '[]' THEN '[null]' ELSE f.theme_ids END) t
-    LEFT JOIN alias a ON a.term_id = t.value
-    WHERE {condition} AND (a.theme_id IS NOT NULL OR NOT EXISTS (
-        SELECT 1 FROM json_each(f.theme_ids) k JOIN alias b ON b.term_id = k.value))
+    FROM {findings} WHERE {condition}
+),
+themed AS (
+    SELECT NULL AS theme, finding, visit, account, month, severity, detail, answer FROM scoped WHERE theme_ids = '[]'
+    UNION ALL
+    SELECT * FROM (
+        SELECT DISTINCT a.theme_id, s.finding, s.visit, s.account, s.month, s.severity, s.detail, s.answer
+        FROM scoped s CROSS JOIN json_each(s.theme_ids) t LEFT JOIN alias a ON a.term_id = t.value
+        WHERE s.theme_ids != '[]' AND (a.theme_id IS NOT NULL OR NOT EXISTS (
+            SELECT 1 FROM json_each(s.theme_ids) k JOIN alias b ON b.term_id = k.value)))
 )
+"""
+_THEMED_ROWS = _THEMED_CTE + """
 SELECT theme, detail, count(*), count(DISTINCT visit), count(DISTINCT account), max(severity),
-       group_concat(month, char(31)), group_concat(finding, char(31)), group_concat(answer, char(31))
+       group_concat(month, char(31)), {finding_ids}, group_concat(answer, char(31))
 FROM themed GROUP BY theme, detail
+"""
+_THEMED_IDS = _THEMED_CTE + """
+SELECT finding FROM themed WHERE theme IS :theme AND {detail_matches}
 """
 
 
 def themed_groups(connection: sqlite3.Connection, scope: ScopeSql, kind: str, aliases: Mapping[str, str],
-                  detail: str | None = None, with_answers: bool = False) -> list[ThemedGroup]:
+                  detail: str | None = None, with_answers: bool = False,
+                  with_finding_ids: bool = False) -> list[ThemedGroup]:
     """Findings of one themed kind in the scope, grouped by theme (and by a column, `detail`).
 
     Args:
@@ -172,6 +192,7 @@ def themed_groups(connection: sqlite3.Connection, scope: ScopeSql, kind: str, al
         aliases: every theme id the notebook knows, mapped to the id of the theme it stands for.
         detail: a column of the finding to group by as well ("value_kind"), or None.
         with_answers: also gather the answers (objections): each finding's, non-empty ones only.
+        with_finding_ids: also gather the ids of the findings (otherwise `finding_ids` is empty).
     """
     if detail is not None and detail not in ("value_kind",):
         raise ValueError(detail)
@@ -179,6 +200,7 @@ def themed_groups(connection: sqlite3.Connection, scope: ScopeSql, kind: str, al
         prefix=scope.prefix, findings=scope.findings(kind), condition=scope.condition,
         detail=f"f.{detail}" if detail else "NULL",
         answer="nullif(trim(f.answer), '')" if with_answers else "NULL",
+        finding_ids="group_concat(finding, char(31))" if with_finding_ids else "NULL",
     )
     rows = connection.execute(statement, {**scope.parameters, "themes": _theme_parameter(aliases)})
     return [
@@ -188,12 +210,75 @@ def themed_groups(connection: sqlite3.Connection, scope: ScopeSql, kind: str, al
     ]
 
 
-def competitor_groups(connection: sqlite3.Connection, scope: ScopeSql) -> list[CompetitorGroup]:
-    """Competitor moves in the scope, by the competitor's name as stored (unnamed moves as "")."""
+def themed_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, kind: str, aliases: Mapping[str, str],
+                       theme_id: str | None, detail: str | None = None, detail_value: str = "") -> list[str]:
+    """The ids of the findings behind one figure of `themed_groups`: those of one kind in the
+    scope under one theme (None: no theme the notebook knows), and with `detail` (a column
+    the figure groups by, "value_kind") equal to `detail_value` ("" standing for none)."""
+    if detail is not None and detail not in ("value_kind",):
+        raise ValueError(detail)
+    statement = _THEMED_IDS.format(
+        prefix=scope.prefix, findings=scope.findings(kind), condition=scope.condition,
+        detail=f"f.{detail}" if detail else "NULL", answer="NULL",
+        detail_matches="coalesce(detail, '') = :detail" if detail else "1",
+    )
+    parameters = {**scope.parameters, "themes": _theme_parameter(aliases), "theme": theme_id, "detail": detail_value}
+    return [finding for (finding,) in connection.execute(statement, parameters)]
+
+
+def kind_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, kind: str) -> list[str]:
+    """The ids of every finding of one kind in the scope."""
+    rows = connection.execute(
+        f"WITH {scope.prefix}unused AS (SELECT 1) SELECT f.id FROM {scope.findings(kind)} WHERE {scope.condition}",
+        scope.parameters,
+    )
+    return [finding for (finding,) in rows]
+
+
+def competitor_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, names: Iterable[str]) -> list[str]:
+    """The ids of the scope's competitor moves under any of these names as stored ("": unnamed)."""
+    rows = connection.execute(
+        f"WITH {scope.prefix}names(name) AS MATERIALIZED (SELECT value FROM json_each(:names)) "
+        f"SELECT f.id FROM {scope.findings('competitor_move')} "
+        f"WHERE {scope.condition} AND coalesce(f.competitor, '') IN (SELECT name FROM names)",
+        {**scope.parameters, "names": json.dumps(sorted(names), ensure_ascii=False)},
+    )
+    return [finding for (finding,) in rows]
+
+
+def offering_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, offerings: Iterable[str]) -> list[str]:
+    """The ids of the scope's awareness findings naming any of these offerings as stored."""
+    rows = connection.execute(
+        f"WITH {scope.prefix}names(name) AS MATERIALIZED (SELECT value FROM json_each(:names)) "
+        f"SELECT f.id FROM {scope.findings('awareness')} "
+        f"WHERE {scope.condition} AND f.offering IN (SELECT name FROM names)",
+        {**scope.parameters, "names": json.dumps(sorted(offerings), ensure_ascii=False)},
+    )
+    return [finding for (finding,) in rows]
+
+
+def source_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, channel: str,
+                       buying_role: str | None = None) -> list[str]:
+    """The ids of the scope's information-source findings of one channel; with a buying role,
+    only those of visits where someone of that role attended (as `source_groups` counts)."""
+    ids = [finding for group in source_groups(connection, scope, with_finding_ids=True)
+           if group.channel == channel and (buying_role is None or group.buying_role == buying_role)
+           for finding in group.finding_ids]
+    return list(dict.fromkeys(ids))
+
+
+def _ids_column(with_finding_ids: bool) -> str:
+    return "group_concat(f.id, char(31))" if with_finding_ids else "NULL"
+
+
+def competitor_groups(connection: sqlite3.Connection, scope: ScopeSql,
+                      with_finding_ids: bool = False) -> list[CompetitorGroup]:
+    """Competitor moves in the scope, by the competitor's name as stored (unnamed moves as "");
+    `finding_ids` only `with_finding_ids`."""
     rows = connection.execute(
         f"WITH {scope.prefix}unused AS (SELECT 1) "
         f"SELECT coalesce(f.competitor, ''), count(*), count(DISTINCT v.id), max(v.visited_on), "
-        f"max({_THREAT_RANK_SQL}), group_concat(substr(v.visited_on, 1, 7), char(31)), group_concat(f.id, char(31)) "
+        f"max({_THREAT_RANK_SQL}), group_concat(substr(v.visited_on, 1, 7), char(31)), {_ids_column(with_finding_ids)} "
         f"FROM {scope.findings('competitor_move')} WHERE {scope.condition} GROUP BY coalesce(f.competitor, '')",
         scope.parameters,
     )
@@ -234,39 +319,46 @@ def competitors_first_seen(connection: sqlite3.Connection, names: Iterable[str])
     return {name: first or "" for name, first in rows}
 
 
-def source_groups(connection: sqlite3.Connection, scope: ScopeSql) -> list[SourceGroup]:
+def source_groups(connection: sqlite3.Connection, scope: ScopeSql,
+                  with_finding_ids: bool = False) -> list[SourceGroup]:
     """Information-source findings in the scope by channel, usage and the buying roles present.
 
     A source finding says how a customer gets information, not who said it; it is counted
     for the buying role of every attendee of its visit picked from the account's contacts
     (their role as it is now), once per role, and under "unknown" when the visit names no
-    such attendee.
+    such attendee. A visit's first role (by name) marks where its findings count first, so
+    the totals of a channel need no list of findings. `finding_ids` only `with_finding_ids`.
     """
     rows = connection.execute(
-        f"WITH {scope.prefix}roles(pk, role) AS MATERIALIZED ("
+        f"WITH {scope.prefix}present(pk, role) AS ("
         "    SELECT DISTINCT a.pk, coalesce(nullif(c.buying_role, ''), 'unknown') "
         "    FROM visit a INDEXED BY ix_visit_attendees CROSS JOIN json_each(a.attendee_ids) p "
-        "    JOIN contact c ON c.id = p.value WHERE a.attendee_ids != '[]') "
+        "    JOIN contact c ON c.id = p.value WHERE a.attendee_ids != '[]'), "
+        "roles(pk, role, first) AS MATERIALIZED ("
+        "    SELECT pk, role, role = min(role) OVER (PARTITION BY pk) FROM present) "
         f"SELECT coalesce(f.channel, 'other'), coalesce(f.usage, 'today'), coalesce(r.role, 'unknown'), "
-        f"group_concat(f.id, char(31)) "
+        f"count(*), sum(coalesce(r.first, 1)), {_ids_column(with_finding_ids)} "
         f"FROM {scope.findings('information_source')} LEFT JOIN roles r ON r.pk = v.pk "
         f"WHERE {scope.condition} GROUP BY 1, 2, 3",
         scope.parameters,
     )
-    return [SourceGroup(channel, usage, role, tuple(dict.fromkeys(_split(ids)))) for channel, usage, role, ids in rows]
+    return [SourceGroup(channel, usage, role, int(findings), int(first), tuple(dict.fromkeys(_split(ids))))
+            for channel, usage, role, findings, first, ids in rows]
 
 
-def offering_groups(connection: sqlite3.Connection, scope: ScopeSql) -> list[OfferingGroup]:
+def offering_groups(connection: sqlite3.Connection, scope: ScopeSql,
+                    with_finding_ids: bool = False) -> list[OfferingGroup]:
     """Awareness findings in the scope that name an offering, by offering (as stored), account
-    and whether any of them was ticked "already aware"."""
+    and whether any of them was ticked "already aware"; `finding_ids` only `with_finding_ids`."""
     rows = connection.execute(
         f"WITH {scope.prefix}unused AS (SELECT 1) "
-        f"SELECT f.offering, v.account_id, max(coalesce(f.aware, 0)), group_concat(f.id, char(31)) "
+        f"SELECT f.offering, v.account_id, max(coalesce(f.aware, 0)), count(*), {_ids_column(with_finding_ids)} "
         f"FROM {scope.findings('awareness')} WHERE {scope.condition} AND trim(coalesce(f.offering, '')) != '' "
         f"GROUP BY f.offering, v.account_id",
         scope.parameters,
     )
-    return [OfferingGroup(offering, account, bool(aware), _split(ids)) for offering, account, aware, ids in rows]
+    return [OfferingGroup(offering, account, bool(aware), int(findings), _split(ids))
+            for offering, account, aware, findings, ids in rows]
 
 
 def account_names(connection: sqlite3.Connection, account_ids: Iterable[str]) -> dict[str, str]:

@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 
 from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.finding_lines import FindingLine, mentions
-from fieldnotes.domain.insights import CompetitorFigure, Insights, InsightScope
+from fieldnotes.domain.insights import CompetitorFigure, Figure, Insights, InsightScope, ValueFigure
 from fieldnotes.domain.model import (
     FINDING_KINDS_BY_KEY,
     BuyingRole,
@@ -647,8 +647,9 @@ class InsightsView(QDialog):
         def work(progress: Progress, cancelled: Cancelled) -> Computed:
             scope = _scope_of(services, listed, account_id, date_from, date_to)
             insights = compute_insights(services, scope, progress, cancelled)
-            offering_ids = [finding_id for figure in insights.offerings for finding_id in figure.finding_ids]
-            return Computed(insights, tuple(services.search.finding_lines(offering_ids)),
+            # The matrix lists what each account said of each offering: what the offering figures count.
+            awareness = services.search.finding_lines(services.insights.findings_of_kind(scope, "awareness"))
+            return Computed(insights, tuple(line for line in awareness if line.offering.strip()),
                             services.search.term_index(TermList.OFFERING))
 
         self.summary.setText("Computing…")
@@ -714,13 +715,13 @@ class InsightsView(QDialog):
         for figure in needs:
             theme = _theme(figure.theme)
             heard = dict(figure.by_month)
+            behind = self._behind(figure)
             rows.append(ChartRow(
                 theme,
-                (Bar(0, figure.visits, figure.finding_ids,
-                     f"Needs under {theme}: {counted(figure.findings, 'finding')} "
-                     f"in {counted(figure.visits, 'visit')}"),
-                 Bar(1, figure.accounts, figure.finding_ids,
-                     f"Needs under {theme}: heard at {counted(figure.accounts, 'account')}")),
+                (Bar(0, figure.visits, (), f"Needs under {theme}: {counted(figure.findings, 'finding')} "
+                     f"in {counted(figure.visits, 'visit')}", read_ids=behind),
+                 Bar(1, figure.accounts, (), f"Needs under {theme}: heard at {counted(figure.accounts, 'account')}",
+                     read_ids=behind)),
                 note=f"severity {figure.max_severity}" if figure.max_severity else "",
                 alert=figure.max_severity >= ACUTE_SEVERITY,
                 trend=tuple(heard.get(month, 0) for month in months),
@@ -735,9 +736,10 @@ class InsightsView(QDialog):
             answers = "".join(f"\n• {answer}" for answer in figure.answers[:3])
             rows.append(ChartRow(
                 theme,
-                (Bar(0, figure.findings, figure.finding_ids,
+                (Bar(0, figure.findings, (),
                      f"Objections under {theme}: {counted(figure.findings, 'objection')}"
-                     f"{chr(10) + 'Answers that worked:' + answers if answers else ''}"),),
+                     f"{chr(10) + 'Answers that worked:' + answers if answers else ''}",
+                     read_ids=self._behind(figure)),),
                 note=counted(max(figure.answer_count, len(figure.answers)), "answer") if figure.answers
                 else "no answer yet",
                 alert=not figure.answers,
@@ -747,17 +749,18 @@ class InsightsView(QDialog):
     def _fill_values(self) -> None:
         assert self.computed is not None
         kinds = [kind.value for kind in ValueKind]
-        by_theme: dict[str | None, dict[str, tuple[int, tuple[str, ...]]]] = {}
+        by_theme: dict[str | None, dict[str, ValueFigure]] = {}
         for figure in self.computed.insights.values:
-            by_theme.setdefault(figure.theme, {})[figure.value_kind] = (figure.findings, figure.finding_ids)
-        ordered = sorted(by_theme.items(), key=lambda item: -sum(count for count, _ids in item[1].values()))
+            by_theme.setdefault(figure.theme, {})[figure.value_kind] = figure
+        ordered = sorted(by_theme.items(), key=lambda item: -sum(figure.findings for figure in item[1].values()))
         rows = []
         for theme, kinds_heard in ordered:
             name = _theme(theme)
             bars = tuple(
-                Bar(kinds.index(kind) if kind in kinds else len(kinds), count, ids,
-                    f"{_label(ValueKind, kind)} value under {name}: {counted(count, 'finding')}")
-                for kind, (count, ids) in sorted(kinds_heard.items(),
+                Bar(kinds.index(kind) if kind in kinds else len(kinds), figure.findings, (),
+                    f"{_label(ValueKind, kind)} value under {name}: {counted(figure.findings, 'finding')}",
+                    read_ids=self._behind(figure))
+                for kind, figure in sorted(kinds_heard.items(),
                                                  key=lambda item: kinds.index(item[0]) if item[0] in kinds else 99))
             rows.append(ChartRow(name, bars))
         self.value_chart.set_rows(rows)
@@ -783,16 +786,16 @@ class InsightsView(QDialog):
         rows = []
         for figure in self.computed.insights.sources:
             channel = _label(InformationChannel, figure.channel)
-            today, preferred, ids = figure.today, figure.preferred, figure.finding_ids
+            today, preferred = figure.today, figure.preferred
             if role:
                 counts = {name: (used, wanted) for name, used, wanted in figure.by_role}
                 today, preferred = counts.get(role, (0, 0))
-                ids = dict(figure.role_finding_ids).get(role, () if today + preferred == 0 else ids)
+            behind = self._behind(figure, role or None)
             rows.append(ChartRow(channel, (
-                Bar(0, today, ids, f"{channel} used today{who}: {counted(today, 'finding')}",
-                    keep=lambda line: line.usage == "today"),
-                Bar(1, preferred, ids, f"{channel} preferred{who}: {counted(preferred, 'finding')}",
-                    keep=lambda line: line.usage == "preferred"),
+                Bar(0, today, (), f"{channel} used today{who}: {counted(today, 'finding')}",
+                    keep=lambda line: line.usage == "today", read_ids=behind),
+                Bar(1, preferred, (), f"{channel} preferred{who}: {counted(preferred, 'finding')}",
+                    keep=lambda line: line.usage == "preferred", read_ids=behind),
             )))
         self.sources_chart.set_rows(rows)
 
@@ -805,12 +808,14 @@ class InsightsView(QDialog):
             notes = (["new"] if figure.new_this_period else []) + (
                 [f"threat {_label(ThreatLevel, figure.highest_threat).lower()}"] if figure.highest_threat else [])
             seen = dict(figure.by_month)
+            behind = self._behind(figure)
             rows.append(ChartRow(
                 figure.name,
-                (Bar(0, figure.moves, figure.finding_ids,
-                     f"{figure.name}: {counted(figure.moves, 'move')}, last seen {figure.last_seen[:10]}"),
-                 Bar(1, figure.visits, figure.finding_ids,
-                     f"{figure.name}: seen in {counted(figure.visits, 'visit')}")),
+                (Bar(0, figure.moves, (),
+                     f"{figure.name}: {counted(figure.moves, 'move')}, last seen {figure.last_seen[:10]}",
+                     read_ids=behind),
+                 Bar(1, figure.visits, (), f"{figure.name}: seen in {counted(figure.visits, 'visit')}",
+                     read_ids=behind)),
                 note=" · ".join(notes), alert=figure.new_this_period or figure.highest_threat == ThreatLevel.HIGH.value,
                 trend=tuple(seen.get(month, 0) for month in months),
             ))
@@ -830,13 +835,14 @@ class InsightsView(QDialog):
         assert self.computed is not None
         rows = []
         for figure in self.computed.insights.offerings:
+            behind = self._behind(figure)
             rows.append(ChartRow(figure.name, (
-                Bar(0, figure.aware_accounts, figure.finding_ids,
+                Bar(0, figure.aware_accounts, (),
                     f"{figure.name}: known at {counted(figure.aware_accounts, 'account')}",
-                    keep=lambda line: line.aware is True and line.account_id is not None),
-                Bar(1, figure.unaware_accounts, figure.finding_ids,
+                    keep=lambda line: line.aware is True and line.account_id is not None, read_ids=behind),
+                Bar(1, figure.unaware_accounts, (),
                     f"{figure.name}: not known at {counted(figure.unaware_accounts, 'account')}",
-                    keep=_unaware_at(figure.unaware_account_names)),
+                    keep=_unaware_at(figure.unaware_account_names), read_ids=behind),
             ), note=f"{figure.unaware_accounts:,} do not know it" if figure.unaware_accounts else "",
                 alert=figure.unaware_accounts > 0))
         self.offerings_chart.set_rows(rows)
@@ -863,6 +869,12 @@ class InsightsView(QDialog):
         ])
 
     # --- the findings behind a number ----------------------------------------------
+
+    def _behind(self, figure: Figure, buying_role: str | None = None) -> Callable[[], list[str]]:
+        """Reads the findings behind a figure when its number is clicked (the figures carry counts only)."""
+        assert self.computed is not None
+        scope, insights = self.computed.insights.scope, self._services.insights
+        return lambda: insights.findings_behind(scope, figure, buying_role)
 
     def show_findings(self, bar: Bar) -> None:
         """List the findings behind a number (read off the GUI thread), with their visits."""
@@ -943,20 +955,20 @@ class InsightsView(QDialog):
             f"last seen {figure.last_seen[:10]}{threat}{new}")
         self.competitor_months_chart.title = f"Moves of {figure.name} by month"
         self.competitor_months_chart.set_rows([
-            ChartRow(month, (Bar(0, count, figure.finding_ids, f"{figure.name} in {month}: {counted(count, 'move')}",
-                                 keep=_in_month(month)),))
+            ChartRow(month, (Bar(0, count, (), f"{figure.name} in {month}: {counted(count, 'move')}",
+                                 keep=_in_month(month), read_ids=self._behind(figure)),))
             for month, count in figure.by_month
         ])
-        objection_ids = [finding_id for objection in self.computed.insights.objections
-                         for finding_id in objection.finding_ids]
+        scope, insights = self.computed.insights.scope, self._services.insights
         search = self._services.search
         self._reading += 1
         reading = self._reading
 
         def work(progress: Progress, cancelled: Cancelled) -> CompetitorPage:
             aliases = search.term_index(TermList.COMPETITOR).aliases(TermList.COMPETITOR, figure.name)
-            moves = search.finding_lines(figure.finding_ids)
-            return competitor_page(figure, moves, search.finding_lines(objection_ids), aliases)
+            moves = search.finding_lines(insights.findings_behind(scope, figure))
+            objections = search.finding_lines(insights.findings_of_kind(scope, "objection"))
+            return competitor_page(figure, moves, objections, aliases)
 
         def done(page: CompetitorPage) -> None:
             if reading != self._reading:

@@ -24,6 +24,7 @@ from fieldnotes.domain.insights import (
     SourceFigure,
     ValueFigure,
 )
+from fieldnotes.domain.terms import TermList
 from fieldnotes.services.session import Services
 from fieldnotes.ui import insights_view
 from fieldnotes.ui.insight_chart import BarChart
@@ -45,7 +46,7 @@ def _notebook(services: Services) -> dict[str, str]:
         finding, _ = notebook.add_finding(visit.id, kind, text, fields)
         return finding.id
 
-    return {
+    ids = {
         "first": first.id, "second": second.id, "third": third.id, "muller": muller.id,
         "need_acute": add(first, "need", "Cleaning stops the line for a day", severity=5),
         "need_mild": add(second, "need", "Spare parts take weeks", severity=2),
@@ -65,23 +66,31 @@ def _notebook(services: Services) -> dict[str, str]:
         "overdue": add(first, "follow_up", "Send the datasheet", owner="tester", due_on="2020-01-15"),
         "done": add(second, "follow_up", "Quote the lining", owner="tester", done=True),
     }
+    # The themes the crafted figures name, so that the findings read behind them are these.
+    for finding, theme in (("need_acute", "Hygiene"), ("value", "Hygiene"), ("objection_named", "Price"),
+                           ("objection_nearby", "Price"), ("objection_elsewhere", "Price")):
+        services.terms.set_finding_themes(ids[finding], [theme])
+    index = services.terms.index()
+    for theme in ("Hygiene", "Price"):
+        term = index.find(TermList.THEME, theme)
+        assert term is not None
+        ids[theme.lower()] = term.id
+    return ids
 
 
 def _insights(ids: dict[str, str], scope: InsightScope) -> Insights:
+    """Figures as the service computes them: counts, and the themes the findings behind them carry."""
     return Insights(
         scope=scope, visits=3, accounts=2,
-        needs=(NeedFigure("Hygiene", 1, 1, 1, (ids["need_acute"],), max_severity=5, by_month=(("2026-03", 1),)),
-               NeedFigure(None, 1, 1, 1, (ids["need_mild"],), max_severity=2, by_month=(("2026-04", 1),))),
-        objections=(ObjectionFigure("Price", 3, 3, 2,
-                                    (ids["objection_named"], ids["objection_nearby"], ids["objection_elsewhere"]),
-                                    answers=("Show the lifetime cost",)),),
-        values=(ValueFigure("Hygiene", 1, 1, 1, (ids["value"],), value_kind="cost"),),
-        sources=(SourceFigure("peers", 1, 0, (("user", 1, 0),), (ids["source_today"],)),
-                 SourceFigure("webinar", 0, 1, (("decision_maker", 0, 1),), (ids["source_preferred"],))),
+        needs=(NeedFigure("Hygiene", 1, 1, 1, theme_id=ids["hygiene"], max_severity=5, by_month=(("2026-03", 1),)),
+               NeedFigure(None, 1, 1, 1, max_severity=2, by_month=(("2026-04", 1),))),
+        objections=(ObjectionFigure("Price", 3, 3, 2, theme_id=ids["price"], answers=("Show the lifetime cost",)),),
+        values=(ValueFigure("Hygiene", 1, 1, 1, theme_id=ids["hygiene"], value_kind="cost"),),
+        sources=(SourceFigure("peers", 1, 0, (("user", 1, 0),)),
+                 SourceFigure("webinar", 0, 1, (("decision_maker", 0, 1),))),
         competitors=(CompetitorFigure("Acme", 2, 2, "2026-04-09", highest_threat="high", new_this_period=True,
-                                      by_month=(("2026-03", 1), ("2026-04", 1)),
-                                      finding_ids=(ids["move_price"], ids["move_demo"])),),
-        offerings=(OfferingFigure("Valve service", 1, 1, ("Laboratoires Alvéole",), (ids["unaware"], ids["aware"])),),
+                                      by_month=(("2026-03", 1), ("2026-04", 1))),),
+        offerings=(OfferingFigure("Valve service", 1, 1, ("Laboratoires Alvéole",)),),
         follow_ups=FollowUpFigure(1, 1, 1),
     )
 

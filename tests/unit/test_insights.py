@@ -137,13 +137,17 @@ def test_the_service_takes_the_visits_a_search_listed_and_names_the_findings(ser
 
     reopened = Services.open(services.database.path, author="tester")
     try:
-        figures = reopened.insights.compute(InsightScope(visit_ids=frozenset({ids["first"], ids["second"]})))
+        scope = InsightScope(visit_ids=frozenset({ids["first"], ids["second"]}))
+        figures = reopened.insights.compute(scope, with_finding_ids=True)
         assert figures.visits == 2
         downtime = figures.needs[0]
         assert (downtime.theme, downtime.findings, len(downtime.finding_ids)) == ("Downtime", 2, 2)
         needs = {visit_id: [f.id for f in reopened.notebook.visit(visit_id).findings if f.kind == "need"]
                  for visit_id in (ids["first"], ids["second"])}
         assert set(downtime.finding_ids) == {needs[ids["first"]][0], needs[ids["second"]][0]}
+        lazily = reopened.insights.compute(scope).needs[0]
+        assert lazily.finding_ids == () and lazily.findings == 2
+        assert sorted(reopened.insights.findings_behind(scope, lazily)) == sorted(downtime.finding_ids)
         steps: list[tuple[int, int]] = []
         reopened.insights.compute(InsightScope(), progress=lambda done, total: steps.append((done, total)))
         assert steps and steps[-1][0] == steps[-1][1]
@@ -151,6 +155,45 @@ def test_the_service_takes_the_visits_a_search_listed_and_names_the_findings(ser
             reopened.insights.compute(InsightScope(), cancelled=lambda: True)
     finally:
         reopened.close()
+
+
+def test_every_figure_reads_the_findings_behind_it_when_asked(services) -> None:
+    ids = _crafted(services)
+    from fieldnotes.services.session import Services
+
+    reopened = Services.open(services.database.path, author="tester")
+    try:
+        for scope in (InsightScope(), InsightScope(account_id=ids["nord"]),
+                      InsightScope(visit_ids=frozenset({ids["first"], ids["second"]}))):
+            eager = reopened.insights.compute(scope, with_finding_ids=True)
+            lazy = reopened.insights.compute(scope)
+            assert lazy == _without_ids(eager)
+            figures = [*eager.needs, *eager.objections, *eager.values, *eager.sources, *eager.competitors,
+                       *eager.offerings]
+            assert any(figure.finding_ids for figure in figures)
+            for figure, lazy_figure in zip(figures, [*lazy.needs, *lazy.objections, *lazy.values, *lazy.sources,
+                                                     *lazy.competitors, *lazy.offerings], strict=True):
+                assert sorted(reopened.insights.findings_behind(scope, lazy_figure)) == sorted(figure.finding_ids)
+            for source in eager.sources:
+                for role, role_ids in source.role_finding_ids:
+                    assert sorted(reopened.insights.findings_behind(scope, source, role)) == sorted(role_ids)
+            objections = reopened.insights.findings_of_kind(scope, "objection")
+            assert sorted(objections) == sorted(i for figure in eager.objections for i in figure.finding_ids)
+    finally:
+        reopened.close()
+
+
+def _without_ids(insights):
+    """The figures as computed without the findings behind them."""
+    from dataclasses import replace
+
+    def bare(figures):
+        return tuple(replace(figure, finding_ids=(), **({"role_finding_ids": ()} if hasattr(
+            figure, "role_finding_ids") else {})) for figure in figures)
+
+    return replace(insights, needs=bare(insights.needs), objections=bare(insights.objections),
+                   values=bare(insights.values), sources=bare(insights.sources),
+                   competitors=bare(insights.competitors), offerings=bare(insights.offerings))
 
 
 def test_summary_report_shows_themes_objections_with_answers_and_candidates(services, tmp_path) -> None:

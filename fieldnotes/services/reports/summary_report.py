@@ -778,7 +778,9 @@ def write_summary_report(services: Services, visit_ids: list[str], target: Path,
         visits.append(services.notebook.visit(visit_id))
         reporter.advance()
     summary = summarise(visits)
-    summary.insights = services.insights.compute(InsightScope(visit_ids=frozenset(unique_ids)), cancelled=cancelled)
+    # The report quotes an example behind each figure: it asks for the findings with the figures.
+    summary.insights = services.insights.compute(InsightScope(visit_ids=frozenset(unique_ids)), cancelled=cancelled,
+                                                 with_finding_ids=True)
     summary.candidate_people = _candidate_people(services, visits)
     title = (title or "").strip() or default_title(summary)
     story = summary_story(summary, title)
