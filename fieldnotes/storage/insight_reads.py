@@ -76,8 +76,9 @@ class ScopeSql:
         """The scope's visits joined to their findings of one kind, named `f`."""
         if kind not in _THEMED_KINDS and kind not in ("follow_up", "buying_centre"):
             raise ValueError(kind)
-        return (f"{self.source} CROSS JOIN finding f INDEXED BY ix_finding_visit "
-                f"ON f.visit_id = v.id AND f.kind = '{kind}'")
+        # The kinds the figures count are read from the index that holds what they group by.
+        index = "ix_finding_figures" if kind in _THEMED_KINDS else "ix_finding_visit"
+        return f"{self.source} CROSS JOIN finding f INDEXED BY {index} ON f.visit_id = v.id AND f.kind = '{kind}'"
 
 
 class ThemedGroup(NamedTuple):
@@ -150,24 +151,22 @@ def visit_totals(connection: sqlite3.Connection, scope: ScopeSql) -> tuple[int, 
 
 
 #: The findings of one kind in the scope, one row per theme each stands for (NULL: none the
-#: notebook knows). Most findings carry no theme: they take the short way, one row each; a
-#: tagged finding's themes are looked up, and one tagged with two ids of one theme gives one
-#: row (DISTINCT).
+#: notebook knows). Most findings carry no theme: they take the short way, one row each,
+#: read from the index alone; a tagged finding's themes are looked up, and one tagged with
+#: two ids of one theme gives one row (DISTINCT on the finding's id).
 _THEMED_CTE = """
 WITH {prefix}alias(term_id, theme_id) AS MATERIALIZED (SELECT key, value FROM json_each(:themes)),
-scoped AS (
-    SELECT f.id AS finding, f.theme_ids AS theme_ids, v.id AS visit, v.account_id AS account,
-           substr(v.visited_on, 1, 7) AS month, f.severity AS severity, {detail} AS detail, {answer} AS answer
-    FROM {findings} WHERE {condition}
-),
 themed AS (
-    SELECT NULL AS theme, finding, visit, account, month, severity, detail, answer FROM scoped WHERE theme_ids = '[]'
+    SELECT NULL AS theme, {finding} AS finding, v.id AS visit, v.account_id AS account,
+           substr(v.visited_on, 1, 7) AS month, f.severity AS severity, {detail} AS detail, {answer} AS answer
+    FROM {findings} WHERE {condition} AND f.theme_ids = '[]'
     UNION ALL
-    SELECT * FROM (
-        SELECT DISTINCT a.theme_id, s.finding, s.visit, s.account, s.month, s.severity, s.detail, s.answer
-        FROM scoped s CROSS JOIN json_each(s.theme_ids) t LEFT JOIN alias a ON a.term_id = t.value
-        WHERE s.theme_ids != '[]' AND (a.theme_id IS NOT NULL OR NOT EXISTS (
-            SELECT 1 FROM json_each(s.theme_ids) k JOIN alias b ON b.term_id = k.value)))
+    SELECT theme, finding, visit, account, month, severity, detail, answer FROM (
+        SELECT DISTINCT a.theme_id AS theme, f.id AS finding, v.id AS visit, v.account_id AS account,
+               substr(v.visited_on, 1, 7) AS month, f.severity AS severity, {detail} AS detail, {answer} AS answer
+        FROM {findings} CROSS JOIN json_each(f.theme_ids) t LEFT JOIN alias a ON a.term_id = t.value
+        WHERE {condition} AND f.theme_ids != '[]' AND (a.theme_id IS NOT NULL OR NOT EXISTS (
+            SELECT 1 FROM json_each(f.theme_ids) k JOIN alias b ON b.term_id = k.value)))
 )
 """
 _THEMED_ROWS = _THEMED_CTE + """
@@ -201,6 +200,8 @@ def themed_groups(connection: sqlite3.Connection, scope: ScopeSql, kind: str, al
         detail=f"f.{detail}" if detail else "NULL",
         answer="nullif(trim(f.answer), '')" if with_answers else "NULL",
         finding_ids="group_concat(finding, char(31))" if with_finding_ids else "NULL",
+        # An untagged finding's id is read only when asked for: it is not in the index.
+        finding="f.id" if with_finding_ids else "NULL",
     )
     rows = connection.execute(statement, {**scope.parameters, "themes": _theme_parameter(aliases)})
     return [
@@ -219,7 +220,7 @@ def themed_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, kind: st
         raise ValueError(detail)
     statement = _THEMED_IDS.format(
         prefix=scope.prefix, findings=scope.findings(kind), condition=scope.condition,
-        detail=f"f.{detail}" if detail else "NULL", answer="NULL",
+        detail=f"f.{detail}" if detail else "NULL", answer="NULL", finding="f.id",
         detail_matches="coalesce(detail, '') = :detail" if detail else "1",
     )
     parameters = {**scope.parameters, "themes": _theme_parameter(aliases), "theme": theme_id, "detail": detail_value}

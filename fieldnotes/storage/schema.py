@@ -180,6 +180,9 @@ class FindingRecord(Stamped, Base):
               sqlite_where=sql_text("kind = 'follow_up'")),
         # The few objections marked as the best answer for their theme (migration 0012).
         Index("ix_finding_best_answer", "kind", "visit_id", sqlite_where=sql_text("best = 1")),
+        # What the insights count of each finding, visit by visit, so that no row is read (migration 0013).
+        Index("ix_finding_figures", "visit_id", "kind", "theme_ids", "severity", "value_kind", "channel", "usage",
+              "competitor", "threat", "offering", "aware"),
     )
 
 
