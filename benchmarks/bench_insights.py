@@ -9,7 +9,9 @@ each beside its floor:
   turned into Python objects;
 - one quarter of visits (a period scope) beside the same GROUP BYs over that quarter;
 - the whole `fieldnotes insights --json` process beside a bare interpreter running the
-  needs' GROUP BY.
+  needs' GROUP BY;
+- the findings behind the largest needs figure (the needs without a theme), read as a
+  click on its number reads them, beside selecting the ids of the untagged needs.
 The notes give the first step of each statement's plan. Target: under 300 ms for the
 whole notebook.
 """
@@ -71,7 +73,7 @@ def _floor_statements(period: bool) -> list[str]:
 
 def run() -> list[Row]:
     from fieldnotes.domain.insights import InsightScope
-    from fieldnotes.services.insights import compute_insights
+    from fieldnotes.services.insights import compute_insights, findings_behind
     from fieldnotes.storage.insight_reads import ScopeSql
 
     with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-") as folder:
@@ -90,9 +92,14 @@ def run() -> list[Row]:
                                             for sql in _floor_statements(True)])
             where = ScopeSql.of(InsightScope())
             plan = connection.execute(
-                f"EXPLAIN QUERY PLAN SELECT f.id FROM {where.findings('need')}").fetchall()
+                f"EXPLAIN QUERY PLAN SELECT f.theme_ids, f.severity FROM {where.findings('need')}").fetchall()
             plan_note = "; ".join(step[3] for step in plan)
             in_quarter = compute_insights(connection, period_scope).visits
+            largest = max(compute_insights(connection, InsightScope()).needs, key=lambda figure: figure.findings)
+            behind = _median(lambda: findings_behind(connection, InsightScope(), largest))
+            behind_count = len(findings_behind(connection, InsightScope(), largest))
+            behind_floor = _median(lambda: connection.execute(
+                "SELECT id FROM finding WHERE kind = 'need' AND theme_ids = '[]'").fetchall())
         finally:
             connection.close()
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
@@ -100,10 +107,12 @@ def run() -> list[Row]:
         floor_wall, floor_cpu = _timed(_floor(database, FLOOR_SQL["need"].format(period="")), env)
     return [
         (f"insights, whole notebook ({VISITS:,} visits)", whole, whole_floor,
-         f"every figure, themes folded, finding ids kept; floor: the bare GROUP BY of each kind; plan: {plan_note}; "
+         f"every figure, themes folded, counts only; floor: the bare GROUP BY of each kind; plan: {plan_note}; "
          f"target {TARGET_S * 1000:.0f} ms"),
         (f"insights, one quarter ({in_quarter:,} visits)", period, period_floor,
          "a period scope; floor: the same GROUP BYs over that quarter's visits"),
+        (f"findings behind one figure ({behind_count:,} needs)", behind, behind_floor,
+         "what a click on the number reads; floor: the ids of the untagged needs"),
         (f"fieldnotes insights --json, whole process ({VISITS:,} visits)", wall, floor_wall,
          f"CPU {cpu * 1000:.0f} ms vs {floor_cpu * 1000:.0f} ms; floor: bare python3 + sqlite3, the needs' GROUP BY"),
     ]
