@@ -11,11 +11,19 @@ forms the union of version sets.
 Existence is the pseudo-field `EXISTS_FIELD` (1 created or restored, 0 deleted). A deletion
 names as parents the heads of every field of the record it saw; a head it did not name
 was written concurrently, so the record is kept and flagged rather than losing that edit.
+
+One change can reach the team under two identities: a notebook file copied before it
+synced holds its unsynced changes, and both the original and the copy publish them, each
+under its own name. Record versions that set the same values, by the same author, from
+the same parents (`same_changes`) are that one change: naming one names the other, so a
+deletion made in the copy after seeing the change is not crossed by the original's
+publication of it.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -105,8 +113,14 @@ def same_value(left: object, right: object) -> bool:
     return left == right
 
 
-def heads(versions: Iterable[Version]) -> list[Version]:
-    """The versions of one field that no other version of it names, default first."""
+def heads(versions: Iterable[Version], same: dict[str, str] | None = None) -> list[Version]:
+    """The versions of one field that no other version of it names, default first.
+
+    Args:
+        versions: every version of the field.
+        same: `same_changes` of the record: a version is also named when another version
+            names one making the same change (never by a version of that same change).
+    """
     versions = list(versions)
     if len(versions) < 2:
         return versions
@@ -114,8 +128,53 @@ def heads(versions: Iterable[Version]) -> list[Version]:
     if not named:
         return sorted(versions, key=lambda v: (v.hlc, v.site, v.counter), reverse=True)
     found = [version for version in versions if version.key not in named]
+    if same:
+        named_changes = {same.get(parent, parent) for version in versions for parent in version.parents
+                         if same.get(parent, parent) != same.get(version.key, version.key)}
+        found = [version for version in found if same.get(version.key, version.key) not in named_changes]
     found.sort(key=lambda v: (v.hlc, v.site, v.counter), reverse=True)
     return found
+
+
+def _value_token(value: object) -> tuple[bool, object]:
+    """A hashable stand-in for a value, equal exactly when `same_value` says so."""
+    return isinstance(value, str), value
+
+
+def same_changes(versions: Iterable[Version]) -> dict[str, str]:
+    """Which record versions of one record make the same change under different identities.
+
+    Two record versions make the same change when they set the same fields to the same
+    values, by the same author, replacing the same versions (or versions that make the
+    same change themselves); when or by which laptop they were written does not matter.
+    That happens when a notebook file is copied before it synced: the original and the
+    copy each publish what it held, under their own names. Two people typing the same
+    value are two changes: their authors differ.
+
+    Returns:
+        For each version key whose change was also published under another key, the key
+        that stands for the change (the same on every laptop); other keys are left out.
+    """
+    by_key: dict[str, tuple[int, list[Version]]] = {}
+    for version in versions:
+        by_key.setdefault(version.key, (version.hlc, []))[1].append(version)
+    if len(by_key) < 2:
+        return {}
+    # Parents before children (a version's clock is above its parents'), so that a
+    # version naming one of two copies of a change is compared by the change it names.
+    ordered = sorted(by_key.items(), key=lambda item: (item[1][0], item[0]))
+    standing_for: dict[str, str] = {}
+    first_of: dict[tuple[object, ...], str] = {}
+    for key, (_hlc, fields) in ordered:
+        sample = fields[0]
+        change = (
+            tuple(sorted((version.field, _value_token(version.value)) for version in fields)),
+            sample.author,
+            tuple(sorted({standing_for.get(parent, parent) for parent in sample.parents})),
+        )
+        standing_for[key] = first_of.setdefault(change, key)
+    holders = Counter(standing_for.values())
+    return {key: standing for key, standing in standing_for.items() if holders[standing] > 1}
 
 
 def distinct_values(field_heads: Sequence[Version]) -> list[Version]:
@@ -245,8 +304,9 @@ def resolve_record(kind: str, record_id: str, versions: Iterable[Version]) -> Re
                 state.exists_heads, state.unseen, state.own_alive = creation, list(creation), True
             return state
         by_field[EXISTS_FIELD] = creation
+    same = same_changes(version for field_versions in by_field.values() for version in field_versions)
     for name, field_versions in by_field.items():
-        field_heads = heads(field_versions)
+        field_heads = heads(field_versions, same)
         if name == EXISTS_FIELD:
             state.exists_heads = field_heads
             continue
@@ -270,7 +330,9 @@ def resolve_record(kind: str, record_id: str, versions: Iterable[Version]) -> Re
             state.unseen = [v for v in state.exists_heads if v.value]
         else:
             seen = {parent for deletion in state.deletions for parent in deletion.parents}
-            state.unseen = [v for fs in state.fields.values() for v in fs.heads if v.key not in seen]
+            seen |= {same.get(parent, parent) for parent in seen}
+            state.unseen = [v for fs in state.fields.values() for v in fs.heads
+                            if v.key not in seen and same.get(v.key, v.key) not in seen]
             state.own_alive = bool(state.unseen)
         if not state.own_alive:
             state.unseen = []

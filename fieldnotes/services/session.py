@@ -20,6 +20,7 @@ from fieldnotes.services.team_settings import TeamSettings
 from fieldnotes.services.terms import Terms
 from fieldnotes.services.theme_work import ThemeWork
 from fieldnotes.services.vcards import VCards
+from fieldnotes.storage import sync_log
 from fieldnotes.storage.database import Database, open_database
 
 
@@ -81,6 +82,9 @@ class Services:
     def open(cls, path: Path, author: str | None = None) -> Services:
         """Open (create, migrate) the database at `path` and make sure it has a guide."""
         services = cls(open_database(path), Signature(author or default_author()))
+        if services.database.copied_from is not None:
+            with services.database.writing() as session:
+                sync_log.capture_held_edits(session, services.author)
         services.guides.ensure_default()
         return services
 

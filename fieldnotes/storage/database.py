@@ -270,6 +270,9 @@ class Database:
         # Derived data is brought up to date inside the transaction that changed its source
         # (looked up at each commit, so that a test can make that step fail).
         event.listen(self._write_sessions, "before_commit", lambda session: search_index.refresh(session))
+        #: The site id this file had when it was found to be a copy of another notebook
+        #: file at opening (see `_ensure_site_id`), else None.
+        self.copied_from: str | None = None
         self.site_id = self._ensure_site_id()
 
     @contextlib.contextmanager
@@ -312,6 +315,7 @@ class Database:
             elif known is not None and known.value != marker:
                 from fieldnotes.storage.versions import take_new_identity
 
+                self.copied_from = entry.value
                 new_site = take_new_identity(session)
                 log.info("%s is a copy of another notebook file; it now syncs as %s", self.path, new_site)
                 known.value = marker

@@ -265,6 +265,20 @@ def capture_local_edits(session: Session, author: str, journal: PreImageJournal 
     return settle(session, captured.to_settle, journal=journal)
 
 
+def capture_held_edits(session: Session, author: str) -> Change:
+    """Take a copied notebook file's unsynced edits as versions of its own, before any other edit.
+
+    The original publishes those edits at its next sync, and the copy publishes them too.
+    Made now, the copy's versions hold exactly what it held (merged with what is typed
+    next, they would not), so that every laptop sees them as the original's change
+    (`versioning.same_changes`), and whatever the copy does next, such as deleting the
+    visit, is known to have seen it. A notebook that never synced has nothing to tell apart.
+    """
+    if team_id(session) is None:
+        return Change()
+    return capture_local_edits(session, author)
+
+
 @dataclass(frozen=True)
 class Applied:
     """What applying versions from other laptops did.

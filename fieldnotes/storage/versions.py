@@ -428,13 +428,21 @@ def capture_local_changes(session: Session, author: str, now_text: Callable[[], 
                         to_settle.add((kind, record_id))
                     continue
                 # The row's own stamps say who edited and when, unless they predate what the
-                # log already holds (a change that did not stamp the row, such as renumbering).
+                # log already holds: then the edit is dated now. They still name who edited,
+                # unless they are the newest version's own (a change that did not stamp the
+                # row, such as renumbering): a clock behind the team's, or an edit within the
+                # millisecond of the last one, was still stamped by its author, and a copy of
+                # the notebook file then publishes the same change as the original does.
                 newest = record.newest()
                 written_at = str(row["updated_at"] or "")
                 # A stamp from before names had a limit is cut to it, so the edit can still be published.
                 editor = (str(row["updated_by"] or "") or author)[:MAX_AUTHOR_CHARS]
-                if text_to_ms(written_at) is None or (newest is not None and written_at <= newest.written_at):
+                if text_to_ms(written_at) is None:
                     written_at, editor = now, author
+                elif newest is not None and written_at <= newest.written_at:
+                    if (written_at, editor) == (newest.written_at, newest.author):
+                        editor = author
+                    written_at = now
                 physical = text_to_ms(written_at) or 0
                 changed: dict[str, object] = {}
                 parents: list[str] = []

@@ -77,6 +77,43 @@ def test_a_notebook_copied_to_a_second_laptop_and_synced_at_the_same_time_loses_
         desktop.close()
 
 
+@pytest.mark.parametrize("held", ["summary", "finding"])
+def test_a_visit_deleted_in_a_copied_notebook_after_it_showed_the_originals_unsynced_edit_is_deleted_everywhere(
+    alice, bob, share, visit_id, tmp_path, held
+) -> None:
+    """Both the original and the copy publish the edit the file held; the copy's deletion saw it."""
+    if held == "summary":
+        alice.notebook.update_visit(visit_id, summary="Held by the copy")
+    else:
+        alice.notebook.add_finding(visit_id, "need", "Held by the copy")
+    desktop = Laptop.copy_of(alice, tmp_path, "desktop")
+    try:
+        desktop.notebook.delete_visit(visit_id)  # showing the laptop's edit
+        sync_all([alice, desktop, bob], share)
+        for laptop in (alice, desktop, bob):
+            assert visit_id not in laptop.data()["visit"]
+            assert not [c for c in laptop.sync.conflicts() if c.record_id == visit_id]
+    finally:
+        desktop.close()
+
+
+def test_an_edit_the_original_makes_after_its_file_was_copied_keeps_a_visit_the_copy_deletes(
+    alice, bob, share, visit_id, tmp_path
+) -> None:
+    alice.notebook.update_visit(visit_id, summary="Held by the copy")
+    desktop = Laptop.copy_of(alice, tmp_path, "desktop")
+    try:
+        alice.notebook.update_visit(visit_id, notes="Typed after the copy")  # the desktop never saw it
+        desktop.notebook.delete_visit(visit_id)
+        sync_all([alice, desktop, bob], share)
+        assert alice.data() == desktop.data() == bob.data()
+        visit = bob.notebook.visit(visit_id)
+        assert (visit.summary, visit.notes) == ("Held by the copy", "Typed after the copy")
+        assert any(c.record_id == visit_id and c.is_deletion for c in bob.sync.conflicts())
+    finally:
+        desktop.close()
+
+
 def _plant_segment(share: Path, site: str, versions: list[RecordVersion], name: str) -> None:
     """Write a well-formed segment with its checksum into a laptop's folder, as anyone with the share could."""
     team = json.loads((share / "team.json").read_text())["team_id"]
