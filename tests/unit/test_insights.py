@@ -183,6 +183,26 @@ def test_every_figure_reads_the_findings_behind_it_when_asked(services) -> None:
         reopened.close()
 
 
+def test_the_sample_team_figures_counted_alone_match_the_findings_behind_them(services) -> None:
+    from fieldnotes.services.sample import load_sample_team
+
+    load_sample_team(services)
+    scope = InsightScope()
+    eager = services.insights.compute(scope, with_finding_ids=True)
+    lazy = services.insights.compute(scope)
+    assert lazy == _without_ids(eager)
+    assert eager.sources and any(len(source.by_role) > 1 for source in eager.sources)
+    for source in lazy.sources:
+        behind = services.insights.findings_behind(scope, source)
+        assert source.today + source.preferred == len(behind)
+        for role, today, preferred in source.by_role:
+            assert today + preferred == len(services.insights.findings_behind(scope, source, role))
+    for theme_figure in (*lazy.needs, *lazy.objections, *lazy.values):
+        assert len(services.insights.findings_behind(scope, theme_figure)) == theme_figure.findings
+    for competitor in lazy.competitors:
+        assert len(services.insights.findings_behind(scope, competitor)) == competitor.moves
+
+
 def _without_ids(insights):
     """The figures as computed without the findings behind them."""
     from dataclasses import replace
