@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("find", "&Find…", QKeySequence.StandardKey.Find, "Search every visit"))
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("accounts", "&Accounts and contacts…", "Ctrl+Shift+A"))
-        edit_menu.addAction(self._action("lists", "&Offerings, competitors and stages…", None,
+        edit_menu.addAction(self._action("lists", "&Offerings, competitors and stages…", "Ctrl+Shift+L",
                                          "The team's lists: add, rename, merge, and the funnel's order"))
         edit_menu.addAction(self._action("guides", "Interview &guides…"))
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))

@@ -69,6 +69,22 @@ def test_the_report_preview_fits_the_screen_with_its_buttons(qtbot, open_window,
     assert preview.width() <= room.width() and preview.height() <= room.height()
 
 
+def test_every_button_of_the_report_preview_has_its_own_alt_key(qtbot, open_window, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    window = open_window()
+    preview = ReportPreview(tmp_path / "report.pdf", [], 3, window, on_save=lambda: None, on_send=lambda: None,
+                            on_customer_version=lambda: None)
+    qtbot.addWidget(preview)
+    keys = []
+    for button in preview.findChildren(QPushButton):
+        if button.text() == "Close":
+            continue  # Esc closes it
+        assert "&" in button.text(), button.text()
+        keys.append(button.text().split("&", 1)[1][0].lower())
+    assert len(keys) == 5 and len(set(keys)) == len(keys), keys
+
+
 def test_visit_titles_stay_readable_in_the_list_on_a_laptop(qtbot, open_window) -> None:
     window = open_window()
     notebook = window.workspace.services.notebook
