@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 import fieldnotes
 from fieldnotes import APP_DISPLAY_NAME
 from fieldnotes.ui.accessibility import install_accessible_names
-from fieldnotes.ui.screen_fit import available_size, resize_to_fit
+from fieldnotes.ui.screen_fit import available_size, laid_out_for_this_screen, resize_to_fit, screen_key
 from fieldnotes.ui.settings import WindowState
 
 if TYPE_CHECKING:
@@ -85,7 +85,9 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
         geometry = WindowState.GEOMETRY.get(store)
-        if not (isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry)):
+        self._saved_layout_fits = laid_out_for_this_screen(WindowState.SCREEN.get(store), self)
+        if not (self._saved_layout_fits and isinstance(geometry, QByteArray) and not geometry.isEmpty()
+                and self.restoreGeometry(geometry)):
             self._size_for_screen()
 
     def _size_for_screen(self) -> None:
@@ -404,6 +406,8 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
 
     def _restore_state(self) -> None:
+        if not self._saved_layout_fits:
+            return  # the panes keep the widths laid out for this screen
         state = WindowState.STATE.get(self.store)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -413,6 +417,7 @@ class MainWindow(QMainWindow):
 
     def _save_state(self) -> None:
         WindowState.GEOMETRY.set(self.store, self.saveGeometry())
+        WindowState.SCREEN.set(self.store, screen_key(self))
         if self.workspace is not None:
             WindowState.STATE.set(self.store, self.saveState())
             WindowState.SPLITTER.set(self.store, self.splitter.saveState())

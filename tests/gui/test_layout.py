@@ -246,3 +246,37 @@ def test_column_widths_fill_the_viewport_with_the_main_column_first() -> None:
     narrow = plan_widths(400, plans, needed)
     assert narrow[3] is None  # the optional column gives way first
     assert sum(width or 0 for width in narrow) == 400 and (narrow[0] or 0) >= 160
+
+
+def test_a_layout_saved_on_another_screen_is_laid_out_for_this_one(qtbot, open_window, settings_file: Path) -> None:
+    """A layout saved on another screen (a wide visit list, a narrow editor) is laid out afresh for this one."""
+    from PySide6.QtCore import QSettings
+
+    from fieldnotes.ui.settings import WindowState
+
+    window = open_window()
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    window.guide_dock.hide()
+    QApplication.processEvents()
+    window.splitter.setSizes([560, window.splitter.width() - 560])
+    QApplication.processEvents()
+    window.close()
+    store = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    assert WindowState.SCREEN.get(store) == "1366x768"
+
+    same_screen = open_window()
+    QApplication.processEvents()
+    # The same screen: the user's own layout is kept.
+    assert not same_screen.guide_dock.isVisible()
+    assert abs(same_screen.splitter.sizes()[0] - 560) <= 8, same_screen.splitter.sizes()
+    same_screen.close()
+
+    store = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    WindowState.SCREEN.set(store, "1920x1080")
+    store.sync()
+    other_screen = open_window()
+    QApplication.processEvents()
+    assert other_screen.guide_dock.isVisible()
+    assert other_screen.splitter.sizes()[0] <= 440, other_screen.splitter.sizes()
+    assert other_screen.screen().availableGeometry().contains(other_screen.geometry())
