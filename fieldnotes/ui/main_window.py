@@ -50,7 +50,8 @@ SAVED_TEXT = "All changes saved"
 PREFERRED_SIZE = (1440, 900)
 #: The visit list's first width, at least and at most (pixels); extra width goes to the editor.
 LIST_WIDTH = (300, 440)
-GUIDE_WIDTH = 320
+#: The guide panel's first width: a fifth of the window, within bounds (a laptop's editor needs the room).
+GUIDE_WIDTH = (260, 320)
 
 
 class MainWindow(QMainWindow):
@@ -353,9 +354,10 @@ class MainWindow(QMainWindow):
         self.guide_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.guide_dock)
-        self.resizeDocks([self.guide_dock], [GUIDE_WIDTH], QtCore.Qt.Orientation.Horizontal)
+        guide_width = max(GUIDE_WIDTH[0], min(GUIDE_WIDTH[1], self.width() // 5))
+        self.resizeDocks([self.guide_dock], [guide_width], QtCore.Qt.Orientation.Horizontal)
         list_width = self._list_width()
-        self.splitter.setSizes([list_width, max(self.width() - list_width - GUIDE_WIDTH, 1)])
+        self.splitter.setSizes([list_width, max(self.width() - list_width - guide_width, 1)])
 
         editing = workspace.editing
         undo = editing.undo_group.createUndoAction(self, "&Undo")
