@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from fieldnotes.domain.model import Contact, FieldType, Finding, FindingField, FindingKind
 from fieldnotes.domain.people import preference, proposed_action
+from fieldnotes.ui.column_fit import ColumnFitter, ColumnPlan, ColumnRole
 from fieldnotes.ui.completion import attach_name_completion
 from fieldnotes.ui.editing import VisitEditing
 from fieldnotes.ui.field_widgets import (
@@ -104,8 +104,8 @@ class FindingsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> str | None:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None  # the tooltip names a column whose heading is elided in a narrow table
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         name = self._columns[section]
@@ -356,16 +356,14 @@ class FindingSection(QWidget):
         # A narrow column shows the start of its name, cut with an ellipsis, not its middle.
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, spec in enumerate(kind.shown_fields, start=1):
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT)
-                else QHeaderView.ResizeMode.ResizeToContents
-            )
-            header.setSectionResizeMode(column, mode)
+        plans = [ColumnPlan(ColumnRole.MAIN)]
+        for spec in kind.shown_fields:
+            role = ColumnRole.LONG if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT) else ColumnRole.SHORT
+            # Fields kept out of the entry row are the ones to hide first when the table is narrow.
+            plans.append(ColumnPlan(role, optional=not spec.quick))
         if kind.themed:
-            header.setSectionResizeMode(self.model.column_of("themes"), QHeaderView.ResizeMode.Stretch)
+            plans.append(ColumnPlan(ColumnRole.LONG))
+        self.column_fitter = ColumnFitter(self.table, plans)
         # Rows take the height their wrapped text needs; measured again whenever a column's width changes.
         self._row_heights = QTimer(self, singleShot=True, interval=0)
         self._row_heights.timeout.connect(self.table.resizeRowsToContents)
@@ -518,7 +516,8 @@ class FindingSection(QWidget):
         self.quick_text.setText("")
         for name, editor in self.quick_fields.items():
             spec = self.kind.field(name)
-            if spec.type in (FieldType.TEXT, FieldType.DATE) or isinstance(editor, QCheckBox):
+            # A person picked stays with the finding just added, not with the next one.
+            if spec.type in (FieldType.TEXT, FieldType.DATE) or isinstance(editor, QCheckBox | ContactField):
                 set_editor_value(editor, spec, spec.default)
         self.quick_text.setFocus()
         self.table.scrollToBottom()

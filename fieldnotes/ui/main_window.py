@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 import fieldnotes
 from fieldnotes import APP_DISPLAY_NAME
 from fieldnotes.ui.accessibility import install_accessible_names
-from fieldnotes.ui.screen_fit import available_size, resize_to_fit
+from fieldnotes.ui.screen_fit import available_size, laid_out_for_this_screen, resize_to_fit, screen_key
 from fieldnotes.ui.settings import WindowState
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ SAVED_TEXT = "All changes saved"
 PREFERRED_SIZE = (1440, 900)
 #: The visit list's first width, at least and at most (pixels); extra width goes to the editor.
 LIST_WIDTH = (300, 440)
-GUIDE_WIDTH = 320
+#: The guide panel's first width: a fifth of the window, within bounds (a laptop's editor needs the room).
+GUIDE_WIDTH = (260, 320)
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +86,9 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
         geometry = WindowState.GEOMETRY.get(store)
-        if not (isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry)):
+        self._saved_layout_fits = laid_out_for_this_screen(WindowState.SCREEN.get(store), self)
+        if not (self._saved_layout_fits and isinstance(geometry, QByteArray) and not geometry.isEmpty()
+                and self.restoreGeometry(geometry)):
             self._size_for_screen()
 
     def _size_for_screen(self) -> None:
@@ -164,7 +167,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("find", "&Find…", QKeySequence.StandardKey.Find, "Search every visit"))
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("accounts", "&Accounts and contacts…", "Ctrl+Shift+A"))
-        edit_menu.addAction(self._action("lists", "&Offerings, competitors and stages…", None,
+        edit_menu.addAction(self._action("lists", "&Offerings, competitors and stages…", "Ctrl+Shift+L",
                                          "The team's lists: add, rename, merge, and the funnel's order"))
         edit_menu.addAction(self._action("guides", "Interview &guides…"))
         edit_menu.addAction(self._action("author", "Your &name…", None, "The name stamped on your changes"))
@@ -351,9 +354,10 @@ class MainWindow(QMainWindow):
         self.guide_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.guide_dock)
-        self.resizeDocks([self.guide_dock], [GUIDE_WIDTH], QtCore.Qt.Orientation.Horizontal)
+        guide_width = max(GUIDE_WIDTH[0], min(GUIDE_WIDTH[1], self.width() // 5))
+        self.resizeDocks([self.guide_dock], [guide_width], QtCore.Qt.Orientation.Horizontal)
         list_width = self._list_width()
-        self.splitter.setSizes([list_width, max(self.width() - list_width - GUIDE_WIDTH, 1)])
+        self.splitter.setSizes([list_width, max(self.width() - list_width - guide_width, 1)])
 
         editing = workspace.editing
         undo = editing.undo_group.createUndoAction(self, "&Undo")
@@ -404,6 +408,8 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
 
     def _restore_state(self) -> None:
+        if not self._saved_layout_fits:
+            return  # the panes keep the widths laid out for this screen
         state = WindowState.STATE.get(self.store)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -413,6 +419,7 @@ class MainWindow(QMainWindow):
 
     def _save_state(self) -> None:
         WindowState.GEOMETRY.set(self.store, self.saveGeometry())
+        WindowState.SCREEN.set(self.store, screen_key(self))
         if self.workspace is not None:
             WindowState.STATE.set(self.store, self.saveState())
             WindowState.SPLITTER.set(self.store, self.splitter.saveState())

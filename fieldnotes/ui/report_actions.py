@@ -140,9 +140,9 @@ class ReportPreview(QDialog):
         self.page_labels = [label for label in pages.findChildren(QLabel) if not label.pixmap().isNull()]
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        open_button = QPushButton("Open in the system viewer")
+        open_button = QPushButton("&Open in the system viewer")
         open_button.setDefault(True)
-        folder_button = QPushButton("Show in folder")
+        folder_button = QPushButton("Show in &folder")
         buttons.addButton(open_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(folder_button, QDialogButtonBox.ButtonRole.ActionRole)
         open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
@@ -151,17 +151,17 @@ class ReportPreview(QDialog):
         self.customer_button: QPushButton | None = None
         self.save_button: QPushButton | None = None
         if on_save is not None:
-            self.save_button = QPushButton("Save as…")
+            self.save_button = QPushButton("&Save as…")
             self.save_button.setToolTip("Keep this PDF: choose where to save it")
             self.save_button.clicked.connect(lambda: on_save())
             buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         if on_send is not None:
-            self.send_button = QPushButton("Send by email…")
+            self.send_button = QPushButton("Send by &email…")
             self.send_button.setToolTip("A new message in your mail program with this report attached")
             self.send_button.clicked.connect(lambda: on_send())
             buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
         if on_customer_version is not None:
-            self.customer_button = QPushButton("Customer version…")
+            self.customer_button = QPushButton("&Customer version…")
             self.customer_button.setToolTip("The same report without what is internal, to give the customer")
             self.customer_button.clicked.connect(lambda: on_customer_version())
             buttons.addButton(self.customer_button, QDialogButtonBox.ButtonRole.ActionRole)

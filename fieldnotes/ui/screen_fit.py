@@ -33,3 +33,22 @@ def resize_to_fit(widget: QWidget, width: int, height: int) -> bool:
     size = fitting_size(widget, preferred)
     widget.resize(size)
     return size == preferred
+
+
+def screen_key(widget: QWidget) -> str:
+    """The room on the screen `widget` is on, as saved with a window's layout ("1366x736")."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return ""
+    size = screen.availableGeometry().size()
+    return f"{size.width()}x{size.height()}"
+
+
+def laid_out_for_this_screen(saved_key: str, widget: QWidget) -> bool:
+    """Whether a layout saved on the screen `saved_key` names suits the screen `widget` is on now.
+
+    A layout from another screen (a laptop's, reopened on a large monitor, or the other way
+    round) would give a large screen a laptop's narrow editor, or a laptop a window it cannot
+    show; so is one saved before the screen was recorded with it.
+    """
+    return bool(saved_key) and saved_key == screen_key(widget)

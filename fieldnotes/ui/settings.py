@@ -56,6 +56,8 @@ class WindowState:
     GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
     STATE = Setting("window/state", QByteArray, QByteArray())
     SPLITTER = Setting("window/splitter", QByteArray, QByteArray())
+    #: The room on the screen the geometry, state and splitter above were saved on ("1366x736").
+    SCREEN = Setting("window/screen", str, "")
     LAST_FOLDER = Setting("window/last_folder", str, "")
     LAST_VISIT = Setting("window/last_visit", str, "")
 

@@ -21,6 +21,14 @@ LAPTOP_SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
                  "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
 
 
+@pytest.fixture(autouse=True)
+def _empty_clipboard_after_each_test(qapp: QApplication) -> Iterator[None]:
+    """Leave nothing on the clipboard: Qt's offscreen platform crashes the process at exit
+    when data a test copied (a quote for a slide) is still on it. A real screen does not."""
+    yield
+    QApplication.clipboard().clear()
+
+
 @pytest.fixture(scope="session")
 def qapp_args(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """Give the offscreen platform a laptop's screen instead of its 800×600 default."""

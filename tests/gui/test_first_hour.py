@@ -118,6 +118,19 @@ def test_the_shortcuts_list_names_each_key_once_and_opens_with_f1(qtbot, open_wi
     assert redo.split(" / ").count("Ctrl+Shift+Z") == 1
 
 
+
+def test_the_team_lists_have_a_shortcut_of_their_own(qtbot, open_window) -> None:
+    from PySide6.QtGui import QAction, QKeySequence
+
+    window = open_window()
+    assert window.actions_by_name["lists"].shortcut() == QKeySequence("Ctrl+Shift+L")
+    assert ("Ctrl+Shift+L", "Offerings, competitors and stages") in window.shortcut_rows()
+    owners: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for sequence in dict.fromkeys(key.toString() for key in action.shortcuts() if not key.isEmpty()):
+            assert owners.setdefault(sequence, action.text()) == action.text(), sequence  # no key does two things
+
+
 def test_the_shortcuts_list_fits_a_laptop_screen(qtbot, open_window) -> None:
     window = open_window()
     dialog = window.shortcuts_dialog()

@@ -69,6 +69,22 @@ def test_the_report_preview_fits_the_screen_with_its_buttons(qtbot, open_window,
     assert preview.width() <= room.width() and preview.height() <= room.height()
 
 
+def test_every_button_of_the_report_preview_has_its_own_alt_key(qtbot, open_window, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    window = open_window()
+    preview = ReportPreview(tmp_path / "report.pdf", [], 3, window, on_save=lambda: None, on_send=lambda: None,
+                            on_customer_version=lambda: None)
+    qtbot.addWidget(preview)
+    keys = []
+    for button in preview.findChildren(QPushButton):
+        if button.text() == "Close":
+            continue  # Esc closes it
+        assert "&" in button.text(), button.text()
+        keys.append(button.text().split("&", 1)[1][0].lower())
+    assert len(keys) == 5 and len(set(keys)) == len(keys), keys
+
+
 def test_visit_titles_stay_readable_in_the_list_on_a_laptop(qtbot, open_window) -> None:
     window = open_window()
     notebook = window.workspace.services.notebook
@@ -163,3 +179,104 @@ def test_a_contact_picked_in_an_entry_row_shows_whole_on_a_laptop(qtbot, open_wi
         assert window.width() <= room.width() and window.minimumSizeHint().width() <= room.width(), kind_key
         if kind_key == "need":
             assert field.width() >= field.fontMetrics().horizontalAdvance(contact.name)
+
+
+def test_the_finding_text_column_has_its_room_in_every_section_on_a_laptop(qtbot, open_window) -> None:
+    """With a few findings, the finding's text reads as lines, not one word per line, and nothing scrolls sideways."""
+    window = open_window()
+    notebook = window.workspace.services.notebook
+    account, change = notebook.create_account("Stadtwerke Lüneburg")
+    window.workspace.notifier.publish(change)
+    contact, change = notebook.add_contact(account.id, "Dr. Jürgen Schäfer-Lindqvist")
+    window.workspace.notifier.publish(change)
+    visit, change = notebook.create_visit(account.id, title="Pilot review")
+    window.workspace.notifier.publish(change)
+    for kind in FINDING_KINDS:
+        for number in range(3):
+            attributes = {name: value for name, value in (("quote", "We never know which reading is right."),
+                                                         ("speaker_id", contact.id), ("contact_id", contact.id),
+                                                         ("material", "The sizing guide in German"))
+                          if name in {spec.name for spec in kind.fields}}
+            notebook.add_finding(visit.id, kind.key, f"They reconcile meter readings by hand every month ({number})",
+                                 attributes)
+    window.workspace.open_visit(visit.id)
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    for kind in FINDING_KINDS:
+        window.actions_by_name[f"section_{kind.key}"].trigger()
+        section = window.workspace.editor.sections[kind.key]
+        QApplication.processEvents()
+        table = section.table
+        assert section.model.rowCount() == 3
+        viewport = table.viewport().width()
+        assert table.columnWidth(0) >= max(160, int(viewport * 0.4)), (kind.key, table.columnWidth(0), viewport)
+        shown = [column for column in range(section.model.columnCount()) if not table.isColumnHidden(column)]
+        assert all(table.columnWidth(0) >= table.columnWidth(column) for column in shown), kind.key
+        assert sum(table.columnWidth(column) for column in shown) <= viewport, kind.key
+        assert not table.horizontalScrollBar().isVisible(), kind.key
+        # Every field the entry row sets can be seen and edited in the table too.
+        for name in section.quick_fields:
+            assert not table.isColumnHidden(section.model.column_of(name)), (kind.key, name)
+
+
+def test_optional_columns_come_back_when_the_guide_panel_is_closed(qtbot, open_window) -> None:
+    window = open_window()
+    window.actions_by_name["new_visit"].trigger()
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    window.actions_by_name["section_need"].trigger()
+    section = window.workspace.editor.sections["need"]
+    window.guide_dock.hide()
+    QApplication.processEvents()
+    table = section.table
+    assert not table.isColumnHidden(section.model.column_of("consent"))
+    assert sum(table.columnWidth(column) for column in range(section.model.columnCount())) == table.viewport().width()
+
+
+def test_column_widths_fill_the_viewport_with_the_main_column_first() -> None:
+    from fieldnotes.ui.column_fit import SHORT_CAP, ColumnPlan, ColumnRole, plan_widths
+
+    plans = [ColumnPlan(ColumnRole.MAIN), ColumnPlan(ColumnRole.SHORT), ColumnPlan(ColumnRole.LONG),
+             ColumnPlan(ColumnRole.SHORT, optional=True), ColumnPlan(ColumnRole.LONG)]
+    needed = [0, 70, 0, 400, 0]
+    wide = plan_widths(1000, plans, needed)
+    assert sum(width or 0 for width in wide) == 1000
+    assert wide[1] == 70 and wide[3] == SHORT_CAP  # short columns: their content, capped
+    assert wide[0] is not None and wide[0] >= 400 and all(wide[0] >= (width or 0) for width in wide)
+    narrow = plan_widths(400, plans, needed)
+    assert narrow[3] is None  # the optional column gives way first
+    assert sum(width or 0 for width in narrow) == 400 and (narrow[0] or 0) >= 160
+
+
+def test_a_layout_saved_on_another_screen_is_laid_out_for_this_one(qtbot, open_window, settings_file: Path) -> None:
+    """A layout saved on another screen (a wide visit list, a narrow editor) is laid out afresh for this one."""
+    from PySide6.QtCore import QSettings
+
+    from fieldnotes.ui.settings import WindowState
+
+    window = open_window()
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    window.guide_dock.hide()
+    QApplication.processEvents()
+    window.splitter.setSizes([560, window.splitter.width() - 560])
+    QApplication.processEvents()
+    window.close()
+    store = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    assert WindowState.SCREEN.get(store) == "1366x768"
+
+    same_screen = open_window()
+    QApplication.processEvents()
+    # The same screen: the user's own layout is kept.
+    assert not same_screen.guide_dock.isVisible()
+    assert abs(same_screen.splitter.sizes()[0] - 560) <= 8, same_screen.splitter.sizes()
+    same_screen.close()
+
+    store = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    WindowState.SCREEN.set(store, "1920x1080")
+    store.sync()
+    other_screen = open_window()
+    QApplication.processEvents()
+    assert other_screen.guide_dock.isVisible()
+    assert other_screen.splitter.sizes()[0] <= 440, other_screen.splitter.sizes()
+    assert other_screen.screen().availableGeometry().contains(other_screen.geometry())

@@ -162,6 +162,29 @@ def test_a_follow_up_for_someone_shows_their_channel_and_proposes_the_action(qtb
     model = section.model
     assert model.data(model.index(0, model.column_of("contact_id"))) == "Jana Brandt\nprefers email"
 
+    # The next action is for nobody until someone is picked: it is not credited to Jana silently.
+    assert for_whom.currentData() is None and not section.preference_label.isVisible()
+
+
+def test_the_speaker_is_nobody_again_after_a_need_is_added(qtbot, open_window) -> None:
+    window = open_window()
+    _notebook, _account, jana, _ole, _visit = _brewery_visit(window)
+    keys = Keyboard(qtbot)
+    section = window.workspace.editor.sections["need"]
+    keys.press(Qt.Key.Key_1, CTRL)
+    speaker = section.quick_fields["speaker_id"]
+    while keys.focused() is not speaker:
+        keys.tab()
+    keys.press(Qt.Key.Key_Down)
+    assert speaker.currentData() == jana.id
+    section.quick_text.setFocus()
+    keys.type("Cleaning the lines takes a whole shift")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("Spare parts take weeks")
+    keys.press(Qt.Key.Key_Return)
+    first, second = _stored(window).findings_of("need")
+    assert first.get("speaker_id") == jana.id and second.get("speaker_id") is None
+
 
 def test_a_contacts_page_lists_what_names_them_and_opens_the_visit(qtbot, open_window) -> None:
     window = open_window()

@@ -74,12 +74,12 @@ def _filled_visit(services) -> tuple[str, list[str], list[str]]:
     """
     notebook = services.notebook
     account, _ = notebook.create_account("Brenner Logistik GmbH", "prospect", notes="SecretAccountNotes")
-    notebook.add_contact(account.id, "Jana Brenner", role="Head of operations", buying_role="economic_buyer",
-                         follow_up="in_person")
+    jana, _ = notebook.add_contact(account.id, "Jana Brenner", role="Head of operations",
+                                   buying_role="economic_buyer", follow_up="in_person")
     visit, _ = notebook.create_visit(account.id, "customer_visit", title="placeholder", visited_on="2026-03-04")
     shown, hidden = ["Brenner Logistik GmbH", "Jana Brenner", "Head of operations"], ["SecretAccountNotes"]
     texts = {name: _marker(who, "visit", name) for name, who in VISIT_FIELD_AUDIENCE.items()}
-    notebook.update_visit(visit.id, **texts)
+    notebook.update_visit(visit.id, attendee_ids=[jana.id], **texts)
     for name, who in VISIT_FIELD_AUDIENCE.items():
         (shown if who is Audience.CUSTOMER else hidden).append(texts[name])
     for kind in FINDING_KINDS:
@@ -321,3 +321,30 @@ def test_the_draft_runs_the_platform_command(monkeypatch: pytest.MonkeyPatch, tm
     process = mail_draft.start_mail_draft(tmp_path / "v.pdf", "Visit report", platform="linux")
     assert process is not None and process.wait(timeout=30) == 0
     assert record.read_text().splitlines() == ["--subject", "Visit report", "--attach", str(tmp_path / "v.pdf")]
+
+
+def test_the_customer_version_lists_only_the_people_at_the_meeting(services, tmp_path: Path) -> None:
+    notebook = services.notebook
+    account, _ = notebook.create_account("Brenner Logistik GmbH", "customer")
+    jana, _ = notebook.add_contact(account.id, "Jana Brenner", role="Head of operations")
+    notebook.add_contact(account.id, "Piet Absent", role="Controller")
+    visit, _ = notebook.create_visit(account.id, "customer_visit", title="Pilot review", visited_on="2026-03-04")
+    notebook.update_visit(visit.id, attendee_ids=[jana.id])
+    customer = pdf_text(write_visit_report(services, visit.id, tmp_path / "customer.pdf", for_customer=True))
+    internal = pdf_text(write_visit_report(services, visit.id, tmp_path / "internal.pdf"))
+    assert "Jana Brenner" in customer and "Piet Absent" not in customer
+    assert "Jana Brenner" in internal and "Piet Absent" in internal  # the team's version: every contact
+
+
+def test_a_need_names_who_raised_it_even_without_a_quote(services, tmp_path: Path) -> None:
+    notebook = services.notebook
+    account, _ = notebook.create_account("Brenner Logistik GmbH", "customer")
+    jana, _ = notebook.add_contact(account.id, "Jana Brenner", role="Head of operations")
+    visit, _ = notebook.create_visit(account.id, "customer_visit", title="Pilot review", visited_on="2026-03-04")
+    notebook.add_finding(visit.id, "need", "Pallets vanish between depots", {"speaker_id": jana.id})
+    notebook.add_finding(visit.id, "value_perceived", "Same-day answers", {"speaker_id": jana.id})
+    for name, for_customer in (("internal.pdf", False), ("customer.pdf", True)):
+        text = pdf_text(write_visit_report(services, visit.id, tmp_path / name, for_customer=for_customer))
+        # Once in the need, once in the value (the internal version also has the contacts table).
+        lines = [line for line in text.splitlines() if line.strip().startswith("— Jana Brenner")]
+        assert len(lines) == 2, (name, text)

@@ -121,11 +121,19 @@ def _speaker_line(finding: Finding, people: People) -> str:
 
 
 def _text_and_quote(finding: Finding, lead: str, people: People) -> list[Flowable]:
-    """A finding's text after its lead, then its verbatim quote set apart with who said it, when it has one."""
-    flowables = user_text(finding.text, styles.sheet().finding, lead=lead)
+    """A finding's text after its lead, then its verbatim quote set apart with who said it.
+
+    Without a quote, who raised the finding still follows its text: a need is worth little
+    to the team when nobody knows whose it is.
+    """
+    sheet = styles.sheet()
+    flowables = user_text(finding.text, sheet.finding, lead=lead)
     quote = str(finding.get("quote") or "")
+    speaker = _speaker_line(finding, people)
     if quote.strip():
-        flowables.append(quote_block(quote, _speaker_line(finding, people)))
+        flowables.append(quote_block(quote, speaker))
+    elif speaker:
+        flowables.append(para(speaker, sheet.detail))
     return flowables
 
 
@@ -329,20 +337,23 @@ CONTACT_COLUMNS: tuple[tuple[str, str, float, Callable[[Contact], str]], ...] = 
 )
 
 
-def _contacts(account: Account, for_customer: bool = False) -> list[Flowable]:
+def _contacts(account: Account, attendee_ids: list[str], for_customer: bool = False) -> list[Flowable]:
+    """The table of people: the customer version lists only those at the meeting, the team's every contact."""
     sheet = styles.sheet()
-    if not account.contacts:
+    contacts = People.of(account.contacts).attendees(attendee_ids) if for_customer else list(account.contacts)
+    if not contacts:
         return []
     columns = [column for column in CONTACT_COLUMNS
                if not for_customer or CONTACT_FIELD_AUDIENCE[column[0]] is Audience.CUSTOMER]
     data: list[list[object]] = [[heading for _, heading, _, _ in columns]]
-    for contact in account.contacts:
+    for contact in contacts:
         data.append([para(write(contact), sheet.cell) for _, _, _, write in columns])
     share = sum(part for _, _, part, _ in columns)
     widths = [styles.FRAME_WIDTH * part / share for _, _, part, _ in columns]
     table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(styles.data_table_style())
-    return [para(f"People at {rich(account.name)}", sheet.subheading), table]
+    heading = f"People at the meeting from {rich(account.name)}" if for_customer else f"People at {rich(account.name)}"
+    return [para(heading, sheet.subheading), table]
 
 
 SectionWriter = Callable[[list[Finding], People], list[Flowable]]
@@ -445,7 +456,7 @@ def visit_story(visit: Visit, account: Account | None,
     if links is not None:
         story.extend(_links(links))
     if account is not None:
-        story.extend(_contacts(account, for_customer))
+        story.extend(_contacts(account, visit.attendee_ids, for_customer))
     story.append(Spacer(1, styles.BLOCK_GAP))
     if visit.objective.strip():
         story.append(callout("Objective", visit.objective))
