@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShowEvent, QUndoCommand, QUndoStack
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +32,7 @@ from fieldnotes.domain.follow_ups import FollowUpRow
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.follow_ups import name_key, write_calendar
+from fieldnotes.ui.freshness import ReloadWhenSeen
 from fieldnotes.ui.marks import OVERDUE_COLOUR, OVERDUE_WORD
 from fieldnotes.ui.tasks import Task, run_in_background
 
@@ -190,7 +191,6 @@ class FollowUpsView(QDialog):
         self._workspace = workspace
         self._services = workspace.services
         self._generation = 0  # a reading started earlier than the last one is dropped
-        self._stale = True
         self._reading: Task | None = None
         self.undo_stack = QUndoStack(self)
         self.model = FollowUpTableModel(self._tick, self)
@@ -267,8 +267,7 @@ class FollowUpsView(QDialog):
             self.addAction(action)
         self.undo_action, self.redo_action = undo, redo
 
-        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
-        self._refresh_timer.timeout.connect(self.reload)
+        self._freshness = ReloadWhenSeen(self, self.reload, REFRESH_DELAY_MS, self._catch_up)
         self.fill_filters()
         self.owner_filter.currentIndexChanged.connect(lambda _index: self.reload())
         self.account_filter.currentIndexChanged.connect(lambda _index: self.reload())
@@ -309,8 +308,7 @@ class FollowUpsView(QDialog):
 
     def reload(self) -> None:
         """Read the list again for the filters chosen, off the GUI thread."""
-        self._refresh_timer.stop()
-        self._stale = False
+        self._freshness.reloaded()
         self._generation += 1
         generation = self._generation
         follow_ups = self._services.follow_ups
@@ -365,16 +363,11 @@ class FollowUpsView(QDialog):
         if change.account_ids or change.visit_list:
             self.fill_filters()
         if change.visit_ids or change.visit_list or change.account_ids:
-            if self.isVisible():
-                self._refresh_timer.start()
-            else:
-                self._stale = True
+            self._freshness.changed()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.fill_filters()
-            self.reload()
+    def _catch_up(self) -> None:
+        self.fill_filters()
+        self.reload()
 
     # --- ticking done --------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QKeyEvent, QShowEvent
+from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -73,6 +73,7 @@ from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.search import VisitQuery
 from fieldnotes.ui.field_widgets import DateField
+from fieldnotes.ui.freshness import ReloadWhenSeen
 from fieldnotes.ui.insight_chart import ALERT_COLOUR, Bar, BarChart, ChartRow
 from fieldnotes.ui.tasks import Task, run_in_background
 
@@ -362,7 +363,6 @@ class InsightsView(QDialog):
         self._services = workspace.services
         self._generation = 0  # a computation started before the last one is dropped
         self._reading = 0  # the same for the findings behind a number, and for a competitor's page
-        self._stale = True
         self._tasks: dict[str, Task] = {}  # kept: a task nobody holds is collected before it reports back
         self.computed: Computed | None = None
 
@@ -481,8 +481,7 @@ class InsightsView(QDialog):
             table.installEventFilter(self)
             table.doubleClicked.connect(lambda _index, source=table: self._open_from(source))
 
-        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
-        self._refresh_timer.timeout.connect(self.reload)
+        self._freshness = ReloadWhenSeen(self, self.reload, REFRESH_DELAY_MS, self._catch_up)
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
         self._busy_timer.timeout.connect(self.busy.show)
         self.fill_accounts()
@@ -621,19 +620,14 @@ class InsightsView(QDialog):
 
     def _list_changed(self) -> None:
         """The main window's search or filters changed: the visits listed are others now."""
-        if not self.listed_choice.isChecked():
-            return
-        if self.isVisible():
-            self._refresh_timer.start()
-        else:
-            self._stale = True
+        if self.listed_choice.isChecked():
+            self._freshness.changed()
 
     # --- computing -----------------------------------------------------------------
 
     def reload(self) -> None:
         """Compute the figures of the scope chosen, off the GUI thread."""
-        self._refresh_timer.stop()
-        self._stale = False
+        self._freshness.reloaded()
         self._generation += 1
         generation = self._generation
         services = self._services
@@ -1022,13 +1016,8 @@ class InsightsView(QDialog):
         if change.account_ids or change.visit_list:
             self.fill_accounts()
         if change.visit_ids or change.visit_list or change.account_ids or change.terms:
-            if self.isVisible():
-                self._refresh_timer.start()
-            else:
-                self._stale = True
+            self._freshness.changed()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.fill_accounts()
-            self.reload()
+    def _catch_up(self) -> None:
+        self.fill_accounts()
+        self.reload()

@@ -10,6 +10,7 @@ puts the selected quotes on the clipboard with their bylines, as rich and plain 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -21,10 +22,9 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,6 +45,7 @@ from fieldnotes.domain.library import BankedQuote, GroupBy, HeardObjection, Obje
 from fieldnotes.domain.model import FINDING_KINDS_BY_KEY, AccountKind
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
+from fieldnotes.ui.freshness import ReloadWhenSeen
 from fieldnotes.ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
@@ -196,34 +197,32 @@ class ObjectionTreeModel(QAbstractItemModel):
 
 
 class _LibraryWindow(QDialog):
-    """What both views share: reading off the GUI thread, refreshing after changes elsewhere."""
+    """What both views share: reading off the GUI thread, refreshing after changes elsewhere.
+
+    Each view gives the read it runs in the background and what shows its result, as the
+    visit's undo history is given its write and its undo.
+    """
 
     loaded = Signal()  # the view shows what its filters ask for
 
-    def __init__(self, workspace: Workspace, frame: Frame, title: str, parent: QWidget | None) -> None:
+    def __init__(self, workspace: Workspace, frame: Frame, title: str, parent: QWidget | None,
+                 read: Callable[[], object], show: Callable[[object], None]) -> None:
         super().__init__(parent)
+        self._read = read
+        self._show = show
         self.setWindowTitle(title)
         self._workspace = workspace
         self._frame = frame
         self._services = workspace.services
         self._generation = 0  # a reading started earlier than the last one is dropped
-        self._stale = True
         self._reading: Task | None = None
         self.count_label = QLabel()
-        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
-        self._refresh_timer.timeout.connect(self.reload)
+        self._freshness = ReloadWhenSeen(self, self.reload, REFRESH_DELAY_MS)
         workspace.notifier.changed.connect(self._on_change)
-
-    def _read(self) -> object:
-        raise NotImplementedError
-
-    def _show(self, result: object) -> None:
-        raise NotImplementedError
 
     def reload(self) -> None:
         """Read the list again, off the GUI thread."""
-        self._refresh_timer.stop()
-        self._stale = False
+        self._freshness.reloaded()
         self._generation += 1
         generation = self._generation
         self.count_label.setText("Reading…")
@@ -249,15 +248,7 @@ class _LibraryWindow(QDialog):
 
     def _on_change(self, change: Change) -> None:
         if change.visit_ids or change.visit_list or change.account_ids or change.terms:
-            if self.isVisible():
-                self._refresh_timer.start()
-            else:
-                self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
+            self._freshness.changed()
 
 
 class ObjectionLibraryView(_LibraryWindow):
@@ -271,7 +262,8 @@ class ObjectionLibraryView(_LibraryWindow):
     visitRequested = Signal(str)
 
     def __init__(self, workspace: Workspace, frame: Frame, parent: QWidget | None = None) -> None:
-        super().__init__(workspace, frame, "Objection library", parent)
+        super().__init__(workspace, frame, "Objection library", parent, workspace.services.library.objections,
+                         self._show_objections)
         self.setObjectName("objectionLibrary")
         self.objections: list[HeardObjection] = []
         self.model = ObjectionTreeModel(self)
@@ -342,10 +334,7 @@ class ObjectionLibraryView(_LibraryWindow):
         self.tree.selectionModel().currentChanged.connect(lambda _current, _previous: self._update_buttons())
         self.resize(1200, 620)
 
-    def _read(self) -> object:
-        return self._services.library.objections()
-
-    def _show(self, result: object) -> None:
+    def _show_objections(self, result: object) -> None:
         assert isinstance(result, list)
         self.objections = result
         chosen = self.competitor.currentData()
@@ -496,7 +485,8 @@ class QuoteBankView(_LibraryWindow):
     visitRequested = Signal(str)
 
     def __init__(self, workspace: Workspace, frame: Frame, parent: QWidget | None = None) -> None:
-        super().__init__(workspace, frame, "Quote bank", parent)
+        super().__init__(workspace, frame, "Quote bank", parent, workspace.services.library.quotes,
+                         self._show_quotes)
         self.setObjectName("quoteBank")
         self.quotes: list[BankedQuote] = []
         self.model = QuoteTableModel(self)
@@ -568,10 +558,7 @@ class QuoteBankView(_LibraryWindow):
         self.cleared.toggled.connect(lambda _on: self.refilter())
         self.resize(1200, 620)
 
-    def _read(self) -> object:
-        return self._services.library.quotes()
-
-    def _show(self, result: object) -> None:
+    def _show_quotes(self, result: object) -> None:
         assert isinstance(result, list)
         self.quotes = result
         chosen = self.theme.currentData()
