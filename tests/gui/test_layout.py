@@ -358,3 +358,62 @@ def test_free_text_keeps_its_room_and_optional_columns_give_way_by_priority() ->
     assert sum(width or 0 for width in desktop) == 710 and (desktop[3] or 0) > (desktop[7] or 0)
     wide = plan_widths(1036, plans, needed)
     assert None not in wide and sum(width or 0 for width in wide) == 1036
+
+
+def test_titles_keep_their_room_while_searching_on_a_laptop(qtbot, open_window) -> None:
+    """A search's "where it matched" column takes what the titles leave, elided, never the titles' room."""
+    from fieldnotes.ui.visit_list import ACCOUNT_WIDTH, MATCH_COLUMN, MATCH_MINIMUM
+
+    window = open_window()
+    notebook = window.workspace.services.notebook
+    account, change = notebook.create_account("Stadtwerke Lüneburg Netz GmbH")
+    window.workspace.notifier.publish(change)
+    summary = "They reconcile meter readings by hand every month and want the pump data in one place instead."
+    for title in ("Stadtwerke Lüneburg: tender clarification", "Water utilities day, Hannover"):
+        visit, change = notebook.create_visit(account.id, title=title)
+        notebook.update_visit(visit.id, summary=summary)
+        window.workspace.notifier.publish(change)
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    QApplication.processEvents()
+    pane = window.visit_list
+    table, header = pane.table, pane.table.horizontalHeader()
+    title_before = table.columnWidth(1)
+
+    pane.search_box.setText("meter")
+    pane.apply_query()
+    QApplication.processEvents()
+    assert pane.model.rowCount() == 2 and not table.isColumnHidden(MATCH_COLUMN)
+    viewport = table.viewport().width()
+    assert viewport < 400, viewport  # the list beside the editor and the guide on a laptop
+    title = table.columnWidth(1)
+    readable = table.fontMetrics().horizontalAdvance("Stadtwerke Lüneburg")
+    assert title >= readable and title >= title_before, (title, title_before, readable)
+    assert table.columnWidth(MATCH_COLUMN) >= MATCH_MINIMUM
+    shown = [column for column in range(pane.model.columnCount()) if not table.isColumnHidden(column)]
+    assert sum(table.columnWidth(column) for column in shown) <= viewport
+    assert not table.horizontalScrollBar().isVisible()
+    # The excerpt is elided in its cell; its tooltip gives it whole.
+    tooltip = pane.model.index(0, MATCH_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert "«meter» readings by hand" in tooltip
+    assert table.fontMetrics().horizontalAdvance(pane.model.index(0, MATCH_COLUMN).data()) > \
+        table.columnWidth(MATCH_COLUMN)
+
+    # A wider list gives the titles what they need and the excerpt the rest.
+    window.resize(QSize(1920, 1080) - FRAME_ALLOWANCE)
+    QApplication.processEvents()
+    window.splitter.setSizes([700, window.splitter.width() - 700])
+    QApplication.processEvents()
+    assert table.columnWidth(1) >= table.sizeHintForColumn(1)
+    assert table.columnWidth(2) == ACCOUNT_WIDTH
+    shown = [column for column in range(pane.model.columnCount()) if not table.isColumnHidden(column)]
+    others = sum(table.columnWidth(column) for column in shown if column != MATCH_COLUMN)
+    assert table.columnWidth(MATCH_COLUMN) == table.viewport().width() - others >= 100
+
+    # After the search the title stretches again and the account has its width back.
+    pane.search_box.clear()
+    pane.apply_query()
+    QApplication.processEvents()
+    assert table.isColumnHidden(MATCH_COLUMN)
+    assert header.sectionResizeMode(1) == header.ResizeMode.Stretch
+    assert table.columnWidth(2) == ACCOUNT_WIDTH
