@@ -95,6 +95,20 @@ class Terms:
             names = list(DEFAULT_STAGES) + [name for name in names if name not in DEFAULT_STAGES]
         return names
 
+    @staticmethod
+    def _listed(index: TermIndex, which: TermList) -> list[Term]:
+        """A list's entries in order; for stages not yet written, the default funnel."""
+        entries = index.live(which)
+        if which is TermList.STAGE and not entries:
+            entries = [Term(f"default:{position}", which, name, None, position)
+                       for position, name in enumerate(DEFAULT_STAGES)]
+        return entries
+
+    def entry_lines(self, which: TermList) -> list[ListUse]:
+        """A name-linked list's entries in order, without counting what uses them (that is
+        `usage`, which reads every finding: this reads the list alone, and is quick)."""
+        return [ListUse(term.name, True) for term in self._listed(self.index(), which)]
+
     def usage(self, which: TermList) -> list[ListUse]:
         """A name-linked list (offerings, competitors, stages) with what uses each line: its
         entries in order, then names in use that are not entries, the most used first."""
@@ -103,10 +117,7 @@ class Terms:
         with self.database.reading() as session:
             index = term_store.term_index(session)
             uses = term_store.uses(session, which)
-        entries = index.live(which)
-        if which is TermList.STAGE and not entries:
-            entries = [Term(f"default:{position}", which, name, None, position)
-                       for position, name in enumerate(DEFAULT_STAGES)]
+        entries = self._listed(index, which)
         keys: dict[str, str] = {normalized_name(term.name): term.id for term in entries}
 
         def key_of(name: str) -> str:

@@ -358,11 +358,15 @@ class FindingSection(QWidget):
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
         plans = [ColumnPlan(ColumnRole.MAIN)]
         for spec in kind.shown_fields:
-            role = ColumnRole.LONG if spec.type in (FieldType.LONG_TEXT, FieldType.TEXT) else ColumnRole.SHORT
+            # A quote or an answer is sentences to read; a text field is mostly a name.
+            role = {FieldType.LONG_TEXT: ColumnRole.FREE_TEXT, FieldType.TEXT: ColumnRole.LONG}.get(
+                spec.type, ColumnRole.SHORT)
             # Fields kept out of the entry row are the ones to hide first when the table is narrow.
             plans.append(ColumnPlan(role, optional=not spec.quick))
         if kind.themed:
-            plans.append(ColumnPlan(ColumnRole.LONG))
+            # Then the themes (set in the entry row, and shown again when the guide panel is
+            # closed), rather than squeeze a quote to a word a line on a laptop.
+            plans.append(ColumnPlan(ColumnRole.LONG, optional=True, priority=1))
         self.column_fitter = ColumnFitter(self.table, plans)
         # Rows take the height their wrapped text needs; measured again whenever a column's width changes.
         self._row_heights = QTimer(self, singleShot=True, interval=0)

@@ -2,7 +2,11 @@
 
 Each tab shows a list's entries with what uses each (findings, visits, accounts), every
 spelling that stands for an entry counted with it, then the names typed before the list
-had them. Renaming or merging rewrites the name wherever it is used (`services.terms`).
+had them. The entries show at once; counting what uses them reads every finding, so it
+runs on the thread pool and the counts (and the names typed before the list had them)
+follow when read. After a change the lines shown stay until the new counts arrive, except
+an entry added or moved here, which shows in its place at once. Renaming or merging
+rewrites the name wherever it is used (`services.terms`).
 Everything works from the keyboard: type a name and press Enter to add it, F2 renames,
 Alt+M merges the selected lines into another, Alt+Up and Alt+Down move a stage.
 """
@@ -13,9 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -31,13 +43,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.terms import Term, TermList
+from fieldnotes.domain.errors import FieldnotesError
+from fieldnotes.domain.terms import Term, TermList, normalized_name
 from fieldnotes.services.changes import Change
 from fieldnotes.services.terms import ENTRY_NAMES, ListUse, Terms
 from fieldnotes.ui.operations import Operations
+from fieldnotes.ui.tasks import run_in_background
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Result = TypeVar("Result")
+
+#: What a count shows until it is read.
+NOT_COUNTED_YET = "…"
 
 
 @dataclass(frozen=True)
@@ -92,14 +109,57 @@ class ListUsageModel(QAbstractTableModel):
         self._operations = operations
         self.page = page
         self._lines: list[ListUse] = []
+        self._not_counted: set[int] = set()  # rows whose counts are not read yet
         self._parent = parent
         #: Called with the new name once a rename made in place is saved.
+        #: Called when a rewrite of every finding that names a line starts, and once it is over.
+        self.rewriting: Callable[[], None] = lambda: None
+        self.rewritten: Callable[[], None] = lambda: None
         self.renamed: Callable[[str], None] = lambda _name: None
 
-    def reload(self) -> None:
+    def show_entries(self, entries: list[ListUse]) -> None:
+        """Show the list's entries now, in their order, before their counts are read.
+
+        A line already shown keeps its counts (an entry moved, or a name in use just made an
+        entry, is counted the same); the names in use that are not entries stay after them.
+        """
+        shown = {normalized_name(line.name): line for line in self._lines}
+        still_counting = self._names_not_counted()
+        listed = {normalized_name(entry.name) for entry in entries}
+        lines: list[ListUse] = []
+        not_counted: set[int] = set()
+        for entry in entries:
+            known = shown.get(normalized_name(entry.name))
+            if known is None or normalized_name(known.name) in still_counting:
+                not_counted.add(len(lines))
+                lines.append(entry)
+            else:
+                lines.append(ListUse(entry.name, True, known.findings, known.visits, known.accounts, known.aware))
+        for line in self._lines:
+            if not line.entry and normalized_name(line.name) not in listed:
+                lines.append(line)
         self.beginResetModel()
-        self._lines = self._terms.usage(self.page.which)
+        self._lines, self._not_counted = lines, not_counted
         self.endResetModel()
+
+    def _names_not_counted(self) -> set[str]:
+        return {normalized_name(self._lines[row].name) for row in self._not_counted}
+
+    def show_counted(self, lines: list[ListUse]) -> None:
+        """Show the lines with their counts as read; the same lines are only updated, so that a
+        name being renamed in place keeps its editor."""
+        same = [(line.name, line.entry) for line in lines] == [(line.name, line.entry) for line in self._lines]
+        if same and lines:
+            self._lines, self._not_counted = lines, set()
+            self.dataChanged.emit(self.index(0, 1), self.index(len(lines) - 1, self.columnCount() - 1))
+            return
+        self.beginResetModel()
+        self._lines, self._not_counted = lines, set()
+        self.endResetModel()
+
+    def counted(self, row: int) -> bool:
+        """Whether the counts of a row are read (False while they are being counted)."""
+        return row not in self._not_counted
 
     def line(self, row: int) -> ListUse:
         return self._lines[row]
@@ -144,7 +204,11 @@ class ListUsageModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if column == 0:
                 return line.name
+            if index.row() in self._not_counted:
+                return NOT_COUNTED_YET if role == Qt.ItemDataRole.DisplayRole else None
             return getattr(line, self.page.columns[column - 1].value)
+        if role == Qt.ItemDataRole.ToolTipRole and column > 0 and index.row() in self._not_counted:
+            return "Being counted"
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and not line.entry:
             return (f"Typed before the list had it: not a {ENTRY_NAMES[self.page.which]} of the list yet. "
                     "Renaming or merging it makes it one.")
@@ -169,8 +233,10 @@ class ListUsageModel(QAbstractTableModel):
         def renamed(result: tuple[Term, Change]) -> None:
             self.renamed(result[0].name)
 
+        self.rewriting()
         self._operations.run_in_background(f"Renaming the {ENTRY_NAMES[which]}",
-                                           lambda progress, cancelled: self._terms.rename(which, old, new), renamed)
+                                           lambda progress, cancelled: self._terms.rename(which, old, new), renamed,
+                                           on_finished=lambda _outcome: self.rewritten())
         return True
 
 
@@ -198,6 +264,8 @@ class ListTab(QWidget):
 
         self.model = ListUsageModel(terms, operations, page, self)
         self.model.renamed = self._show_renamed
+        self.model.rewriting = self._forget_readings
+        self.model.rewritten = self.reload
         self.table = QTableView()
         self.table.setObjectName(f"{page.which.value}Table")
         self.table.setAccessibleName(f"{page.tab.replace('&', '')} and how often each is named")
@@ -238,6 +306,9 @@ class ListTab(QWidget):
                 shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
                 shortcut.activated.connect(lambda step=step: self.move_current(step))
         buttons.addStretch(1)
+        self.status = QLabel()
+        self.status.setObjectName(f"{page.which.value}Status")
+        buttons.addWidget(self.status)
         for button in pushed:
             # Enter belongs to the line that adds a name: no button takes it as the default.
             button.setAutoDefault(False)
@@ -252,15 +323,89 @@ class ListTab(QWidget):
         layout.addLayout(buttons)
         QWidget.setTabOrder(self.add_edit, self.table)
 
-    def reload(self) -> None:
-        """Read the list again, keeping the current line selected."""
-        current = self.current_name()
-        self.model.reload()
-        self.select(current)
+        self._counting = False
+        self._generation = 0
+        self._wanted: str | None = None  # the line to select once the counts arrive
+        self._pending: list[ListUse] | None = None  # counts read while a name was being edited in place
+        self.table.itemDelegate().closeEditor.connect(self._apply_pending)
+
+    @property
+    def counting(self) -> bool:
+        """Whether the lines' counts are being read."""
+        return self._counting
+
+    def relist(self, select: str | None = None) -> None:
+        """Show the list's entries at once (after opening, adding or moving), then count them."""
+        self.model.show_entries(self._terms.entry_lines(self.page.which))
+        self.select(select or self.current_name())
+        self.reload(select)
+
+    def reload(self, select: str | None = None) -> None:
+        """Count what uses each line again, on the thread pool; the lines shown stay until then.
+
+        Args:
+            select: the line to select when the counts arrive (default: the current one).
+        """
+        self._generation += 1
+        generation = self._generation
+        if select is not None:
+            self._wanted = select
+        self._counting = True
+        self.status.setText("Counting…")
+        terms, which = self._terms, self.page.which
+        # The task belongs to the tab: counts that arrive after the window closed go nowhere.
+        task = run_in_background(
+            f"Counting the {ENTRY_NAMES[which]}s", lambda progress, cancelled: terms.usage(which), self,
+            lambda lines: self._counted(generation, lines), lambda error: self._failed(generation, error),
+            show_progress=False)
+        for finished in (task.done, task.failed):
+            finished.connect(task.deleteLater)
+
+    def _counted(self, generation: int, lines: list[ListUse]) -> None:
+        if generation != self._generation:
+            return  # a reading the list has changed since
+        self._counting = False
+        self.status.setText("")
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            self._pending = lines  # shown when the name being edited is saved or given up
+            return
+        self._show_counted(lines)
+
+    def _apply_pending(self, _editor: QWidget, _hint: QAbstractItemDelegate.EndEditHint) -> None:
+        lines, self._pending = self._pending, None
+        if lines is not None:
+            self._show_counted(lines)
+
+    def _show_counted(self, lines: list[ListUse]) -> None:
+        wanted, self._wanted = self._wanted, None
+        current, selected = self.current_name(), self.selected_names()
+        self.model.show_counted(lines)
+        self.select(wanted or current)
+        if wanted is None:
+            # The lines picked to merge stay picked when their counts arrive.
+            selection = self.table.selectionModel()
+            for name in selected:
+                row = self.model.row_of(name)
+                if row >= 0:
+                    selection.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                                     | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._counting = False
+        if isinstance(error, FieldnotesError):
+            self.status.setText(f"Not counted: {error}")
+        else:
+            self.status.setText("")
+            self._operations.report_bug(error)
+
+    def _forget_readings(self) -> None:
+        """Counts being read now may see a rewrite half done: they are not shown (a reading follows it)."""
+        self._generation += 1
 
     def _show_renamed(self, name: str) -> None:
-        self.reload()
-        self.select(name)
+        self._wanted = name  # selected when the counts read after the rename arrive
 
     def current_name(self) -> str | None:
         index = self.table.currentIndex()
@@ -291,8 +436,7 @@ class ListTab(QWidget):
         added = self._run(f"Add {ENTRY_NAMES[which]}", lambda: self._terms.add(which, name))
         if added is not None:
             self.add_edit.clear()
-            self.reload()
-            self.select(added[0].name)
+            self.relist(select=added[0].name)
 
     def rename_current(self) -> None:
         index = self.table.currentIndex()
@@ -333,12 +477,13 @@ class ListTab(QWidget):
                 changes.append(self._terms.merge(which, source, target)[1])
             return target, Change.union(*changes)
 
-        def finished(_result: tuple[str, Change]) -> None:
-            self.reload()
-            self.select(self._terms.canonical_name(which, target))
+        def finished(_outcome: object) -> None:
+            self.reload(select=self._terms.canonical_name(which, target))
 
         # Every finding that names a merged line is rewritten: seconds for thousands.
-        self._operations.run_in_background(f"Merging {entry}s", merge_all, finished)
+        self._forget_readings()
+        self._operations.run_in_background(f"Merging {entry}s", merge_all, lambda _result: None,
+                                           on_finished=finished)
 
     def move_current(self, step: int) -> None:
         name = self.current_name()
@@ -352,8 +497,7 @@ class ListTab(QWidget):
         if place < 0 or place >= max(entries, row + 1):
             return
         if self._run("Move stage", lambda: self._terms.move(self.page.which, name, place)) is not None:
-            self.reload()
-            self.select(name)
+            self.relist(select=name)
 
 
 class ListsDialog(QDialog):
@@ -378,7 +522,7 @@ class ListsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         for tab in self.pages.values():
-            tab.reload()
+            tab.relist()
         self.tabs.setCurrentWidget(self.pages[which])
         self.pages[which].add_edit.setFocus()
         self.tabs.currentChanged.connect(lambda _index: self._focus_current())

@@ -50,6 +50,15 @@ PAGE_SIZE = 200
 SEARCH_DELAY_MS = 120
 #: Below this width (pixels) the list leaves out its Kind column, so that titles stay readable.
 NARROW_LIST_WIDTH = 420
+#: While words are searched the list also shows where they matched: below this width it leaves
+#: out the Kind column then, so that titles and excerpts have the room.
+NARROW_SEARCH_LIST_WIDTH = 560
+#: The least room a search's excerpt is left beside the titles, in pixels (its tooltip has it whole).
+MATCH_MINIMUM = 60
+#: The least an account's name is narrowed to while words are searched, in pixels.
+ACCOUNT_MINIMUM = 60
+#: The account column's width when the list opens.
+ACCOUNT_WIDTH = 130
 
 _COLUMNS = ("Date", "Title", "Account", "Kind", "Salesperson", "Where it matched")
 MATCH_COLUMN = 5
@@ -290,7 +299,8 @@ class VisitListModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> str | None:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) \
+                and orientation == Qt.Orientation.Horizontal:
             return _COLUMNS[section]
         return None
 
@@ -372,15 +382,23 @@ class VisitListPane(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        # A narrowed column shows the start of its name ("Where…"), its tooltip the whole.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, self.table.fontMetrics().horizontalAdvance("2026-12-31") + 20)
-        header.resizeSection(2, 130)
+        header.resizeSection(2, ACCOUNT_WIDTH)
         header.resizeSection(3, 105)
         header.resizeSection(4, 100)
         self.table.setColumnHidden(4, True)  # the salesperson: searchable, rarely needed at a glance
         self.table.setColumnHidden(MATCH_COLUMN, True)  # shown while words are searched
+        # A title reads at least this far while words are searched (the excerpt gives way first).
+        self.title_minimum = self.table.fontMetrics().horizontalAdvance("Stadtwerke Lüneburg") + 12
+        self._account_width = ACCOUNT_WIDTH  # the account column's width outside a search, kept for after it
+        self.table.viewport().installEventFilter(self)
+        self.model.modelReset.connect(self.fit_columns)
         self.count_label = QLabel()
         self.count_label.setObjectName("visitCount")
 
@@ -428,12 +446,50 @@ class VisitListPane(QWidget):
         return edit
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # A narrow list (a laptop screen) keeps room for the titles: the kind is a filter and shows
-        # in the editor; it comes back as a column when the list is widened.
-        self.table.setColumnHidden(3, event.size().width() < NARROW_LIST_WIDTH)
+        self._show_kind_if_room(event.size().width())
         super().resizeEvent(event)
 
+    def _searching(self) -> bool:
+        return not self.table.isColumnHidden(MATCH_COLUMN)
+
+    def _show_kind_if_room(self, width: int) -> None:
+        # A narrow list (a laptop screen) keeps room for the titles: the kind is a filter and shows
+        # in the editor; it comes back as a column when the list is widened.
+        narrow = NARROW_SEARCH_LIST_WIDTH if self._searching() else NARROW_LIST_WIDTH
+        self.table.setColumnHidden(3, width < narrow)
+
+    def fit_columns(self) -> None:
+        """While words are searched, give the titles their room first and the excerpt the rest.
+
+        Outside a search the title column takes whatever the others leave. During one, the
+        title gets what its visible rows need, never less than `title_minimum`, as long as the
+        excerpt keeps `MATCH_MINIMUM`; the account's name is narrowed (down to
+        `ACCOUNT_MINIMUM`) before the title is; the excerpt stretches into what is left, elided,
+        its tooltip giving it whole.
+        """
+        header = self.table.horizontalHeader()
+        if not self._searching():
+            if header.sectionResizeMode(1) != QHeaderView.ResizeMode.Stretch:
+                header.setSectionResizeMode(MATCH_COLUMN, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(2, self._account_width)
+                header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            return
+        if header.sectionResizeMode(1) == QHeaderView.ResizeMode.Stretch:
+            self._account_width = header.sectionSize(2)  # the user's width, for after the search
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+            header.setSectionResizeMode(MATCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+        others = sum(header.sectionSize(column) for column in (0, 3, 4) if not self.table.isColumnHidden(column))
+        room = self.table.viewport().width() - others
+        title_needed = self.table.sizeHintForColumn(1)
+        title = max(self.title_minimum, min(title_needed, room - ACCOUNT_MINIMUM - MATCH_MINIMUM))
+        account = max(ACCOUNT_MINIMUM, min(self._account_width, room - title - MATCH_MINIMUM))
+        header.resizeSection(1, title)
+        header.resizeSection(2, account)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+            return False
         if watched is self.table and isinstance(event, QKeyEvent):
             undo = event.matches(QKeySequence.StandardKey.Undo) and self.undo_available()
             delete = event.key() == Qt.Key.Key_Delete and not event.modifiers()
@@ -489,9 +545,10 @@ class VisitListPane(QWidget):
         query = self.current_query()
         self.model.set_query(query)
         searching = bool(query.words)
-        if self.table.isColumnHidden(MATCH_COLUMN) == searching:
+        if self._searching() != searching:
             self.table.setColumnHidden(MATCH_COLUMN, not searching)
-            self.table.horizontalHeader().resizeSection(MATCH_COLUMN, 320)
+            self._show_kind_if_room(self.width())
+        self.fit_columns()
         self._update_count()
         if current is not None:
             self.select_visit(current, emit=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QSpinBox
 
 from fieldnotes.domain.model import FINDING_KINDS
@@ -280,3 +280,140 @@ def test_a_layout_saved_on_another_screen_is_laid_out_for_this_one(qtbot, open_w
     assert other_screen.guide_dock.isVisible()
     assert other_screen.splitter.sizes()[0] <= 440, other_screen.splitter.sizes()
     assert other_screen.screen().availableGeometry().contains(other_screen.geometry())
+
+
+def _visit_with_quotes(window) -> str:
+    """A visit whose needs and value statements carry a quote and a speaker, as the sample team's do."""
+    notebook = window.workspace.services.notebook
+    account, change = notebook.create_account("Stadtwerke Lüneburg")
+    window.workspace.notifier.publish(change)
+    contact, change = notebook.add_contact(account.id, "Frank Behrens")
+    window.workspace.notifier.publish(change)
+    visit, change = notebook.create_visit(account.id, title="Tender clarification")
+    window.workspace.notifier.publish(change)
+    for kind in ("need", "value_perceived"):
+        notebook.add_finding(visit.id, kind, "Council requires an energy audit before approving the tender",
+                             {"quote": "No audit, no budget. The council was clear.", "speaker_id": contact.id})
+    window.workspace.open_visit(visit.id)
+    return visit.id
+
+
+def test_a_quote_reads_as_lines_beside_the_guide_on_a_laptop(qtbot, open_window) -> None:
+    """With the guide open on 1366×768, a need's or a value's quote gets a readable column, not a word a line."""
+    window = open_window()
+    _visit_with_quotes(window)
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    assert window.guide_dock.isVisible()
+    for kind_key in ("need", "value_perceived"):
+        window.actions_by_name[f"section_{kind_key}"].trigger()
+        section = window.workspace.editor.sections[kind_key]
+        QApplication.processEvents()
+        table, model = section.table, section.model
+        viewport = table.viewport().width()
+        assert viewport < 520, viewport  # the narrow case: editor beside the list and the guide
+        quote = table.columnWidth(model.column_of("quote"))
+        assert not table.isColumnHidden(model.column_of("quote"))
+        assert quote >= 100 and quote >= viewport // 5, (kind_key, quote, viewport)
+        assert table.columnWidth(0) >= max(quote, int(viewport * 0.4)), kind_key
+        # Short columns stay compact: each narrower than the quote.
+        for name in ("severity", "is_new", "speaker_id", "value_kind"):
+            if name in {spec.name for spec in section.kind.fields}:
+                assert table.columnWidth(model.column_of(name)) < min(quote, 100), (kind_key, name)
+        shown = [column for column in range(model.columnCount()) if not table.isColumnHidden(column)]
+        assert sum(table.columnWidth(column) for column in shown) == viewport, kind_key
+
+    # On a full-HD screen the quote has more room still, and the themes their column.
+    window.resize(QSize(1920, 1080) - FRAME_ALLOWANCE)
+    window.resizeDocks([window.guide_dock], [320], Qt.Orientation.Horizontal)
+    for kind_key in ("need", "value_perceived"):
+        window.actions_by_name[f"section_{kind_key}"].trigger()
+        section = window.workspace.editor.sections[kind_key]
+        QApplication.processEvents()
+        table, model = section.table, section.model
+        quote = table.columnWidth(model.column_of("quote"))
+        assert window.guide_dock.isVisible()
+        assert quote >= 110, (kind_key, quote, table.viewport().width())
+        assert not table.isColumnHidden(model.column_of("themes")), kind_key
+        assert table.columnWidth(model.column_of("themes")) >= 64, kind_key
+
+
+def test_free_text_keeps_its_room_and_optional_columns_give_way_by_priority() -> None:
+    from fieldnotes.ui.column_fit import FREE_TEXT_MINIMUM, ColumnPlan, ColumnRole, plan_widths
+
+    # A need: text, severity, new, quote, speaker, two optional choices, then the themes.
+    plans = [ColumnPlan(ColumnRole.MAIN), ColumnPlan(ColumnRole.SHORT), ColumnPlan(ColumnRole.SHORT),
+             ColumnPlan(ColumnRole.FREE_TEXT), ColumnPlan(ColumnRole.SHORT),
+             ColumnPlan(ColumnRole.SHORT, optional=True), ColumnPlan(ColumnRole.SHORT, optional=True),
+             ColumnPlan(ColumnRole.LONG, optional=True, priority=1)]
+    needed = [0, 75, 34, 0, 93, 103, 67, 0]
+    laptop = plan_widths(477, plans, needed)
+    assert laptop[5] is None and laptop[6] is None and laptop[7] is None  # the themes give way last
+    assert sum(width or 0 for width in laptop) == 477
+    assert (laptop[3] or 0) >= FREE_TEXT_MINIMUM and (laptop[0] or 0) >= int(477 * 0.4)
+    assert all((width or 0) < (laptop[3] or 0) for width in (laptop[1], laptop[2], laptop[4]))
+    desktop = plan_widths(710, plans, needed)
+    assert desktop[5] is None and desktop[6] is None  # the choices kept out of the entry row go first
+    assert desktop[7] is not None and desktop[7] >= 64
+    assert sum(width or 0 for width in desktop) == 710 and (desktop[3] or 0) > (desktop[7] or 0)
+    wide = plan_widths(1036, plans, needed)
+    assert None not in wide and sum(width or 0 for width in wide) == 1036
+
+
+def test_titles_keep_their_room_while_searching_on_a_laptop(qtbot, open_window) -> None:
+    """A search's "where it matched" column takes what the titles leave, elided, never the titles' room."""
+    from fieldnotes.ui.visit_list import ACCOUNT_WIDTH, MATCH_COLUMN, MATCH_MINIMUM
+
+    window = open_window()
+    notebook = window.workspace.services.notebook
+    account, change = notebook.create_account("Stadtwerke Lüneburg Netz GmbH")
+    window.workspace.notifier.publish(change)
+    summary = "They reconcile meter readings by hand every month and want the pump data in one place instead."
+    for title in ("Stadtwerke Lüneburg: tender clarification", "Water utilities day, Hannover"):
+        visit, change = notebook.create_visit(account.id, title=title)
+        notebook.update_visit(visit.id, summary=summary)
+        window.workspace.notifier.publish(change)
+    window.showNormal()
+    window.resize(LAPTOP - FRAME_ALLOWANCE - QSize(0, PANEL))
+    QApplication.processEvents()
+    pane = window.visit_list
+    table, header = pane.table, pane.table.horizontalHeader()
+    title_before = table.columnWidth(1)
+
+    pane.search_box.setText("meter")
+    pane.apply_query()
+    QApplication.processEvents()
+    assert pane.model.rowCount() == 2 and not table.isColumnHidden(MATCH_COLUMN)
+    viewport = table.viewport().width()
+    assert viewport < 400, viewport  # the list beside the editor and the guide on a laptop
+    title = table.columnWidth(1)
+    readable = table.fontMetrics().horizontalAdvance("Stadtwerke Lüneburg")
+    assert title >= readable and title >= title_before, (title, title_before, readable)
+    assert table.columnWidth(MATCH_COLUMN) >= MATCH_MINIMUM
+    shown = [column for column in range(pane.model.columnCount()) if not table.isColumnHidden(column)]
+    assert sum(table.columnWidth(column) for column in shown) <= viewport
+    assert not table.horizontalScrollBar().isVisible()
+    # The excerpt is elided in its cell; its tooltip gives it whole.
+    tooltip = pane.model.index(0, MATCH_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert "«meter» readings by hand" in tooltip
+    assert table.fontMetrics().horizontalAdvance(pane.model.index(0, MATCH_COLUMN).data()) > \
+        table.columnWidth(MATCH_COLUMN)
+
+    # A wider list gives the titles what they need and the excerpt the rest.
+    window.resize(QSize(1920, 1080) - FRAME_ALLOWANCE)
+    QApplication.processEvents()
+    window.splitter.setSizes([700, window.splitter.width() - 700])
+    QApplication.processEvents()
+    assert table.columnWidth(1) >= table.sizeHintForColumn(1)
+    assert table.columnWidth(2) == ACCOUNT_WIDTH
+    shown = [column for column in range(pane.model.columnCount()) if not table.isColumnHidden(column)]
+    others = sum(table.columnWidth(column) for column in shown if column != MATCH_COLUMN)
+    assert table.columnWidth(MATCH_COLUMN) == table.viewport().width() - others >= 100
+
+    # After the search the title stretches again and the account has its width back.
+    pane.search_box.clear()
+    pane.apply_query()
+    QApplication.processEvents()
+    assert table.isColumnHidden(MATCH_COLUMN)
+    assert header.sectionResizeMode(1) == header.ResizeMode.Stretch
+    assert table.columnWidth(2) == ACCOUNT_WIDTH

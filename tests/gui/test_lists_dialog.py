@@ -18,6 +18,8 @@ def _dialog(qtbot, window, which: TermList) -> tuple[ListsDialog, ListTab]:
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
+    # The entries show at once; what uses them is counted on the thread pool.
+    qtbot.waitUntil(lambda: not any(tab.counting for tab in dialog.pages.values()))
     return dialog, dialog.pages[which]
 
 
@@ -181,3 +183,60 @@ def test_the_offering_field_completes_from_the_catalogue_and_saves_its_spelling(
     press(competitor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.workspace.editing.visit.findings_of("competitor_move") != [])
     assert [f.get("competitor") for f in window.workspace.editing.visit.findings_of("competitor_move")] == ["Aquameca"]
+
+
+def test_the_lists_show_at_once_and_their_counts_arrive_from_the_thread_pool(qtbot, open_window,
+                                                                            monkeypatch) -> None:
+    """Opening the lists never waits for every finding to be counted: the entries show, then the counts."""
+    import threading
+
+    from fieldnotes.services.terms import Terms
+    from fieldnotes.ui.lists_dialog import NOT_COUNTED_YET
+
+    window = open_window()
+    services = window.workspace.services
+    visit, _ = services.notebook.create_visit(title="Plant tour")
+    for name in ("Aquameca", "aquameca", "Hydronix"):
+        services.notebook.add_finding(visit.id, "competitor_move", "New pump line", {"competitor": name})
+    services.terms.add(TermList.COMPETITOR, "Aquameca")
+    counted_on: list[threading.Thread] = []
+    release = threading.Event()
+    usage = Terms.usage
+
+    def slow_usage(terms: Terms, which: TermList) -> list:
+        counted_on.append(threading.current_thread())
+        if which is TermList.COMPETITOR:
+            release.wait(10)  # a large notebook: counting takes a while
+        return usage(terms, which)
+
+    monkeypatch.setattr(Terms, "usage", slow_usage)
+    dialog = ListsDialog(services.terms, window.workspace.operations, window, TermList.COMPETITOR)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    tab = dialog.pages[TermList.COMPETITOR]
+    qtbot.waitUntil(lambda: len(counted_on) >= 3)  # each tab counts, none on the GUI thread
+    assert all(thread is not threading.main_thread() for thread in counted_on)
+    assert tab.counting and tab.status.text() == "Counting…"
+    assert [tab.model.line(row).name for row in range(tab.model.rowCount())] == ["Aquameca"]
+    assert tab.model.index(0, 1).data() == NOT_COUNTED_YET
+    assert tab.current_name() == "Aquameca"
+
+    release.set()
+    qtbot.waitUntil(lambda: not tab.counting)
+    assert _lines(tab) == [("Aquameca", True, 2), ("Hydronix", False, 1)]
+    assert tab.model.index(0, 1).data() == 2 and tab.model.index(0, 2).data() == 1
+    assert tab.status.text() == ""
+    assert tab.current_name() == "Aquameca"
+    stages = dialog.pages[TermList.STAGE]
+    assert [stages.model.line(row).name for row in range(stages.model.rowCount())] == list(DEFAULT_STAGES)
+    qtbot.waitUntil(lambda: not stages.counting)
+
+    # A change elsewhere is counted again in the background; the lines stay shown meanwhile.
+    release.clear()
+    _finding, change = services.notebook.add_finding(visit.id, "competitor_move", "Price cut",
+                                                     {"competitor": "Hydronix"})
+    window.workspace.notifier.publish(change)
+    qtbot.waitUntil(lambda: tab.counting)
+    assert _lines(tab) == [("Aquameca", True, 2), ("Hydronix", False, 1)]
+    release.set()
+    qtbot.waitUntil(lambda: _lines(tab) == [("Aquameca", True, 2), ("Hydronix", False, 2)])
