@@ -70,3 +70,18 @@ def in_listing_order(rows: Iterable[FollowUpRow]) -> list[FollowUpRow]:
     open_rows.sort(key=lambda row: (not row.due_on, row.due_on or ""))
     done_rows.sort(key=lambda row: row.due_on or "", reverse=True)
     return open_rows + done_rows
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpCounts:
+    """How many follow-ups a list holds: open ones, the overdue among them, and done ones."""
+
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+
+    def after_tick(self, before: FollowUpRow, after: FollowUpRow) -> FollowUpCounts:
+        """The counts once `before` was ticked done (or open again) and became `after`."""
+        moved = int(after.done) - int(before.done)
+        return FollowUpCounts(self.open - moved, self.overdue + int(after.overdue) - int(before.overdue),
+                              self.done + moved)

@@ -12,11 +12,11 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from fieldnotes.domain.errors import ValidationError
-from fieldnotes.domain.follow_ups import FollowUpRow
+from fieldnotes.domain.follow_ups import FollowUpCounts, FollowUpRow
 from fieldnotes.storage import follow_up_reads
 from fieldnotes.storage.read_only import name_key
 from fieldnotes.storage.search_index import ReadConnections
@@ -168,6 +168,31 @@ class FollowUps:
             if owner is not None:
                 owners = owners_named(owner, follow_up_reads.follow_up_owners(connection))
             return follow_up_reads.follow_ups(connection, owners, account_id, include_done=include_done, today=today)
+
+    def first_page(self, owner: str | None, account_id: str | None, include_done: bool, limit: int,
+                   today: dt.date | None = None) -> tuple[FollowUpCounts, list[FollowUpRow]]:
+        """What the app's list shows first: how many actions it holds, and the first `limit` of them.
+
+        The rest comes a page at a time (`page`): the whole team's list is tens of thousands
+        of actions, of which a screen shows thirty.
+        """
+        with self._connections.using() as connection:
+            owners = self._spellings(owner, lambda: follow_up_reads.follow_up_owners(connection))
+            counts = follow_up_reads.follow_up_counts(connection, owners, account_id, today)
+            rows = follow_up_reads.follow_up_page(connection, owners, account_id, include_done, None, limit, today)
+        return counts, rows
+
+    def page(self, owner: str | None, account_id: str | None, include_done: bool, after: FollowUpRow,
+             limit: int, today: dt.date | None = None) -> list[FollowUpRow]:
+        """The next `limit` actions of the list after `after` (its last row as read); fewer at its end."""
+        with self._connections.using() as connection:
+            owners = self._spellings(owner, lambda: follow_up_reads.follow_up_owners(connection))
+            return follow_up_reads.follow_up_page(connection, owners, account_id, include_done, after, limit, today)
+
+    @staticmethod
+    def _spellings(owner: str | None, read_owners: Callable[[], list[str]]) -> list[str] | None:
+        """Every spelling of `owner` among the follow-ups (None: anyone's)."""
+        return None if owner is None else owners_named(owner, read_owners())
 
     def close(self) -> None:
         self._connections.close()

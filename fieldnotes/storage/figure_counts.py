@@ -2,7 +2,7 @@
 
 Counting every finding of a notebook each time the Insights view opens takes seconds at
 100,000 visits, however the statements are written: the findings themselves must be read.
-So the counts are kept, the way the search index is kept (migration 0014):
+So the counts are kept, the way the search index is kept (migration 0015):
 - triggers note in `figure_dirty` the visits whose counted values changed (a finding
   added, edited or deleted, the visit moved to another account or date); the note 0 says
   the themes changed, which can change what a theme id stands for (`domain.terms`);

@@ -178,6 +178,12 @@ class FindingRecord(Stamped, Base):
         # The follow-ups alone, for the list across visits by owner and due date (migration 0011).
         Index("ix_finding_follow_up", "kind", "owner", "done", "due_on", "visit_id",
               sqlite_where=sql_text("kind = 'follow_up'")),
+        # The follow-ups in the order the app lists them, a page at a time (migration 0014).
+        Index("ix_finding_follow_up_listing", "kind", sql_text("coalesce(done, 0) <> 0"),
+              sql_text("coalesce(due_on, '') = ''"),
+              sql_text("CASE WHEN coalesce(done, 0) <> 0 THEN '' ELSE coalesce(due_on, '') END"),
+              sql_text("CASE WHEN coalesce(done, 0) <> 0 THEN coalesce(due_on, '') ELSE '' END DESC"),
+              sqlite_where=sql_text("kind = 'follow_up'")),
         # The few objections marked as the best answer for their theme (migration 0012).
         Index("ix_finding_best_answer", "kind", "visit_id", sqlite_where=sql_text("best = 1")),
         # What the insights count of each finding, visit by visit, so that no row is read (migration 0013).

@@ -1,9 +1,15 @@
 """View › Follow-ups: the follow-up actions of every visit in one list, ticked done in place.
 
-The list reads through its own plain sqlite3 connections off the GUI thread (at 100,000
-visits the whole team's open actions are tens of thousands of rows). Ticking an action
-done is an edit of its finding run by the operations helper, so the visit editor and the
-visit list refresh from the broadcast change; Ctrl+Z in the view takes a tick back.
+The list reads through its own plain sqlite3 connections off the GUI thread, a page at a
+time: at 100,000 visits the whole team's list is 100,000 actions, and reading and sorting
+them all took seconds. The first page comes with the counts (open, overdue, done), sorted
+by SQLite along the index made for the listing order (`ix_finding_follow_up_listing`);
+the next page is read when the list is scrolled to its end (Qt's `canFetchMore` and
+`fetchMore`), starting after the last row read, so that an action ticked done in place
+(it then sorts elsewhere) makes no row of the next page go missing. A page read for
+filters since changed is dropped. Ticking an action done is an edit of its finding run by
+the operations helper, so the visit editor and the visit list refresh from the broadcast
+change; Ctrl+Z in the view takes a tick back.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldnotes.domain.errors import FieldnotesError
-from fieldnotes.domain.follow_ups import FollowUpRow
+from fieldnotes.domain.follow_ups import FollowUpCounts, FollowUpRow
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.follow_ups import name_key, write_calendar
@@ -52,30 +58,101 @@ DONE_COLOUR = QColor("#8a8a8a")
 ANYONE, MINE = "", "\x00mine"
 #: Edits elsewhere (typing in the editor saves every second) refresh the list this long after the last one.
 REFRESH_DELAY_MS = 700
+#: Actions read at a time: the first page at once, the next whenever the list is scrolled to its end.
+PAGE_SIZE = 200
+#: Reads the actions after a row (as it was read), at most so many: the next page of the list shown.
+PageReader = Callable[[FollowUpRow, int], list[FollowUpRow]]
 
 
 class FollowUpTableModel(QAbstractTableModel):
-    """Follow-up rows with a checkable Done column; ticking asks `tick` to write it first.
+    """Follow-up rows with a checkable Done column, read a page at a time; ticking asks `tick` to write it first.
 
     Args:
         tick: writes a row's new done state; returns False when that failed (the box stays).
+
+    Signals:
+        pageLoaded(): a further page was read and its rows shown.
+        pageFailed(object): reading a page stopped on this exception (the list ends there).
     """
+
+    pageLoaded = Signal()
+    pageFailed = Signal(object)
 
     def __init__(self, tick: Callable[[FollowUpRow, bool], bool], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tick = tick
         self.rows: list[FollowUpRow] = []
+        self._numbers: dict[str, int] = {}  # a finding's row
+        self._read_page: PageReader | None = None
+        self._last_read: FollowUpRow | None = None  # as read: a row ticked since sorts elsewhere
+        self._complete = True
+        self._generation = 0  # a page read for an earlier list is dropped
+        self._fetching = False
+        self._reading: Task | None = None  # kept: a task nobody holds is collected before it reports back
 
-    def set_rows(self, rows: list[FollowUpRow]) -> None:
+    def set_rows(self, rows: list[FollowUpRow], read_page: PageReader | None = None, complete: bool = True) -> None:
+        """Show `rows`, the start of a list; `read_page` reads the rest unless it is `complete`."""
         self.beginResetModel()
-        self.rows = rows
+        self._generation += 1
+        self.rows = list(rows)
+        self._numbers = {row.id: number for number, row in enumerate(self.rows)}
+        self._read_page = read_page
+        self._last_read = self.rows[-1] if self.rows else None
+        self._complete = complete or read_page is None or not self.rows
+        self._fetching = False
         self.endResetModel()
 
+    def stop_reading(self) -> None:
+        """Read no further page of the list shown (the filters changed): one on its way is dropped."""
+        self._generation += 1
+        self._complete = True
+        self._fetching = False
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008  # Qt's signature
+        return not parent.isValid() and not self._complete and not self._fetching
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
+        """Read the next page off the GUI thread; its rows are added when it comes."""
+        if not self.canFetchMore(parent) or self._read_page is None or self._last_read is None:
+            return
+        read_page, after, limit, generation = self._read_page, self._last_read, PAGE_SIZE, self._generation
+        self._fetching = True
+        self._reading = run_in_background(
+            "Reading follow-ups",
+            lambda progress, cancelled: read_page(after, limit),
+            None,
+            lambda rows: self._add_page(generation, limit, rows),
+            lambda error: self._page_failed(generation, error),
+            show_progress=False,
+        )
+
+    def _add_page(self, generation: int, limit: int, rows: list[FollowUpRow]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._complete = len(rows) < limit
+        if rows:
+            self._last_read = rows[-1]
+        # An action ticked done here sorts among the done ones: it is shown where it was ticked.
+        new = [row for row in rows if row.id not in self._numbers]
+        if new:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(new) - 1)
+            for row in new:
+                self._numbers[row.id] = len(self.rows)
+                self.rows.append(row)
+            self.endInsertRows()
+        self.pageLoaded.emit()
+
+    def _page_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._complete = True
+        self.pageFailed.emit(error)
+
     def row_of(self, finding_id: str) -> int | None:
-        for number, row in enumerate(self.rows):
-            if row.id == finding_id:
-                return number
-        return None
+        """The row of an action among those read so far."""
+        return self._numbers.get(finding_id)
 
     def replace(self, number: int, row: FollowUpRow) -> None:
         """Show a row's new state where it is (a ticked action stays put until the next refresh)."""
@@ -192,8 +269,10 @@ class FollowUpsView(QDialog):
         self._services = workspace.services
         self._generation = 0  # a reading started earlier than the last one is dropped
         self._reading: Task | None = None
+        self._counts = FollowUpCounts()
         self.undo_stack = QUndoStack(self)
         self.model = FollowUpTableModel(self._tick, self)
+        self.model.pageFailed.connect(lambda error: self._failed(self._generation, error))
 
         self.owner_filter = QComboBox()
         self.owner_filter.setObjectName("followUpOwner")
@@ -307,29 +386,41 @@ class FollowUpsView(QDialog):
     # --- reading -------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the list again for the filters chosen, off the GUI thread."""
+        """Read the list again for the filters chosen, off the GUI thread: its counts and first page.
+
+        As many rows as were read before are read again, so that the row the user is on
+        stays shown, and where it was.
+        """
         self._freshness.reloaded()
         self._generation += 1
         generation = self._generation
+        self.model.stop_reading()
         follow_ups = self._services.follow_ups
         owner, account_id, include_done = self.owner(), self.account_filter.currentData(), self.show_done.isChecked()
+        limit = max(PAGE_SIZE, len(self.model.rows))
         if not self.model.rows:
             self.count_label.setText("Reading…")
+
+        def read_page(after: FollowUpRow, page_size: int) -> list[FollowUpRow]:
+            return follow_ups.page(owner, account_id, include_done, after, page_size)
+
         # Kept: a task nobody holds is collected before it reports back.
         self._reading = run_in_background(
             "Reading follow-ups",
-            lambda progress, cancelled: follow_ups.rows(owner, account_id, include_done),
+            lambda progress, cancelled: follow_ups.first_page(owner, account_id, include_done, limit),
             None,
-            lambda rows: self._show(generation, rows),
+            lambda result: self._show(generation, result, read_page, limit),
             lambda error: self._failed(generation, error),
             show_progress=False,
         )
 
-    def _show(self, generation: int, rows: list[FollowUpRow]) -> None:
+    def _show(self, generation: int, result: tuple[FollowUpCounts, list[FollowUpRow]], read_page: PageReader,
+              limit: int) -> None:
         if generation != self._generation:
             return
+        self._counts, rows = result
         current = self.model.rows[self.table.currentIndex().row()].id if self.table.currentIndex().isValid() else None
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, read_page, complete=len(rows) < limit)
         number = self.model.row_of(current) if current else None
         if number is None and rows:
             number = 0
@@ -347,14 +438,12 @@ class FollowUpsView(QDialog):
             self._workspace.operations.report_bug(error)
 
     def _update_count(self) -> None:
-        rows = self.model.rows
-        open_count = sum(not row.done for row in rows)
-        overdue = sum(row.overdue for row in rows)
-        parts = [counted(open_count, "open action")]
-        if overdue:
-            parts.append(f"{overdue:,} {OVERDUE_WORD}")
+        counts = self._counts  # of the whole list, not only of the pages read
+        parts = [counted(counts.open, "open action")]
+        if counts.overdue:
+            parts.append(f"{counts.overdue:,} {OVERDUE_WORD}")
         if self.show_done.isChecked():
-            parts.append(f"{len(rows) - open_count:,} done")
+            parts.append(f"{counts.done:,} done")
         self.count_label.setText(", ".join(parts))
 
     def _on_change(self, change: Change) -> None:
@@ -388,7 +477,10 @@ class FollowUpsView(QDialog):
             return False
         number = self.model.row_of(finding_id)
         if number is not None:
-            self.model.replace(number, self.model.rows[number].with_done(done))
+            before = self.model.rows[number]
+            after = before.with_done(done)
+            self.model.replace(number, after)
+            self._counts = self._counts.after_tick(before, after)
             self._update_count()
         return True
 
@@ -407,9 +499,8 @@ class FollowUpsView(QDialog):
             self.visitRequested.emit(self.model.rows[number].visit_id)
 
     def export_calendar(self) -> None:
-        """Write the open actions shown to an iCalendar file the user chooses."""
-        open_rows = [row for row in self.model.rows if not row.done]
-        if not open_rows:
+        """Write the open actions the filters show (every page, read or not) to an iCalendar file the user chooses."""
+        if not self._counts.open:
             self.count_label.setText("No open action shown: nothing to export")
             return
         path = self._frame.choose_file("Export follow-ups to calendar", True, "iCalendar (*.ics)",
@@ -418,10 +509,15 @@ class FollowUpsView(QDialog):
             return
         if not path.suffix:
             path = path.with_suffix(".ics")
-        written = self._workspace.operations.run(lambda: write_calendar(open_rows, path),
-                                                 title="Export to calendar", parent=self)
-        if written is not None:
-            self.count_label.setText(f"Wrote {counted(written, 'to-do')} to {path.name}")
+        follow_ups = self._services.follow_ups
+        owner, account_id = self.owner(), self.account_filter.currentData()
+
+        def export(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
+            return write_calendar(follow_ups.rows(owner, account_id, include_done=False), path)
+
+        self._workspace.operations.run_in_background(
+            "Export to calendar", export,
+            lambda written: self.count_label.setText(f"Wrote {counted(written, 'to-do')} to {path.name}"))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:

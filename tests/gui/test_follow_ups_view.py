@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 from PySide6.QtCore import Qt
 
 from fieldnotes.services.session import Services
+from fieldnotes.ui import follow_ups_view
 from fieldnotes.ui.follow_ups_view import DONE_COLUMN, MINE, FollowUpsView
 from fieldnotes.ui.main_window import MainWindow
 from tests.gui.conftest import press
@@ -121,7 +123,91 @@ def test_export_to_calendar_writes_the_open_actions_shown(qtbot, open_window, tm
     target = tmp_path / "actions.ics"
     monkeypatch.setattr(window, "choose_file", lambda *args, **kwargs: target)
     view.export_button.click()
+    qtbot.waitUntil(lambda: "Wrote" in view.count_label.text(), timeout=5000)  # written off the GUI thread
     todos = Calendar.from_ical(target.read_bytes()).walk("VTODO")
     assert sorted(str(todo["UID"]).split("@")[0] for todo in todos) == sorted([ids["mine"], ids["also_mine"],
                                                                                 ids["bruno"]])
     assert "Wrote 3 to-dos" in view.count_label.text()
+
+
+def _many_actions(services: Services, count: int) -> None:
+    """`count` actions over four visits, every third one done; some share a due date, some have none."""
+    notebook = services.notebook
+    account, _ = notebook.create_account("Laboratoires Alvéole")
+    visits = [notebook.create_visit(account.id, title=f"Visit {number}", visited_on=f"2026-03-0{number + 1}T10:00")[0]
+              for number in range(4)]
+    for number in range(count):
+        attributes: dict[str, object] = {"owner": "Bruno", "done": number % 3 == 0}
+        if number % 7:
+            attributes["due_on"] = f"2026-04-{number % 11 + 1:02d}"
+        notebook.add_finding(visits[number % 4].id, "follow_up", f"Action {number}", attributes)
+
+
+def _scroll_to_the_end(qtbot, view: FollowUpsView, total: int) -> None:
+    """Scroll down as a user does until every row is listed (each time the list ends, a page is read)."""
+    for _ in range(total):
+        if view.model.rowCount() >= total:
+            return
+        rows = view.model.rowCount()
+        view.table.scrollToBottom()
+        view.table.setCurrentIndex(view.model.index(rows - 1, 2))
+        press(view.table, Qt.Key.Key_End)
+        qtbot.waitUntil(lambda rows=rows: view.model.rowCount() > rows, timeout=5000)
+    assert view.model.rowCount() == total
+
+
+@pytest.mark.parametrize("show_done", [False, True])
+def test_a_long_list_shows_its_first_page_and_the_next_ones_as_it_is_scrolled_in_listing_order(
+        qtbot, qtmodeltester, open_window, monkeypatch, show_done: bool) -> None:
+    monkeypatch.setattr(follow_ups_view, "PAGE_SIZE", 5)
+    window = open_window()
+    services = window.workspace.services
+    _many_actions(services, 60)
+    view = _open_view(qtbot, window)
+    if show_done:
+        _reloaded(qtbot, view, lambda: view.show_done.setChecked(True))
+    expected = [row.id for row in services.follow_ups.rows(include_done=show_done)]
+    assert len(expected) == (60 if show_done else 40)
+    # The counts are the whole list's, though only the first pages are read.
+    assert view.count_label.text().startswith("40 open actions")
+    assert view.model.rowCount() < len(expected)
+    _scroll_to_the_end(qtbot, view, len(expected))
+    assert [row.id for row in view.model.rows] == expected
+    if view.model.canFetchMore():  # the last page was full: one more read finds the end
+        with qtbot.waitSignal(view.model.pageLoaded, timeout=5000):
+            view.model.fetchMore()
+    assert view.model.rowCount() == len(expected)
+    assert not view.model.canFetchMore()
+    qtmodeltester.check(view.model)
+
+
+@pytest.mark.parametrize("show_done", [False, True])
+def test_ticking_done_on_a_later_page_keeps_every_row_after_it_once(
+        qtbot, open_window, monkeypatch, show_done: bool) -> None:
+    monkeypatch.setattr(follow_ups_view, "PAGE_SIZE", 5)
+    window = open_window()
+    services = window.workspace.services
+    _many_actions(services, 60)
+    view = _open_view(qtbot, window)
+    if show_done:
+        _reloaded(qtbot, view, lambda: view.show_done.setChecked(True))
+    expected = [row.id for row in services.follow_ups.rows(include_done=show_done)]
+    _scroll_to_the_end(qtbot, view, 12)  # the third page is read
+    view.table.setCurrentIndex(view.model.index(7, 2))  # on the second page, open
+    ticked = view.model.rows[7]
+    assert not ticked.done
+    press(view.table, Qt.Key.Key_Space)
+    done = {finding.id: finding.get("done") for finding in services.notebook.visit(ticked.visit_id).findings}
+    assert done[ticked.id] is True
+    assert view.model.rows[7].done and view.model.rows[7].id == ticked.id  # it stays where it was ticked
+    assert view.count_label.text().startswith("39 open actions")
+
+    # The pages after it hold every row that followed it, once, though it now sorts among the done.
+    _scroll_to_the_end(qtbot, view, len(expected))
+    assert [row.id for row in view.model.rows] == expected
+
+    view.undo_action.trigger()
+    assert not view.model.rows[7].done
+    assert view.count_label.text().startswith("40 open actions")
+    done = {finding.id: finding.get("done") for finding in services.notebook.visit(ticked.visit_id).findings}
+    assert done[ticked.id] is False

@@ -166,3 +166,55 @@ def test_the_command_reads_without_loading_sqlalchemy(notebook) -> None:
     result = subprocess.run([sys.executable, "-c", code, str(database)], capture_output=True, text=True, cwd=REPO,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_apps_list_read_a_page_at_a_time_is_the_whole_list_in_listing_order(
+        services: Services, database_path: Path) -> None:
+    """Pages of two, each after the last row of the one before, make exactly the list `follow_ups` sorts
+    in Python, whatever the ties (same due date, same visit date), undated actions (empty or missing
+    date) and done flags never set; the counts are those of that list."""
+    import sqlite3
+
+    from fieldnotes.storage import follow_up_reads
+
+    notes = services.notebook
+    account, _ = notes.create_account("Brasserie Saint-Éloi")
+    visits = [notes.create_visit(account.id, title=f"Visit {number}", visited_on=visited_on)[0].id
+              for number, visited_on in enumerate(["2026-01-10T09:00", "2026-01-10T09:00", "2026-02-01T14:00"])]
+    other, _ = notes.create_visit(title="No account", visited_on="2025-12-01T08:00")
+    dates = ["2020-02-01", "2099-01-01", None, "2020-02-01", "", "2099-01-01"]
+    for number in range(30):
+        attributes: dict[str, object] = {"owner": "Bruno Costa" if number % 2 else "Inès Dubois",
+                                         "done": number % 3 == 0}
+        if dates[number % 6] is not None:
+            attributes["due_on"] = dates[number % 6]
+        notes.add_finding([*visits, other.id][number % 4], "follow_up", f"Action {number}", attributes)
+    services.close()
+    with sqlite3.connect(database_path) as connection:  # as an older version or an import may leave them
+        connection.execute("UPDATE finding SET done = NULL WHERE text IN ('Action 1', 'Action 2')")
+        connection.execute("UPDATE finding SET due_on = '' WHERE text = 'Action 8'")
+    connection.close()
+
+    today = dt.date(2030, 1, 1)
+    connection = sqlite3.connect(database_path)
+    try:
+        for owners, account_id in ((None, None), (["Bruno Costa"], None), (None, account.id),
+                                   (["Inès Dubois"], account.id), ([], None)):
+            for include_done in (True, False):
+                whole = follow_up_reads.follow_ups(connection, owners, account_id, include_done=include_done,
+                                                   today=today)
+                paged: list = []
+                while True:
+                    page = follow_up_reads.follow_up_page(connection, owners, account_id, include_done,
+                                                          paged[-1] if paged else None, 2, today)
+                    paged += page
+                    if len(page) < 2:
+                        break
+                assert paged == whole, (owners, account_id, include_done)
+            counts = follow_up_reads.follow_up_counts(connection, owners, account_id, today)
+            every = follow_up_reads.follow_ups(connection, owners, account_id, today=today)
+            assert (counts.open, counts.overdue, counts.done) == (
+                sum(not row.done for row in every), sum(row.overdue for row in every), sum(row.done for row in every))
+        assert len(follow_up_reads.follow_ups(connection, today=today)) == 30
+    finally:
+        connection.close()
