@@ -72,12 +72,15 @@ def main(database: Path | None = None, author: str | None = None, argv: list[str
         from fieldnotes.storage.identity import SCHEMA_HEAD, inspect_database_file
 
         try:
-            up_to_date = inspect_database_file(path) == SCHEMA_HEAD
+            revision = inspect_database_file(path)
         except FieldnotesError:
-            up_to_date = False  # open_notebook explains what is wrong
-        if up_to_date:
+            revision = ""  # open_notebook explains what is wrong
+        if revision == SCHEMA_HEAD:
             window.show_list(Search(path))
             _trace("list-filled")
+        elif revision:
+            # Backing up, upgrading and counting a large notebook takes a while, once.
+            window.show_status("Upgrading this notebook for this version of fieldnotes (a backup is kept first)…")
         # A zero-time timer lets the list paint before the storage layer loads.
         QTimer.singleShot(0, open_notebook)
 

@@ -10,7 +10,13 @@ A theme of `None` stands for findings without a theme.
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+#: The answers an objection figure keeps (the most heard); `answer_count` says how many there were.
+ANSWERS_KEPT = 20
 
 
 @dataclass(frozen=True)
@@ -127,3 +133,41 @@ class Insights:
     competitors: tuple[CompetitorFigure, ...] = ()
     offerings: tuple[OfferingFigure, ...] = ()
     follow_ups: FollowUpFigure = field(default_factory=lambda: FollowUpFigure(0, 0, 0))
+
+
+def answer_key(answer: str) -> str:
+    """What tells two answers apart: case and spacing do not."""
+    return " ".join(answer.casefold().split())
+
+
+def answer_spelling(answer: str) -> str:
+    """An answer as it is shown: as typed, its spacing made even."""
+    return " ".join(answer.split())
+
+
+def most_heard_answers(heard: Mapping[str, Mapping[str, int]], kept: int = ANSWERS_KEPT) -> tuple[str, ...]:
+    """The most heard answers, each once, most heard first (ties by key), in the spelling
+    heard most often (ties: the first in sorted order).
+
+    Args:
+        heard: for each answer's key (`answer_key`), how often each spelling of it was heard.
+        kept: how many answers to keep.
+    """
+    totals = ((key, sum(spellings.values())) for key, spellings in heard.items())
+    chosen = heapq.nsmallest(kept, totals, key=lambda item: (-item[1], item[0]))
+    return tuple(max(sorted(heard[key]), key=heard[key].__getitem__) for key, _ in chosen)
+
+
+def fold_answers(answers: Iterable[str]) -> tuple[tuple[str, ...], int]:
+    """Answers as they were heard, one a finding: the most heard (`most_heard_answers`) and
+    how many distinct answers there were."""
+    answers = list(answers)
+    keys = [answer_key(answer) for answer in answers]
+    counts = Counter(keys)
+    # Only the answers kept need their spellings: a second pass over those alone.
+    kept = heapq.nsmallest(ANSWERS_KEPT, counts.items(), key=lambda item: (-item[1], item[0]))
+    heard: dict[str, Counter] = {key: Counter() for key, _ in kept}
+    for key, answer in zip(keys, answers, strict=True):
+        if key in heard:
+            heard[key][answer_spelling(answer)] += 1
+    return most_heard_answers(heard), len(counts)

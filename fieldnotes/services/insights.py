@@ -25,10 +25,10 @@ Choices a reader of the figures should know:
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 from fieldnotes.domain.errors import OperationCancelled
 from fieldnotes.domain.follow_ups import is_overdue
@@ -46,15 +46,13 @@ from fieldnotes.domain.insights import (
 )
 from fieldnotes.domain.model import BuyingRole, InformationChannel
 from fieldnotes.domain.terms import TermIndex, TermList, normalized_name
-from fieldnotes.storage import insight_reads, term_reads
-from fieldnotes.storage.insight_reads import ScopeSql
+from fieldnotes.storage import figure_counts, insight_reads, term_reads
+from fieldnotes.storage.insight_reads import CompetitorGroup, OfferingGroup, ScopeSql, SourceGroup, ThemedGroup
 from fieldnotes.storage.search_index import ReadConnections
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-#: The answers an objection figure keeps (the most heard); `answer_count` says how many there were.
-ANSWERS_KEPT = 20
 UNNAMED_COMPETITOR = "Unnamed competitor"
 _THREATS = {3: "high", 2: "medium", 1: "low", 0: ""}
 _STEPS = 8
@@ -87,22 +85,80 @@ def _theme_aliases(index: TermIndex) -> dict[str, str]:
             if term.list is TermList.THEME and (target := index.canonical(term.id)) is not None}
 
 
-def _by_month(months: Iterable[str]) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted(Counter(months).items()))
+class _Counts(Protocol):
+    """Where the figures' groups come from: the findings of a scope, or the counts kept."""
+
+    def visit_totals(self) -> tuple[int, int, str, str]: ...
+    def themed(self, kind: str, with_answers: bool = False) -> list[ThemedGroup]: ...
+    def sources(self) -> list[SourceGroup]: ...
+    def competitors(self) -> list[CompetitorGroup]: ...
+    def competitor_visits(self, names: list[str]) -> int: ...
+    def offerings(self) -> list[OfferingGroup]: ...
+    def follow_up_states(self) -> list[tuple[bool, str | None, int]]: ...
 
 
-def _answers(answers: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
-    """Each answer once (case and spacing aside), the most heard first, and how many distinct ones there were."""
-    keys = [" ".join(answer.casefold().split()) for answer in answers]
-    counts = Counter(keys)
-    # Only the answers kept need their spellings: a second pass over those alone.
-    kept = heapq.nsmallest(ANSWERS_KEPT, counts.items(), key=lambda item: (-item[1], item[0]))
-    spellings: dict[str, Counter] = {key: Counter() for key, _ in kept}
-    for key, answer in zip(keys, answers, strict=True):
-        if key in spellings:
-            spellings[key][_spelling(answer)] += 1
-    shown = [max(sorted(spellings[key]), key=spellings[key].__getitem__) for key, _ in kept]
-    return tuple(shown), len(counts)
+class _ScopeCounts:
+    """The groups counted from the findings of the visits a scope selects (any scope)."""
+
+    def __init__(self, connection: insight_reads.Connection, scope: InsightScope, aliases: dict[str, str],
+                 with_finding_ids: bool) -> None:
+        self._connection = connection
+        self._where = ScopeSql.of(scope)
+        self._whole_notebook = scope == InsightScope()
+        self._aliases = aliases
+        self._with_ids = with_finding_ids
+
+    def visit_totals(self) -> tuple[int, int, str, str]:
+        return insight_reads.visit_totals(self._connection, self._where)
+
+    def themed(self, kind: str, with_answers: bool = False) -> list[ThemedGroup]:
+        return insight_reads.themed_groups(self._connection, self._where, kind, self._aliases,
+                                           detail="value_kind" if kind == "value_perceived" else None,
+                                           with_answers=with_answers, with_finding_ids=self._with_ids)
+
+    def sources(self) -> list[SourceGroup]:
+        return insight_reads.source_groups(self._connection, self._where, self._with_ids)
+
+    def competitors(self) -> list[CompetitorGroup]:
+        return insight_reads.competitor_groups(self._connection, self._where, self._with_ids)
+
+    def competitor_visits(self, names: list[str]) -> int:
+        return insight_reads.competitor_visits(self._connection, self._where, names)
+
+    def offerings(self) -> list[OfferingGroup]:
+        return insight_reads.offering_groups(self._connection, self._where, self._with_ids)
+
+    def follow_up_states(self) -> list[tuple[bool, str | None, int]]:
+        return insight_reads.follow_up_states(self._connection, self._where, self._whole_notebook)
+
+
+class _KeptCounts:
+    """The groups of the whole notebook, read from the counts kept as it changes (`storage.figure_counts`)."""
+
+    def __init__(self, connection: insight_reads.Connection) -> None:
+        self._connection = connection
+        self._figure_of_kind = {"need": "need", "objection": "objection", "value_perceived": "value"}
+
+    def visit_totals(self) -> tuple[int, int, str, str]:
+        return figure_counts.visit_totals(self._connection)
+
+    def themed(self, kind: str, with_answers: bool = False) -> list[ThemedGroup]:
+        return figure_counts.themed_groups(self._connection, self._figure_of_kind[kind], with_answers)
+
+    def sources(self) -> list[SourceGroup]:
+        return figure_counts.source_groups(self._connection)
+
+    def competitors(self) -> list[CompetitorGroup]:
+        return figure_counts.competitor_groups(self._connection)
+
+    def competitor_visits(self, names: list[str]) -> int:
+        return figure_counts.competitor_visits(self._connection, names)
+
+    def offerings(self) -> list[OfferingGroup]:
+        return figure_counts.offering_groups(self._connection)
+
+    def follow_up_states(self) -> list[tuple[bool, str | None, int]]:
+        return figure_counts.follow_up_states(self._connection)
 
 
 def compute_insights(connection: insight_reads.Connection, scope: InsightScope, today: dt.date | None = None,
@@ -136,56 +192,57 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
     advance()
     terms = term_reads.read_terms(connection)
     index = TermIndex(terms)
-    aliases = _theme_aliases(index)
 
     def theme_name(theme_id: str | None) -> str | None:
         return index.terms[theme_id].name if theme_id is not None and theme_id in index.terms else None
 
-    where = ScopeSql.of(scope)
-    visits, accounts, first_visit, _last_visit = insight_reads.visit_totals(connection, where)
+    # The whole notebook's counts are kept as it changes; they are read when nothing waits
+    # to be recounted and no figure needs the findings behind it.
+    counts: _Counts
+    if scope == InsightScope() and not with_finding_ids and figure_counts.is_current(connection):
+        counts = _KeptCounts(connection)
+    else:
+        counts = _ScopeCounts(connection, scope, _theme_aliases(index), with_finding_ids)
+    visits, accounts, first_visit, _last_visit = counts.visit_totals()
 
     advance()
     needs = [
         NeedFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts, group.finding_ids,
-                   theme_id=group.theme_id, max_severity=group.max_severity, by_month=_by_month(group.months))
-        for group in insight_reads.themed_groups(connection, where, "need", aliases,
-                                                 with_finding_ids=with_finding_ids)
+                   theme_id=group.theme_id, max_severity=group.max_severity, by_month=group.by_month)
+        for group in counts.themed("need")
     ]
     needs.sort(key=lambda f: (-f.visits, -f.findings, -f.max_severity, f.theme is None, normalized_name(f.theme or "")))
 
     advance()
-    objections = []
-    for group in insight_reads.themed_groups(connection, where, "objection", aliases, with_answers=True,
-                                             with_finding_ids=with_finding_ids):
-        answers, answer_count = _answers(group.answers)
-        objections.append(ObjectionFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts,
-                                          group.finding_ids, theme_id=group.theme_id, answers=answers,
-                                          answer_count=answer_count))
+    objections = [
+        ObjectionFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts, group.finding_ids,
+                        theme_id=group.theme_id, answers=group.answers, answer_count=group.answer_count)
+        for group in counts.themed("objection", with_answers=True)
+    ]
     objections.sort(key=lambda f: (-f.findings, -f.visits, f.theme is None, normalized_name(f.theme or "")))
 
     advance()
     values = [
         ValueFigure(theme_name(group.theme_id), group.findings, group.visits, group.accounts, group.finding_ids,
                     theme_id=group.theme_id, value_kind=str(group.detail or ""))
-        for group in insight_reads.themed_groups(connection, where, "value_perceived", aliases, detail="value_kind",
-                                                 with_finding_ids=with_finding_ids)
+        for group in counts.themed("value_perceived")
     ]
     values.sort(key=lambda f: (-f.findings, f.value_kind, f.theme is None, normalized_name(f.theme or "")))
 
     advance()
-    sources = _sources(insight_reads.source_groups(connection, where, with_finding_ids))
+    sources = _sources(counts.sources())
 
     advance()
     period_start = scope.date_from if scope.visit_ids is None else first_visit[:10] or None
     if period_start and not insight_reads.has_visits_before(connection, period_start):
         period_start = None  # the period starts with the notebook: nothing was seen before it
-    competitors = _competitors(connection, where, index, period_start, with_finding_ids)
+    competitors = _competitors(connection, counts, index, period_start)
 
     advance()
-    offerings = _offerings(connection, where, index, with_finding_ids)
+    offerings = _offerings(connection, counts, index)
 
     advance()
-    states = insight_reads.follow_up_states(connection, where, whole_notebook=scope == InsightScope())
+    states = counts.follow_up_states()
     today = today or dt.date.today()
     done = sum(count for is_done, _, count in states if is_done)
     open_count = sum(count for is_done, _, count in states if not is_done)
@@ -199,7 +256,7 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
     )
 
 
-def _sources(groups: list[insight_reads.SourceGroup]) -> tuple[SourceFigure, ...]:
+def _sources(groups: list[SourceGroup]) -> tuple[SourceFigure, ...]:
     used_in: dict[str, list[int]] = {}
     role_use: dict[str, dict[str, list[int]]] = {}
     ids: dict[str, set[str]] = {}
@@ -227,11 +284,11 @@ def _sources(groups: list[insight_reads.SourceGroup]) -> tuple[SourceFigure, ...
     return tuple(figures)
 
 
-def _competitors(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex,
-                 period_start: str | None, with_finding_ids: bool) -> tuple[CompetitorFigure, ...]:
+def _competitors(connection: insight_reads.Connection, counts: _Counts, index: TermIndex,
+                 period_start: str | None) -> tuple[CompetitorFigure, ...]:
     names = _Names(index, TermList.COMPETITOR)
-    folded: dict[str, list[insight_reads.CompetitorGroup]] = {}
-    for group in insight_reads.competitor_groups(connection, where, with_finding_ids):
+    folded: dict[str, list[CompetitorGroup]] = {}
+    for group in counts.competitors():
         key = names.key(group.name) if group.name.strip() else "unnamed"
         folded.setdefault(key, []).append(group)
     first_seen = (insight_reads.competitors_first_seen(connection, [g.name for gs in folded.values() for g in gs])
@@ -240,8 +297,7 @@ def _competitors(connection: insight_reads.Connection, where: ScopeSql, index: T
     for key, groups in folded.items():
         spellings = Counter({group.name: group.moves for group in groups})
         name = UNNAMED_COMPETITOR if key == "unnamed" else names.shown(key, spellings)
-        visits = groups[0].visits if len(groups) == 1 else insight_reads.competitor_visits(
-            connection, where, [group.name for group in groups])
+        visits = groups[0].visits if len(groups) == 1 else counts.competitor_visits([group.name for group in groups])
         first = min((first_seen[g.name] for g in groups if first_seen.get(g.name)), default="")
         figures.append(CompetitorFigure(
             name=name,
@@ -250,21 +306,28 @@ def _competitors(connection: insight_reads.Connection, where: ScopeSql, index: T
             last_seen=max(group.last_seen for group in groups)[:10],
             highest_threat=_THREATS[max(group.threat_rank for group in groups)],
             new_this_period=bool(period_start and first and first[:10] >= period_start),
-            by_month=_by_month(month for group in groups for month in group.months),
+            by_month=_months_added(group.by_month for group in groups),
             finding_ids=tuple(finding for group in groups for finding in group.finding_ids),
         ))
     figures.sort(key=lambda f: (-f.moves, -f.visits, normalized_name(f.name)))
     return tuple(figures)
 
 
-def _offerings(connection: insight_reads.Connection, where: ScopeSql, index: TermIndex,
-               with_finding_ids: bool) -> tuple[OfferingFigure, ...]:
+def _months_added(counts: Iterable[tuple[tuple[str, int], ...]]) -> tuple[tuple[str, int], ...]:
+    total: Counter = Counter()
+    for by_month in counts:
+        for month, findings in by_month:
+            total[month] += findings
+    return tuple(sorted(total.items()))
+
+
+def _offerings(connection: insight_reads.Connection, counts: _Counts, index: TermIndex) -> tuple[OfferingFigure, ...]:
     names = _Names(index, TermList.OFFERING)
     spellings: dict[str, Counter] = {}
     aware: dict[str, set[str]] = {}
     heard: dict[str, set[str]] = {}
     ids: dict[str, list[str]] = {}
-    for group in insight_reads.offering_groups(connection, where, with_finding_ids):
+    for group in counts.offerings():
         key = names.key(group.offering)
         spellings.setdefault(key, Counter())[group.offering] += group.findings
         ids.setdefault(key, []).extend(group.finding_ids)

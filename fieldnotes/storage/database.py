@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldnotes.domain.errors import DatabaseFileError, DatabaseReadOnly
-from fieldnotes.storage import search_index
+from fieldnotes.storage import figure_counts, search_index
 from fieldnotes.storage.identity import SQLITE_HEADER, inspect_database_file  # noqa: F401 - part of this API
 from fieldnotes.storage.schema import SCHEMA_HEAD, MetaEntry
 from fieldnotes.storage.sqlite_errors import known_failure
@@ -234,6 +234,13 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
         dbapi_connection.execute(pragma)
 
 
+def _refresh_derived(session: Session) -> None:
+    """Bring what is derived from the records (the search index, the insights' counts) up to
+    date with the edits of the transaction about to commit."""
+    search_index.refresh(session)
+    figure_counts.refresh(search_index.driver_connection(session))
+
+
 def _begin(connection: Connection) -> None:
     if connection.get_execution_options().get("fieldnotes_write"):
         # Take the write lock at the start: a deferred transaction that reads, then writes,
@@ -269,7 +276,7 @@ class Database:
         )
         # Derived data is brought up to date inside the transaction that changed its source
         # (looked up at each commit, so that a test can make that step fail).
-        event.listen(self._write_sessions, "before_commit", lambda session: search_index.refresh(session))
+        event.listen(self._write_sessions, "before_commit", _refresh_derived)
         #: The site id this file had when it was found to be a copy of another notebook
         #: file at opening (see `_ensure_site_id`), else None.
         self.copied_from: str | None = None
@@ -411,7 +418,13 @@ def open_database(path: Path) -> Database:
                 raise failure from error
             raise
     try:
-        return Database(path, engine)
+        database = Database(path, engine)
+        if revision != SCHEMA_HEAD:
+            # What an upgrade left to be derived (counts it added) is derived now, once,
+            # rather than by the first edit.
+            with database.writing():
+                pass
+        return database
     except BaseException:
         engine.dispose()
         raise

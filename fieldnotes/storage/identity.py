@@ -27,7 +27,7 @@ APPLICATION_ID = 0x464E6F74
 #: equal to the revisions in `migrations/versions`.
 KNOWN_REVISIONS: tuple[str, ...] = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012",
-    "0013", "0014",
+    "0013", "0014", "0015",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
@@ -50,6 +50,7 @@ EXPECTED_SCHEMA: dict[str, tuple[int, str]] = {
     "0012": (46, "b4a1fe2b440ba0157d3c39bf555ca3dc"),
     "0013": (47, "2ee0958c1c36665ec4fa596d104d0218"),
     "0014": (48, "4ad4e50945977f4cd002c48bb37d26c4"),
+    "0015": (54, "c69c903ac5512f575b36ef329e66d2ed"),
 }
 
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from fieldnotes.domain.insights import InsightScope
+from fieldnotes.domain.insights import InsightScope, fold_answers
 
 #: The connection the counting takes, named for the services (which import no database library).
 Connection = sqlite3.Connection
@@ -90,9 +91,13 @@ class ThemedGroup(NamedTuple):
     visits: int
     accounts: int
     max_severity: int
-    months: tuple[str, ...]
+    #: (month, findings) pairs, months in order.
+    by_month: tuple[tuple[str, int], ...]
     finding_ids: tuple[str, ...]
+    #: The most heard answers (`domain.insights.fold_answers`), when asked for.
     answers: tuple[str, ...]
+    #: How many distinct answers were heard.
+    answer_count: int = 0
 
 
 class CompetitorGroup(NamedTuple):
@@ -103,7 +108,8 @@ class CompetitorGroup(NamedTuple):
     visits: int
     last_seen: str
     threat_rank: int
-    months: tuple[str, ...]
+    #: (month, moves) pairs, months in order.
+    by_month: tuple[tuple[str, int], ...]
     finding_ids: tuple[str, ...]
 
 
@@ -133,6 +139,11 @@ class OfferingGroup(NamedTuple):
 
 def _split(joined: str | None) -> tuple[str, ...]:
     return tuple(joined.split(SEPARATOR)) if joined else ()
+
+
+def _by_month(joined: str | None) -> tuple[tuple[str, int], ...]:
+    """Months joined into one string, one a finding, counted."""
+    return tuple(sorted(Counter(_split(joined)).items()))
 
 
 def _theme_parameter(aliases: Mapping[str, str]) -> str:
@@ -204,11 +215,12 @@ def themed_groups(connection: sqlite3.Connection, scope: ScopeSql, kind: str, al
         finding="f.id" if with_finding_ids else "NULL",
     )
     rows = connection.execute(statement, {**scope.parameters, "themes": _theme_parameter(aliases)})
-    return [
-        ThemedGroup(theme, detail_value, int(findings), int(visits), int(accounts), int(severity or 0),
-                    _split(months), _split(ids), _split(answers))
-        for theme, detail_value, findings, visits, accounts, severity, months, ids, answers in rows
-    ]
+    groups = []
+    for theme, detail_value, findings, visits, accounts, severity, months, ids, answers in rows:
+        kept, answer_count = fold_answers(_split(answers)) if with_answers else ((), 0)
+        groups.append(ThemedGroup(theme, detail_value, int(findings), int(visits), int(accounts), int(severity or 0),
+                                  _by_month(months), _split(ids), kept, answer_count))
+    return groups
 
 
 def themed_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, kind: str, aliases: Mapping[str, str],
@@ -283,7 +295,7 @@ def competitor_groups(connection: sqlite3.Connection, scope: ScopeSql,
         f"FROM {scope.findings('competitor_move')} WHERE {scope.condition} GROUP BY coalesce(f.competitor, '')",
         scope.parameters,
     )
-    return [CompetitorGroup(name, int(moves), int(visits), last or "", int(rank or 0), _split(months), _split(ids))
+    return [CompetitorGroup(name, int(moves), int(visits), last or "", int(rank or 0), _by_month(months), _split(ids))
             for name, moves, visits, last, rank, months, ids in rows]
 
 
