@@ -32,9 +32,11 @@ def _kept_and_counted(services) -> tuple[Insights, Insights]:
 
 
 def assert_counts_kept(services) -> Insights:
-    """The whole notebook's figures read from the kept counts equal those counted from its findings."""
+    """The whole notebook's figures and theme counts read from the kept counts equal those
+    counted from its findings."""
     kept, counted = _kept_and_counted(services)
     assert kept == counted
+    assert services.terms.theme_counts() == services.terms.theme_counts(visit_ids=_visit_ids(services))
     return kept
 
 
