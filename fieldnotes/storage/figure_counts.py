@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fieldnotes.domain.insights import ANSWERS_KEPT, answer_key, answer_spelling, most_heard_answers
+from fieldnotes.domain.model import FINDING_KINDS
 from fieldnotes.domain.terms import TermIndex, TermList
 from fieldnotes.storage.insight_reads import SEPARATOR, CompetitorGroup, OfferingGroup, SourceGroup, ThemedGroup
 from fieldnotes.storage.term_reads import read_terms
@@ -44,12 +45,13 @@ class KeptFigure:
 
     The expressions are SQL over a counted finding's columns (`_COUNTED_FINDINGS`): its
     kind, `theme` (one row for each theme it stands for, "" for none the notebook knows,
-    for the kinds counted by theme), severity, value_kind, channel, usage, competitor,
-    threat, offering, aware, answer, done, due_on.
+    for the kinds some figure counts by theme), severity, value_kind, channel, usage,
+    competitor, threat, offering, aware, answer, done, due_on. A finding counts once in a
+    group, however many of its rows fall in it.
 
     Attributes:
         name: the figure's name in the tables.
-        kind: the finding kind it counts ("" for the visits themselves).
+        kinds: the finding kinds it counts (none: the visits themselves).
         key: what it groups by first (a theme, a competitor, a channel).
         detail: what it groups by next ("" for nothing).
         rank: what it keeps the highest of (severity, threat), or "0".
@@ -59,7 +61,7 @@ class KeptFigure:
     """
 
     name: str
-    kind: str
+    kinds: tuple[str, ...]
     key: str = "''"
     detail: str = "''"
     rank: str = "0"
@@ -70,23 +72,28 @@ class KeptFigure:
 
 _ANSWERED = "trim(coalesce(answer, '')) != ''"  # as the counting from the findings reads answers
 FIGURES: tuple[KeptFigure, ...] = (
-    KeptFigure("visit", "", by_month=True, by_account=True),
-    KeptFigure("need", "need", key="theme", rank="coalesce(severity, 0)", by_month=True, by_account=True),
-    KeptFigure("objection", "objection", key="theme", by_account=True),
-    KeptFigure("answer", "objection", key="theme", detail="fieldnotes_answer_key(answer)", condition=_ANSWERED),
-    KeptFigure("answer_spelling", "objection", key="theme",
+    KeptFigure("visit", (), by_month=True, by_account=True),
+    KeptFigure("need", ("need",), key="theme", rank="coalesce(severity, 0)", by_month=True, by_account=True),
+    KeptFigure("objection", ("objection",), key="theme", by_account=True),
+    KeptFigure("answer", ("objection",), key="theme", detail="fieldnotes_answer_key(answer)", condition=_ANSWERED),
+    KeptFigure("answer_spelling", ("objection",), key="theme",
                detail="fieldnotes_answer_key(answer) || char(31) || fieldnotes_answer_spelling(answer)",
                condition=_ANSWERED),
-    KeptFigure("value", "value_perceived", key="theme", detail="coalesce(value_kind, '')", by_account=True),
-    KeptFigure("source", "information_source", key="coalesce(channel, 'other')", detail="coalesce(usage, 'today')"),
-    KeptFigure("competitor", "competitor_move", key="coalesce(competitor, '')",
+    KeptFigure("value", ("value_perceived",), key="theme", detail="coalesce(value_kind, '')", by_account=True),
+    KeptFigure("source", ("information_source",), key="coalesce(channel, 'other')",
+               detail="coalesce(usage, 'today')"),
+    KeptFigure("competitor", ("competitor_move",), key="coalesce(competitor, '')",
                rank="CASE threat WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END", by_month=True),
-    KeptFigure("awareness", "awareness", key="offering", detail="CASE WHEN aware THEN '1' ELSE '0' END",
+    KeptFigure("awareness", ("awareness",), key="offering", detail="CASE WHEN aware THEN '1' ELSE '0' END",
                condition="trim(coalesce(offering, '')) != ''", by_account=True),
-    KeptFigure("follow_up", "follow_up", key="coalesce(due_on, '')", detail="CASE WHEN done THEN '1' ELSE '0' END"),
+    KeptFigure("follow_up", ("follow_up",), key="coalesce(due_on, '')", detail="CASE WHEN done THEN '1' ELSE '0' END"),
+    # How much each theme is used, by findings of every kind tagged with themes (the Themes
+    # window and `fieldnotes themes`).
+    KeptFigure("theme", tuple(kind.key for kind in FINDING_KINDS if kind.themed), key="theme",
+               condition="theme != ''", by_account=True),
 )
 #: The kinds whose figures count by theme: their findings are counted once for each theme.
-_THEMED_KINDS = sorted({figure.kind for figure in FIGURES if figure.key == "theme"})
+_THEMED_KINDS = sorted({kind for figure in FIGURES if figure.key == "theme" for kind in figure.kinds})
 
 
 # --- keeping the counts ------------------------------------------------------------------
@@ -166,20 +173,20 @@ def _recount_statement() -> str:
     """What each noted visit counts for now, a row per figure, key and detail."""
     parts = []
     for figure in FIGURES:
-        if not figure.kind:
-            parts.append(f"SELECT pk, '{figure.name}' AS figure, '' AS key, '' AS detail, {figure.rank} AS rank "
-                         "FROM noted")
+        if not figure.kinds:
+            parts.append(f"SELECT pk, '{figure.name}' AS figure, '' AS key, '' AS detail, {figure.rank} AS rank, "
+                         "pk AS finding FROM noted")
         else:
+            kinds = ", ".join(f"'{kind}'" for kind in figure.kinds)
             parts.append(
                 f"SELECT pk, '{figure.name}' AS figure, {figure.key} AS key, {figure.detail} AS detail, "
-                f"{figure.rank} AS rank FROM counted "
-                f"WHERE kind = '{figure.kind}' AND {figure.condition}"
+                f"{figure.rank} AS rank, finding FROM counted WHERE kind IN ({kinds}) AND {figure.condition}"
             )
     union = "\n    UNION ALL ".join(parts)
     return (
         "INSERT INTO temp.figure_recounted (visit_pk, figure, key, detail, findings, rank) "
         f"WITH {_COUNTED_FINDINGS} "
-        f"SELECT pk, figure, key, detail, count(*), max(rank) FROM (\n    {union}\n) "
+        f"SELECT pk, figure, key, detail, count(DISTINCT finding), max(rank) FROM (\n    {union}\n) "
         "GROUP BY pk, figure, key, detail"
     )
 
@@ -431,3 +438,14 @@ def follow_up_states(connection: sqlite3.Connection) -> list[tuple[bool, str | N
     """The notebook's follow-up actions counted by (done, due date)."""
     rows = connection.execute("SELECT key, detail, findings FROM figure_count WHERE figure = 'follow_up'")
     return [(done == "1", due_on or None, int(findings)) for due_on, done, findings in rows]
+
+
+def theme_usage(connection: sqlite3.Connection) -> dict[str, tuple[int, int, int]] | None:
+    """How much each theme the notebook's findings stand for is used (findings, visits,
+    accounts) by the kept counts, or None while they wait to be made (`is_current`)."""
+    if not is_current(connection):
+        return None
+    accounts = _accounts(connection, "theme")
+    rows = connection.execute(
+        "SELECT key, sum(findings), sum(visits) FROM figure_count WHERE figure = 'theme' GROUP BY key")
+    return {theme: (int(findings), int(visits), accounts[(theme, "")]) for theme, findings, visits in rows}

@@ -75,15 +75,21 @@ def theme_counts(connection: sqlite3.Connection, visit_ids: Iterable[str] | None
         One `ThemeCount` per live theme (those no finding carries with zeros), the most
         used first, then by name.
     """
+    # Imported here: the kept counts read the terms through this module.
+    from fieldnotes.storage import figure_counts
+
     index = TermIndex(read_terms(connection, TermList.THEME))
-    aliases = {term_id: target.id for term_id in index.terms
-               if (target := index.canonical(term_id)) is not None and target.id != term_id}
-    params: dict[str, object] = {"aliases": json.dumps(aliases)}
-    if visit_ids is not None:
-        params["visits"] = json.dumps(sorted(set(visit_ids)))
-    statement = theme_count_statement(visit_ids, bool(aliases))
-    # Ids of themes this notebook does not hold (yet) come out as themselves and are left out.
-    used = {theme_id: (findings, visits, accounts) for theme_id, findings, visits, accounts
-            in connection.execute(statement, params)}
+    # The whole notebook's usage is kept as it changes; a part of it is counted.
+    used = figure_counts.theme_usage(connection) if visit_ids is None else None
+    if used is None:
+        aliases = {term_id: target.id for term_id in index.terms
+                   if (target := index.canonical(term_id)) is not None and target.id != term_id}
+        params: dict[str, object] = {"aliases": json.dumps(aliases)}
+        if visit_ids is not None:
+            params["visits"] = json.dumps(sorted(set(visit_ids)))
+        statement = theme_count_statement(visit_ids, bool(aliases))
+        # Ids of themes this notebook does not hold (yet) come out as themselves and are left out.
+        used = {theme_id: (findings, visits, accounts) for theme_id, findings, visits, accounts
+                in connection.execute(statement, params)}
     counts = [ThemeCount(term.id, term.name, *used.get(term.id, (0, 0, 0))) for term in index.live(TermList.THEME)]
     return sorted(counts, key=lambda count: (-count.findings, normalized_name(count.name), count.id))

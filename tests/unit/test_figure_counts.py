@@ -11,6 +11,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fieldnotes.domain.insights import Insights, InsightScope
 from fieldnotes.domain.terms import TermList
@@ -29,10 +31,16 @@ def _kept_and_counted(services) -> tuple[Insights, Insights]:
     return kept, dataclasses.replace(counted, scope=InsightScope())
 
 
-def _assert_same(services) -> Insights:
+def assert_counts_kept(services) -> Insights:
+    """The whole notebook's figures and theme counts read from the kept counts equal those
+    counted from its findings."""
     kept, counted = _kept_and_counted(services)
     assert kept == counted
+    assert services.terms.theme_counts() == services.terms.theme_counts(visit_ids=_visit_ids(services))
     return kept
+
+
+_assert_same = assert_counts_kept
 
 
 def _visit_ids(services) -> list[str]:
@@ -169,3 +177,95 @@ def test_counts_kept_for_a_visit_are_taken_away_when_it_goes(services) -> None:
         assert connection.execute("SELECT count(*) FROM figure_count").fetchone()[0] == 0
         assert connection.execute("SELECT count(*) FROM figure_account").fetchone()[0] == 0
         assert connection.execute("SELECT count(*) FROM figure_visit").fetchone()[0] == 0
+
+
+THEMES = ("Downtime", "downtime ", "Pricing", "Énergie", "Energie")
+ANSWERS = ("Offer a trial", "offer a  TRIAL", "Show the total cost", "")
+ANY_THEMES = st.lists(st.sampled_from(THEMES), max_size=2)
+ANY_VISIT = st.integers(0, 2)
+ANY_FINDING = st.integers(0, 30)
+random_edits = st.lists(
+    st.one_of(
+        st.tuples(st.just("need"), ANY_VISIT, st.integers(0, 5), ANY_THEMES),
+        st.tuples(st.just("objection"), ANY_VISIT, st.sampled_from(ANSWERS), ANY_THEMES),
+        st.tuples(st.just("value"), ANY_VISIT, st.sampled_from(("cost", "time", "")), ANY_THEMES),
+        st.tuples(st.just("competitor"), ANY_VISIT, st.sampled_from(("Trackr", "trackr", "", "Rapido")),
+                  st.sampled_from(("high", "low", ""))),
+        st.tuples(st.just("awareness"), ANY_VISIT, st.sampled_from(("Retrofit kit", " ", "Service")), st.booleans()),
+        st.tuples(st.just("follow_up"), ANY_VISIT, st.sampled_from(("2001-01-01", "2099-01-01", "")), st.booleans()),
+        st.tuples(st.just("tag"), ANY_FINDING, ANY_THEMES),
+        st.tuples(st.just("edit"), ANY_FINDING, st.integers(0, 5), st.sampled_from(ANSWERS)),
+        st.tuples(st.just("delete"), ANY_FINDING),
+        st.tuples(st.just("move"), ANY_VISIT, st.integers(0, 1), st.sampled_from(("2026-01-05", "2026-02-07"))),
+        st.tuples(st.just("merge"), st.sampled_from(THEMES), st.sampled_from(THEMES)),
+        st.tuples(st.just("rename"), st.sampled_from(THEMES), st.sampled_from(("Uptime", "Cost", "Pricing"))),
+        st.tuples(st.just("delete_visit"), ANY_VISIT),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=random_edits)
+def test_random_edits_keep_the_counts_equal_to_the_counts_from_the_findings(template_database, tmp_path_factory,
+                                                                            edits) -> None:
+    from fieldnotes.domain.errors import FieldnotesError
+    from fieldnotes.services.session import Services
+
+    path = tmp_path_factory.mktemp("counts") / "notebook.db"
+    shutil.copyfile(template_database, path)
+    services = Services.open(path, author="tester")
+    try:
+        notebook = services.notebook
+        accounts = [notebook.create_account(name)[0].id for name in ("Brauerei Nord", "Kessel AG")]
+        visits = [notebook.create_visit(accounts[number % 2], title=f"Visit {number}",
+                                        visited_on=f"2026-0{number + 1}-1{number}")[0].id for number in range(3)]
+        for theme in ("Downtime", "Pricing", "Énergie"):
+            services.terms.add(TermList.THEME, theme)
+        findings: list[str] = []
+        kinds: dict[str, str] = {}
+        for edit in edits:
+            kind = edit[0]
+            try:
+                if kind in ("need", "objection", "value", "competitor", "awareness", "follow_up"):
+                    field, other = {
+                        "need": ("severity", None), "objection": ("answer", None), "value": ("value_kind", None),
+                        "competitor": ("competitor", "threat"), "awareness": ("offering", "aware"),
+                        "follow_up": ("due_on", "done"),
+                    }[kind]
+                    values = {name: value for name, value in ((field, edit[2]), (other, edit[3])) if name and value}
+                    finding_kind = {"value": "value_perceived", "competitor": "competitor_move"}.get(kind, kind)
+                    finding, _ = notebook.add_finding(visits[edit[1]], finding_kind, f"{kind} {len(findings)}", values)
+                    findings.append(finding.id)
+                    kinds[finding.id] = finding_kind
+                    if kind in ("need", "objection", "value") and edit[3]:
+                        services.terms.set_finding_themes(finding.id, list(edit[3]))
+                elif kind in ("tag", "edit", "delete"):
+                    if not findings:
+                        continue
+                    finding_id = findings[edit[1] % len(findings)]
+                    if kind == "tag":
+                        services.terms.set_finding_themes(finding_id, list(edit[2]))
+                    elif kind == "delete":
+                        notebook.delete_finding(finding_id)
+                        findings.remove(finding_id)
+                    elif kinds[finding_id] == "need":
+                        notebook.update_finding(finding_id, severity=edit[2] or None)
+                    elif kinds[finding_id] == "objection":
+                        notebook.update_finding(finding_id, answer=edit[3])
+                    else:
+                        notebook.update_finding(finding_id, text=f"Edited {edit[2]}")
+                elif kind == "move":
+                    notebook.update_visit(visits[edit[1]], account_id=accounts[edit[2]], visited_on=edit[3])
+                elif kind == "merge":
+                    services.terms.merge(TermList.THEME, edit[1], edit[2])
+                elif kind == "rename":
+                    services.terms.rename(TermList.THEME, edit[1], edit[2])
+                else:
+                    notebook.delete_visit(visits[edit[1]])
+            except FieldnotesError:
+                continue  # refused (an unknown name, a field the kind has not, a deleted visit): nothing changed
+            assert_counts_kept(services)
+    finally:
+        services.close()

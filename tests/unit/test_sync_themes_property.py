@@ -5,7 +5,8 @@ in any order. After everyone has synced:
 - every laptop shows the same themes, with the same counts, and the same tags on each
   finding (by name, as the list names them);
 - a tag some laptop added, which no laptop removed from that finding afterwards, is still
-  on the finding, under the theme its theme stands for now (a merged theme's target).
+  on the finding, under the theme its theme stands for now (a merged theme's target);
+- each laptop's kept insight counts equal the counts from its findings.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.terms import TermList
 from tests.unit.sync_support import Laptop, sync_all
+from tests.unit.test_figure_counts import assert_counts_kept
 
 LAPTOPS = 3
 FINDINGS = 2
@@ -131,6 +133,8 @@ def test_themes_and_tags_converge_and_no_tag_is_lost(template_database: Path, pl
             sync_all(laptops, share)
 
             first = laptops[0]
+            for laptop in laptops:
+                assert_counts_kept(laptop.services)  # what sync brought was counted as it came
             for other in laptops[1:]:
                 assert other.data() == first.data()
                 assert _themes(other) == _themes(first)
