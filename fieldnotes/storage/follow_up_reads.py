@@ -79,23 +79,13 @@ def follow_ups(
     if owners is not None and not owners:
         return []
     today = today or dt.date.today()
-    conditions = ["f.kind = 'follow_up'"]
-    parameters: list[object] = []
-    if owners is not None:
-        conditions.append(f"f.owner IN ({', '.join('?' * len(owners))})")
-        parameters += owners
+    source, conditions, parameters = _filtered(owners, account_id, "ix_finding_follow_up")
     if overdue_only or not include_done:
         conditions.append("coalesce(f.done, 0) = 0")
     if overdue_only:
         # Narrows to the candidates; `is_overdue` below has the last word, as everywhere.
         conditions.append("f.due_on < ?")
         parameters.append(today.isoformat())
-    if account_id is not None:
-        source = "visit v INDEXED BY ix_visit_account JOIN finding f INDEXED BY ix_finding_visit ON f.visit_id = v.id"
-        conditions.append("v.account_id = ?")
-        parameters.append(account_id)
-    else:
-        source = "finding f INDEXED BY ix_finding_follow_up JOIN visit v ON v.id = f.visit_id"
     rows = connection.execute(
         f"SELECT {_COLUMNS} FROM {source} {_JOINS} WHERE {' AND '.join(conditions)}", parameters
     )

@@ -156,9 +156,9 @@ def _scroll_to_the_end(qtbot, view: FollowUpsView, total: int) -> None:
     assert view.model.rowCount() == total
 
 
-@pytest.mark.parametrize("show_done", [False, True])
-def test_a_long_list_shows_its_first_page_and_the_next_ones_as_it_is_scrolled_in_listing_order(
-        qtbot, qtmodeltester, open_window, monkeypatch, show_done: bool) -> None:
+def _long_list(qtbot, open_window, monkeypatch, show_done: bool):
+    """The view over 60 actions (20 done) read five at a time: the services, the view, and
+    the ids the whole list holds in listing order."""
     monkeypatch.setattr(follow_ups_view, "PAGE_SIZE", 5)
     window = open_window()
     services = window.workspace.services
@@ -166,7 +166,13 @@ def test_a_long_list_shows_its_first_page_and_the_next_ones_as_it_is_scrolled_in
     view = _open_view(qtbot, window)
     if show_done:
         _reloaded(qtbot, view, lambda: view.show_done.setChecked(True))
-    expected = [row.id for row in services.follow_ups.rows(include_done=show_done)]
+    return services, view, [row.id for row in services.follow_ups.rows(include_done=show_done)]
+
+
+@pytest.mark.parametrize("show_done", [False, True])
+def test_a_long_list_shows_its_first_page_and_the_next_ones_as_it_is_scrolled_in_listing_order(
+        qtbot, qtmodeltester, open_window, monkeypatch, show_done: bool) -> None:
+    _services, view, expected = _long_list(qtbot, open_window, monkeypatch, show_done)
     assert len(expected) == (60 if show_done else 40)
     # The counts are the whole list's, though only the first pages are read.
     assert view.count_label.text().startswith("40 open actions")
@@ -184,14 +190,7 @@ def test_a_long_list_shows_its_first_page_and_the_next_ones_as_it_is_scrolled_in
 @pytest.mark.parametrize("show_done", [False, True])
 def test_ticking_done_on_a_later_page_keeps_every_row_after_it_once(
         qtbot, open_window, monkeypatch, show_done: bool) -> None:
-    monkeypatch.setattr(follow_ups_view, "PAGE_SIZE", 5)
-    window = open_window()
-    services = window.workspace.services
-    _many_actions(services, 60)
-    view = _open_view(qtbot, window)
-    if show_done:
-        _reloaded(qtbot, view, lambda: view.show_done.setChecked(True))
-    expected = [row.id for row in services.follow_ups.rows(include_done=show_done)]
+    services, view, expected = _long_list(qtbot, open_window, monkeypatch, show_done)
     _scroll_to_the_end(qtbot, view, 12)  # the third page is read
     view.table.setCurrentIndex(view.model.index(7, 2))  # on the second page, open
     ticked = view.model.rows[7]
