@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+import threading
+from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fieldnotes.crash import record_crash
@@ -14,8 +17,18 @@ def show_crash(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None, parent: QWidget | None = None
 ) -> None:
     log_file = record_crash(exc_type, exc, tb)
-    if QApplication.instance() is None:
+    app = QApplication.instance()
+    if app is None:
         return
+    if threading.current_thread() is not threading.main_thread():
+        # Raised on a worker thread: a widget may only be made on the GUI thread, so the
+        # dialog is shown from there (a dialog made here would hang the app).
+        QTimer.singleShot(0, app, lambda: _show_dialog(exc_type, exc, log_file, parent))
+        return
+    _show_dialog(exc_type, exc, log_file, parent)
+
+
+def _show_dialog(exc_type: type[BaseException], exc: BaseException, log_file: Path, parent: QWidget | None) -> None:
     box = QMessageBox(parent or QApplication.activeWindow())
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("fieldnotes: unexpected error")

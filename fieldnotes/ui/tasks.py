@@ -49,13 +49,22 @@ class _Worker(QRunnable):
     def run(self) -> None:
         try:
             result = self._work(
-                progress=lambda done, total: self._signals.progressed.emit(int(done), int(total)),
+                progress=lambda done, total: self._tell(self._signals.progressed, int(done), int(total)),
                 cancelled=self._cancel_flag.is_set,
             )
         except BaseException as error:  # everything goes back to the GUI thread to be shown
-            self._signals.failed.emit(error, sys.exc_info())
+            self._tell(self._signals.failed, error, sys.exc_info())
         else:
-            self._signals.succeeded.emit(result)
+            self._tell(self._signals.succeeded, result)
+
+    @staticmethod
+    def _tell(signal: Any, *values: object) -> None:
+        """Emit to the GUI thread, unless what asked for the work is gone (the app quit while
+        it ran): then nobody waits for the answer."""
+        try:
+            signal.emit(*values)
+        except RuntimeError:
+            log.debug("background work finished after its owner was deleted; its result is dropped")
 
 
 class Task(QObject):
