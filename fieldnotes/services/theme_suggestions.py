@@ -18,6 +18,7 @@ import heapq
 import math
 import re
 import threading
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -106,7 +107,7 @@ def stemmed_text(text: str) -> str:
     return " ".join(stems(text))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     text: str
     kind: str
@@ -133,7 +134,9 @@ class SuggestionIndex:
     def __init__(self, terms: TermIndex) -> None:
         self.terms = terms
         self._entries: list[_Entry] = []
-        self._postings: dict[str, list[int]] = {}
+        # Entry numbers as unsigned 32-bit arrays: a list of Python ints took nine times the
+        # memory (a third of the index at 100,000 tagged findings).
+        self._postings: dict[str, array[int]] = {}
         self._member_sets: dict[str, frozenset[int]] = {}  # filled as suggestions need them
         self._sorted_stems: list[str] = []
         self.tagged = 0
@@ -150,7 +153,7 @@ class SuggestionIndex:
 
         index = cls(terms)
         by_key: dict[tuple[str, str, tuple[str, ...]], int] = {}
-        postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, array[int]] = defaultdict(lambda: array("I"))
         for number, finding in enumerate(findings):
             if number % 10_000 == 0 and cancelled():
                 raise OperationCancelled("building the theme suggestions was cancelled")
