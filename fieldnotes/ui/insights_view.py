@@ -504,6 +504,9 @@ class InsightsView(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # No stop of its own for Tab, where nothing would show it has the keys: Tab goes straight
+        # to the chart, whose bars the arrows walk (and the area scrolls along).
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.addWidget(chart)
@@ -545,6 +548,7 @@ class InsightsView(QDialog):
         months = QScrollArea()
         months.setWidgetResizable(True)
         months.setFrameShape(QScrollArea.Shape.NoFrame)
+        months.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the chart itself
         months.setWidget(self.competitor_months_chart)
         months.setMaximumHeight(150)
         column.addWidget(months)
