@@ -545,6 +545,18 @@ class FindingSection(QWidget):
         index = self.table.currentIndex()
         return self.model.finding(index.row()) if index.isValid() else None
 
+    def select_finding(self, finding_id: str) -> bool:
+        """Pick a finding in the table and give the table the keys; False when it is not listed."""
+        for row in range(self.model.rowCount()):
+            finding = self.model.finding(row)
+            if finding is not None and finding.id == finding_id:
+                index = self.model.index(row, 0)
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
+
     def delete_selected(self) -> None:
         finding = self.selected_finding()
         if finding is not None:

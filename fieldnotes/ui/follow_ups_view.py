@@ -528,5 +528,18 @@ class FollowUpsView(QDialog):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self._open_row(self.table.currentIndex().row())
                 return True
+            if event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) and not event.modifiers():
+                self._go_to_row(0 if event.key() == Qt.Key.Key_Home else self.model.rowCount() - 1)
+                return True
         return super().eventFilter(watched, event)
+
+    def _go_to_row(self, number: int) -> None:
+        """Home and End go to the first and the last action, as in a list, not to a row's first
+        and last column; at the last row read, the list reads its next page, so End again goes on."""
+        if number < 0:
+            return
+        column = max(self.table.currentIndex().column(), 0)
+        index = self.model.index(number, column)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
 

@@ -30,7 +30,7 @@ from PySide6.QtGui import (
     QPen,
 )
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QScrollArea, QSizePolicy, QToolTip, QWidget
 
 from fieldnotes.domain.finding_lines import FindingLine
 
@@ -226,12 +226,14 @@ class BarChart(QWidget):
         note_font.setBold(True)  # the widest a note is drawn
         note_width = max((QFontMetrics(note_font).horizontalAdvance(row.note) for row in self.rows if row.note),
                          default=0)
-        number_width = metrics.horizontalAdvance(" 00,000")
+        largest = max((sum(b.value for b in row.bars) if self.stacked else max((b.value for b in row.bars), default=0))
+                      for row in self.rows) or 1
+        # Room for the largest number written after its bar (100,000 at a whole notebook), so that
+        # it never runs into the note beside it.
+        number_width = max(metrics.horizontalAdvance(" 00,000"), metrics.horizontalAdvance(f" {largest:,}") + 4)
         bar_left = left + label_width
         bar_room = max(width - label_width - number_width - (note_width + 12 if note_width else 0)
                        - (_SPARK_WIDTH + 12 if has_trend else 0), 40)
-        largest = max((sum(b.value for b in row.bars) if self.stacked else max((b.value for b in row.bars), default=0))
-                      for row in self.rows) or 1
         scale = bar_room / largest
         hits: list[tuple[QRectF, int, int]] = []
         for row_number, row in enumerate(self.rows):
@@ -366,6 +368,24 @@ class BarChart(QWidget):
             self.current = (0, 0)
         self.update()
         super().focusInEvent(event)
+        self.show_current()
+
+    def show_current(self) -> None:
+        """Scroll the chart's scroll area to the bar the keyboard is on (the first row with the
+        title above it), so that moving down a long chart never leaves its frame out of sight."""
+        scroll = self.parentWidget()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        inside = scroll.widget() if scroll is not None else None
+        if scroll is None or inside is None or self.current is None:
+            return
+        rect = self.bar_rect(*self.current)
+        if rect.isNull():
+            return
+        top = self.mapTo(inside, QPointF(rect.left(), rect.top() - _ROW_GAP).toPoint())
+        bottom = self.mapTo(inside, QPointF(rect.left(), rect.bottom() + _ROW_GAP).toPoint()).y()
+        top_y = 0 if self.current[0] == 0 else top.y()
+        scroll.ensureVisible(top.x(), (top_y + bottom) // 2, 0, (bottom - top_y) // 2 + 1)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self.update()
@@ -395,6 +415,7 @@ class BarChart(QWidget):
         bar = max(0, min(bar, len(self.rows[row].bars) - 1))
         self.current = (row, bar)
         self.update()
+        self.show_current()
 
 
 def _export_colours() -> _Colours:

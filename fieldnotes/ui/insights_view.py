@@ -343,13 +343,14 @@ class InsightsView(QDialog):
     """The Insights window: scope controls, a tab per part of the figures, and the findings behind a number.
 
     Signals:
-        visitRequested(str): the user asked to open this visit.
+        visitRequested(str, str, str): the user asked to open a finding's visit (visit id, the
+            finding's kind and its id), to be shown at that finding.
         loaded(): the charts show the figures of the scope chosen.
         findingsShown(): the findings behind the number clicked are listed.
         competitorShown(): a competitor's page is filled.
     """
 
-    visitRequested = Signal(str)
+    visitRequested = Signal(str, str, str)
     loaded = Signal()
     findingsShown = Signal()
     competitorShown = Signal()
@@ -504,6 +505,9 @@ class InsightsView(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # No stop of its own for Tab, where nothing would show it has the keys: Tab goes straight
+        # to the chart, whose bars the arrows walk (and the area scrolls along).
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.addWidget(chart)
@@ -545,6 +549,7 @@ class InsightsView(QDialog):
         months = QScrollArea()
         months.setWidgetResizable(True)
         months.setFrameShape(QScrollArea.Shape.NoFrame)
+        months.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the chart itself
         months.setWidget(self.competitor_months_chart)
         months.setMaximumHeight(150)
         column.addWidget(months)
@@ -918,7 +923,8 @@ class InsightsView(QDialog):
         model = table.model()
         index = table.currentIndex()
         if isinstance(model, FindingLinesModel) and index.isValid() and index.row() < len(model.lines):
-            self.visitRequested.emit(model.lines[index.row()].visit_id)
+            line = model.lines[index.row()]
+            self.visitRequested.emit(line.visit_id, line.kind, line.id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(watched, QTableView) and event.type() == QEvent.Type.KeyPress:

@@ -305,6 +305,10 @@ class ListTab(QWidget):
             for key, step in (("Alt+Up", -1), ("Alt+Down", 1)):
                 shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
                 shortcut.activated.connect(lambda step=step: self.move_current(step))
+        # F2 renames the line, wherever on it the cursor is (End or the arrows may have taken it
+        # to a count, which is not for editing).
+        rename_key = QShortcut(QKeySequence(Qt.Key.Key_F2), self.table, context=Qt.ShortcutContext.WidgetShortcut)
+        rename_key.activated.connect(self.rename_current)
         buttons.addStretch(1)
         self.status = QLabel()
         self.status.setObjectName(f"{page.which.value}Status")

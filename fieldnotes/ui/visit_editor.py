@@ -540,6 +540,14 @@ class VisitEditor(QWidget):
         else:
             self.text_fields["title"].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def show_finding(self, kind: str, finding_id: str) -> None:
+        """Show a section's page with one of its findings picked in its table (the section alone
+        when the finding is not in the open visit)."""
+        self.show_section(kind)
+        section = self.sections.get(kind)
+        if section is not None and self._editing.visit is not None:
+            section.select_finding(finding_id)
+
     def current_section(self) -> str:
         item = self.navigation.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else OVERVIEW

@@ -433,11 +433,14 @@ class Workspace(QObject):
         view.tabs.setFocus()
         return view
 
-    def open_insight_visit(self, visit_id: str) -> None:
-        """Open a visit behind a figure in the window; the Insights view steps aside until asked again."""
+    def open_insight_visit(self, visit_id: str, kind: str = "", finding_id: str = "") -> None:
+        """Open a visit behind a figure in the window, at the finding listed; the Insights view
+        steps aside until asked again."""
         if self.insights_view is not None:
             self.insights_view.hide()
         self.show_visit(visit_id)
+        if kind:
+            self.editor.show_finding(kind, finding_id)
 
     def edit_lists(self) -> None:
         """The team's lists of offerings, competitors and funnel stages."""

@@ -210,3 +210,24 @@ def test_ticking_done_on_a_later_page_keeps_every_row_after_it_once(
     assert view.count_label.text().startswith("40 open actions")
     done = {finding.id: finding.get("done") for finding in services.notebook.visit(ticked.visit_id).findings}
     assert done[ticked.id] is False
+
+
+def test_home_and_end_go_to_the_first_and_the_last_action_and_end_reads_on(
+        qtbot, open_window, monkeypatch) -> None:
+    monkeypatch.setattr(follow_ups_view, "PAGE_SIZE", 5)
+    window = open_window()
+    _many_actions(window.workspace.services, 60)
+    view = _open_view(qtbot, window)
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(1, 2))
+    rows = view.model.rowCount()
+    press(view.table, Qt.Key.Key_End)
+    assert view.table.currentIndex().row() == rows - 1
+    assert view.table.selectionModel().isRowSelected(rows - 1)
+    # The list read on as the end came into sight: End again goes further down.
+    qtbot.waitUntil(lambda: view.model.rowCount() > rows, timeout=5000)
+    press(view.table, Qt.Key.Key_End)
+    assert view.table.currentIndex().row() == view.model.rowCount() - 1 > rows - 1
+    press(view.table, Qt.Key.Key_Home)
+    assert view.table.currentIndex().row() == 0
+    assert view.table.selectionModel().isRowSelected(0)

@@ -198,6 +198,11 @@ def test_clicking_a_number_lists_its_findings_and_enter_opens_the_visit(qtbot, q
     press(view.behind_table, Qt.Key.Key_Return)
     editing = window.workspace.editing
     assert editing.visit is not None and editing.visit.id == ids["second"]
+    # The visit opens at the finding listed, picked in its section's table, whatever page was shown.
+    editor = window.workspace.editor
+    assert editor.current_section() == "need"
+    picked = editor.sections["need"].selected_finding()
+    assert picked is not None and picked.id == ids["need_mild"]
     assert not view.isVisible()  # stepped aside; Ctrl+I brings it back as it was
     view = _open(qtbot, window)
     assert _behind(view) == [ids["need_mild"]]

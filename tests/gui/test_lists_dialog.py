@@ -117,6 +117,22 @@ def test_a_name_in_use_becomes_an_offering_when_renamed(qtbot, open_window) -> N
     assert {f.get("offering") for f in services.notebook.visit(visit.id).findings_of("awareness")} == {"Service plans"}
 
 
+def test_f2_renames_the_line_whichever_column_the_cursor_is_on(qtbot, open_window) -> None:
+    window = open_window()
+    window.workspace.services.terms.add(TermList.COMPETITOR, "Aquaris")
+    _dialog_shown, tab = _dialog(qtbot, window, TermList.COMPETITOR)
+    _select(tab, "Aquaris")
+    # End in a table goes to the row's last column, a count: F2 still renames the name.
+    tab.table.setCurrentIndex(tab.model.index(tab.model.row_of("Aquaris"), tab.model.columnCount() - 1))
+    qtbot.keyClick(tab.table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert editor is not tab.table and tab.table.isAncestorOf(editor)
+    editor.selectAll()
+    type_text(editor, "Aquaris SA")
+    press(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.model.row_of("Aquaris SA") >= 0)
+
+
 def test_stages_start_from_the_default_funnel_and_move_with_alt_arrows(qtbot, open_window) -> None:
     window = open_window()
     services = window.workspace.services
