@@ -105,6 +105,17 @@ class OfferingFigure:
     finding_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class OfferingCell:
+    """Whether one account knew one offering (its name on the catalogue): known when any of
+    its visits in the scope heard so, not known when they heard of it and none did."""
+
+    account_id: str
+    account_name: str
+    offering: str
+    aware: bool
+
+
 #: A figure that counts findings, which `services.insights` can name when asked for.
 Figure = NeedFigure | ObjectionFigure | ValueFigure | SourceFigure | CompetitorFigure | OfferingFigure
 
@@ -133,6 +144,8 @@ class Insights:
     competitors: tuple[CompetitorFigure, ...] = ()
     offerings: tuple[OfferingFigure, ...] = ()
     follow_ups: FollowUpFigure = field(default_factory=lambda: FollowUpFigure(0, 0, 0))
+    #: Accounts × offerings: what each account asked about an offering knew of it.
+    offering_cells: tuple[OfferingCell, ...] = ()
 
 
 def answer_key(answer: str) -> str:

@@ -40,6 +40,7 @@ from fieldnotes.domain.insights import (
     InsightScope,
     NeedFigure,
     ObjectionFigure,
+    OfferingCell,
     OfferingFigure,
     SourceFigure,
     ValueFigure,
@@ -239,7 +240,7 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
     competitors = _competitors(connection, counts, index, period_start)
 
     advance()
-    offerings = _offerings(connection, counts, index)
+    offerings, offering_cells = _offerings(connection, counts, index)
 
     advance()
     states = counts.follow_up_states()
@@ -252,7 +253,7 @@ def compute_insights(connection: insight_reads.Connection, scope: InsightScope, 
     return Insights(
         scope=scope, visits=visits, accounts=accounts, needs=tuple(needs), objections=tuple(objections),
         values=tuple(values), sources=sources, competitors=competitors, offerings=offerings,
-        follow_ups=FollowUpFigure(open_count, overdue, done),
+        follow_ups=FollowUpFigure(open_count, overdue, done), offering_cells=offering_cells,
     )
 
 
@@ -321,34 +322,35 @@ def _months_added(counts: Iterable[tuple[tuple[str, int], ...]]) -> tuple[tuple[
     return tuple(sorted(total.items()))
 
 
-def _offerings(connection: insight_reads.Connection, counts: _Counts, index: TermIndex) -> tuple[OfferingFigure, ...]:
+def _offerings(connection: insight_reads.Connection, counts: _Counts,
+               index: TermIndex) -> tuple[tuple[OfferingFigure, ...], tuple[OfferingCell, ...]]:
     names = _Names(index, TermList.OFFERING)
     spellings: dict[str, Counter] = {}
-    aware: dict[str, set[str]] = {}
-    heard: dict[str, set[str]] = {}
+    knew: dict[tuple[str, str], bool] = {}  # (offering key, account): aware
     ids: dict[str, list[str]] = {}
     for group in counts.offerings():
         key = names.key(group.offering)
         spellings.setdefault(key, Counter())[group.offering] += group.findings
         ids.setdefault(key, []).extend(group.finding_ids)
         if group.account_id is not None:
-            heard.setdefault(key, set()).add(group.account_id)
-            if group.aware:
-                aware.setdefault(key, set()).add(group.account_id)
-    unaware = {key: heard.get(key, set()) - aware.get(key, set()) for key in spellings}
-    account_names = insight_reads.account_names(connection, set().union(*unaware.values())) if unaware else {}
-    figures = [
-        OfferingFigure(
-            name=names.shown(key, spellings[key]),
-            aware_accounts=len(aware.get(key, ())),
-            unaware_accounts=len(unaware[key]),
-            unaware_account_names=tuple(sorted((account_names.get(a, "") for a in unaware[key]), key=normalized_name)),
+            knew[(key, group.account_id)] = knew.get((key, group.account_id), False) or group.aware
+    account_names = insight_reads.account_names(connection, {account for _key, account in knew}) if knew else {}
+    shown = {key: names.shown(key, spellings[key]) for key in spellings}
+    figures = []
+    for key in spellings:
+        accounts = [(account, aware) for (offering, account), aware in knew.items() if offering == key]
+        unaware = [account_names.get(account, "") for account, aware in accounts if not aware]
+        figures.append(OfferingFigure(
+            name=shown[key],
+            aware_accounts=sum(1 for _account, aware in accounts if aware),
+            unaware_accounts=len(unaware),
+            unaware_account_names=tuple(sorted(unaware, key=normalized_name)),
             finding_ids=tuple(ids[key]),
-        )
-        for key in spellings
-    ]
+        ))
     figures.sort(key=lambda f: (-f.unaware_accounts, -f.aware_accounts, normalized_name(f.name)))
-    return tuple(figures)
+    cells = tuple(OfferingCell(account, account_names.get(account, ""), shown[key], aware)
+                  for (key, account), aware in sorted(knew.items()))
+    return tuple(figures), cells
 
 
 def findings_behind(connection: insight_reads.Connection, scope: InsightScope, figure: Figure,

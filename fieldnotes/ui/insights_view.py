@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 
 from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.finding_lines import FindingLine, mentions
-from fieldnotes.domain.insights import CompetitorFigure, Figure, Insights, InsightScope, ValueFigure
+from fieldnotes.domain.insights import CompetitorFigure, Figure, Insights, InsightScope, OfferingCell, ValueFigure
 from fieldnotes.domain.model import (
     FINDING_KINDS_BY_KEY,
     BuyingRole,
@@ -125,10 +125,9 @@ def _scope_of(services: Services, listed: VisitQuery | None, account_id: str | N
 
 @dataclass(frozen=True)
 class Computed:
-    """The figures of one scope and what the view reads with them: the awareness findings and the lists."""
+    """The figures of one scope and what the view reads with them: the lists."""
 
     insights: Insights
-    offering_lines: tuple[FindingLine, ...]
     terms: TermIndex
 
 
@@ -270,37 +269,38 @@ class OfferingMatrixModel(QAbstractTableModel):
     """Accounts (rows) × offerings (columns): whether each account knew each offering.
 
     As the figures count it: an account knows an offering when any visit heard it did;
-    findings of visits without an account are in no row.
+    findings of visits without an account are in no row. The findings behind a cell are
+    read when it is clicked.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.accounts: list[str] = []
         self.offerings: list[str] = []
-        self.cells: dict[tuple[str, str], tuple[bool, tuple[FindingLine, ...]]] = {}
+        #: (account name, offering) -> (knew it, the ids of the accounts of that name)
+        self.cells: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = {}
 
-    def set_lines(self, offerings: list[str], lines: tuple[FindingLine, ...], terms: TermIndex) -> None:
-        """Fill from the awareness findings of the scope."""
+    def set_cells(self, offerings: list[str], cells: tuple[OfferingCell, ...]) -> None:
+        """Fill from the figures' cells (`Insights.offering_cells`)."""
         self.beginResetModel()
         self.offerings = list(offerings)
-        heard: dict[tuple[str, str], list[FindingLine]] = {}
-        for line in lines:
-            if line.aware is None or not line.offering or line.account_id is None:
-                continue
-            term = terms.find(TermList.OFFERING, line.offering)
-            offering = term.name if term is not None else line.offering
-            if offering not in self.offerings:
-                self.offerings.append(offering)
-            heard.setdefault((line.account_name or "(no account)", offering), []).append(line)
-        self.cells = {pair: (any(line.aware for line in found), tuple(found)) for pair, found in heard.items()}
+        knew: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = {}
+        for cell in cells:
+            if cell.offering not in self.offerings:
+                self.offerings.append(cell.offering)
+            pair = (cell.account_name or "(no account)", cell.offering)
+            aware, accounts = knew.get(pair, (False, ()))
+            knew[pair] = (aware or cell.aware, (*accounts, cell.account_id))
+        self.cells = knew
         unaware: dict[str, int] = {}
-        for (account, _offering), (aware, _lines) in self.cells.items():
+        for (account, _offering), (aware, _accounts) in self.cells.items():
             unaware[account] = unaware.get(account, 0) + (not aware)
         self.accounts = sorted(unaware, key=lambda account: (-unaware[account], account.casefold()))
         self.endResetModel()
 
-    def cell(self, index: ModelIndex) -> tuple[str, str, bool, tuple[FindingLine, ...]] | None:
-        """The account, offering, whether it knew, and the findings that say so, at `index` (None if not asked)."""
+    def cell(self, index: ModelIndex) -> tuple[str, str, bool, tuple[str, ...]] | None:
+        """The account, offering, whether it knew, and the ids of the accounts of that name, at
+        `index` (None if not asked)."""
         if not index.isValid() or index.row() >= len(self.accounts) or index.column() >= len(self.offerings):
             return None
         account, offering = self.accounts[index.row()], self.offerings[index.column()]
@@ -646,10 +646,7 @@ class InsightsView(QDialog):
         def work(progress: Progress, cancelled: Cancelled) -> Computed:
             scope = _scope_of(services, listed, account_id, date_from, date_to)
             insights = compute_insights(services, scope, progress, cancelled)
-            # The matrix lists what each account said of each offering: what the offering figures count.
-            awareness = services.search.finding_lines(services.insights.findings_of_kind(scope, "awareness"))
-            return Computed(insights, tuple(line for line in awareness if line.offering.strip()),
-                            services.search.term_index(TermList.OFFERING))
+            return Computed(insights, services.search.term_index(TermList.OFFERING))
 
         self.summary.setText("Computing…")
         self.busy.setRange(0, 0)
@@ -845,8 +842,8 @@ class InsightsView(QDialog):
             ), note=f"{figure.unaware_accounts:,} do not know it" if figure.unaware_accounts else "",
                 alert=figure.unaware_accounts > 0))
         self.offerings_chart.set_rows(rows)
-        self.matrix_model.set_lines([figure.name for figure in self.computed.insights.offerings],
-                                    self.computed.offering_lines, self.computed.terms)
+        self.matrix_model.set_cells([figure.name for figure in self.computed.insights.offerings],
+                                    self.computed.insights.offering_cells)
 
     def _fill_follow_ups(self) -> None:
         assert self.computed is not None
@@ -913,11 +910,21 @@ class InsightsView(QDialog):
 
     def _matrix_clicked(self, index: QModelIndex) -> None:
         found = self.matrix_model.cell(index)
-        if found is None:
+        if found is None or self.computed is None:
             return
-        account, offering, aware, lines = found
-        self._reading += 1
-        self._show_lines(f"{account} {KNOWS if aware else DOES_NOT_KNOW} {offering}", list(lines))
+        account, offering, aware, account_ids = found
+        figures = self.computed.insights.offerings
+        figure = next((figure for figure in figures if figure.name == offering), None)
+        if figure is None:
+            return
+        scope, insights = self.computed.insights.scope, self._services.insights
+        # An account's findings are read through its own visits (those of the scope's period);
+        # a list of visits is read whole and narrowed to the account.
+        narrowed = scope if scope.visit_ids is not None or len(account_ids) != 1 else InsightScope(
+            account_ids[0], scope.date_from, scope.date_to)
+        self.show_findings(Bar(0, 0, (), f"{account} {KNOWS if aware else DOES_NOT_KNOW} {offering}",
+                               keep=lambda line: line.account_id in account_ids and line.aware is not None,
+                               read_ids=lambda: insights.findings_behind(narrowed, figure)))
 
     def _open_from(self, table: QTableView) -> None:
         model = table.model()

@@ -20,6 +20,7 @@ from fieldnotes.domain.insights import (
     InsightScope,
     NeedFigure,
     ObjectionFigure,
+    OfferingCell,
     OfferingFigure,
     SourceFigure,
     ValueFigure,
@@ -47,7 +48,7 @@ def _notebook(services: Services) -> dict[str, str]:
         return finding.id
 
     ids = {
-        "first": first.id, "second": second.id, "third": third.id, "muller": muller.id,
+        "first": first.id, "second": second.id, "third": third.id, "muller": muller.id, "alveole": alveole.id,
         "need_acute": add(first, "need", "Cleaning stops the line for a day", severity=5),
         "need_mild": add(second, "need", "Spare parts take weeks", severity=2),
         "move_price": add(first, "competitor_move", "Acme cut its valve prices", competitor="Acme",
@@ -92,6 +93,8 @@ def _insights(ids: dict[str, str], scope: InsightScope) -> Insights:
                                       by_month=(("2026-03", 1), ("2026-04", 1))),),
         offerings=(OfferingFigure("Valve service", 1, 1, ("Laboratoires Alvéole",)),),
         follow_ups=FollowUpFigure(1, 1, 1),
+        offering_cells=(OfferingCell(ids["alveole"], "Laboratoires Alvéole", "Valve service", False),
+                        OfferingCell(ids["muller"], "Müller Chemie", "Valve service", True)),
     )
 
 
