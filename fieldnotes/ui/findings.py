@@ -53,7 +53,7 @@ from fieldnotes.ui.field_widgets import (
     set_editor_value,
 )
 from fieldnotes.ui.marks import finding_mark
-from fieldnotes.ui.theme_fields import SuggestionLine, ThemesLineEdit, split_names
+from fieldnotes.ui.theme_fields import SuggestionLine, ThemesDialog, ThemesLineEdit, split_names
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -400,6 +400,11 @@ class FindingSection(QWidget):
             shortcut.activated.connect(slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         if kind.themed:
+            # The current finding's themes in a box of their own: what the Themes column edits,
+            # also while a narrow table hides that column to give the text room.
+            themes_shortcut = QShortcut(QKeySequence("Ctrl+T"), self.table)
+            themes_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            themes_shortcut.activated.connect(self.edit_themes_of_selected)
             # From the entry row, one key takes a suggested theme.
             for number, keys in ((0, "Alt+1"), (1, "Alt+2"), (2, "Alt+3"), (0, "Ctrl+Space")):
                 shortcut = QShortcut(QKeySequence(keys), self)
@@ -556,6 +561,21 @@ class FindingSection(QWidget):
                 self.table.setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
         return False
+
+    def edit_themes_of_selected(self) -> ThemesDialog | None:
+        """Open the themes of the current finding in a dialog (Ctrl+T in the table); they are
+        saved, with Undo, when it is accepted. Returns the dialog (None without a finding)."""
+        index = self.table.currentIndex()
+        if not index.isValid() or "themes" not in self.model._columns:
+            return None
+        themes_index = self.model.index(index.row(), self.model._columns.index("themes"))
+        finding = self.model.finding(index.row())
+        dialog = ThemesDialog(self._editing.themes, finding.text if finding is not None else "",
+                              list(themes_index.data(Qt.ItemDataRole.EditRole) or []), self)
+        dialog.accepted.connect(lambda: self.model.setData(themes_index, dialog.editor.theme_names(),
+                                                           Qt.ItemDataRole.EditRole))
+        dialog.open()
+        return dialog
 
     def delete_selected(self) -> None:
         finding = self.selected_finding()

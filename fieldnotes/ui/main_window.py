@@ -454,6 +454,7 @@ class MainWindow(QMainWindow):
         ("Down, Enter", "In a box that completes names or themes: take the one offered"),
         ("Alt+1 / Alt+2 / Alt+3, Ctrl+Space", "In a section's entry row: take a suggested theme"),
         ("Delete in a section", "Delete the selected finding"), ("Alt+Up / Alt+Down", "Reorder findings"),
+        ("Ctrl+T in a section", "Edit the selected finding's themes"),
         ("Space / Enter in the guide", "Tick a prompt / go to its section"),
         ("Space / Enter in Follow-ups", "Tick an action done / open its visit"),
         ("Arrows, Enter in an Insights chart", "Move between numbers / list the findings behind one"),

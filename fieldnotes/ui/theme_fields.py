@@ -13,8 +13,17 @@ import html
 import logging
 
 from PySide6.QtCore import QObject, QStringListModel, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 from rapidfuzz import fuzz, process
 
 from fieldnotes.domain.errors import FieldnotesError
@@ -267,3 +276,38 @@ class SuggestionLine(QLabel):
             return False
         self.accepted.emit(self.suggestions[number].name)
         return True
+
+
+class ThemesDialog(QDialog):
+    """One finding's themes in a box of their own (Ctrl+T in a findings table): Enter, or
+    OK, keeps them; Escape leaves them as they were."""
+
+    def __init__(self, catalog: ThemeCatalog | None, finding_text: str, names: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Themes of this finding")
+        about = QLabel(finding_text, self)
+        about.setWordWrap(True)
+        self.editor = ThemesLineEdit(catalog, self)
+        self.editor.set_theme_names(names)
+        self.editor.submitted.connect(self.accept)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addWidget(self.editor)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+        self.editor.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Ready for one more theme: after those the finding has, not replacing them.
+        if self.editor.text():
+            self.editor.setText(self.editor.text() + ", ")
+        QTimer.singleShot(0, self._cursor_to_the_end)
+
+    def _cursor_to_the_end(self) -> None:
+        self.editor.deselect()
+        self.editor.end(False)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from fieldnotes.domain.terms import TermList
+from fieldnotes.ui.theme_fields import ThemesDialog
 from tests.gui.conftest import press, type_text
 
 #: The offscreen platform cannot raise a window (the Themes window, a completion list) nor give
@@ -65,6 +66,29 @@ def test_a_finding_is_tagged_from_the_keyboard_with_completion_and_undone(qtbot,
     assert section.model.index(0, column).data() == ""
     window.redo_action.trigger()
     assert _theme_names(window, finding.id) == ["Energy audit", "Downtime"]
+
+
+def test_ctrl_t_edits_the_current_findings_themes_even_while_the_themes_column_is_hidden(qtbot, open_window) -> None:
+    window = open_window()
+    window.workspace.services.terms.add(TermList.THEME, "Energy audit")
+    visit, finding = _visit_with_finding(window, "Audits cost two days a year", themes=["Downtime"])
+    window.workspace.show_visit(visit.id)
+    window.workspace.editor.show_section("need")
+    section = window.workspace.editor.sections["need"]
+    column = section.model.column_of("themes")
+    section.table.setColumnHidden(column, True)  # as a narrow table beside the guide does
+    section.table.setFocus()
+    section.table.setCurrentIndex(section.model.index(0, 0))
+    qtbot.keyClick(section.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    dialog = section.findChild(ThemesDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.editor.text() == "Downtime, " and not dialog.editor.hasSelectedText())
+    qtbot.keyClicks(dialog.editor, "Energy audit")
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _theme_names(window, finding.id) == ["Downtime", "Energy audit"])
+    assert not dialog.isVisible()
+    window.undo_action.trigger()
+    assert _theme_names(window, finding.id) == ["Downtime"]
 
 
 def test_a_suggested_theme_is_taken_with_one_key_while_typing_a_finding(qtbot, open_window) -> None:
