@@ -51,6 +51,11 @@ _SPARK_WIDTH = 90
 _LABEL_SHARE = 0.3
 
 
+#: What an empty chart says while its figures are computed, and once they are, when there are none.
+COMPUTING = "Computing…"
+NOTHING_TO_SHOW = "Nothing to show for these visits"
+
+
 @dataclass(frozen=True)
 class Bar:
     """One number of a chart and what stands behind it.
@@ -114,7 +119,7 @@ class BarChart(QWidget):
         self.series = series
         self.stacked = stacked
         self.rows: list[ChartRow] = []
-        self.empty_text = "Nothing to show for these visits"
+        self.empty_text = COMPUTING  # until the first figures arrive
         self.current: tuple[int, int] | None = None  # (row, bar) the keyboard is on
         self._hits: list[tuple[QRectF, int, int]] = []
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -127,6 +132,7 @@ class BarChart(QWidget):
     def set_rows(self, rows: list[ChartRow]) -> None:
         """Show these rows (the keyboard's place is kept when it still exists)."""
         self.rows = rows
+        self.empty_text = NOTHING_TO_SHOW
         if self.current is not None and not (self.current[0] < len(rows)
                                              and self.current[1] < len(rows[self.current[0]].bars)):
             self.current = None

@@ -145,14 +145,14 @@ class MainWindow(QMainWindow):
                                          needs_visit=True))
         file_menu.addAction(self._action("report_listed", "Summary report of the visits &listed…", None,
                                          "A PDF summary of every visit the search and filters list"))
-        file_menu.addAction(self._action("report_selected", "Summary report of the &selected visits…", None,
+        file_menu.addAction(self._action("report_selected", "Summary report of the sel&ected visits…", None,
                                          "A PDF summary of the visits selected in the list"))
         file_menu.addAction(self._action("prep_sheet", "&Prep sheet for an account…", "Ctrl+Shift+P",
                                          "One page on an account to read before visiting it"))
         self.file_menu = file_menu
         file_menu.addSeparator()
         file_menu.addAction(self._action("sync_now", "S&ync now", "Ctrl+Shift+S", "Merge with the team folder"))
-        file_menu.addAction(self._action("sync_settings", "Sync se&ttings…"))
+        file_menu.addAction(self._action("sync_settings", "Sync settin&gs…"))
         file_menu.addAction(self._action("review_conflicts", "Conflicts to re&view…"))
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)

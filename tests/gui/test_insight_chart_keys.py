@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
-from fieldnotes.ui.insight_chart import ALERT_COLOUR, Bar, BarChart, ChartRow
+from fieldnotes.ui.insight_chart import ALERT_COLOUR, COMPUTING, NOTHING_TO_SHOW, Bar, BarChart, ChartRow
 from tests.gui.conftest import press
 
 
@@ -78,3 +78,11 @@ def test_a_six_digit_number_is_written_whole_before_the_note_beside_it(qtbot) ->
     painter.end()
     whole = _columns_of(alone, is_ink)
     assert max(number) - min(number) >= max(whole) - min(whole) - 1
+
+
+def test_a_chart_says_it_is_computing_until_its_figures_arrive(qtbot) -> None:
+    chart = BarChart("Needs by theme", ("Visits",))
+    qtbot.addWidget(chart)
+    assert chart.empty_text == COMPUTING
+    chart.set_rows([])
+    assert chart.empty_text == NOTHING_TO_SHOW
