@@ -428,6 +428,8 @@ class FindingSection(QWidget):
         editing.visitLoaded.connect(lambda _visit: self.reload())
         self.model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        # Tab into the table makes its first row current without selecting it: the buttons follow the current row.
+        self.table.selectionModel().currentChanged.connect(lambda _current, _previous: self._update_buttons())
         self._update_buttons()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

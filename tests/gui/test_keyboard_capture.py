@@ -435,3 +435,20 @@ def test_a_due_date_is_picked_from_the_calendar_inside_a_table_cell(qtbot, open_
     keys.press(Qt.Key.Key_Return)
     assert keys.focused() is section.table
     assert _stored(window).findings_of("follow_up")[0].get("due_on") == parse_date_text("tomorrow")
+
+
+def test_tabbing_into_a_findings_table_enables_its_row_buttons(qtbot, open_window) -> None:
+    # Tab into a table makes its first row current without selecting it; Delete must be offered.
+    window = open_window()
+    services = window.workspace.services
+    account, _ = services.notebook.create_account("Stadtwerke Lüneburg")
+    visit, _ = services.notebook.create_visit(account.id, title="Plant tour")
+    _finding, change = services.notebook.add_finding(visit.id, "need", "Audits cost two days a year")
+    window.workspace.notifier.publish(change)
+    window.workspace.show_visit(visit.id)
+    window.workspace.editor.show_section("need")
+    section = window.workspace.editor.sections["need"]
+    assert not section.delete_button.isEnabled()
+    selection = section.table.selectionModel()
+    selection.setCurrentIndex(section.model.index(0, 0), selection.SelectionFlag.NoUpdate)
+    assert section.delete_button.isEnabled()

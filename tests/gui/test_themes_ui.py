@@ -211,3 +211,4 @@ def test_the_themes_window_opens_ready_for_the_keyboard(qtbot, open_window) -> N
     assert all(not key.isEmpty() for key in mnemonics)
     assert len(set(mnemonics)) == len(mnemonics)
     assert QKeySequence.mnemonic(themes.merge_button.text()) == QKeySequence("Alt+M")
+
