@@ -18,7 +18,7 @@ from fieldnotes.domain.model import finding_kind
 from fieldnotes.domain.terms import DEFAULT_STAGES, Term, TermIndex, TermList, ThemeCount, normalized_name
 from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
-from fieldnotes.storage import notebook_store, term_reads, term_store
+from fieldnotes.storage import figure_counts, notebook_store, term_store
 from fieldnotes.storage.database import Database, WriteSession
 from fieldnotes.storage.search_index import driver_connection
 
@@ -171,7 +171,7 @@ class Terms:
             finding carries included with zeros; the most used first, then by name.
         """
         with self.database.reading() as session:
-            return term_reads.theme_counts(driver_connection(session), visit_ids)
+            return figure_counts.theme_counts(driver_connection(session), visit_ids)
 
     def canonical_name(self, which: TermList, name: str) -> str:
         """The name a list knows for what was typed (a merged or differently spelled name

@@ -13,7 +13,7 @@ from fieldnotes.services.changes import Change
 from fieldnotes.services.signature import Signature
 from fieldnotes.services.terms import _clean_name
 from fieldnotes.services.theme_suggestions import SuggestionIndex, UntaggedBacklog, group_untagged
-from fieldnotes.storage import finding_themes, notebook_store, term_reads, term_store
+from fieldnotes.storage import figure_counts, finding_themes, notebook_store, term_store
 from fieldnotes.storage.database import Database
 from fieldnotes.storage.finding_themes import FindingThemes
 from fieldnotes.storage.search_index import driver_connection
@@ -47,7 +47,7 @@ class ThemeWork:
         """Every live theme with its counts (`Terms.theme_counts`: one way of counting for the
         window, the command line and insights)."""
         with self.database.reading() as session:
-            return term_reads.theme_counts(driver_connection(session))
+            return figure_counts.theme_counts(driver_connection(session))
 
     def suggestion_index(self, progress: Progress | None = None, cancelled: Cancelled = lambda: False
                          ) -> SuggestionIndex:
@@ -64,7 +64,7 @@ class ThemeWork:
         """Counts, the untagged findings in groups and the index that suggested their themes."""
         with self.database.reading() as session:
             findings, terms = finding_themes.themed_findings(session), term_store.term_index(session)
-            counts = term_reads.theme_counts(driver_connection(session))
+            counts = figure_counts.theme_counts(driver_connection(session))
         index = SuggestionIndex.build(findings, terms, cancelled)
         backlog = group_untagged(findings, index, progress or (lambda done, total: None), cancelled)
         return ThemesOverview(counts, backlog, index)

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 from fieldnotes.domain.insights import ANSWERS_KEPT, answer_key, answer_spelling, most_heard_answers
 from fieldnotes.domain.model import FINDING_KINDS
-from fieldnotes.domain.terms import TermIndex, TermList
+from fieldnotes.domain.terms import TermIndex, TermList, ThemeCount
+from fieldnotes.storage import term_reads
 from fieldnotes.storage.insight_reads import SEPARATOR, CompetitorGroup, OfferingGroup, SourceGroup, ThemedGroup
 from fieldnotes.storage.term_reads import read_terms
 
@@ -449,3 +450,10 @@ def theme_usage(connection: sqlite3.Connection) -> dict[str, tuple[int, int, int
     rows = connection.execute(
         "SELECT key, sum(findings), sum(visits) FROM figure_count WHERE figure = 'theme' GROUP BY key")
     return {theme: (int(findings), int(visits), accounts[(theme, "")]) for theme, findings, visits in rows}
+
+
+def theme_counts(connection: sqlite3.Connection, visit_ids: Iterable[str] | None = None) -> list[ThemeCount]:
+    """Every live theme with its findings, visits and accounts (`term_reads.theme_counts`):
+    the whole notebook's from the kept counts while they are current, a part of it counted."""
+    used = theme_usage(connection) if visit_ids is None else None
+    return term_reads.theme_counts(connection, visit_ids, used)

@@ -18,7 +18,7 @@ from pathlib import Path
 from fieldnotes.domain.follow_ups import FollowUpRow
 from fieldnotes.domain.model import VisitRow
 from fieldnotes.domain.terms import ThemeCount
-from fieldnotes.storage import follow_up_reads, search_index, term_reads, version_reads
+from fieldnotes.storage import figure_counts, follow_up_reads, search_index, version_reads
 from fieldnotes.storage.identity import SCHEMA_HEAD, inspect_database_file
 from fieldnotes.storage.search_index import ReadConnections, VisitQuery
 from fieldnotes.storage.version_reads import OpenConflict
@@ -126,7 +126,7 @@ class ReadOnlyNotebook:
 
     def theme_counts(self) -> list[ThemeCount]:
         """Every theme with how many findings, visits and accounts carry it (`term_reads`)."""
-        return term_reads.theme_counts(self._connections.get())
+        return figure_counts.theme_counts(self._connections.get())
 
     def follow_up_owners(self) -> list[str]:
         """Every owner named on a follow-up action, each spelling once."""

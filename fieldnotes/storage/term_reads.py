@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from fieldnotes.domain.terms import Term, TermIndex, TermList, ThemeCount, normalized_name
 
@@ -64,23 +64,21 @@ def theme_count_statement(visit_ids: Iterable[str] | None, with_aliases: bool) -
                                   finding_count="count(DISTINCT tagged.finding)" if with_aliases else "count(*)")
 
 
-def theme_counts(connection: sqlite3.Connection, visit_ids: Iterable[str] | None = None) -> list[ThemeCount]:
+def theme_counts(connection: sqlite3.Connection, visit_ids: Iterable[str] | None = None,
+                 used: Mapping[str, tuple[int, int, int]] | None = None) -> list[ThemeCount]:
     """Every live theme with how many findings carry it, in how many visits and accounts.
 
     Args:
         connection: a connection to the notebook (read-only or inside a transaction).
         visit_ids: count only the findings of these visits; every visit when None.
+        used: the (findings, visits, accounts) of each theme id, when already known (the
+            counts kept for the whole notebook, `figure_counts.theme_counts`); else counted.
 
     Returns:
         One `ThemeCount` per live theme (those no finding carries with zeros), the most
         used first, then by name.
     """
-    # Imported here: the kept counts read the terms through this module.
-    from fieldnotes.storage import figure_counts
-
     index = TermIndex(read_terms(connection, TermList.THEME))
-    # The whole notebook's usage is kept as it changes; a part of it is counted.
-    used = figure_counts.theme_usage(connection) if visit_ids is None else None
     if used is None:
         aliases = {term_id: target.id for term_id in index.terms
                    if (target := index.canonical(term_id)) is not None and target.id != term_id}
