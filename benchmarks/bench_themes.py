@@ -3,9 +3,9 @@
 The synthetic notebook carries no themes, so a copy of it gets 40 themes (one merged into
 another, two with the same name) and 15% of its themed findings get one or two of them,
 written straight into the file. Two figures, each beside its floor:
-- the count (`term_reads.theme_counts`: findings, visits and accounts per theme, ids
-  folded into the theme they stand for) beside the bare `GROUP BY` of the raw ids over the
-  same index, on one open connection;
+- the count (`figure_counts.theme_counts`: findings, visits and accounts per theme, ids
+  folded into the theme they stand for, kept as the notebook changes) beside the bare
+  `GROUP BY` of the raw ids over the same index, on one open connection;
 - the whole `fieldnotes themes --json` process beside a bare interpreter running that
   `GROUP BY`. Target: well under a second.
 """
@@ -83,7 +83,7 @@ def _median_in_process(function) -> float:
 
 
 def run() -> list[Row]:
-    from fieldnotes.storage.term_reads import theme_counts
+    from fieldnotes.storage.figure_counts import theme_counts
 
     with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-") as folder:
         database = Path(folder) / "themed.db"
