@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,17 +27,16 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.follow_ups import FollowUpCounts, FollowUpRow
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.services.follow_ups import name_key, write_calendar
 from fieldnotes.ui.freshness import ReloadWhenSeen
+from fieldnotes.ui.listing_table import listing_table
 from fieldnotes.ui.marks import OVERDUE_COLOUR, OVERDUE_WORD
 from fieldnotes.ui.tasks import Task, run_in_background
 
@@ -297,16 +295,7 @@ class FollowUpsView(QDialog):
         filters.addStretch(0)
         filters.addWidget(self.count_label)
 
-        self.table = QTableView()
-        self.table.setObjectName("followUpTable")
-        self.table.setAccessibleName("Follow-up actions")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
+        self.table = listing_table(self.model, "followUpTable", "Follow-up actions")
         header = self.table.horizontalHeader()
         for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
                                        QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Interactive,
@@ -432,10 +421,7 @@ class FollowUpsView(QDialog):
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
             return
-        if isinstance(error, FieldnotesError):
-            self.count_label.setText(str(error))
-        else:
-            self._workspace.operations.report_bug(error)
+        self._workspace.operations.explain_failed_read(error, self.count_label)
 
     def _update_count(self) -> None:
         counts = self._counts  # of the whole list, not only of the pages read

@@ -57,7 +57,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.finding_lines import FindingLine, mentions
 from fieldnotes.domain.insights import CompetitorFigure, Figure, Insights, InsightScope, OfferingCell, ValueFigure
 from fieldnotes.domain.model import (
@@ -75,6 +74,7 @@ from fieldnotes.services.search import VisitQuery
 from fieldnotes.ui.field_widgets import DateField
 from fieldnotes.ui.freshness import ReloadWhenSeen
 from fieldnotes.ui.insight_chart import ALERT_COLOUR, Bar, BarChart, ChartRow
+from fieldnotes.ui.listing_table import listing_table
 from fieldnotes.ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
@@ -237,15 +237,7 @@ class WhyListedModel(FindingLinesModel):
 
 
 def _lines_table(model: FindingLinesModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
+    table = listing_table(model, name)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -669,11 +661,8 @@ class InsightsView(QDialog):
         if generation != self._generation:
             return
         self._stop_busy()
-        if isinstance(error, FieldnotesError):
-            self.summary.setText(str(error))
-        else:
-            self.summary.setText("The figures could not be computed")
-            self._workspace.operations.report_bug(error)
+        self._workspace.operations.explain_failed_read(error, self.summary,
+                                                       unexpected="The figures could not be computed")
 
     def _show(self, generation: int, computed: Computed) -> None:
         if generation != self._generation:
@@ -903,10 +892,7 @@ class InsightsView(QDialog):
     def _failed_reading(self, reading: int, error: BaseException) -> None:
         if reading != self._reading:
             return
-        if isinstance(error, FieldnotesError):
-            self.behind_title.setText(str(error))
-        else:
-            self._workspace.operations.report_bug(error)
+        self._workspace.operations.explain_failed_read(error, self.behind_title)
 
     def _matrix_clicked(self, index: QModelIndex) -> None:
         found = self.matrix_model.cell(index)

@@ -34,18 +34,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.library import BankedQuote, GroupBy, HeardObjection, ObjectionGroup, filter_quotes
 from fieldnotes.domain.model import FINDING_KINDS_BY_KEY, AccountKind
 from fieldnotes.domain.wording import counted
 from fieldnotes.services.changes import Change
 from fieldnotes.ui.freshness import ReloadWhenSeen
+from fieldnotes.ui.listing_table import listing_table
 from fieldnotes.ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
@@ -241,10 +240,7 @@ class _LibraryWindow(QDialog):
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
             return
-        if isinstance(error, FieldnotesError):
-            self.count_label.setText(str(error))
-        else:
-            self._workspace.operations.report_bug(error)
+        self._workspace.operations.explain_failed_read(error, self.count_label)
 
     def _on_change(self, change: Change) -> None:
         if change.visit_ids or change.visit_list or change.account_ids or change.terms:
@@ -518,15 +514,7 @@ class QuoteBankView(_LibraryWindow):
         filters.addStretch(0)
         filters.addWidget(self.count_label)
 
-        self.table = QTableView()
-        self.table.setObjectName("quoteTable")
-        self.table.setAccessibleName("Quotes")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        self.table = listing_table(self.model, "quoteTable", "Quotes", single_selection=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, width in ((1, 150), (2, 160), (3, 170), (4, 170), (5, 90), (6, 90)):

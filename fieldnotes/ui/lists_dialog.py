@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldnotes.domain.errors import FieldnotesError
 from fieldnotes.domain.terms import Term, TermList, normalized_name
 from fieldnotes.services.changes import Change
 from fieldnotes.services.terms import ENTRY_NAMES, ListUse, Terms
@@ -398,11 +397,7 @@ class ListTab(QWidget):
         if generation != self._generation:
             return
         self._counting = False
-        if isinstance(error, FieldnotesError):
-            self.status.setText(f"Not counted: {error}")
-        else:
-            self.status.setText("")
-            self._operations.report_bug(error)
+        self._operations.explain_failed_read(error, self.status, known="Not counted: {error}", unexpected="")
 
     def _forget_readings(self) -> None:
         """Counts being read now may see a rewrite half done: they are not shown (a reading follows it)."""

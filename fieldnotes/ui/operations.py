@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from fieldnotes import APP_DISPLAY_NAME
 from fieldnotes.domain.errors import FieldnotesError
@@ -140,6 +140,18 @@ class Operations(QObject):
         for finished in (task.done, task.failed, task.cancelled):
             finished.connect(lambda *_outcome, done=task: self._running.discard(done))
         return task
+
+    def explain_failed_read(self, error: BaseException, label: QLabel, known: str = "{error}",
+                            unexpected: str | None = None) -> None:
+        """A read in the background failed: a known failure (the notebook closed, a damaged
+        file) is said in `label`, as `known` words it; anything else is a bug, shown in the
+        crash dialog, and the label then says `unexpected` (left as it is when None)."""
+        if isinstance(error, FieldnotesError):
+            label.setText(known.format(error=error))
+            return
+        if unexpected is not None:
+            label.setText(unexpected)
+        self.report_bug(error)
 
     def report_bug(self, error: BaseException) -> None:
         """Show an unexpected error in the crash dialog, which names the log file."""

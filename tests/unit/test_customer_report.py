@@ -76,7 +76,8 @@ def _filled_visit(services) -> tuple[str, list[str], list[str]]:
     account, _ = notebook.create_account("Brenner Logistik GmbH", "prospect", notes="SecretAccountNotes")
     jana, _ = notebook.add_contact(account.id, "Jana Brenner", role="Head of operations",
                                    buying_role="economic_buyer", follow_up="in_person")
-    visit, _ = notebook.create_visit(account.id, "customer_visit", title="placeholder", visited_on="2026-03-04")
+    # Its title, like every text field, is given a marker below.
+    visit, _ = notebook.create_visit(account.id, "customer_visit", title="Site visit", visited_on="2026-03-04")
     shown, hidden = ["Brenner Logistik GmbH", "Jana Brenner", "Head of operations"], ["SecretAccountNotes"]
     texts = {name: _marker(who, "visit", name) for name, who in VISIT_FIELD_AUDIENCE.items()}
     notebook.update_visit(visit.id, attendee_ids=[jana.id], **texts)
