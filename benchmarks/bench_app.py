@@ -94,15 +94,11 @@ def memory_rows(data_folder: Path) -> list[tuple[str, float, float, str]]:
     """Peak memory of the app opened on 100,000 visits, once as the synthetic notebook is
     (no themes) and once with 15% of its themed findings tagged, the suggestion index of
     those tagged findings built before the app quits (`FIELDNOTES_QUIT_AFTER_START=settled`)."""
-    import shutil
-
-    from benchmarks.bench_themes import _tag
+    from benchmarks.bench_themes import tagged_copy
 
     env = _environment(data_folder)
     database = cached_database(LARGE_VISITS)
-    tagged = data_folder / "tagged.db"
-    shutil.copyfile(database, tagged)
-    _tag(tagged)
+    tagged = tagged_copy(data_folder, LARGE_VISITS)
     _milestones([sys.executable, "-m", "fieldnotes", "--db", str(database)], env)
     bare_kib = peak_kib(_milestones(measured_code(_BARE_WINDOW), env)[1])
     app_kib = peak_kib(_milestones(measured_module("fieldnotes", "--db", str(database)), env)[1])

@@ -24,8 +24,8 @@ whole notebook.
 
 from __future__ import annotations
 
+import functools
 import os
-import shutil
 import sqlite3
 import statistics
 import sys
@@ -34,8 +34,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_cli import _floor, _timed
-from benchmarks.bench_themes import _tag
-from benchmarks.synthetic import cached_database
+from benchmarks.bench_themes import _median_in_process, tagged_copy
 from fieldnotes.domain.insights import InsightScope
 
 VISITS = 100_000
@@ -60,18 +59,10 @@ FLOOR_SQL = {
                  "GROUP BY offering, aware",
     "follow_up": "SELECT done, due_on, count(*) FROM finding WHERE kind = 'follow_up' {period} GROUP BY done, due_on",
 }
+#: Each figure is the median of this many runs after a warm one.
+_median = functools.partial(_median_in_process, runs=RUNS)
 _PERIOD = ("AND visit_id IN (SELECT id FROM visit INDEXED BY ix_visit_id_date "
            "WHERE visited_on >= :date_from AND visited_on < :after_to)")
-
-
-def _median(function) -> float:
-    times = []
-    for run in range(RUNS + 1):
-        started = time.perf_counter()
-        function()
-        if run:
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def _floor_statements(period: bool) -> list[str]:
@@ -136,9 +127,7 @@ def run() -> list[Row]:
     from fieldnotes.storage.insight_reads import ScopeSql
 
     with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-") as folder:
-        database = Path(folder) / "themed.db"
-        shutil.copyfile(cached_database(VISITS), database)
-        _tag(database)
+        database = tagged_copy(Path(folder), VISITS)
         connection = sqlite3.connect(database)
         quarter = {"date_from": QUARTER[0], "after_to": "2025-04-01"}
         try:

@@ -9,13 +9,11 @@ finding rows over the same index, with nothing joined or resolved.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_themes import _median_in_process, _tag
-from benchmarks.synthetic import cached_database
+from benchmarks.bench_themes import _median_in_process, tagged_copy
 
 VISITS = 100_000
 Row = tuple[str, float, float, str]
@@ -34,9 +32,7 @@ def run() -> list[Row]:
     from fieldnotes.storage.library_reads import read_objections, read_quotes
 
     with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-") as folder:
-        database = Path(folder) / "library.db"
-        shutil.copyfile(cached_database(VISITS), database)
-        _tag(database)
+        database = tagged_copy(Path(folder), VISITS)
         connection = sqlite3.connect(database)
         try:
             connection.execute("PRAGMA query_only = ON")

@@ -72,9 +72,18 @@ def _tag(path: Path, seed: int = 7) -> None:
         connection.close()
 
 
-def _median_in_process(function) -> float:
+def tagged_copy(folder: Path, visits: int = VISITS) -> Path:
+    """A copy of the cached synthetic notebook in `folder`, tagged as `_tag` tags it."""
+    database = Path(folder) / "themed.db"
+    shutil.copyfile(cached_database(visits), database)
+    _tag(database)
+    return database
+
+
+def _median_in_process(function, runs: int = RUNS) -> float:
+    """The median time of `runs` calls after one to warm the caches."""
     times = []
-    for run in range(RUNS + 1):
+    for run in range(runs + 1):
         started = time.perf_counter()
         function()
         if run:
@@ -86,9 +95,7 @@ def run() -> list[Row]:
     from fieldnotes.storage.figure_counts import theme_counts
 
     with tempfile.TemporaryDirectory(prefix="fieldnotes-bench-") as folder:
-        database = Path(folder) / "themed.db"
-        shutil.copyfile(cached_database(VISITS), database)
-        _tag(database)
+        database = tagged_copy(Path(folder))
         connection = sqlite3.connect(database)
         try:
             connection.execute("PRAGMA query_only = ON")
