@@ -374,12 +374,12 @@ def findings_behind(connection: insight_reads.Connection, scope: InsightScope, f
         spellings = [group.name for group in insight_reads.competitor_groups(connection, where)
                      if (names.key(group.name) if group.name.strip() else "unnamed") == wanted
                      or (not group.name.strip() and figure.name == UNNAMED_COMPETITOR)]
-        return insight_reads.competitor_finding_ids(connection, where, spellings)
+        return insight_reads.named_finding_ids(connection, where, "competitor_move", spellings)
     offering_names = _Names(index, TermList.OFFERING)
     wanted = offering_names.key(figure.name)
     offerings = {group.offering for group in insight_reads.offering_groups(connection, where)
                  if offering_names.key(group.offering) == wanted}
-    return insight_reads.offering_finding_ids(connection, where, offerings)
+    return insight_reads.named_finding_ids(connection, where, "awareness", offerings)
 
 
 class InsightsService:

@@ -248,24 +248,19 @@ def kind_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, kind: str)
     return [finding for (finding,) in rows]
 
 
-def competitor_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, names: Iterable[str]) -> list[str]:
-    """The ids of the scope's competitor moves under any of these names as stored ("": unnamed)."""
+#: The column a competitor move or an awareness finding names its competitor or offering in.
+_NAMING_COLUMN = {"competitor_move": "coalesce(f.competitor, '')", "awareness": "f.offering"}
+
+
+def named_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, kind: str, names: Iterable[str]) -> list[str]:
+    """The ids of the scope's competitor moves ("competitor_move") or awareness findings
+    ("awareness") that name any of these competitors or offerings as stored ("": an
+    unnamed move)."""
     rows = connection.execute(
         f"WITH {scope.prefix}names(name) AS MATERIALIZED (SELECT value FROM json_each(:names)) "
-        f"SELECT f.id FROM {scope.findings('competitor_move')} "
-        f"WHERE {scope.condition} AND coalesce(f.competitor, '') IN (SELECT name FROM names)",
+        f"SELECT f.id FROM {scope.findings(kind)} "
+        f"WHERE {scope.condition} AND {_NAMING_COLUMN[kind]} IN (SELECT name FROM names)",
         {**scope.parameters, "names": json.dumps(sorted(names), ensure_ascii=False)},
-    )
-    return [finding for (finding,) in rows]
-
-
-def offering_finding_ids(connection: sqlite3.Connection, scope: ScopeSql, offerings: Iterable[str]) -> list[str]:
-    """The ids of the scope's awareness findings naming any of these offerings as stored."""
-    rows = connection.execute(
-        f"WITH {scope.prefix}names(name) AS MATERIALIZED (SELECT value FROM json_each(:names)) "
-        f"SELECT f.id FROM {scope.findings('awareness')} "
-        f"WHERE {scope.condition} AND f.offering IN (SELECT name FROM names)",
-        {**scope.parameters, "names": json.dumps(sorted(offerings), ensure_ascii=False)},
     )
     return [finding for (finding,) in rows]
 
